@@ -1,0 +1,53 @@
+import { CliError, type Command, commandHelp, parseCommandArgs } from "./command";
+import { devicesCommand } from "./commands/devices";
+
+const COMMANDS: Command[] = [devicesCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "tunelab: generate, verify, benchmark and predict WGSL convolution kernels.",
+    "",
+    "Usage: tunelab <command> [options]     (npm run cli -- <command> [options])",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Every command takes --help and --json.",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${overview()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new CliError(`unknown command '${name}' (try --help)`);
+  const { values, positionals } = parseCommandArgs(command, rest);
+  if (values.help) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const json = values.json === true;
+  const output = await command.run({
+    values,
+    positionals,
+    json,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(json ? `${JSON.stringify(output.result)}\n` : `${output.text}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tunelab: ${message.split("\n")[0]}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  },
+);

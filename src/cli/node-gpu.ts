@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+/** Debian's chromium package ships SwiftShader's Vulkan driver: a CPU "GPU" that Dawn accepts. */
+const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
+
+/**
+ * `navigator.gpu` for Node, from Dawn (the `webgpu` package). Loaded lazily so commands that need
+ * no GPU (help, space, shader) work where Dawn or Vulkan is missing.
+ */
+export async function nodeGpu(): Promise<GPU | undefined> {
+  // With no GPU driver configured, fall back to SwiftShader when it is installed.
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  // The Vulkan loader complains on stderr when this is unset; any writable folder quiets it.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  try {
+    const { create, globals } = await import("webgpu");
+    Object.assign(globalThis, globals);
+    // Dawn rounds timestamps to 65.536 us unless told not to; Node can ask for full resolution.
+    return create(["disable-dawn-features=timestamp_quantization"]);
+  } catch {
+    return undefined;
+  }
+}
