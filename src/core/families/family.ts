@@ -1,0 +1,70 @@
+import type { ConvProblem } from "../problem";
+import type { Config, TuningSpace } from "../space/space";
+
+/**
+ * What a device allows, as plain numbers (core holds no GPU objects). Filled from GPUDevice.limits
+ * and features by src/gpu; SPEC_DEFAULT_LIMITS is what a browser gives unless more is requested.
+ */
+export interface DeviceLimits {
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeWorkgroupSizeX: number;
+  maxComputeWorkgroupSizeY: number;
+  maxComputeWorkgroupSizeZ: number;
+  maxComputeWorkgroupsPerDimension: number;
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  maxStorageBuffersPerShaderStage: number;
+  shaderF16: boolean;
+  subgroups: boolean;
+}
+
+export const SPEC_DEFAULT_LIMITS: DeviceLimits = {
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupStorageSize: 16384,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 256,
+  maxComputeWorkgroupSizeZ: 64,
+  maxComputeWorkgroupsPerDimension: 65535,
+  maxStorageBufferBindingSize: 134217728,
+  maxBufferSize: 268435456,
+  maxStorageBuffersPerShaderStage: 8,
+  shaderF16: false,
+  subgroups: false,
+};
+
+/** Names of the buffers a kernel plan binds: the three tensors plus scratch buffers it declares. */
+export type TensorName = "input" | "filter" | "output";
+
+export interface KernelPass {
+  label: string;
+  wgsl: string;
+  entryPoint: string;
+  /** Workgroup counts for dispatchWorkgroups(x, y, z). */
+  dispatch: [number, number, number];
+  /** Buffers bound at @group(0) @binding(i), in order: a tensor name or a scratch buffer's name. */
+  bindings: string[];
+}
+
+/** Everything needed to run one config of one family on one problem. */
+export interface KernelPlan {
+  family: string;
+  /** Names everything that changes the generated code: two plans with one key share a pipeline. */
+  shaderKey: string;
+  passes: KernelPass[];
+  /** Intermediate buffers (e.g. im2col's matrix), zero-initialised is not assumed. */
+  scratch: { name: string; bytes: number }[];
+}
+
+export interface KernelFamily {
+  id: string;
+  title: string;
+  /** A paragraph for the Explore page: how the kernel works and what its parameters trade. */
+  description: string;
+  /** Null when the family can run the problem, else why not (e.g. "3x3 filters, stride 1 only"). */
+  unsupported(problem: ConvProblem): string | null;
+  /** The tuning space for this problem on this device: parameters in decoding order, and rules. */
+  space(problem: ConvProblem, limits: DeviceLimits): TuningSpace;
+  /** Generates the WGSL and dispatch for one valid config. */
+  plan(problem: ConvProblem, config: Config, limits: DeviceLimits): KernelPlan;
+}
