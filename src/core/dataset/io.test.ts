@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { sampleRecord } from "./fixtures";
+import { DATASET_FORMATS, DatasetError, readRecords, writeRecords } from "./io";
+import { recordKey, tuningRecordSchema } from "./record";
+
+const records = [
+  sampleRecord(),
+  sampleRecord({
+    config: { tileX: 8, tileY: 2 },
+    status: "compile-failed",
+    message: 'error: unresolved "x",\nline 2',
+    medianNs: null,
+    iqrNs: null,
+    samplesNs: [],
+    gflops: null,
+    peakFraction: null,
+    verification: null,
+    timing: null,
+    baseline: { library: "tfjs", medianNs: 2000, gflops: 0.25 },
+  }),
+];
+
+describe("dataset files", () => {
+  it.each(DATASET_FORMATS)("round-trips %s without loss", (format) => {
+    expect(readRecords(writeRecords(records, format), format)).toEqual(records);
+  });
+
+  it("names the bad line and field of a JSONL file", () => {
+    const lines = writeRecords(records, "jsonl").split("\n");
+    const broken = JSON.parse(lines[1] as string);
+    broken.status = "fast";
+    lines[1] = JSON.stringify(broken);
+    const read = () => readRecords(lines.join("\n"), "jsonl");
+    expect(read).toThrow(DatasetError);
+    expect(read).toThrow(/^line 2, field status: /);
+    lines[1] = "{not json";
+    expect(() => readRecords(lines.join("\n"), "jsonl")).toThrow(/^line 2: not JSON/);
+  });
+
+  it("names the record of a JSON file and the line of a CSV row whose cell spans lines", () => {
+    const json = JSON.parse(writeRecords(records, "json"));
+    json[0].problem.fields.k = 0;
+    expect(() => readRecords(JSON.stringify(json), "json")).toThrow(/^record 1, field problem\.fields\.k: /);
+
+    // The failed record's message spans lines 2-3, so the ok record's row starts on line 4.
+    const csv = writeRecords([records[1], records[0]] as typeof records, "csv").replace(",ok,", ",fast,");
+    expect(() => readRecords(csv, "csv")).toThrow(/^line 4, field status: /);
+    expect(() => readRecords("schema,family\n1,x\n", "csv")).toThrow(/missing column 'tunelab'/);
+  });
+
+  it("insists an ok record has a time and a failed one has none", () => {
+    const bad = { ...sampleRecord(), medianNs: null };
+    expect(tuningRecordSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it("keys records by device, problem, family and config, in any key order", () => {
+    const a = sampleRecord({ config: { tileX: 4, tileY: 4 } });
+    const b = sampleRecord({ config: { tileY: 4, tileX: 4 }, medianNs: 5 });
+    expect(recordKey(a)).toBe(recordKey(b));
+    expect(recordKey(a)).not.toBe(recordKey(sampleRecord({ family: "im2col" })));
+  });
+});

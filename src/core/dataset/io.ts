@@ -1,0 +1,187 @@
+/**
+ * Records to and from text: JSONL (one record a line, the append-only store format), JSON (an array)
+ * and CSV (one row a record; nested fields as JSON text in their cell). Reading validates everything
+ * before returning anything, so a caller that stores the result never stores half a file.
+ */
+import type { z } from "zod";
+import { type TuningRecord, tuningRecordSchema } from "./record";
+
+export type DatasetFormat = "jsonl" | "json" | "csv";
+export const DATASET_FORMATS: readonly DatasetFormat[] = ["jsonl", "json", "csv"];
+
+/** A file that is not a valid dataset; the message names the line (or record) and the field. */
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    /** 1-based line of the file (JSONL, CSV) or 1-based record number (JSON). */
+    readonly line?: number,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function firstIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join(".") || "(record)";
+  return { field, message: issue?.message ?? "invalid record" };
+}
+
+function validate(value: unknown, where: string, line: number): TuningRecord {
+  const parsed = tuningRecordSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const { field, message } = firstIssue(parsed.error);
+  throw new DatasetError(`${where}, field ${field}: ${message}`, line, field);
+}
+
+export function formatFromName(name: string): DatasetFormat | undefined {
+  const ext = name.toLowerCase().split(".").at(-1);
+  return DATASET_FORMATS.find((f) => f === ext);
+}
+
+export function readRecords(text: string, format: DatasetFormat): TuningRecord[] {
+  switch (format) {
+    case "jsonl":
+      return readJsonl(text);
+    case "json":
+      return readJson(text);
+    case "csv":
+      return readCsv(text);
+  }
+}
+
+export function writeRecords(records: readonly TuningRecord[], format: DatasetFormat): string {
+  switch (format) {
+    case "jsonl":
+      return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+    case "json":
+      return `${JSON.stringify(records, null, 1)}\n`;
+    case "csv":
+      return writeCsv(records);
+  }
+}
+
+export function readJsonl(text: string): TuningRecord[] {
+  const records: TuningRecord[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new DatasetError(`line ${i + 1}: not JSON (${(error as Error).message})`, i + 1);
+    }
+    records.push(validate(value, `line ${i + 1}`, i + 1));
+  });
+  return records;
+}
+
+export function readJson(text: string): TuningRecord[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError(`not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new DatasetError("expected a JSON array of records");
+  return value.map((item, i) => validate(item, `record ${i + 1}`, i + 1));
+}
+
+/** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
+const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json" }[] = [
+  { name: "schema", kind: "number" },
+  { name: "tunelab", kind: "string" },
+  { name: "createdAt", kind: "string" },
+  { name: "family", kind: "string" },
+  { name: "status", kind: "string" },
+  { name: "message", kind: "string" },
+  { name: "medianNs", kind: "number" },
+  { name: "iqrNs", kind: "number" },
+  { name: "gflops", kind: "number" },
+  { name: "peakFraction", kind: "number" },
+  { name: "problem", kind: "json" },
+  { name: "config", kind: "json" },
+  { name: "samplesNs", kind: "json" },
+  { name: "verification", kind: "json" },
+  { name: "timing", kind: "json" },
+  { name: "baseline", kind: "json" },
+  { name: "device", kind: "json" },
+];
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function writeCsv(records: readonly TuningRecord[]): string {
+  const rows = [CSV_COLUMNS.map((c) => c.name).join(",")];
+  for (const r of records) rows.push(CSV_COLUMNS.map((c) => csvCell(r[c.name])).join(","));
+  return `${rows.join("\n")}\n`;
+}
+
+/** RFC 4180 rows, each with the 1-based line it starts on (quoted cells may span lines). */
+function csvRows(text: string): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === "\n") line++;
+        cell += ch;
+      }
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      cells.push(cell);
+      if (cells.some((c) => c !== "")) rows.push({ line: rowLine, cells });
+      cells = [];
+      cell = "";
+      line++;
+      rowLine = line;
+    } else cell += ch;
+  }
+  if (quoted) throw new DatasetError(`line ${rowLine}: unterminated quoted cell`, rowLine);
+  cells.push(cell);
+  if (cells.some((c) => c !== "")) rows.push({ line: rowLine, cells });
+  return rows;
+}
+
+function readCsv(text: string): TuningRecord[] {
+  const [header, ...rows] = csvRows(text);
+  if (!header) return [];
+  const index = new Map(header.cells.map((name, i) => [name.trim(), i]));
+  for (const c of CSV_COLUMNS) {
+    if (!index.has(c.name)) throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
+  }
+  return rows.map(({ line, cells }) => {
+    const value: Record<string, unknown> = {};
+    for (const c of CSV_COLUMNS) {
+      const cell = cells[index.get(c.name) as number] ?? "";
+      if (c.kind === "string") value[c.name] = cell;
+      else if (cell === "") value[c.name] = null;
+      else if (c.kind === "number") value[c.name] = Number(cell);
+      else {
+        try {
+          value[c.name] = JSON.parse(cell);
+        } catch {
+          throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
+        }
+      }
+    }
+    return validate(value, `line ${line}`, line);
+  });
+}

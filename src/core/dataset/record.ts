@@ -1,0 +1,144 @@
+/**
+ * One measured candidate: a kernel family's config on a problem on a device, with its outcome. The
+ * schema is versioned (`schema`) so stored files stay readable as it grows; every file tunelab reads
+ * goes through `tuningRecordSchema`, so a bad field is named rather than half-stored.
+ */
+import { z } from "zod";
+import { version } from "../../../package.json";
+import { type ConvProblem, formatProblem } from "../problem";
+import type { Config } from "../space/space";
+
+export const RECORD_SCHEMA_VERSION = 1;
+export const TUNELAB_VERSION: string = version;
+
+/** How a candidate ended. Only `ok` candidates were verified and carry a time. */
+export const CANDIDATE_STATUSES = [
+  "ok",
+  "invalid",
+  "compile-failed",
+  "wrong-result",
+  "runtime-failed",
+  "timeout",
+] as const;
+export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+export type FailureKind = Exclude<CandidateStatus, "ok">;
+
+const count = z.number().int().min(1);
+const nonNegative = z.number().min(0);
+
+export const deviceInfoSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+  limits: z.record(z.string(), z.number()),
+  /** Measured by the FMA microbenchmark; null when not measured. */
+  peakGflops: z.number().positive().nullable(),
+  /** Measured by the copy microbenchmark; null when not measured. */
+  peakGBps: z.number().positive().nullable(),
+});
+export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
+
+export const problemFieldsSchema = z.object({
+  n: count,
+  c: count,
+  h: count,
+  w: count,
+  k: count,
+  r: count,
+  s: count,
+  padH: z.number().int().min(0),
+  padW: z.number().int().min(0),
+  strideH: count,
+  strideW: count,
+  dilH: count,
+  dilW: count,
+  groups: count,
+  layout: z.enum(["NCHW", "NHWC"]),
+  precision: z.enum(["f32", "f16"]),
+}) satisfies z.ZodType<ConvProblem>;
+
+export const timingSchema = z.object({
+  /** `timestamp`: GPU timestamp queries; `fallback`: queue completion and performance.now(). */
+  method: z.enum(["timestamp", "fallback"]),
+  /** Kernel runs inside one timed sample (adaptive, so a sample lasts about a millisecond or more). */
+  dispatchesPerSample: count,
+  /** The timer's step in ns when all readings were multiples of it; null when none was seen. */
+  quantizationNs: z.number().positive().nullable(),
+  /** Samples thrown away because their delta was zero or negative. */
+  discarded: z.number().int().min(0),
+});
+export type TimingInfo = z.infer<typeof timingSchema>;
+
+export const verificationSchema = z.object({
+  maxAbsError: nonNegative,
+  maxRelError: nonNegative,
+  /** Output elements compared with the CPU reference, of `total`. */
+  checked: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+export type VerificationInfo = z.infer<typeof verificationSchema>;
+
+export const baselineSchema = z.object({
+  library: z.literal("tfjs"),
+  medianNs: z.number().positive(),
+  gflops: nonNegative,
+});
+export type Baseline = z.infer<typeof baselineSchema>;
+
+export const tuningRecordSchema = z
+  .object({
+    schema: z.literal(RECORD_SCHEMA_VERSION),
+    tunelab: z.string().min(1),
+    createdAt: z.iso.datetime(),
+    device: deviceInfoSchema,
+    problem: z.object({ text: z.string().min(1), fields: problemFieldsSchema }),
+    family: z.string().min(1),
+    config: z.record(z.string(), z.number()),
+    status: z.enum(CANDIDATE_STATUSES),
+    message: z.string(),
+    /** Median kernel time of one run, in ns; null unless status is ok. */
+    medianNs: z.number().positive().nullable(),
+    /** Interquartile range of the per-run samples, in ns. */
+    iqrNs: nonNegative.nullable(),
+    /** Per-run time of each sample, in ns (one sample = dispatchesPerSample runs). */
+    samplesNs: z.array(z.number().positive()),
+    gflops: nonNegative.nullable(),
+    /** gflops over the device's measured FMA peak. */
+    peakFraction: nonNegative.nullable(),
+    verification: verificationSchema.nullable(),
+    timing: timingSchema.nullable(),
+    baseline: baselineSchema.nullable(),
+  })
+  .refine((r) => (r.status === "ok") === (r.medianNs !== null), {
+    message: "medianNs is required when status is ok, and must be null otherwise",
+    path: ["medianNs"],
+  });
+export type TuningRecord = z.infer<typeof tuningRecordSchema>;
+
+/** A config as a canonical string (sorted keys): equal configs give equal keys. */
+export function configKey(config: Config): string {
+  return Object.keys(config)
+    .sort()
+    .map((k) => `${k}=${config[k]}`)
+    .join(",");
+}
+
+/** What makes two records the same candidate: a resumed sweep skips keys already stored. */
+export function candidateKey(
+  device: Pick<DeviceInfo, "vendor" | "architecture" | "description">,
+  problem: string,
+  family: string,
+  config: Config,
+): string {
+  return [device.vendor, device.architecture, device.description, problem, family, configKey(config)].join(
+    "|",
+  );
+}
+
+export function recordKey(record: TuningRecord): string {
+  return candidateKey(record.device, record.problem.text, record.family, record.config);
+}
+
+export function problemEntry(problem: ConvProblem): TuningRecord["problem"] {
+  return { text: formatProblem(problem), fields: { ...problem } };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { configKey } from "../dataset/record";
+import { rule, spaceSize, type TuningSpace } from "../space/space";
+import { replayRunner } from "./replay";
+import { exhaustive, random, strategyByName } from "./strategies";
+import { budgeted, type Outcome } from "./strategy";
+
+// A 4x4 space minus configs with x*y > 8: 10 valid configs.
+const space: TuningSpace = {
+  params: [
+    { name: "x", values: [1, 2, 4, 8], doc: "" },
+    { name: "y", values: [1, 2, 4, 8], doc: "" },
+  ],
+  rules: [rule("area", ["x", "y"], (c) => ((c.x ?? 0) * (c.y ?? 0) > 8 ? "too big" : null))],
+};
+
+// Recorded outcomes: time = 1000 / (x*y) + 10*y, one compile failure, one wrong result.
+function recording(): Outcome[] {
+  const out: Outcome[] = [];
+  for (const x of [1, 2, 4, 8])
+    for (const y of [1, 2, 4, 8]) {
+      if (x * y > 8) continue;
+      const config = { x, y };
+      if (x === 8 && y === 1) out.push({ config, status: "compile-failed", medianNs: null, message: "boom" });
+      else if (x === 2 && y === 4)
+        out.push({ config, status: "wrong-result", medianNs: null, message: "off" });
+      else out.push({ config, status: "ok", medianNs: 1000 / (x * y) + 10 * y, message: "" });
+    }
+  return out;
+}
+
+let clock = 0;
+/** Advances the fake clock, as if a candidate took `ms`. */
+async function tick(ms: number) {
+  clock += ms;
+}
+
+describe("strategies on the replay runner", () => {
+  it("exhaustive visits every valid config once and finds the recorded best", async () => {
+    const runner = replayRunner(recording());
+    const progress: number[] = [];
+    const result = await exhaustive(space, runner, { onOutcome: (_, p) => progress.push(p.done) });
+    expect(spaceSize(space)).toBe(10);
+    expect(runner.asked).toHaveLength(10);
+    expect(result.stopped).toBe("exhausted");
+    expect(result.best?.config).toEqual({ x: 4, y: 2 }); // 125 + 20 beats 4x1 (250 + 10) and 1x8
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(result.outcomes.filter((o) => o.status !== "ok").map((o) => o.status)).toEqual([
+      "wrong-result",
+      "compile-failed",
+    ]);
+  });
+
+  it("random is reproducible from its seed, never repeats, and covers the space", async () => {
+    const order = async (seed: number) => {
+      const runner = replayRunner(recording());
+      await random(space, runner, { seed });
+      return runner.asked.map(configKey);
+    };
+    const a = await order(1);
+    expect(await order(1)).toEqual(a);
+    expect(await order(2)).not.toEqual(a);
+    expect(new Set(a).size).toBe(10);
+  });
+
+  it("budgets stop any strategy by count or time, and the tighter budget wins", async () => {
+    const runner = replayRunner(recording());
+    const result = await budgeted(exhaustive, { candidates: 5 })(space, runner, {
+      budget: { candidates: 3 },
+    });
+    expect(result.stopped).toBe("budget");
+    expect(runner.asked).toHaveLength(3);
+
+    clock = 0;
+    const slow = replayRunner(recording());
+    const timed = await budgeted(random, { ms: 25 })(
+      space,
+      { run: (c) => tick(10).then(() => slow.run(c)) },
+      { now: () => clock },
+    );
+    expect(timed.outcomes).toHaveLength(3);
+  });
+
+  it("reports progress with an ETA, skips cached configs, and stops on abort", async () => {
+    const runner = replayRunner(recording());
+    const cachedKey = configKey({ x: 1, y: 1 });
+    const controller = new AbortController();
+    clock = 0;
+    const etas: (number | null)[] = [];
+    const result = await exhaustive(
+      space,
+      { run: (c) => tick(100).then(() => runner.run(c)) },
+      {
+        now: () => clock,
+        cached: (c) =>
+          configKey(c) === cachedKey ? { config: c, status: "ok", medianNs: 1, message: "" } : undefined,
+        onOutcome: (_, p) => {
+          etas.push(p.etaMs);
+          if (p.done === 4) controller.abort();
+        },
+        signal: controller.signal,
+      },
+    );
+    expect(result.stopped).toBe("aborted");
+    expect(result.outcomes).toHaveLength(4);
+    expect(runner.asked.map(configKey)).not.toContain(cachedKey);
+    expect(result.best?.medianNs).toBe(1); // the cached outcome counts toward the best
+    expect(etas).toEqual([null, 800, 700, 600]); // 100 ms a measured candidate, 10 in all
+  });
+
+  it("names unknown strategies", () => {
+    expect(() => strategyByName("annealing")).toThrow(/unknown strategy 'annealing' \(exhaustive, random\)/);
+  });
+});

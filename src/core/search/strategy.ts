@@ -1,0 +1,145 @@
+/**
+ * Search strategies share one contract, `tune(space, runner, options)`: a strategy decides which
+ * configs to try and in what order; the runner measures one config and returns its outcome (a failure
+ * is an outcome, never a throw); the shared loop here keeps the budget, the abort signal, the cache of
+ * configs already measured, progress and the best so far. A model-guided strategy is an `ordered` one
+ * whose order comes from a beam search, or a full `Strategy` when it needs each result before the next.
+ */
+import type { CandidateStatus } from "../dataset/record";
+import { configKey } from "../dataset/record";
+import type { Config, TuningSpace } from "../space/space";
+
+export interface Outcome {
+  config: Config;
+  status: CandidateStatus;
+  /** Median kernel time in ns; null unless status is ok. */
+  medianNs: number | null;
+  message: string;
+}
+
+/** Measures one config. Implementations: the GPU runner, and `replayRunner` over recorded outcomes. */
+export interface CandidateRunner<O extends Outcome = Outcome> {
+  run(config: Config): Promise<O>;
+}
+
+export interface Budget {
+  /** Most configs to measure (cached ones do not count). */
+  candidates?: number;
+  /** Most wall-clock milliseconds to spend; the candidate in flight finishes. */
+  ms?: number;
+}
+
+export interface TuneProgress<O extends Outcome = Outcome> {
+  done: number;
+  /** How many configs this run will visit at most (space size or budget, whichever is smaller). */
+  total: number;
+  best: O | null;
+  elapsedMs: number;
+  /** Estimated time left at the mean pace so far; null before the first measured candidate. */
+  etaMs: number | null;
+}
+
+/** What the loop reads of an AbortSignal (core has no DOM types; a real AbortSignal fits). */
+export interface AbortFlag {
+  readonly aborted: boolean;
+}
+
+export interface TuneOptions<O extends Outcome = Outcome> {
+  seed?: number;
+  budget?: Budget;
+  signal?: AbortFlag;
+  /** Outcomes already measured (a resumed sweep): returned instead of running the config again. */
+  cached?: (config: Config) => O | undefined;
+  onOutcome?: (outcome: O, progress: TuneProgress<O>) => void;
+  /** Clock for budgets and ETA; tests pass a fake one. */
+  now?: () => number;
+}
+
+export interface TuneResult<O extends Outcome = Outcome> {
+  outcomes: O[];
+  best: O | null;
+  /** Why the loop ended. */
+  stopped: "exhausted" | "budget" | "aborted";
+}
+
+export type Strategy = <O extends Outcome>(
+  space: TuningSpace,
+  runner: CandidateRunner<O>,
+  options?: TuneOptions<O>,
+) => Promise<TuneResult<O>>;
+
+export function isBetter(a: Outcome, than: Outcome | null): boolean {
+  return a.status === "ok" && a.medianNs !== null && (than?.medianNs == null || a.medianNs < than.medianNs);
+}
+
+/**
+ * The shared loop: measures `candidates` in order (skipping repeats) until they run out, the budget is
+ * spent or the signal aborts. `total` is how many candidates there are, when known up front.
+ */
+export async function measureInOrder<O extends Outcome>(
+  candidates: Iterable<Config>,
+  total: number,
+  runner: CandidateRunner<O>,
+  options: TuneOptions<O> = {},
+): Promise<TuneResult<O>> {
+  const now = options.now ?? (() => Date.now());
+  const start = now();
+  const limit = Math.min(total, options.budget?.candidates ?? Number.POSITIVE_INFINITY);
+  const outcomes: O[] = [];
+  const seen = new Set<string>();
+  let best: O | null = null;
+  let measured = 0;
+  let measuredMs = 0;
+  for (const config of candidates) {
+    if (options.signal?.aborted) return { outcomes, best, stopped: "aborted" };
+    if (outcomes.length >= limit) return { outcomes, best, stopped: "budget" };
+    const elapsed = now() - start;
+    if (options.budget?.ms !== undefined && elapsed >= options.budget.ms) {
+      return { outcomes, best, stopped: "budget" };
+    }
+    const key = configKey(config);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let outcome = options.cached?.(config);
+    if (!outcome) {
+      const before = now();
+      outcome = await runner.run(config);
+      measured++;
+      measuredMs += now() - before;
+    }
+    outcomes.push(outcome);
+    if (isBetter(outcome, best)) best = outcome;
+    const left = limit - outcomes.length;
+    options.onOutcome?.(outcome, {
+      done: outcomes.length,
+      total: limit,
+      best,
+      elapsedMs: now() - start,
+      etaMs: measured ? (measuredMs / measured) * left : null,
+    });
+  }
+  return { outcomes, best, stopped: options.signal?.aborted ? "aborted" : "exhausted" };
+}
+
+/** A strategy that only decides an order up front (exhaustive, random, a model's ranked candidates). */
+export function ordered(
+  order: (space: TuningSpace, seed: number) => { candidates: Iterable<Config>; total: number },
+): Strategy {
+  return (space, runner, options = {}) => {
+    const { candidates, total } = order(space, options.seed ?? 0);
+    return measureInOrder(candidates, total, runner, options);
+  };
+}
+
+/** Wraps any strategy with a budget, tightening (never loosening) one the caller passes. */
+export function budgeted(strategy: Strategy, budget: Budget): Strategy {
+  const tighter = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+  return (space, runner, options = {}) =>
+    strategy(space, runner, {
+      ...options,
+      budget: {
+        candidates: tighter(budget.candidates, options.budget?.candidates),
+        ms: tighter(budget.ms, options.budget?.ms),
+      },
+    });
+}
