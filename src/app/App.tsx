@@ -1,42 +1,92 @@
-import { useEffect, useState } from "react";
-import { engine } from "./engine";
+import { lazy, Suspense, useEffect } from "react";
+import { Tabs } from "./components/Tabs";
+import { DeviceChip } from "./pages/device/DeviceChip";
+import { DevicePage } from "./pages/device/DevicePage";
+import { useLab } from "./store";
+import { PAGE_TITLES, PAGES, type PageId } from "./url";
 
-type DeviceState = Awaited<ReturnType<typeof engine.device>> | undefined;
-type SmokeState = Awaited<ReturnType<typeof engine.smoke>> | { error: string } | undefined;
+// Only the first screen is in the main bundle; the other pages (and recharts, tfjs) load on demand.
+const ExplorePage = lazy(() => import("./pages/explore/ExplorePage"));
+const SweepPage = lazy(() => import("./pages/sweep/SweepPage"));
+const DatasetPage = lazy(() => import("./pages/dataset/DatasetPage"));
+const TrainPage = lazy(() => import("./pages/train/TrainPage"));
+const PredictPage = lazy(() => import("./pages/predict/PredictPage"));
+
+const PAGE_COMPONENTS: Record<PageId, () => React.ReactNode> = {
+  device: () => <DevicePage />,
+  explore: () => <ExplorePage />,
+  sweep: () => <SweepPage />,
+  dataset: () => <DatasetPage />,
+  train: () => <TrainPage />,
+  predict: () => <PredictPage />,
+};
 
 export function App() {
-  const [device, setDevice] = useState<DeviceState>();
-  const [smoke, setSmoke] = useState<SmokeState>();
+  const page = useLab((s) => s.view.page);
+  const goTo = useLab((s) => s.goTo);
+  const theme = useLab((s) => s.theme);
+  const toggleTheme = useLab((s) => s.toggleTheme);
+  const probeDevice = useLab((s) => s.probeDevice);
   useEffect(() => {
-    engine.device().then(setDevice);
-  }, []);
-  const runSmoke = () =>
-    engine.smoke().then(setSmoke, (error: unknown) => setSmoke({ error: String(error) }));
+    probeDevice();
+  }, [probeDevice]);
+  useEffect(() => {
+    document.title = `${PAGE_TITLES[page]} · tunelab`;
+  }, [page]);
   return (
-    <main>
-      <h1>tunelab</h1>
-      <section aria-label="Device">
-        {!device && <p>Looking for a GPU…</p>}
-        {device?.ok === false && <p role="alert">{device.message}</p>}
-        {device?.ok && (
-          <>
-            <p data-testid="adapter">
-              {device.adapter.vendor} {device.adapter.architecture} {device.adapter.description}
-              {device.hasTimestamps ? " · timestamp-query" : " · no timestamp-query"}
-            </p>
-            <button type="button" onClick={runSmoke}>
-              Time a test dispatch
-            </button>
-            {smoke && "error" in smoke && <p role="alert">{smoke.error}</p>}
-            {smoke && "kernelNs" in smoke && (
-              <p data-testid="smoke">
-                {smoke.kernelNs === null ? "ran (untimed)" : `${smoke.kernelNs} ns`} for {smoke.elements}{" "}
-                elements
-              </p>
-            )}
-          </>
-        )}
-      </section>
-    </main>
+    <div className="shell">
+      <header className="topbar">
+        <a className="brand" href="?" aria-label="tunelab home">
+          <BrandMark />
+          <span>tunelab</span>
+        </a>
+        <Tabs
+          label="Pages"
+          idPrefix="page"
+          tabs={PAGES}
+          titles={PAGE_TITLES}
+          selected={page}
+          onSelect={goTo}
+        />
+        <div className="topbar-end">
+          <DeviceChip />
+          <button
+            type="button"
+            className="icon-button"
+            onClick={toggleTheme}
+            aria-label={theme === "dark" ? "Switch to light theme" : "Switch to dark theme"}
+            title={theme === "dark" ? "Light theme" : "Dark theme"}
+          >
+            {theme === "dark" ? "☀" : "☾"}
+          </button>
+        </div>
+      </header>
+      <main id="page-panel" role="tabpanel" aria-labelledby={`page-tab-${page}`} className="page">
+        <Suspense fallback={<p className="loading">Loading {PAGE_TITLES[page]}…</p>}>
+          {PAGE_COMPONENTS[page]()}
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+/** A 3x3 grid of tiles, one lit: a tuning space with its best config. */
+function BrandMark() {
+  const lit = 5;
+  return (
+    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" className="brand-mark">
+      {Array.from({ length: 9 }, (_, i) => (
+        <rect
+          // biome-ignore lint/suspicious/noArrayIndexKey: a fixed grid
+          key={i}
+          x={(i % 3) * 8 + 1}
+          y={Math.floor(i / 3) * 8 + 1}
+          width="6"
+          height="6"
+          rx="1.5"
+          className={i === lit ? "lit" : undefined}
+        />
+      ))}
+    </svg>
   );
 }

@@ -1,7 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { createLabStore, setLabStore } from "./store";
+import { initialTheme, syncWithBrowser } from "./store/sync";
+import { viewFromSearch } from "./url";
 import "./styles.css";
+
+const store = createLabStore({ view: viewFromSearch(window.location.search), theme: initialTheme() });
+setLabStore(store);
+syncWithBrowser(store);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

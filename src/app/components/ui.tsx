@@ -1,0 +1,100 @@
+import { type ReactNode, useId } from "react";
+
+/** A titled region: its heading names it for screen readers. */
+export function Card({
+  title,
+  subtitle,
+  actions,
+  children,
+  className = "",
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  const id = useId();
+  return (
+    <section className={`card ${className}`} aria-labelledby={id}>
+      <header className="card-head">
+        <div>
+          <h2 id={id}>{title}</h2>
+          {subtitle && <p className="subtitle">{subtitle}</p>}
+        </div>
+        {actions && <div className="card-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** One big number with its label, e.g. "Valid configs 1,234". */
+export function Stat({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+      {hint && <div className="stat-hint">{hint}</div>}
+    </div>
+  );
+}
+
+export function Callout({
+  tone,
+  title,
+  children,
+}: {
+  tone: "info" | "warn" | "bad";
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`callout tone-${tone}`} role={tone === "bad" ? "alert" : "note"}>
+      <strong>{title}</strong>
+      <div>{children}</div>
+    </div>
+  );
+}
+
+/** A determinate progress bar with its text alternative. */
+export function Progress({
+  label,
+  value,
+  max,
+  detail,
+}: {
+  label: string;
+  value: number;
+  max: number;
+  detail?: ReactNode;
+}) {
+  const fraction = max > 0 ? Math.min(1, value / max) : 0;
+  return (
+    <div className="progress">
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={max}
+        aria-valuenow={value}
+      >
+        <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
+      </div>
+      {detail && <div className="progress-detail">{detail}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,271 @@
+import { useMemo } from "react";
+import type { ConvProblem } from "../../../core/problem";
+import { formatProblem } from "../../../core/problem";
+import { type Config, checkConfig, enumerate, type TuningSpace } from "../../../core/space/space";
+import { CodeView } from "../../components/CodeView";
+import { Heatmap } from "../../components/Heatmap";
+import { Callout, Card } from "../../components/ui";
+import type { SpaceAnalysis } from "../../explore/analysis";
+import { ProblemInput } from "../../explore/ProblemInput";
+import { checkProblemText } from "../../explore/problemText";
+import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
+import { count } from "../../format";
+import { FAMILIES } from "../../kernels";
+import { useLab } from "../../store";
+import { formatConfigText, parseConfigText } from "../../url";
+import { deviceLimits } from "../device/adapter";
+import { FamilyPicker } from "./FamilyPicker";
+import { SuitePicker } from "./SuitePicker";
+
+export default function ExplorePage() {
+  const view = useLab((s) => s.view);
+  const setView = useLab((s) => s.setView);
+  const device = useLab((s) => s.device);
+  const limits = useMemo(
+    () => deviceLimits(device.state === "ready" ? device.report.adapter : null),
+    [device],
+  );
+  const check = checkProblemText(view.problem);
+  const problem = check.ok ? check.problem : null;
+  const problemKey = problem ? formatProblem(problem) : "";
+  const family = pickFamily(view.family, problem);
+  // The space depends only on the problem's canonical text, the family and the limits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: problemKey stands for problem
+  const space = useMemo(
+    () => (problem && family && !family.unsupported(problem) ? family.space(problem, limits) : null),
+    [problemKey, family, limits],
+  );
+  const analysisState = useSpaceAnalysis(space);
+  const analysis = analysisState?.state === "done" ? analysisState.analysis : null;
+
+  const config = useMemo(() => chosenConfig(space, view.config), [space, view.config]);
+  const violations = space && config ? checkConfig(space, config) : [];
+  const pick = (name: string, value: number) =>
+    setView({ config: formatConfigText({ ...(config ?? {}), [name]: value }) });
+
+  return (
+    <div className="page-grid sidebar">
+      <div className="stack">
+        <Card title="Problem" subtitle="A layer of a real network, or any convolution in the text form.">
+          <SuitePicker onPick={(text) => setView({ problem: text, config: "" })} current={problemKey} />
+          <ProblemInput value={view.problem} onChange={(text) => setView({ problem: text, config: "" })} />
+        </Card>
+        <FamilyPicker
+          families={FAMILIES}
+          problem={problem}
+          selected={family?.id ?? ""}
+          onSelect={(id) => setView({ family: id, config: "" })}
+        />
+      </div>
+      <div className="stack">
+        {!problem && (
+          <Callout tone="info" title="Waiting for a valid problem">
+            Fix the problem text to see its tuning space.
+          </Callout>
+        )}
+        {problem && !family && (
+          <Callout tone="warn" title="No kernel family">
+            {FAMILIES.length === 0
+              ? "This build registers no kernel families yet."
+              : "No registered family supports this problem."}
+          </Callout>
+        )}
+        {space && analysisState?.state === "running" && (
+          <Card title="Tuning space">
+            <p className="muted" aria-live="polite">
+              Walking the space… {count(analysisState.visited)} nodes
+            </p>
+          </Card>
+        )}
+        {analysis && <ConstraintFunnel analysis={analysis} />}
+        {space && analysis && space.params.length >= 2 && (
+          <SpaceMap
+            space={space}
+            analysis={analysis}
+            config={config}
+            xParam={view.xParam}
+            yParam={view.yParam}
+            onAxes={(xParam, yParam) => setView({ xParam, yParam })}
+            onPick={(c) => setView({ config: formatConfigText({ ...(config ?? {}), ...c }) })}
+          />
+        )}
+        {space && <ParameterDomains space={space} analysis={analysis} config={config} onPick={pick} />}
+        {problem && family && space && config && (
+          <ShaderCard
+            problem={problem}
+            familyId={family.id}
+            config={config}
+            violations={violations.map((v) => v.message)}
+            limits={limits}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function pickFamily(id: string, problem: ConvProblem | null) {
+  const named = FAMILIES.find((f) => f.id === id);
+  if (named) return named;
+  return FAMILIES.find((f) => !problem || !f.unsupported(problem)) ?? null;
+}
+
+/** The config in the URL, completed from the first valid config for any parameter it lacks. */
+function chosenConfig(space: TuningSpace | null, text: string): Config | null {
+  if (!space) return null;
+  const first = enumerate(space).next();
+  const base: Config = first.done ? {} : first.value;
+  const fromUrl = parseConfigText(text);
+  const config: Config = {};
+  for (const p of space.params) config[p.name] = fromUrl[p.name] ?? base[p.name] ?? (p.values[0] as number);
+  return config;
+}
+
+function SpaceMap({
+  space,
+  analysis,
+  config,
+  xParam,
+  yParam,
+  onAxes,
+  onPick,
+}: {
+  space: TuningSpace;
+  analysis: SpaceAnalysis;
+  config: Config | null;
+  xParam: string;
+  yParam: string;
+  onAxes(x: string, y: string): void;
+  onPick(c: Config): void;
+}) {
+  const names = space.params.map((p) => p.name);
+  const xi = Math.max(0, names.indexOf(xParam));
+  let yi = names.indexOf(yParam);
+  if (yi < 0 || yi === xi) yi = xi === 0 ? 1 : 0;
+  const x = space.params[xi];
+  const y = space.params[yi];
+  if (!x || !y) return null;
+  const table = analysis.pairCounts(xi, yi);
+  return (
+    <Card
+      title="Space map"
+      subtitle="Valid configs for each pair of values: where the rules leave room, and where they wall it off."
+      actions={
+        <>
+          <AxisSelect
+            label="Across"
+            names={names}
+            value={x.name}
+            onChange={(name) => onAxes(name, y.name === name ? x.name : y.name)}
+          />
+          <AxisSelect
+            label="Down"
+            names={names}
+            value={y.name}
+            onChange={(name) => onAxes(x.name === name ? y.name : x.name, name)}
+          />
+        </>
+      }
+    >
+      <Heatmap
+        label={`Valid configs by ${x.name} and ${y.name}`}
+        xName={x.name}
+        yName={y.name}
+        xValues={x.values}
+        yValues={y.values}
+        cell={(a, b) => {
+          const v = table[a]?.[b] ?? 0;
+          return v === 0 ? null : v;
+        }}
+        format={(v) => count(v)}
+        better="high"
+        selected={config ? { x: config[x.name] ?? Number.NaN, y: config[y.name] ?? Number.NaN } : null}
+        onSelect={(a, b) => onPick({ [x.name]: a, [y.name]: b })}
+        legend="Darker: more valid configs. Hatched: no valid config. Press a cell to choose it."
+      />
+    </Card>
+  );
+}
+
+function AxisSelect({
+  label,
+  names,
+  value,
+  onChange,
+}: {
+  label: string;
+  names: string[];
+  value: string;
+  onChange(name: string): void;
+}) {
+  return (
+    <label className="inline-field">
+      <span className="field-label">{label}</span>
+      <select className="select" value={value} onChange={(e) => onChange(e.target.value)}>
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ShaderCard({
+  problem,
+  familyId,
+  config,
+  violations,
+  limits,
+}: {
+  problem: ConvProblem;
+  familyId: string;
+  config: Config;
+  violations: string[];
+  limits: ReturnType<typeof deviceLimits>;
+}) {
+  const family = FAMILIES.find((f) => f.id === familyId);
+  const plan = useMemo(() => {
+    if (!family || violations.length) return null;
+    try {
+      return { ok: true as const, plan: family.plan(problem, config, limits) };
+    } catch (error) {
+      return { ok: false as const, message: String(error) };
+    }
+  }, [family, problem, config, limits, violations.length]);
+  const configText = Object.entries(config)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("  ");
+  return (
+    <Card title="Generated WGSL" subtitle={<span className="mono">{configText}</span>}>
+      {violations.length > 0 && (
+        <div className="violations" role="alert">
+          This config breaks {violations.length === 1 ? "a rule" : `${violations.length} rules`}:
+          <ul>
+            {violations.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {plan && !plan.ok && (
+        <Callout tone="bad" title="Code generation failed">
+          {plan.message}
+        </Callout>
+      )}
+      {plan?.ok &&
+        plan.plan.passes.map((pass) => (
+          <div key={pass.label}>
+            <h3>
+              {pass.label}{" "}
+              <span className="muted mono">
+                dispatch {pass.dispatch.join("×")} · entry {pass.entryPoint}
+              </span>
+            </h3>
+            <CodeView code={pass.wgsl} label={`WGSL of ${pass.label}`} />
+          </div>
+        ))}
+    </Card>
+  );
+}

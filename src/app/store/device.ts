@@ -1,0 +1,48 @@
+import type { StateCreator } from "zustand/vanilla";
+import { engine, errorMessage } from "../engine";
+import type { LabState } from "./index";
+
+type DeviceReport = Awaited<ReturnType<ReturnType<typeof engine>["device"]>>;
+export type SmokeReport = Awaited<ReturnType<ReturnType<typeof engine>["smoke"]>>;
+
+export type DeviceStatus =
+  | { state: "probing" }
+  | { state: "ready"; report: Extract<DeviceReport, { ok: true }> }
+  | { state: "unavailable"; reason: string; message: string };
+
+export interface DeviceSlice {
+  device: DeviceStatus;
+  smoke:
+    | { state: "idle" }
+    | { state: "running" }
+    | { state: "done"; result: SmokeReport }
+    | { state: "failed"; message: string };
+  probeDevice(): Promise<void>;
+  runSmoke(): Promise<void>;
+}
+
+export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (set) => ({
+  device: { state: "probing" },
+  smoke: { state: "idle" },
+  async probeDevice() {
+    set({ device: { state: "probing" } });
+    try {
+      const report = await engine().device();
+      set({
+        device: report.ok
+          ? { state: "ready", report }
+          : { state: "unavailable", reason: report.reason, message: report.message },
+      });
+    } catch (error) {
+      set({ device: { state: "unavailable", reason: "worker-failed", message: errorMessage(error) } });
+    }
+  },
+  async runSmoke() {
+    set({ smoke: { state: "running" } });
+    try {
+      set({ smoke: { state: "done", result: await engine().smoke() } });
+    } catch (error) {
+      set({ smoke: { state: "failed", message: errorMessage(error) } });
+    }
+  },
+});

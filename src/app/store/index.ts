@@ -1,0 +1,34 @@
+import { useStore } from "zustand";
+import { createStore, type StoreApi } from "zustand/vanilla";
+import { DEFAULT_VIEW, type ViewState } from "../url";
+import { createDemoSlice, type DemoSlice } from "./demo";
+import { createDeviceSlice, type DeviceSlice } from "./device";
+import { createViewSlice, type Theme, type ViewSlice } from "./view";
+
+/** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
+export type LabState = ViewSlice & DeviceSlice & DemoSlice;
+export type LabStore = StoreApi<LabState>;
+
+export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
+  return createStore<LabState>()((...a) => ({
+    ...createViewSlice(initial.view ?? DEFAULT_VIEW, initial.theme)(...a),
+    ...createDeviceSlice(...a),
+    ...createDemoSlice(...a),
+  }));
+}
+
+let labStore: LabStore | undefined;
+
+/** The page's store; main.tsx creates it from the URL before the first render. */
+export function setLabStore(store: LabStore): void {
+  labStore = store;
+}
+
+export function getLabStore(): LabStore {
+  labStore ??= createLabStore();
+  return labStore;
+}
+
+export function useLab<T>(selector: (state: LabState) => T): T {
+  return useStore(getLabStore(), selector);
+}
