@@ -1,0 +1,392 @@
+/**
+ * Every chart of the lab, on recharts. This module is only ever imported lazily (charts/index.tsx), so
+ * recharts stays out of the first screen's bundle.
+ */
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { duration, si } from "../format";
+import { logBins } from "./bins";
+import { type ChartColors, useChartColors } from "./colors";
+
+const HEIGHT = 280;
+
+function axisProps(c: ChartColors) {
+  return { stroke: c.muted, tick: { fill: c.muted, fontSize: 12 }, tickLine: false };
+}
+function tooltipProps(c: ChartColors) {
+  return {
+    contentStyle: { background: c.bg, border: `1px solid ${c.line}`, borderRadius: 8, color: c.text },
+    labelStyle: { color: c.muted },
+    cursor: { stroke: c.line },
+  };
+}
+
+export interface RuntimePoint {
+  x: number;
+  ns: number;
+  label: string;
+}
+
+/** Each measured candidate's runtime against one parameter's value (log time axis). */
+export function RuntimeByParam({
+  points,
+  param,
+  bestNs,
+}: {
+  points: RuntimePoint[];
+  param: string;
+  bestNs: number | null;
+}) {
+  const c = useChartColors();
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT}>
+      <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="x"
+          name={param}
+          scale="log"
+          domain={["auto", "auto"]}
+          allowDuplicatedCategory={false}
+          label={{ value: param, position: "insideBottom", offset: -12, fill: c.muted }}
+        />
+        <YAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="ns"
+          name="runtime"
+          scale="log"
+          domain={["auto", "auto"]}
+          tickFormatter={duration}
+          width={70}
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : String(v))}
+        />
+        {bestNs !== null && (
+          <ReferenceLine
+            y={bestNs}
+            stroke={c.accent}
+            strokeDasharray="4 4"
+            label={{ value: "best", fill: c.accent, position: "right" }}
+          />
+        )}
+        <Scatter data={points} fill={c.violet} fillOpacity={0.75} isAnimationActive={false} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** The best runtime found after each candidate: how fast the strategy closes in. */
+export function BestSoFar({ series }: { series: { name: string; points: { i: number; ns: number }[] }[] }) {
+  const c = useChartColors();
+  const palette = [c.accent, c.violet, c.amber, c.rose];
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT}>
+      <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="i"
+          domain={[1, "dataMax"]}
+          allowDecimals={false}
+          label={{ value: "candidates measured", position: "insideBottom", offset: -12, fill: c.muted }}
+        />
+        <YAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="ns"
+          scale="log"
+          domain={["auto", "auto"]}
+          tickFormatter={duration}
+          width={70}
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          formatter={(v) => duration(Number(v))}
+          labelFormatter={(i) => `after ${i} candidates`}
+        />
+        {series.length > 1 && <Legend />}
+        {series.map((s, k) => (
+          <Line
+            key={s.name}
+            name={s.name}
+            data={s.points}
+            dataKey="ns"
+            type="stepAfter"
+            stroke={palette[k % palette.length]}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** How the measured runtimes spread: log-spaced bins, so a few slow outliers don't flatten the rest. */
+export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
+  const c = useChartColors();
+  const bins = logBins(runtimesNs, 16);
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT}>
+      <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 24, left: 8 }} barCategoryGap={1}>
+        <CartesianGrid stroke={c.line} vertical={false} />
+        <XAxis
+          {...axisProps(c)}
+          dataKey="label"
+          interval="preserveStartEnd"
+          label={{ value: "runtime", position: "insideBottom", offset: -12, fill: c.muted }}
+        />
+        <YAxis {...axisProps(c)} allowDecimals={false} width={40} />
+        <Tooltip {...tooltipProps(c)} formatter={(v) => [`${v} candidates`, "count"]} />
+        <Bar dataKey="count" fill={c.accent} isAnimationActive={false} radius={[3, 3, 0, 0]} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+export interface RooflinePoint {
+  /** FLOP per byte moved (compulsory traffic: each tensor read or written once). */
+  intensity: number;
+  gflops: number;
+  label: string;
+}
+
+/**
+ * The roofline: attainable GFLOP/s = min(peak, bandwidth x intensity), log-log, with measured kernels
+ * as points. The ridge is where a kernel stops being memory-bound.
+ */
+export function Roofline({
+  peakGflops,
+  bandwidthGBps,
+  points,
+}: {
+  peakGflops: number;
+  bandwidthGBps: number;
+  points: RooflinePoint[];
+}) {
+  const c = useChartColors();
+  const ridge = peakGflops / bandwidthGBps;
+  const xs = points.map((p) => p.intensity);
+  const xMin = Math.min(ridge / 64, ...xs) / 2;
+  const xMax = Math.max(ridge * 16, ...xs) * 2;
+  const roof = [xMin, ridge, xMax].map((x) => ({
+    intensity: x,
+    roof: Math.min(peakGflops, bandwidthGBps * x),
+  }));
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT + 40}>
+      <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="intensity"
+          scale="log"
+          domain={[xMin, xMax]}
+          tickFormatter={(v) => si(Number(v), "", 2)}
+          label={{ value: "FLOP per byte", position: "insideBottom", offset: -12, fill: c.muted }}
+          allowDataOverflow
+        />
+        <YAxis
+          {...axisProps(c)}
+          type="number"
+          scale="log"
+          domain={["auto", peakGflops * 2]}
+          tickFormatter={(v) => si(Number(v) * 1e9, "FLOP/s", 2)}
+          width={90}
+          allowDataOverflow
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          formatter={(v, name) => [si(Number(v) * 1e9, "FLOP/s"), String(name)]}
+          labelFormatter={(v) => `${si(Number(v), "", 3)} FLOP/B`}
+        />
+        <Line
+          data={roof}
+          dataKey="roof"
+          name="attainable"
+          stroke={c.amber}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Scatter
+          data={points}
+          dataKey="gflops"
+          name="measured kernel"
+          fill={c.accent}
+          isAnimationActive={false}
+        />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Training curves: loss (left axis) and accuracy (right axis) per epoch. */
+export function TrainingCurves({
+  epochs,
+}: {
+  epochs: { epoch: number; loss: number; valLoss?: number; accuracy?: number; valAccuracy?: number }[];
+}) {
+  const c = useChartColors();
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT}>
+      <LineChart data={epochs} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          dataKey="epoch"
+          type="number"
+          domain={[1, "dataMax"]}
+          allowDecimals={false}
+          label={{ value: "epoch", position: "insideBottom", offset: -12, fill: c.muted }}
+        />
+        <YAxis {...axisProps(c)} yAxisId="loss" width={50} tickFormatter={(v) => Number(v).toPrecision(2)} />
+        <YAxis
+          {...axisProps(c)}
+          yAxisId="accuracy"
+          orientation="right"
+          domain={[0, 1]}
+          width={44}
+          tickFormatter={(v) => `${Math.round(Number(v) * 100)}%`}
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          formatter={(v, name) => [
+            String(name).includes("accuracy") ? `${(Number(v) * 100).toFixed(1)}%` : Number(v).toPrecision(4),
+            String(name),
+          ]}
+        />
+        <Legend />
+        <Line
+          yAxisId="loss"
+          dataKey="loss"
+          name="loss"
+          stroke={c.violet}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="loss"
+          dataKey="valLoss"
+          name="validation loss"
+          stroke={c.violet}
+          strokeDasharray="4 3"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="accuracy"
+          dataKey="accuracy"
+          name="accuracy"
+          stroke={c.accent}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="accuracy"
+          dataKey="valAccuracy"
+          name="validation accuracy"
+          stroke={c.accent}
+          strokeDasharray="4 3"
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+export interface CandidatePoint {
+  rank: number;
+  score: number;
+  ns: number;
+}
+
+/** The beam's candidates: model score against measured runtime, with the exhaustive best and tfjs as lines. */
+export function ScoreVsRuntime({
+  points,
+  bestNs,
+  tfjsNs,
+}: {
+  points: CandidatePoint[];
+  bestNs: number | null;
+  tfjsNs: number | null;
+}) {
+  const c = useChartColors();
+  return (
+    <ResponsiveContainer width="100%" height={HEIGHT}>
+      <ScatterChart margin={{ top: 8, right: 80, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="score"
+          name="model score"
+          domain={["auto", "auto"]}
+          tickFormatter={(v) => Number(v).toFixed(2)}
+          label={{
+            value: "model score (log-probability)",
+            position: "insideBottom",
+            offset: -12,
+            fill: c.muted,
+          }}
+        />
+        <YAxis
+          {...axisProps(c)}
+          type="number"
+          dataKey="ns"
+          name="runtime"
+          scale="log"
+          domain={["auto", "auto"]}
+          tickFormatter={duration}
+          width={70}
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : Number(v).toFixed(3))}
+        />
+        {bestNs !== null && (
+          <ReferenceLine
+            y={bestNs}
+            stroke={c.accent}
+            strokeDasharray="5 4"
+            label={{ value: "exhaustive best", fill: c.accent, position: "right", fontSize: 12 }}
+          />
+        )}
+        {tfjsNs !== null && (
+          <ReferenceLine
+            y={tfjsNs}
+            stroke={c.amber}
+            strokeDasharray="5 4"
+            label={{ value: "tfjs conv2d", fill: c.amber, position: "right", fontSize: 12 }}
+          />
+        )}
+        <Scatter data={points} fill={c.violet} isAnimationActive={false} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { sampleRecord } from "../../core/dataset/fixtures";
+import { DEFAULT_QUERY, queryRecords, toggleSort } from "./table";
+
+const fast = sampleRecord({ config: { tileX: 8, tileY: 2 }, medianNs: 500, gflops: 2 });
+const slow = sampleRecord({ config: { tileX: 2, tileY: 2 }, medianNs: 4000, gflops: 0.1 });
+const broken = sampleRecord({
+  config: { tileX: 16, tileY: 16 },
+  status: "compile-failed",
+  message: "workgroup storage exceeds the limit",
+  medianNs: null,
+  gflops: null,
+  family: "gemm",
+});
+const records = [slow, broken, fast];
+
+describe("queryRecords", () => {
+  it("sorts by median ascending with failures (no time) last, and descending still puts them last", () => {
+    expect(queryRecords(records, DEFAULT_QUERY)).toEqual([fast, slow, broken]);
+    expect(queryRecords(records, toggleSort(DEFAULT_QUERY, "medianNs"))).toEqual([slow, fast, broken]);
+  });
+
+  it("sorts text columns naturally (tileX=8 before tileX=16)", () => {
+    const byConfig = queryRecords(records, { ...DEFAULT_QUERY, sortBy: "config" });
+    expect(byConfig.map((r) => r.config.tileX)).toEqual([2, 8, 16]);
+  });
+
+  it("filters by every word, across problem, config, status and message", () => {
+    expect(queryRecords(records, { ...DEFAULT_QUERY, text: "storage" })).toEqual([broken]);
+    expect(queryRecords(records, { ...DEFAULT_QUERY, text: "tileX=2 direct" })).toEqual([slow]);
+    expect(queryRecords(records, { ...DEFAULT_QUERY, text: "nothing-matches" })).toEqual([]);
+  });
+
+  it("filters by status", () => {
+    expect(queryRecords(records, { ...DEFAULT_QUERY, statuses: ["compile-failed"] })).toEqual([broken]);
+    expect(queryRecords(records, { ...DEFAULT_QUERY, statuses: ["ok"] })).toHaveLength(2);
+  });
+
+  it("toggleSort flips the same column and starts a new one ascending", () => {
+    const byGflops = toggleSort(DEFAULT_QUERY, "gflops");
+    expect(byGflops).toMatchObject({ sortBy: "gflops", descending: false });
+    expect(toggleSort(byGflops, "gflops").descending).toBe(true);
+  });
+});

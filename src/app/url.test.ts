@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIEW, formatConfigText, parseConfigText, searchFromView, viewFromSearch } from "./url";
+
+describe("view state in the URL", () => {
+  it("round-trips a view through the query string, keeping the problem text readable", () => {
+    const view = {
+      ...DEFAULT_VIEW,
+      page: "explore" as const,
+      problem: "1x64x56x56,64x3x3,pad=1",
+      family: "direct",
+      config: "tileX=4;tileY=8",
+      xParam: "tileX",
+      demo: true,
+    };
+    const search = searchFromView(view);
+    expect(search).toContain("problem=1x64x56x56,64x3x3,pad=1");
+    expect(viewFromSearch(search)).toEqual(view);
+  });
+
+  it("writes nothing for the defaults and reads defaults from an empty or malformed query", () => {
+    expect(searchFromView(DEFAULT_VIEW)).toBe("");
+    expect(viewFromSearch("")).toEqual(DEFAULT_VIEW);
+    expect(viewFromSearch("?page=nowhere&demo=yes").page).toBe("device");
+    expect(viewFromSearch("?page=nowhere&demo=yes").demo).toBe(false);
+  });
+
+  it("parses config text, dropping entries that are not name=number", () => {
+    expect(parseConfigText("a=1;b=2.5;c=;d=x;=3;e")).toEqual({ a: 1, b: 2.5 });
+    expect(formatConfigText({ a: 1, b: 2 })).toBe("a=1;b=2");
+  });
+});
