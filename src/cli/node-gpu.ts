@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 /** Debian's chromium package ships SwiftShader's Vulkan driver: a CPU "GPU" that Dawn accepts. */
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
+let dawnInstance: GPU | undefined;
+
 /**
  * `navigator.gpu` for Node, from Dawn (the `webgpu` package). Loaded lazily so commands that need
  * no GPU (help, space, shader) work where Dawn or Vulkan is missing.
@@ -19,7 +21,10 @@ export async function nodeGpu(): Promise<GPU | undefined> {
     const { create, globals } = await import("webgpu");
     Object.assign(globalThis, globals);
     // Dawn rounds timestamps to 65.536 us unless told not to; Node can ask for full resolution.
-    return create(["disable-dawn-features=timestamp_quantization"]);
+    // One instance for the process, held here: once garbage-collected, Dawn crashes on async work
+    // (createComputePipelineAsync) of the devices it made.
+    dawnInstance ??= create(["disable-dawn-features=timestamp_quantization"]);
+    return dawnInstance;
   } catch {
     return undefined;
   }
