@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { sampleRecord } from "../../core/dataset/fixtures";
+import { bestByPair, bestSoFar, failureGroups, fastest } from "./derive";
+
+const ok = (tileX: number, tileY: number, medianNs: number) =>
+  sampleRecord({ config: { tileX, tileY }, medianNs });
+const failed = (status: "compile-failed" | "wrong-result", message: string, tileX = 32) =>
+  sampleRecord({ config: { tileX, tileY: 1 }, status, message, medianNs: null, gflops: null });
+
+const run = [
+  failed("compile-failed", "too much workgroup storage"),
+  ok(1, 1, 900),
+  ok(2, 1, 1200),
+  failed("compile-failed", "too much workgroup storage", 64),
+  ok(2, 2, 400),
+  failed("wrong-result", "max relative error 0.5"),
+];
+
+describe("sweep derivations", () => {
+  it("tracks the best runtime after each candidate, starting at the first success", () => {
+    expect(bestSoFar(run)).toEqual([
+      { i: 2, ns: 900 },
+      { i: 3, ns: 900 },
+      { i: 4, ns: 900 },
+      { i: 5, ns: 400 },
+      { i: 6, ns: 400 },
+    ]);
+    expect(fastest(run)?.config).toEqual({ tileX: 2, tileY: 2 });
+  });
+
+  it("groups failures by kind, then by message, largest first", () => {
+    const groups = failureGroups(run);
+    expect(groups.map((g) => [g.kind, g.count])).toEqual([
+      ["compile-failed", 2],
+      ["wrong-result", 1],
+    ]);
+    expect(groups[0]?.messages).toEqual([
+      { message: "too much workgroup storage", count: 2, example: { tileX: 32, tileY: 1 } },
+    ]);
+  });
+
+  it("keeps the fastest runtime per pair of values", () => {
+    const map = bestByPair([...run, ok(2, 1, 700)], "tileX", "tileY");
+    expect(map.get("2,1")).toBe(700);
+    expect(map.get("1,1")).toBe(900);
+    expect(map.has("32,1")).toBe(false);
+  });
+});
