@@ -29,6 +29,7 @@ export function useSpaceAnalysis(space: TuningSpace | null): AnalysisState | nul
 export function ConstraintFunnel({ analysis }: { analysis: SpaceAnalysis }) {
   const { raw, valid, cuts } = analysis;
   let remaining = raw;
+  const idle = cuts.filter((cut) => cut.removed === 0).map((cut) => cut.rule);
   const scale = (n: number) => (raw > 0 ? (n / raw) * 100 : 0);
   return (
     <Card
@@ -46,28 +47,35 @@ export function ConstraintFunnel({ analysis }: { analysis: SpaceAnalysis }) {
         <Stat label="Rules" value={cuts.length} />
       </div>
       <ul className="funnel" aria-label="Configs removed by each rule">
-        {cuts.map((cut) => {
-          const before = remaining;
-          remaining -= cut.removed;
-          return (
-            <li
-              key={cut.rule}
-              className="funnel-row"
-              aria-label={`${cut.rule} removes ${count(cut.removed)} configs`}
-            >
-              <span className="mono">{cut.rule}</span>
-              <div className="funnel-bar" aria-hidden="true">
-                <div className="funnel-kept" style={{ width: `${scale(remaining)}%` }} />
-                <div
-                  className="funnel-cut"
-                  style={{ left: `${scale(remaining)}%`, width: `${scale(before - remaining)}%` }}
-                />
-              </div>
-              <span className="num mono">−{si(cut.removed)}</span>
-              {cut.example && <span className="funnel-example">e.g. {cut.example}</span>}
-            </li>
-          );
-        })}
+        {cuts
+          .filter((cut) => cut.removed > 0)
+          .map((cut) => {
+            const before = remaining;
+            remaining -= cut.removed;
+            return (
+              <li
+                key={cut.rule}
+                className="funnel-row"
+                aria-label={`${cut.rule} removes ${count(cut.removed)} configs`}
+              >
+                <span className="mono">{cut.rule}</span>
+                <div className="funnel-bar" aria-hidden="true">
+                  <div className="funnel-kept" style={{ width: `${scale(remaining)}%` }} />
+                  <div
+                    className="funnel-cut"
+                    style={{ left: `${scale(remaining)}%`, width: `${scale(before - remaining)}%` }}
+                  />
+                </div>
+                <span className="num mono">−{si(cut.removed)}</span>
+                {cut.example && <span className="funnel-example">e.g. {cut.example}</span>}
+              </li>
+            );
+          })}
+        {idle.length > 0 && (
+          <li className="funnel-idle muted">
+            Cut nothing here: <span className="mono">{idle.join(", ")}</span>
+          </li>
+        )}
         <li className="funnel-row">
           <strong>valid</strong>
           <div className="funnel-bar" aria-hidden="true">

@@ -17,11 +17,14 @@ export function initialTheme(): Theme {
 export function syncWithBrowser(store: LabStore): () => void {
   const applyTheme = (theme: Theme) => {
     document.documentElement.dataset.theme = theme;
-    localStorage.setItem(THEME_KEY, theme);
   };
   applyTheme(store.getState().theme);
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.theme !== previous.theme) applyTheme(state.theme);
+    if (state.theme !== previous.theme) {
+      applyTheme(state.theme);
+      // Only a choice made here is remembered; otherwise the system's preference keeps deciding.
+      localStorage.setItem(THEME_KEY, state.theme);
+    }
     if (state.view === previous.view) return;
     const search = searchFromView(state.view);
     if (search === window.location.search) return;
