@@ -1,0 +1,51 @@
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { sampleRecord } from "../../core/dataset/fixtures";
+import { DatasetTable } from "./DatasetTable";
+
+const records = [
+  sampleRecord({ config: { tileX: 2, tileY: 2 }, medianNs: 4000 }),
+  sampleRecord({ config: { tileX: 8, tileY: 2 }, medianNs: 500 }),
+  sampleRecord({
+    config: { tileX: 16, tileY: 16 },
+    status: "compile-failed",
+    message: "storage",
+    medianNs: null,
+    gflops: null,
+  }),
+];
+
+const firstColumn = (column: string) => {
+  const header = screen.getAllByRole("columnheader").map((h) => h.textContent?.replace(/[▴▾]/g, "").trim());
+  const index = header.indexOf(column);
+  return screen
+    .getAllByRole("row")
+    .slice(1)
+    .map((row) => within(row).getAllByRole("cell")[index]?.textContent);
+};
+
+describe("DatasetTable", () => {
+  afterEach(cleanup);
+
+  it("sorts by a header's button and says so with aria-sort", () => {
+    render(<DatasetTable records={records} />);
+    expect(firstColumn("Median")).toEqual(["500 ns", "4 µs", "—"]);
+    fireEvent.click(screen.getByRole("button", { name: /Config/ }));
+    expect(firstColumn("Config")).toEqual(["tileX=2 tileY=2", "tileX=8 tileY=2", "tileX=16 tileY=16"]);
+    const configHeader = screen.getAllByRole("columnheader").find((h) => h.textContent?.startsWith("Config"));
+    expect(configHeader?.getAttribute("aria-sort")).toBe("ascending");
+    fireEvent.click(screen.getByRole("button", { name: /Config/ }));
+    expect(configHeader?.getAttribute("aria-sort")).toBe("descending");
+  });
+
+  it("filters by text and by status", () => {
+    render(<DatasetTable records={records} />);
+    fireEvent.change(screen.getByRole("searchbox", { name: "Filter records" }), {
+      target: { value: "tileX=8" },
+    });
+    expect(screen.getByTestId("row-count").textContent).toMatch(/^1 of 3/);
+    fireEvent.change(screen.getByRole("searchbox", { name: "Filter records" }), { target: { value: "" } });
+    fireEvent.click(screen.getByRole("button", { name: "compile-failed" }));
+    expect(firstColumn("Status")).toEqual(["compile-failed"]);
+  });
+});
