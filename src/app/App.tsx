@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect } from "react";
+import { DemoBanner } from "./components/DemoBanner";
 import { Tabs } from "./components/Tabs";
 import { DeviceChip } from "./pages/device/DeviceChip";
 import { DevicePage } from "./pages/device/DevicePage";
@@ -61,6 +62,7 @@ export function App() {
           </button>
         </div>
       </header>
+      <DemoBanner />
       <main id="page-panel" role="tabpanel" aria-labelledby={`page-tab-${page}`} className="page">
         <Suspense fallback={<p className="loading">Loading {PAGE_TITLES[page]}…</p>}>
           {PAGE_COMPONENTS[page]()}

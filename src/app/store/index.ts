@@ -3,10 +3,11 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
+import { createRecordsSlice, type RecordsSlice } from "./records";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = ViewSlice & DeviceSlice & DemoSlice;
+export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
@@ -14,6 +15,7 @@ export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}
     ...createViewSlice(initial.view ?? DEFAULT_VIEW, initial.theme)(...a),
     ...createDeviceSlice(...a),
     ...createDemoSlice(...a),
+    ...createRecordsSlice(...a),
   }));
 }
 

@@ -1,11 +1,157 @@
-import { Card } from "../../components/ui";
+import { useMemo, useRef, useState } from "react";
+import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
+import { summarize } from "../../../core/dataset/summary";
+import { Callout, Card, Stat } from "../../components/ui";
+import { DatasetTable } from "../../dataset/DatasetTable";
+import { count } from "../../format";
+import { useLab } from "../../store";
+import { shownRecords } from "../../store/records";
+
+/** Saves text as a file through a temporary link (no server involved). */
+function download(text: string, name: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const MIME: Record<DatasetFormat, string> = {
+  jsonl: "application/x-ndjson",
+  json: "application/json",
+  csv: "text/csv",
+};
 
 export default function DatasetPage() {
+  const records = useLab(shownRecords);
+  const demo = useLab((s) => s.view.demo);
+  const importState = useLab((s) => s.importState);
+  const importFile = useLab((s) => s.importFile);
+  const clearRecords = useLab((s) => s.clearRecords);
+  const summary = useMemo(() => summarize(records), [records]);
+  const [format, setFormat] = useState<DatasetFormat>("jsonl");
+  const fileInput = useRef<HTMLInputElement>(null);
+  const confirm = useRef<HTMLDialogElement>(null);
+  const failed = Object.values(summary.failed).reduce((n, v) => n + (v ?? 0), 0);
+
   return (
     <div className="page-grid">
-      <Card title="Dataset">
-        <p className="muted">This page is being built.</p>
+      <Card
+        title="Dataset"
+        className="span-2"
+        subtitle={
+          demo
+            ? "The recorded dataset (read-only)."
+            : "Every candidate measured on this device, kept in this browser (IndexedDB)."
+        }
+        actions={
+          <>
+            <label className="inline-field">
+              <span className="field-label">Format</span>
+              <select
+                className="select"
+                value={format}
+                onChange={(e) => setFormat(e.target.value as DatasetFormat)}
+              >
+                <option value="jsonl">JSONL</option>
+                <option value="json">JSON</option>
+                <option value="csv">CSV</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              className="button"
+              disabled={!records.length}
+              onClick={() =>
+                download(writeRecords(records, format), `tunelab-dataset.${format}`, MIME[format])
+              }
+            >
+              Export
+            </button>
+            {!demo && (
+              <>
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => fileInput.current?.click()}
+                  disabled={importState.state === "importing"}
+                >
+                  Import…
+                </button>
+                <input
+                  ref={fileInput}
+                  type="file"
+                  hidden
+                  aria-label="Dataset file to import"
+                  accept=".jsonl,.json,.csv,.db,.db.gz,.gz"
+                  onChange={(e) => {
+                    const file = e.target.files?.[0];
+                    if (file) importFile(file);
+                    e.target.value = "";
+                  }}
+                />
+                <button
+                  type="button"
+                  className="button danger"
+                  disabled={!records.length}
+                  onClick={() => confirm.current?.showModal()}
+                >
+                  Clear…
+                </button>
+              </>
+            )}
+          </>
+        }
+      >
+        <div className="stat-row">
+          <Stat label="Records" value={count(summary.candidates)} testId="record-count" />
+          <Stat label="Problems" value={count(summary.problems)} />
+          <Stat label="Timed" value={count(summary.timed)} />
+          <Stat label="Failed" value={count(failed)} />
+          {summary.geomeanSpeedup !== null && (
+            <Stat
+              label="Speedup over tfjs"
+              value={`${summary.geomeanSpeedup.toFixed(2)}×`}
+              hint="geometric mean of the best per problem"
+            />
+          )}
+        </div>
+        {importState.state === "importing" && <p aria-live="polite">Importing {importState.name}…</p>}
+        {importState.state === "done" && (
+          <Callout tone="info" title="Imported">
+            {count(importState.added)} records from {importState.name}
+            {importState.skipped ? `, ${count(importState.skipped)} already stored` : ""}.
+          </Callout>
+        )}
+        {importState.state === "failed" && (
+          <Callout tone="bad" title={`Could not import ${importState.name}`}>
+            {importState.message}
+          </Callout>
+        )}
+        {records.length ? (
+          <DatasetTable records={records} />
+        ) : (
+          <p className="muted">
+            No records yet: run a sweep, or import a file (JSONL, JSON, CSV or a MIOpen perf-db).
+          </p>
+        )}
       </Card>
+      <dialog ref={confirm} aria-labelledby="clear-title">
+        <h2 id="clear-title">Clear the dataset?</h2>
+        <p>
+          This deletes all {count(records.length)} records stored in this browser. Export them first to keep a
+          copy.
+        </p>
+        <form method="dialog" className="card-actions" style={{ justifyContent: "flex-end" }}>
+          <button type="submit" className="button secondary">
+            Keep them
+          </button>
+          <button type="submit" className="button danger" onClick={() => clearRecords()}>
+            Delete {count(records.length)} records
+          </button>
+        </form>
+      </dialog>
     </div>
   );
 }

@@ -1,0 +1,91 @@
+import type { StateCreator } from "zustand/vanilla";
+import { recordKey, type TuningRecord } from "../../core/dataset/record";
+import { errorMessage } from "../engine";
+import type { LabState } from "./index";
+
+export type RecordsLoad =
+  | { state: "idle" }
+  | { state: "loading" }
+  | { state: "ready" }
+  | { state: "failed"; message: string };
+
+/**
+ * The records the pages show: this device's stored dataset, or (in demo mode) the recording shipped
+ * in public/demo/. Sweeps append to `records` as candidates finish.
+ */
+export type ImportState =
+  | { state: "idle" }
+  | { state: "importing"; name: string }
+  | { state: "done"; name: string; added: number; skipped: number }
+  | { state: "failed"; name: string; message: string };
+
+export interface RecordsSlice {
+  records: TuningRecord[];
+  importState: ImportState;
+  /** Reads a JSONL / JSON / CSV file of records; the ones already stored (same candidate) are skipped. */
+  importFile(file: File): Promise<void>;
+  clearRecords(): Promise<void>;
+  demoRecords: TuningRecord[];
+  demoRecordsLoad: RecordsLoad;
+  loadDemoRecords(): Promise<void>;
+}
+
+export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = (set, get) => ({
+  records: [],
+  importState: { state: "idle" },
+  async importFile(file) {
+    set({ importState: { state: "importing", name: file.name } });
+    try {
+      const { formatFromName, readRecords } = await import("../../core/dataset/io");
+      const format = formatFromName(file.name);
+      if (!format) throw new Error(`${file.name}: expected a .jsonl, .json or .csv file`);
+      const incoming = readRecords(await file.text(), format);
+      const { added, skipped } = mergeRecords(get().records, incoming);
+      set({
+        records: [...get().records, ...added],
+        importState: { state: "done", name: file.name, added: added.length, skipped },
+      });
+    } catch (error) {
+      set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
+    }
+  },
+  async clearRecords() {
+    set({ records: [], importState: { state: "idle" } });
+  },
+  demoRecords: [],
+  demoRecordsLoad: { state: "idle" },
+  async loadDemoRecords() {
+    const demo = get().demoData;
+    if (demo.state !== "available" || get().demoRecordsLoad.state === "loading") return;
+    set({ demoRecordsLoad: { state: "loading" } });
+    try {
+      const response = await fetch(`${demo.base}${demo.recording.dataset}`);
+      if (!response.ok) throw new Error(`${demo.recording.dataset}: HTTP ${response.status}`);
+      const { readJsonl } = await import("../../core/dataset/io");
+      set({ demoRecords: readJsonl(await response.text()), demoRecordsLoad: { state: "ready" } });
+    } catch (error) {
+      set({ demoRecordsLoad: { state: "failed", message: errorMessage(error) } });
+    }
+  },
+});
+
+/** The records on show: the recording in demo mode, else this device's. */
+export function shownRecords(state: LabState): TuningRecord[] {
+  return state.view.demo ? state.demoRecords : state.records;
+}
+
+/** The incoming records that are new candidates (by recordKey), and how many were already there. */
+export function mergeRecords(
+  stored: readonly TuningRecord[],
+  incoming: readonly TuningRecord[],
+): { added: TuningRecord[]; skipped: number } {
+  const seen = new Set(stored.map(recordKey));
+  const added: TuningRecord[] = [];
+  for (const r of incoming) {
+    const key = recordKey(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    added.push(r);
+  }
+  return { added, skipped: incoming.length - added.length };
+}
