@@ -6,14 +6,14 @@ describe("view state in the URL", () => {
     const view = {
       ...DEFAULT_VIEW,
       page: "explore" as const,
-      problem: "1x64x56x56,64x3x3,pad=1",
+      problem: "1x128x28x28,128x3x3,pad=1",
       family: "direct",
       config: "tileX=4;tileY=8",
       xParam: "tileX",
       demo: true,
     };
     const search = searchFromView(view);
-    expect(search).toContain("problem=1x64x56x56,64x3x3,pad=1");
+    expect(search).toContain("problem=1x128x28x28,128x3x3,pad=1");
     expect(viewFromSearch(search)).toEqual(view);
   });
 

@@ -33,7 +33,7 @@ export interface ViewState {
 
 export const DEFAULT_VIEW: ViewState = {
   page: "device",
-  problem: "1x8x8x8,8x3x3,pad=1",
+  problem: "1x64x56x56,64x3x3,pad=1",
   family: "",
   config: "",
   xParam: "",
