@@ -7,17 +7,10 @@ const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 let dawnInstance: GPU | undefined;
 
 /**
- * The one Dawn instance of this process. Dawn tears down adapters and devices when the GPU object is
- * garbage-collected, which crashes whatever still uses them: holding it here keeps it alive.
- */
-let instance: GPU | undefined;
-
-/**
  * `navigator.gpu` for Node, from Dawn (the `webgpu` package). Loaded lazily so commands that need
  * no GPU (help, space, shader) work where Dawn or Vulkan is missing.
  */
 export async function nodeGpu(): Promise<GPU | undefined> {
-  if (instance) return instance;
   // With no GPU driver configured, fall back to SwiftShader when it is installed.
   if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
