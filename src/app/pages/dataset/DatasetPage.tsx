@@ -1,11 +1,20 @@
 import { useMemo, useRef, useState } from "react";
 import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
-import { summarize } from "../../../core/dataset/summary";
+import type { TuningRecord } from "../../../core/dataset/record";
 import { Callout, Card, Stat } from "../../components/ui";
 import { DatasetTable } from "../../dataset/DatasetTable";
 import { count } from "../../format";
 import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
+import { measured } from "../../sweep/derive";
+
+function summarizeRecords(records: readonly TuningRecord[]) {
+  return {
+    candidates: records.length,
+    problems: new Set(records.map((r) => r.problem.text)).size,
+    timed: measured(records).length,
+  };
+}
 
 /** Saves text as a file through a temporary link (no server involved). */
 function download(text: string, name: string, type: string) {
@@ -29,11 +38,11 @@ export default function DatasetPage() {
   const importState = useLab((s) => s.importState);
   const importFile = useLab((s) => s.importFile);
   const clearRecords = useLab((s) => s.clearRecords);
-  const summary = useMemo(() => summarize(records), [records]);
+  const summary = useMemo(() => summarizeRecords(records), [records]);
   const [format, setFormat] = useState<DatasetFormat>("jsonl");
   const fileInput = useRef<HTMLInputElement>(null);
   const confirm = useRef<HTMLDialogElement>(null);
-  const failed = Object.values(summary.failed).reduce((n, v) => n + (v ?? 0), 0);
+  const failed = summary.candidates - summary.timed;
 
   return (
     <div className="page-grid">
