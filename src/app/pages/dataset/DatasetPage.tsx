@@ -118,13 +118,6 @@ export default function DatasetPage() {
           <Stat label="Problems" value={count(summary.problems)} />
           <Stat label="Timed" value={count(summary.timed)} />
           <Stat label="Failed" value={count(failed)} />
-          {summary.geomeanSpeedup !== null && (
-            <Stat
-              label="Speedup over tfjs"
-              value={`${summary.geomeanSpeedup.toFixed(2)}×`}
-              hint="geometric mean of the best per problem"
-            />
-          )}
         </div>
         {importState.state === "importing" && <p aria-live="polite">Importing {importState.name}…</p>}
         {importState.state === "done" && (
