@@ -1,0 +1,40 @@
+import type { TuningRecord } from "../../core/dataset/record";
+import { problemFlops, tensorElements } from "../../core/problem";
+import type { RooflinePoint } from "../charts";
+
+/**
+ * FLOP per byte of compulsory traffic: every tensor read or written once from memory. A kernel's
+ * real traffic is higher (re-reads that miss cache), so this places it as favourably as possible.
+ */
+export function arithmeticIntensity(record: TuningRecord): number {
+  const { input, filter, output } = tensorElements(record.problem.fields);
+  const bytes = (input + filter + output) * (record.problem.fields.precision === "f16" ? 2 : 4);
+  return problemFlops(record.problem.fields) / bytes;
+}
+
+/** The fastest measured kernel of each problem and family, as roofline points. */
+export function rooflinePoints(records: readonly TuningRecord[]): RooflinePoint[] {
+  const best = new Map<string, TuningRecord & { medianNs: number }>();
+  for (const r of records) {
+    if (r.status !== "ok" || r.medianNs === null) continue;
+    const key = `${r.problem.text}|${r.family}`;
+    const seen = best.get(key);
+    if (!seen || r.medianNs < seen.medianNs) best.set(key, r as TuningRecord & { medianNs: number });
+  }
+  return [...best.values()].map((r) => ({
+    intensity: arithmeticIntensity(r),
+    gflops: problemFlops(r.problem.fields) / r.medianNs,
+    label: `${r.problem.text} · ${r.family}`,
+  }));
+}
+
+/** The device peaks a set of records carries (the newest measured ones), for a roofline without a GPU. */
+export function recordedPeaks(
+  records: readonly TuningRecord[],
+): { peakGflops: number; bandwidthGBps: number } | null {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const d = records[i]?.device;
+    if (d?.peakGflops && d.peakGBps) return { peakGflops: d.peakGflops, bandwidthGBps: d.peakGBps };
+  }
+  return null;
+}
