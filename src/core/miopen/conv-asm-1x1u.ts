@@ -41,7 +41,8 @@ function vgprs(c: Config, e: number, hw: number): number {
 }
 
 export function convAsm1x1uSpace(problem: MiopenProblem): TuningSpace {
-  if (problem.direction === "W") throw new Error("ConvAsm1x1U tunes forward (F) and backward-data (B) problems only");
+  if (problem.direction === "W")
+    throw new Error("ConvAsm1x1U tunes forward (F) and backward-data (B) problems only");
   const e = problem.precision === "FP32" ? 1 : 2;
   const hw = walkedPixels(problem);
   const { c: C, k: K, n: N } = problem;
@@ -53,7 +54,9 @@ export function convAsm1x1uSpace(problem: MiopenProblem): TuningSpace {
         v(c, "k_mult") % e ? `k_mult=${v(c, "k_mult")} is not a multiple of ${e} values per register` : null,
       ),
       rule("k-mult-divides-k", ["k_mult"], (c) =>
-        problem.direction === "B" && K % v(c, "k_mult") ? `K=${K} is not a multiple of k_mult=${v(c, "k_mult")}` : null,
+        problem.direction === "B" && K % v(c, "k_mult")
+          ? `K=${K} is not a multiple of k_mult=${v(c, "k_mult")}`
+          : null,
       ),
       rule("read-size", ["read_size", "chunks_per_wave"], (c) =>
         v(c, "read_size") * e > v(c, "chunks_per_wave")
@@ -61,7 +64,9 @@ export function convAsm1x1uSpace(problem: MiopenProblem): TuningSpace {
           : null,
       ),
       rule("chunks-packing", ["chunks_per_wave"], (c) =>
-        v(c, "chunks_per_wave") % e ? `chunks_per_wave=${v(c, "chunks_per_wave")} is not a multiple of ${e}` : null,
+        v(c, "chunks_per_wave") % e
+          ? `chunks_per_wave=${v(c, "chunks_per_wave")} is not a multiple of ${e}`
+          : null,
       ),
       rule("chunks-fit-image", ["chunks_per_wave", "chunk_size"], (c) =>
         v(c, "chunks_per_wave") > ceilDiv(hw, v(c, "chunk_size"))
@@ -104,11 +109,15 @@ export function convAsm1x1uSpace(problem: MiopenProblem): TuningSpace {
           ? `${v(c, "waves_c_in_group")} x ${v(c, "waves_k_in_group")} waves exceed 16 per group`
           : null,
       ),
-      rule("occupancy", ["chunks_per_wave", "n_mult", "c_mult", "k_mult", "waves_c_in_group", "waves_k_in_group"], (c) => {
-        const waves = v(c, "waves_c_in_group") * v(c, "waves_k_in_group");
-        const fit = Math.floor(256 / vgprs(c, e, hw)) * 4;
-        return fit < waves ? `${waves} waves per group but only ${fit} fit the register file` : null;
-      }),
+      rule(
+        "occupancy",
+        ["chunks_per_wave", "n_mult", "c_mult", "k_mult", "waves_c_in_group", "waves_k_in_group"],
+        (c) => {
+          const waves = v(c, "waves_c_in_group") * v(c, "waves_k_in_group");
+          const fit = Math.floor(256 / vgprs(c, e, hw)) * 4;
+          return fit < waves ? `${waves} waves per group but only ${fit} fit the register file` : null;
+        },
+      ),
     ],
   };
 }

@@ -115,7 +115,11 @@ export interface OpenOptions {
 }
 
 /** Opens a .db or .db.gz file's bytes; the caller closes the database. */
-export async function openPerfDb(SQL: SqlJsStatic, bytes: Uint8Array, options: OpenOptions = {}): Promise<Database> {
+export async function openPerfDb(
+  SQL: SqlJsStatic,
+  bytes: Uint8Array,
+  options: OpenOptions = {},
+): Promise<Database> {
   const name = options.name ?? "database";
   let raw = bytes;
   if (isGzip(bytes)) {
@@ -123,7 +127,8 @@ export async function openPerfDb(SQL: SqlJsStatic, bytes: Uint8Array, options: O
     raw = await options.gunzip(bytes);
   }
   const magic = String.fromCharCode(...raw.subarray(0, SQLITE_MAGIC.length));
-  if (magic !== SQLITE_MAGIC) throw new Error(`${name} is not an SQLite database (nor a gzip-compressed one)`);
+  if (magic !== SQLITE_MAGIC)
+    throw new Error(`${name} is not an SQLite database (nor a gzip-compressed one)`);
   const db = new SQL.Database(raw);
   const tables = new Set(
     (db.exec("SELECT name FROM sqlite_master WHERE type='table'")[0]?.values ?? []).map((v) => String(v[0])),
@@ -145,7 +150,8 @@ export function solverCounts(db: Database): { solver: string; rows: number }[] {
 
 function parseParams(text: string, where: string): number[] {
   const values = text.split(",").map(Number);
-  if (!values.every(Number.isInteger)) throw new Error(`${where}: params '${text}' are not comma-separated integers`);
+  if (!values.every(Number.isInteger))
+    throw new Error(`${where}: params '${text}' are not comma-separated integers`);
   return values;
 }
 
@@ -169,7 +175,11 @@ export function readSolverRows(db: Database, solver: string): PerfRow[] {
         }
       });
       const where = `perf_db ${solver} config ${String(values.at(-1))}`;
-      rows.push({ solver, problem: problem as unknown as MiopenProblem, params: parseParams(String(values.at(-2)), where) });
+      rows.push({
+        solver,
+        problem: problem as unknown as MiopenProblem,
+        params: parseParams(String(values.at(-2)), where),
+      });
     }
   } finally {
     statement.free();
@@ -188,9 +198,13 @@ export function readSolverRows(db: Database, solver: string): PerfRow[] {
 export function writePerfDb(SQL: SqlJsStatic, rows: readonly PerfRow[]): Uint8Array {
   const db = new SQL.Database();
   try {
-    const columnDefs = COLUMNS.map(([column, field]) => `\`${column}\` ${TEXT_FIELDS.has(field) ? "TEXT" : "INT"} NOT NULL`);
+    const columnDefs = COLUMNS.map(
+      ([column, field]) => `\`${column}\` ${TEXT_FIELDS.has(field) ? "TEXT" : "INT"} NOT NULL`,
+    );
     db.run(`CREATE TABLE config (id INTEGER PRIMARY KEY ASC, ${columnDefs.join(", ")})`);
-    db.run("CREATE TABLE perf_db (id INTEGER PRIMARY KEY ASC, solver TEXT NOT NULL, config INTEGER NOT NULL, params TEXT NOT NULL)");
+    db.run(
+      "CREATE TABLE perf_db (id INTEGER PRIMARY KEY ASC, solver TEXT NOT NULL, config INTEGER NOT NULL, params TEXT NOT NULL)",
+    );
     db.run("CREATE UNIQUE INDEX idx_perf_db ON perf_db(solver, config)");
     const configIds = new Map<string, number>();
     const insertConfig = db.prepare(

@@ -1,0 +1,95 @@
+/**
+ * The problem language: a problem becomes an ordered list of named features, the encoder's input
+ * sequence. Counts are read on a log2 scale plus their divisibility by powers of two, because tuned
+ * configs split channels, pixels and images into power-of-two pieces; flags are 0 or 1.
+ */
+import { walkedPixels } from "../miopen/conv-asm-1x1u";
+import type { MiopenProblem } from "../miopen/perfdb";
+import { type ConvProblem, outputSize } from "../problem";
+
+export interface Feature {
+  name: string;
+  value: number;
+  kind: "count" | "flag";
+  /** Computed from the others (a hint for the model; left out of the baseline's distance). */
+  derived?: boolean;
+}
+
+/** Width of one feature's value encoding: log2, six divisibility bits, "is a power of two", flag. */
+export const VALUE_WIDTH = 9;
+
+export function encodeValue(feature: Feature): number[] {
+  if (feature.kind === "flag") return [0, 0, 0, 0, 0, 0, 0, 0, feature.value];
+  const x = Math.max(0, Math.round(feature.value));
+  const log = Math.log2(1 + x);
+  const divisible = [2, 4, 8, 16, 32, 64].map((d) => (x > 0 && x % d === 0 ? 1 : 0));
+  const powerOfTwo = x > 0 && (x & (x - 1)) === 0 ? 1 : 0;
+  return [log / 8, ...divisible, powerOfTwo, 0];
+}
+
+const count = (name: string, value: number): Feature => ({ name, value, kind: "count" });
+const derived = (name: string, value: number): Feature => ({ name, value, kind: "count", derived: true });
+const flag = (name: string, on: boolean): Feature => ({ name, value: on ? 1 : 0, kind: "flag" });
+
+/** Features of a MIOpen perf-db problem (2-D; depth fields are 1 in 2-D rows and left out). */
+export function miopenFeatures(p: MiopenProblem): Feature[] {
+  const hw = walkedPixels(p);
+  return [
+    flag("backward-data", p.direction === "B"),
+    flag("backward-weights", p.direction === "W"),
+    flag("fp16", p.precision === "FP16"),
+    flag("bf16", p.precision === "BF16"),
+    flag("nhwc", p.layout === "NHWC"),
+    count("C", p.c),
+    count("K", p.k),
+    count("N", p.n),
+    count("H", p.h),
+    count("W", p.w),
+    count("R", p.r),
+    count("S", p.s),
+    count("pad_h", p.padH),
+    count("pad_w", p.padW),
+    count("stride_h", p.strideH),
+    count("stride_w", p.strideW),
+    count("dilation_h", p.dilH),
+    count("dilation_w", p.dilW),
+    count("groups", p.groups),
+    derived("pixels", hw),
+    derived("pixels_x_N", hw * p.n),
+  ];
+}
+
+/** Features of tunelab's own problem type (forward convolutions). */
+export function convFeatures(p: ConvProblem): Feature[] {
+  const out = outputSize(p);
+  return [
+    flag("backward-data", false),
+    flag("backward-weights", false),
+    flag("fp16", p.precision === "f16"),
+    flag("bf16", false),
+    flag("nhwc", p.layout === "NHWC"),
+    count("C", p.c),
+    count("K", p.k),
+    count("N", p.n),
+    count("H", p.h),
+    count("W", p.w),
+    count("R", p.r),
+    count("S", p.s),
+    count("pad_h", p.padH),
+    count("pad_w", p.padW),
+    count("stride_h", p.strideH),
+    count("stride_w", p.strideW),
+    count("dilation_h", p.dilH),
+    count("dilation_w", p.dilW),
+    count("groups", p.groups),
+    derived("pixels", out.p * out.q),
+    derived("pixels_x_N", out.p * out.q * p.n),
+  ];
+}
+
+/** The log2-scaled raw problem fields: the vector the nearest-neighbour baseline measures distances in. */
+export function logVector(features: readonly Feature[]): number[] {
+  return features
+    .filter((f) => !f.derived)
+    .map((f) => (f.kind === "flag" ? f.value : Math.log2(1 + f.value)));
+}

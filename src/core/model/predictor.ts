@@ -1,0 +1,123 @@
+/**
+ * A trained model as a scorer for the constrained beam search: the encoder runs once per problem; for
+ * each request the decoder reads START, family, prefix and gives the distribution of the next value.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TuningSpace } from "../space/space";
+import { type BeamResult, beamSearchMany, type ScoreRequest, type Scorer } from "./beam";
+import type { Feature } from "./features";
+import { type DecodingModels, decodingModels } from "./seq2seq";
+import { START, type Tokenizer } from "./tokenizer";
+
+export interface PredictionRequest {
+  features: readonly Feature[];
+  /** The problem's space for this family: rules and device limits. */
+  space: TuningSpace;
+}
+
+const PREDICT_BATCH = 4096;
+
+/** Runs `use` with a scorer over these problems; frees the encoder outputs afterwards. */
+export async function withModelScorer<T>(
+  model: tf.LayersModel | DecodingModels,
+  tokenizer: Tokenizer,
+  family: string,
+  problems: readonly (readonly Feature[])[],
+  use: (scorer: Scorer) => Promise<T>,
+): Promise<T> {
+  const { encoder, decoder, attention } = "encoder" in model ? model : decodingModels(model);
+  const steps = tokenizer.featureCount;
+  const width = tokenizer.stepWidth;
+  const vocabulary = tokenizer.size;
+  const familyToken = tokenizer.familyId(family);
+  const input = new Float32Array(problems.length * steps * width);
+  problems.forEach((features, i) => {
+    tokenizer.encodeFeatures(features, input.subarray(i * steps * width, (i + 1) * steps * width));
+  });
+  const [states, state] = tf.tidy(() => {
+    const problemTensor = tf.tensor3d(input, [problems.length, steps, width]);
+    return encoder.predict(problemTensor, { batchSize: PREDICT_BATCH }) as tf.Tensor[];
+  }) as [tf.Tensor, tf.Tensor];
+
+  const scoreSameLength = (requests: readonly ScoreRequest[], candidates: readonly (readonly number[])[]) => {
+    const length = (requests[0]?.prefix.length ?? 0) + 2;
+    const previous = new Float32Array(requests.length * length * vocabulary);
+    requests.forEach((request, r) => {
+      const tokens = [START, familyToken];
+      request.prefix.forEach((value, position) => {
+        const id = tokenizer.paramId(family, position, value);
+        if (id === undefined) throw new Error(`${family} position ${position} has no token for ${value}`);
+        tokens.push(id);
+      });
+      tokens.forEach((id, t) => {
+        previous[(r * length + t) * vocabulary + id] = 1;
+      });
+    });
+    const probs = tf.tidy(() => {
+      const rows = tf.tensor1d(
+        requests.map((r) => r.search),
+        "int32",
+      );
+      const inputs = [tf.tensor3d(previous, [requests.length, length, vocabulary]), tf.gather(state, rows)];
+      if (attention) inputs.push(tf.gather(states, rows));
+      const output = decoder.predict(inputs, { batchSize: PREDICT_BATCH }) as tf.Tensor3D;
+      // Only the last step matters: the distribution of the value after the prefix.
+      return output.slice([0, length - 1, 0], [requests.length, 1, vocabulary]).dataSync() as Float32Array;
+    });
+    return requests.map((request, r) =>
+      (candidates[r] ?? []).map((value) => {
+        const id = tokenizer.paramId(family, request.prefix.length, value);
+        return id === undefined ? -Infinity : Math.log(Math.max(probs[r * vocabulary + id] as number, 1e-30));
+      }),
+    );
+  };
+
+  const scorer: Scorer = async (requests, candidates) => {
+    // The beam search advances in lock step, so one call's prefixes normally share a length.
+    const out: number[][] = new Array(requests.length);
+    const byLength = new Map<number, number[]>();
+    requests.forEach((r, i) => {
+      const group = byLength.get(r.prefix.length);
+      if (group) group.push(i);
+      else byLength.set(r.prefix.length, [i]);
+    });
+    for (const indices of byLength.values()) {
+      const scores = scoreSameLength(
+        indices.map((i) => requests[i] as ScoreRequest),
+        indices.map((i) => candidates[i] ?? []),
+      );
+      indices.forEach((i, j) => {
+        out[i] = scores[j] as number[];
+      });
+    }
+    return out;
+  };
+  try {
+    return await use(scorer);
+  } finally {
+    tf.dispose([states, state]);
+  }
+}
+
+/** Top-`width` valid configs of `family` for each problem, best first, or why there are none. */
+export async function predictConfigs(
+  model: tf.LayersModel | DecodingModels,
+  tokenizer: Tokenizer,
+  family: string,
+  problems: readonly PredictionRequest[],
+  width: number,
+): Promise<BeamResult[]> {
+  const vocabulary = tokenizer.vocabulary(family);
+  return withModelScorer(
+    model,
+    tokenizer,
+    family,
+    problems.map((p) => p.features),
+    (scorer) =>
+      beamSearchMany(
+        problems.map((p) => ({ space: p.space, vocabulary })),
+        width,
+        scorer,
+      ),
+  );
+}

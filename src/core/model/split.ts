@@ -1,0 +1,21 @@
+import { rng, shuffled } from "../random";
+
+/**
+ * Splits items by group (e.g. one convolution shape, whatever its direction), seeded, so that no group
+ * has items on both sides: the held part scores the model on problems it never saw.
+ */
+export function splitByGroup<T>(
+  items: readonly T[],
+  groupOf: (item: T) => string,
+  heldFraction: number,
+  seed: number,
+): { kept: T[]; held: T[] } {
+  if (!(heldFraction >= 0 && heldFraction < 1))
+    throw new Error(`held fraction must be in [0, 1), got ${heldFraction}`);
+  const groups = [...new Set(items.map(groupOf))].sort();
+  const order = shuffled(rng(seed), groups);
+  const held = new Set(order.slice(0, Math.round(groups.length * heldFraction)));
+  const split = { kept: [] as T[], held: [] as T[] };
+  for (const item of items) (held.has(groupOf(item)) ? split.held : split.kept).push(item);
+  return split;
+}
