@@ -4,10 +4,11 @@ import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
 import { createRecordsSlice, type RecordsSlice } from "./records";
+import { createTrainSlice, type TrainSlice } from "./train";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice;
+export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice & TrainSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
@@ -16,6 +17,7 @@ export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}
     ...createDeviceSlice(...a),
     ...createDemoSlice(...a),
     ...createRecordsSlice(...a),
+    ...createTrainSlice(...a),
   }));
 }
 
