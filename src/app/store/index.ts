@@ -3,12 +3,13 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
+import { createPredictSlice, type PredictSlice } from "./predict";
 import { createRecordsSlice, type RecordsSlice } from "./records";
 import { createTrainSlice, type TrainSlice } from "./train";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice & TrainSlice;
+export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice & TrainSlice & PredictSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
@@ -18,6 +19,7 @@ export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}
     ...createDemoSlice(...a),
     ...createRecordsSlice(...a),
     ...createTrainSlice(...a),
+    ...createPredictSlice(...a),
   }));
 }
 
