@@ -1,34 +1,76 @@
-/** Times one compute pass with timestamp queries (`timestampWrites`), in nanoseconds. */
-export async function timeComputePass(
+/**
+ * GPU time of compute passes from timestamp queries (`timestampWrites`), in nanoseconds. Several passes
+ * share one query set and one readback, so a batch of samples costs one round trip.
+ */
+
+/** Times `count` compute passes recorded by `record`, submitted together; one delta (end - begin) each. */
+export async function timeComputePasses(
   device: GPUDevice,
   record: (pass: GPUComputePassEncoder) => void,
-): Promise<number> {
-  const querySet = device.createQuerySet({ type: "timestamp", count: 2 });
+  count: number,
+): Promise<number[]> {
+  const queries = 2 * count;
+  const querySet = device.createQuerySet({ type: "timestamp", count: queries });
   const resolve = device.createBuffer({
-    size: 16,
+    size: 8 * queries,
     usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
   });
   const readback = device.createBuffer({
-    size: 16,
+    size: 8 * queries,
     usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
   });
   try {
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass({
-      timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
-    });
-    record(pass);
-    pass.end();
-    encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
-    encoder.copyBufferToBuffer(resolve, 0, readback, 0, 16);
+    for (let i = 0; i < count; i++) {
+      const pass = encoder.beginComputePass({
+        timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
+      record(pass);
+      pass.end();
+    }
+    encoder.resolveQuerySet(querySet, 0, queries, resolve, 0);
+    encoder.copyBufferToBuffer(resolve, 0, readback, 0, 8 * queries);
     device.queue.submit([encoder.finish()]);
     await readback.mapAsync(GPUMapMode.READ);
-    const [begin, end] = new BigUint64Array(readback.getMappedRange().slice(0));
+    const stamps = new BigUint64Array(readback.getMappedRange().slice(0));
     readback.unmap();
-    return Number((end ?? 0n) - (begin ?? 0n));
+    return Array.from({ length: count }, (_, i) => Number((stamps[2 * i + 1] ?? 0n) - (stamps[2 * i] ?? 0n)));
   } finally {
     querySet.destroy();
     resolve.destroy();
     readback.destroy();
   }
+}
+
+/** Times one compute pass with timestamp queries, in nanoseconds. */
+export async function timeComputePass(
+  device: GPUDevice,
+  record: (pass: GPUComputePassEncoder) => void,
+): Promise<number> {
+  const [delta] = await timeComputePasses(device, record, 1);
+  return delta ?? 0;
+}
+
+/**
+ * Wall time of `count` passes, each in its own submit, from performance.now() and onSubmittedWorkDone:
+ * the fallback where `timestamp-query` is missing. Includes submit and completion overhead.
+ */
+export async function wallTimeComputePasses(
+  device: GPUDevice,
+  record: (pass: GPUComputePassEncoder) => void,
+  count: number,
+): Promise<number[]> {
+  const deltas: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    record(pass);
+    pass.end();
+    const commands = encoder.finish();
+    const start = performance.now();
+    device.queue.submit([commands]);
+    await device.queue.onSubmittedWorkDone();
+    deltas.push(Math.round((performance.now() - start) * 1e6));
+  }
+  return deltas;
 }

@@ -1,37 +1,157 @@
 /// <reference lib="webworker" />
+/**
+ * The engine's Worker: one typed API over comlink. GPU work goes through one serial queue (no two jobs
+ * overlap); every long call takes a caller-chosen job id that `cancel(jobId)` aborts, and progress
+ * arrives through a callback the page wraps with comlink's `proxy()`.
+ */
 import { expose } from "comlink";
-import { type AcquiredDevice, acquireDevice, type DeviceAcquisition } from "../gpu/device";
+import { type DatasetFormat, readRecords, writeRecords } from "../core/dataset/io";
+import { candidateKey, type TuningRecord } from "../core/dataset/record";
+import { type SweepSummary, summarize } from "../core/dataset/summary";
+import { familyById } from "../core/families/index";
+import { formatProblem, parseProblem } from "../core/problem";
+import type { AcquiredDevice, DeviceAcquisition } from "../gpu/device";
+import { SerialQueue } from "../gpu/jobs";
+import type { DevicePeaks } from "../gpu/microbench";
+import { runCandidate } from "../gpu/runner";
+import { DeviceUnavailable, GpuSession } from "../gpu/session";
 import { runSmokeKernel, type SmokeResult } from "../gpu/smoke";
+import { runSweep, type SweepOutcome, type SweepProgress, type SweepRequest } from "../gpu/sweep";
+import { type BaselineResult, measureTfjsBaseline } from "../gpu/tfjs-baseline";
+import { addNewRecords, allRecords, clearRecords, putRecord } from "./store";
 
-let acquisition: Promise<DeviceAcquisition> | undefined;
+export type { SweepOutcome, SweepProgress, SweepRequest } from "../gpu/sweep";
 
-/** The Worker owns the one GPUDevice; re-acquired after a loss. */
-function currentDevice(): Promise<DeviceAcquisition> {
-  acquisition ??= acquireDevice(self.navigator.gpu, {
-    onLost: () => {
-      acquisition = undefined;
-    },
-  });
-  return acquisition;
+/** The Worker owns the one GPUDevice; the session re-acquires it after a loss. */
+const session = new GpuSession(self.navigator.gpu);
+const queue = new SerialQueue();
+let internalJobs = 0;
+/** An id for short jobs the page does not cancel. */
+const internalJob = (name: string) => `${name}-${++internalJobs}`;
+
+export interface MeasureRequest {
+  problem: string;
+  family: string;
+  configs: Record<string, number>[];
 }
 
-async function requireDevice(): Promise<AcquiredDevice> {
-  const acquired = await currentDevice();
-  if (!acquired.ok) throw new Error(acquired.message);
-  return acquired;
+export interface MeasureProgress {
+  done: number;
+  total: number;
+  record: TuningRecord;
 }
 
 /** Everything the page may ask of the engine. The app imports only this type. */
 export const workerApi = {
+  /** The adapter and whether it has timestamp queries, or why there is no device. */
   async device(): Promise<
     Omit<AcquiredDevice, "device" | "lost"> | Exclude<DeviceAcquisition, AcquiredDevice>
   > {
-    const acquired = await currentDevice();
-    if (!acquired.ok) return acquired;
-    return { ok: true, adapter: acquired.adapter, hasTimestamps: acquired.hasTimestamps };
+    try {
+      const { adapter, hasTimestamps } = await session.device();
+      return { ok: true, adapter, hasTimestamps };
+    } catch (error) {
+      if (error instanceof DeviceUnavailable) return error.unavailable;
+      throw error;
+    }
   },
+
+  /** Compiles, runs and times a tiny kernel: the quickest proof the device works. */
   async smoke(): Promise<SmokeResult> {
-    return runSmokeKernel((await requireDevice()).device);
+    return queue.run(internalJob("smoke"), async () => runSmokeKernel((await session.device()).device));
+  },
+
+  /** Measured FMA peak (GFLOP/s) and copy bandwidth (GB/s); measured once, then remembered. */
+  async peaks(): Promise<DevicePeaks> {
+    return queue.run(internalJob("peaks"), () => session.devicePeaks());
+  },
+
+  /** Sweeps problems x families with a strategy, storing each candidate as it ends; resumes from the store. */
+  async sweep(
+    jobId: string,
+    request: SweepRequest,
+    onProgress?: (progress: SweepProgress) => void,
+  ): Promise<SweepOutcome> {
+    return queue.run(jobId, async (signal) =>
+      runSweep(session, request, { add: putRecord }, { signal, onProgress, existing: await allRecords() }),
+    );
+  },
+
+  /** Measures given configs of one family on one problem (e.g. a model's candidates); stored ones are reused. */
+  async measure(
+    jobId: string,
+    request: MeasureRequest,
+    onProgress?: (progress: MeasureProgress) => void,
+  ): Promise<TuningRecord[]> {
+    const problem = parseProblem(request.problem);
+    const family = familyById(request.family);
+    return queue.run(jobId, async (signal) => {
+      const device = await session.deviceInfo(await session.devicePeaks());
+      const text = formatProblem(problem);
+      const stored = new Map(
+        (await allRecords()).map((r) => [candidateKey(r.device, r.problem.text, r.family, r.config), r]),
+      );
+      const baseline = [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline;
+      const records: TuningRecord[] = [];
+      for (const config of request.configs) {
+        if (signal.aborted) break;
+        let record = stored.get(candidateKey(device, text, family.id, config));
+        if (!record) {
+          record = await runCandidate(session, device, family, problem, config, {
+            baseline: baseline ?? null,
+          });
+          await putRecord(record);
+        }
+        records.push(record);
+        onProgress?.({ done: records.length, total: request.configs.length, record });
+      }
+      return records;
+    });
+  },
+
+  /** Times tfjs's conv2d on a problem on this device. */
+  async baseline(jobId: string, problem: string): Promise<BaselineResult> {
+    const parsed = parseProblem(problem);
+    return queue.run(jobId, () => measureTfjsBaseline(self.navigator.gpu, parsed));
+  },
+
+  /** Cancels a running or waiting job by id; false when there is no such job. */
+  async cancel(jobId: string): Promise<boolean> {
+    return queue.cancel(jobId);
+  },
+
+  /** Which job runs now and which wait. */
+  async jobs(): Promise<{ running: string | null; waiting: string[] }> {
+    return queue.state();
+  },
+
+  /** Every stored record (optionally of one problem text and/or family). */
+  async records(filter: { problem?: string; family?: string } = {}): Promise<TuningRecord[]> {
+    return (await allRecords()).filter(
+      (r) =>
+        (filter.problem === undefined || r.problem.text === filter.problem) &&
+        (filter.family === undefined || r.family === filter.family),
+    );
+  },
+
+  /** Counts, failures by kind and the best per problem (with the tfjs speedup) over the store. */
+  async summary(): Promise<SweepSummary> {
+    return summarize(await allRecords());
+  },
+
+  /** Validates a whole file, then adds its new candidates; a bad file throws naming the line or field. */
+  async importRecords(text: string, format: DatasetFormat): Promise<{ added: number; skipped: number }> {
+    return addNewRecords(readRecords(text, format));
+  },
+
+  /** The store as JSON, JSONL or CSV text. */
+  async exportRecords(format: DatasetFormat): Promise<string> {
+    return writeRecords(await allRecords(), format);
+  },
+
+  /** Empties the record store. */
+  async clearRecords(): Promise<void> {
+    await clearRecords();
   },
 };
 

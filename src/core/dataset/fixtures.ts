@@ -25,7 +25,7 @@ export function sampleRecord(overrides: Partial<TuningRecord> = {}): TuningRecor
     samplesNs: [990, 1000, 1010, 1000, 1005],
     gflops: 0.5,
     peakFraction: 0.05,
-    verification: { maxAbsError: 1e-6, maxRelError: 1e-5, checked: 256, total: 256 },
+    verification: { relativeError: 1e-7, checked: 256, total: 256 },
     timing: { method: "timestamp", dispatchesPerSample: 8, quantizationNs: null, discarded: 0 },
     baseline: null,
     ...overrides,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { makeProblem } from "../problem";
 import { sampleRecord } from "./fixtures";
 import { DATASET_FORMATS, DatasetError, readRecords, writeRecords } from "./io";
-import { recordKey, tuningRecordSchema } from "./record";
+import { problemEntry, recordKey, tuningRecordSchema } from "./record";
+import { summarize } from "./summary";
 
 const records = [
   sampleRecord(),
@@ -58,5 +60,23 @@ describe("dataset files", () => {
     const b = sampleRecord({ config: { tileY: 4, tileX: 4 }, medianNs: 5 });
     expect(recordKey(a)).toBe(recordKey(b));
     expect(recordKey(a)).not.toBe(recordKey(sampleRecord({ family: "im2col" })));
+  });
+});
+
+describe("summaries", () => {
+  it("counts failures by kind and reads the best per problem against tfjs", () => {
+    const other = problemEntry(makeProblem({ c: 8, h: 8, w: 8, k: 8, r: 1, s: 1 }));
+    const baseline = { library: "tfjs" as const, medianNs: 4000, gflops: 1 };
+    const summary = summarize([
+      ...records,
+      sampleRecord({ medianNs: 500, config: { tileX: 2, tileY: 2 }, baseline }),
+      sampleRecord({ problem: other, medianNs: 1000, baseline: { ...baseline, medianNs: 1000 } }),
+    ]);
+    expect(summary).toMatchObject({ problems: 2, candidates: 4, timed: 3, failed: { "compile-failed": 1 } });
+    expect(summary.best.map((b) => [b.medianNs, b.speedup])).toEqual([
+      [500, 8],
+      [1000, 1],
+    ]);
+    expect(summary.geomeanSpeedup).toBeCloseTo(Math.sqrt(8), 10);
   });
 });

@@ -70,8 +70,8 @@ export const timingSchema = z.object({
 export type TimingInfo = z.infer<typeof timingSchema>;
 
 export const verificationSchema = z.object({
-  maxAbsError: nonNegative,
-  maxRelError: nonNegative,
+  /** ||out - ref|| / ||ref|| over the compared elements; null when the output had NaN or infinity. */
+  relativeError: nonNegative.nullable(),
   /** Output elements compared with the CPU reference, of `total`. */
   checked: z.number().int().min(0),
   total: z.number().int().min(0),

@@ -1,0 +1,144 @@
+/**
+ * Trustworthy kernel times. A sample is one timed compute pass holding enough runs of the kernel to
+ * last about a millisecond (browsers quantize timestamps to 100 us, Dawn to 65.536 us by default), after
+ * warm-up; the result is the median and IQR of at least five samples, per run. Zero or negative deltas
+ * are discarded, and a timer whose readings are all multiples of a large step is reported as quantized.
+ * Without `timestamp-query` the harness falls back to wall time over many runs. A guard keeps any one
+ * submit under about a second, so a slow candidate cannot hang the GPU (or a browser's watchdog).
+ */
+import type { TimingInfo } from "../core/dataset/record";
+import { timeComputePasses, wallTimeComputePasses } from "./timestamps";
+
+export interface HarnessOptions {
+  /** A sample should last at least this long (default 1 ms). */
+  minSampleNs?: number;
+  /** Samples kept for the statistics (default 5, at least 5). */
+  samples?: number;
+  /** Samples run and thrown away first (default 1). */
+  warmup?: number;
+  /** Most kernel runs in one sample (default 4096). */
+  maxRunsPerSample?: number;
+  /** Longest a single submit may keep the GPU busy (default 1 s). */
+  maxSubmitNs?: number;
+  /** A lower bound on one run's time (e.g. its FLOPs at the device's measured peak), checked first. */
+  estimatedRunNs?: number;
+  /** Use timestamp queries (default: when the device has `timestamp-query`). */
+  timestamps?: boolean;
+}
+
+export type HarnessResult =
+  | ({ ok: true; medianNs: number; iqrNs: number; samplesNs: number[] } & TimingInfo)
+  | { ok: false; status: "timeout" | "runtime-failed"; message: string };
+
+const DEFAULTS = {
+  minSampleNs: 1e6,
+  samples: 5,
+  warmup: 1,
+  maxRunsPerSample: 4096,
+  maxSubmitNs: 1e9,
+};
+
+/** The q-quantile (0..1) of sorted values, interpolating linearly between neighbours. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) throw new Error("quantile of no values");
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const a = sorted[lo] as number;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)] as number;
+  return a + (b - a) * (at - lo);
+}
+
+export function sampleStats(samples: readonly number[]): { medianNs: number; iqrNs: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { medianNs: quantile(sorted, 0.5), iqrNs: quantile(sorted, 0.75) - quantile(sorted, 0.25) };
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Steps below this are real timer resolution, not a rounding that hides short kernels. */
+const QUANTIZATION_FLOOR_NS = 1000;
+
+/**
+ * The timer's step when every delta is a multiple of one large step (Dawn: 65536 ns, Chrome: 100 us),
+ * else null. Needs three deltas: two could share a large factor by chance.
+ */
+export function detectQuantization(deltasNs: readonly number[]): number | null {
+  const positive = deltasNs.filter((d) => d > 0).map(Math.round);
+  if (positive.length < 3) return null;
+  const step = positive.reduce(gcd);
+  return step >= QUANTIZATION_FLOOR_NS ? step : null;
+}
+
+/** Why a run is refused before it starts, or null when it fits the per-submit limit. */
+export function guardMessage(runNs: number, maxSubmitNs: number, what: string): string | null {
+  if (runNs <= maxSubmitNs) return null;
+  return `${what} ${(runNs / 1e6).toFixed(1)} ms for one run exceeds the ${(maxSubmitNs / 1e6).toFixed(0)} ms per-submit limit`;
+}
+
+/**
+ * Times `encodeRun` (one run of a kernel: its dispatches, recorded into a compute pass). Failures of the
+ * GPU surface as thrown errors from WebGPU; a run too long for the guard returns status `timeout`.
+ */
+export async function timeKernel(
+  device: GPUDevice,
+  encodeRun: (pass: GPUComputePassEncoder) => void,
+  options: HarnessOptions = {},
+): Promise<HarnessResult> {
+  const o = { ...DEFAULTS, ...options };
+  const samples = Math.max(5, o.samples);
+  const useTimestamps = o.timestamps ?? device.features.has("timestamp-query");
+  const estimated = guardMessage(o.estimatedRunNs ?? 0, o.maxSubmitNs, "estimated at the device's peak:");
+  if (estimated) return { ok: false, status: "timeout", message: estimated };
+
+  const encodeRuns = (runs: number) => (pass: GPUComputePassEncoder) => {
+    for (let i = 0; i < runs; i++) encodeRun(pass);
+  };
+  const measure = (runs: number, count: number) =>
+    useTimestamps
+      ? timeComputePasses(device, encodeRuns(runs), count)
+      : wallTimeComputePasses(device, encodeRuns(runs), count);
+
+  // Grow the runs per sample until a sample lasts minSampleNs, never letting one submit pass the guard.
+  let runs = 1;
+  let runNs = 0;
+  for (;;) {
+    const [delta = 0] = await measure(runs, 1);
+    runNs = delta / runs;
+    const tooLong = guardMessage(runNs, o.maxSubmitNs, "measured");
+    if (tooLong) return { ok: false, status: "timeout", message: tooLong };
+    if (delta >= o.minSampleNs || runs >= o.maxRunsPerSample) break;
+    const wanted = delta > 0 ? Math.ceil((o.minSampleNs / delta) * runs * 1.2) : runs * 16;
+    const affordable = runNs > 0 ? Math.floor(o.maxSubmitNs / runNs) : o.maxRunsPerSample;
+    const next = Math.min(o.maxRunsPerSample, affordable, Math.max(wanted, runs * 2));
+    if (next <= runs) break;
+    runs = next;
+  }
+
+  // Samples go out in batches that each stay under the per-submit limit; discarded ones are replaced
+  // (up to three times the samples asked for, in case the timer keeps reading zero).
+  const perSubmit = useTimestamps ? Math.max(1, Math.floor(o.maxSubmitNs / Math.max(runNs * runs, 1))) : 1;
+  const warmup = o.warmup > 0 ? await measure(runs, Math.min(o.warmup, perSubmit)) : [];
+  const measured: number[] = [];
+  const kept: number[] = [];
+  while (kept.length < samples && measured.length < 3 * samples) {
+    const batch = await measure(runs, Math.min(samples - kept.length, perSubmit));
+    measured.push(...batch);
+    kept.push(...batch.filter((d) => d > 0));
+  }
+  if (!kept.length) {
+    return { ok: false, status: "runtime-failed", message: "every timed sample read zero or negative" };
+  }
+  const samplesNs = kept.map((d) => d / runs);
+  return {
+    ok: true,
+    ...sampleStats(samplesNs),
+    samplesNs,
+    method: useTimestamps ? "timestamp" : "fallback",
+    dispatchesPerSample: runs,
+    quantizationNs: detectQuantization([...warmup, ...measured]),
+    discarded: measured.length - kept.length,
+  };
+}

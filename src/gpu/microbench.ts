@@ -1,0 +1,111 @@
+/**
+ * The device's measured peaks: FMA throughput (GFLOP/s) and copy bandwidth (GB/s). Every record's
+ * "fraction of peak" divides by these, and the harness's guard estimates run times from them.
+ */
+import copyWgsl from "../../shaders/microbench-copy.wgsl";
+import fmaWgsl from "../../shaders/microbench-fma.wgsl";
+import { type HarnessOptions, timeKernel } from "./harness";
+
+export interface DevicePeaks {
+  peakGflops: number;
+  peakGBps: number;
+}
+
+const WORKGROUP = 256;
+const FMA_ITERATIONS = 256;
+const FLOPS_PER_INVOCATION = FMA_ITERATIONS * 8 * 4 * 2;
+
+/** Workgroup counts over x and y for `groups` workgroups (x is capped by the device). */
+function grid(device: GPUDevice, groups: number): [number, number] {
+  const maxX = device.limits.maxComputeWorkgroupsPerDimension;
+  return groups <= maxX ? [groups, 1] : [maxX, Math.ceil(groups / maxX)];
+}
+
+async function pipeline(device: GPUDevice, code: string, label: string, constants?: Record<string, number>) {
+  const module = device.createShaderModule({ code, label });
+  return device.createComputePipelineAsync({
+    label,
+    layout: "auto",
+    compute: constants ? { module, entryPoint: "main", constants } : { module, entryPoint: "main" },
+  });
+}
+
+/** Longest a single run of a microbenchmark should take: grows the grid until the GPU is full. */
+const TARGET_RUN_NS = 2e6;
+
+/** Peak FMA GFLOP/s: the grid doubles until one run lasts TARGET_RUN_NS, so every core is busy. */
+export async function measurePeakGflops(device: GPUDevice, harness: HarnessOptions = {}): Promise<number> {
+  const fma = await pipeline(device, fmaWgsl, "microbench-fma", { ITERATIONS: FMA_ITERATIONS });
+  const sinkCap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const maxGroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension * 16, sinkCap / (WORKGROUP * 16));
+  let best = 0;
+  for (let groups = 16; groups <= maxGroups; groups *= 4) {
+    const sink = device.createBuffer({ size: groups * WORKGROUP * 16, usage: GPUBufferUsage.STORAGE });
+    try {
+      const bind = device.createBindGroup({
+        layout: fma.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: sink } }],
+      });
+      const [x, y] = grid(device, groups);
+      const result = await timeKernel(
+        device,
+        (pass) => {
+          pass.setPipeline(fma);
+          pass.setBindGroup(0, bind);
+          pass.dispatchWorkgroups(x, y);
+        },
+        harness,
+      );
+      if (!result.ok) throw new Error(`FMA microbenchmark: ${result.message}`);
+      best = Math.max(best, (x * y * WORKGROUP * FLOPS_PER_INVOCATION) / result.medianNs);
+      if (result.medianNs >= TARGET_RUN_NS) break;
+    } finally {
+      sink.destroy();
+    }
+  }
+  return best;
+}
+
+/** Peak copy GB/s over two buffers as large as the device allows, up to 256 MiB each. */
+export async function measurePeakGBps(device: GPUDevice, harness: HarnessOptions = {}): Promise<number> {
+  const copy = await pipeline(device, copyWgsl, "microbench-copy");
+  const cap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, 256 << 20);
+  let best = 0;
+  for (let bytes = 1 << 20; bytes <= cap; bytes *= 4) {
+    const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+    const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+    try {
+      const bind = device.createBindGroup({
+        layout: copy.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: src } },
+          { binding: 1, resource: { buffer: dst } },
+        ],
+      });
+      const [x, y] = grid(device, Math.ceil(bytes / 16 / WORKGROUP));
+      const result = await timeKernel(
+        device,
+        (pass) => {
+          pass.setPipeline(copy);
+          pass.setBindGroup(0, bind);
+          pass.dispatchWorkgroups(x, y);
+        },
+        harness,
+      );
+      if (!result.ok) throw new Error(`copy microbenchmark: ${result.message}`);
+      best = Math.max(best, (2 * bytes) / result.medianNs);
+      if (result.medianNs >= TARGET_RUN_NS) break;
+    } finally {
+      src.destroy();
+      dst.destroy();
+    }
+  }
+  return best;
+}
+
+export async function measurePeaks(device: GPUDevice, harness: HarnessOptions = {}): Promise<DevicePeaks> {
+  return {
+    peakGflops: await measurePeakGflops(device, harness),
+    peakGBps: await measurePeakGBps(device, harness),
+  };
+}

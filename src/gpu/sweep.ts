@@ -1,0 +1,168 @@
+/**
+ * A sweep: every problem x family, searched by one strategy, each finished candidate handed to a store
+ * as it completes. Shared by the Worker (IndexedDB store) and the CLI (JSONL store). Records already in
+ * the store are reused, not re-run, so an interrupted sweep resumes where it stopped.
+ */
+
+import {
+  type Baseline,
+  candidateKey,
+  type DeviceInfo,
+  recordKey,
+  type TuningRecord,
+} from "../core/dataset/record";
+import { type BestEntry, type SweepSummary, summarize } from "../core/dataset/summary";
+import { FAMILIES, familyById } from "../core/families/index";
+import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
+import { type StrategyName, strategyByName } from "../core/search/strategies";
+import type { AbortFlag, Budget } from "../core/search/strategy";
+import { spaceSize } from "../core/space/space";
+import type { DevicePeaks } from "./microbench";
+import { candidateRunner, type RunnerOptions } from "./runner";
+import type { GpuSession } from "./session";
+import { measureTfjsBaseline } from "./tfjs-baseline";
+
+export interface SweepRequest {
+  /** Problems in text form, e.g. "1x64x56x56,64x3x3,pad=1". */
+  problems: string[];
+  /** Family ids, or "all". */
+  families: string[] | "all";
+  strategy: StrategyName;
+  /** Per problem and family. */
+  budget?: Budget;
+  seed?: number;
+  /** Also time tfjs's conv2d per problem and store it on each record (default true). */
+  baseline?: boolean;
+}
+
+export interface SweepProgress {
+  problem: string;
+  family: string;
+  /** Candidates finished in the whole sweep (stored ones included), of `total`. */
+  done: number;
+  total: number;
+  etaMs: number | null;
+  /** The fastest verified candidate of this problem so far. */
+  best: BestEntry | null;
+  /** The candidate just finished. */
+  record: TuningRecord;
+}
+
+/** Where finished candidates go: the Worker's IndexedDB, the CLI's JSONL file, or a test's array. */
+export interface RecordSink {
+  add(record: TuningRecord): Promise<void>;
+}
+
+export interface SweepOptions {
+  signal?: AbortFlag;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Records stored before (a resumed sweep): their candidates are not run again. */
+  existing?: Iterable<TuningRecord>;
+  /** Peaks already measured on this device; measured now when absent. */
+  peaks?: DevicePeaks | null;
+  runner?: Omit<RunnerOptions, "baseline">;
+}
+
+export interface SweepOutcome extends SweepSummary {
+  stopped: "exhausted" | "budget" | "aborted";
+}
+
+/** Parses and checks a request up front, so a typo fails before any GPU work. */
+export function resolveRequest(request: SweepRequest): {
+  problems: ConvProblem[];
+  families: typeof FAMILIES;
+} {
+  if (!request.problems.length) throw new Error("no problems to sweep");
+  const problems = request.problems.map((text) => parseProblem(text));
+  const families = request.families === "all" ? FAMILIES : request.families.map((id) => familyById(id));
+  strategyByName(request.strategy);
+  return { problems, families };
+}
+
+export async function runSweep(
+  session: GpuSession,
+  request: SweepRequest,
+  sink: RecordSink,
+  options: SweepOptions = {},
+): Promise<SweepOutcome> {
+  const { problems, families } = resolveRequest(request);
+  const strategy = strategyByName(request.strategy);
+  const live = await session.device();
+  const peaks = options.peaks === undefined ? await session.devicePeaks() : options.peaks;
+  const device: DeviceInfo = await session.deviceInfo(peaks);
+  const stored = new Map<string, TuningRecord>();
+  for (const r of options.existing ?? []) stored.set(recordKey(r), r);
+
+  const pairs = problems.flatMap((problem) =>
+    families
+      .filter((family) => family.unsupported(problem) === null)
+      .map((family) => {
+        const space = family.space(problem, live.limits);
+        const size = spaceSize(space);
+        return { problem, family, space, total: Math.min(size, request.budget?.candidates ?? size) };
+      }),
+  );
+  const total = pairs.reduce((n, p) => n + p.total, 0);
+  const records: TuningRecord[] = [];
+  let measuredMs = 0;
+  let measured = 0;
+  let stopped: SweepOutcome["stopped"] = "exhausted";
+
+  const baselines = new Map<string, Baseline | null>();
+  const baselineOf = async (problem: ConvProblem): Promise<Baseline | null> => {
+    const text = formatProblem(problem);
+    if (request.baseline === false) return null;
+    if (!baselines.has(text)) {
+      const before = [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline;
+      const result = before ? null : await measureTfjsBaseline(session.gpu as GPU, problem);
+      baselines.set(text, before ?? (result?.ok ? result.baseline : null));
+    }
+    return baselines.get(text) ?? null;
+  };
+
+  for (const { problem, family, space } of pairs) {
+    if (options.signal?.aborted) {
+      stopped = "aborted";
+      break;
+    }
+    const text = formatProblem(problem);
+    const baseline = await baselineOf(problem);
+    const runner = candidateRunner(session, device, family, problem, { ...options.runner, baseline });
+    const timedRunner = {
+      async run(config: TuningRecord["config"]) {
+        const before = Date.now();
+        const record = await runner.run(config);
+        measuredMs += Date.now() - before;
+        measured++;
+        await sink.add(record);
+        return record;
+      },
+    };
+    const result = await strategy(space, timedRunner, {
+      seed: request.seed,
+      budget: request.budget,
+      signal: options.signal,
+      cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
+      onOutcome: (record) => {
+        records.push(record);
+        const left = total - records.length;
+        const best = summarize(records.filter((r) => r.problem.text === text)).best[0] ?? null;
+        options.onProgress?.({
+          problem: text,
+          family: family.id,
+          done: records.length,
+          total,
+          etaMs: measured ? (measuredMs / measured) * left : null,
+          best,
+          record,
+        });
+      },
+    });
+    if (result.stopped === "aborted") {
+      stopped = "aborted";
+      break;
+    }
+    if (result.stopped === "budget") stopped = "budget";
+  }
+  return { ...summarize(records), stopped };
+}
