@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeGpu } from "../cli/node-gpu";
+import type { TuningRecord } from "../core/dataset/record";
+import { directFamily } from "../core/families/direct";
+import type { KernelFamily } from "../core/families/family";
+import { parseProblem, tensorElements } from "../core/problem";
+import { random } from "../core/search/strategies";
+import { rule } from "../core/space/space";
+import { candidateRunner, runCandidate } from "./runner";
+import { GpuSession } from "./session";
+import { runSweep } from "./sweep";
+import { measureTfjsBaseline } from "./tfjs-baseline";
+
+const PROBLEM = "1x4x8x8,8x3x3,pad=1";
+const problem = parseProblem(PROBLEM);
+const GOOD = { TK: 1, TQ: 1, WGX: 4, WGY: 8 };
+// Peaks passed in, so these tests do not spend time on the microbenchmarks (harness.test.ts runs them).
+const PEAKS = { peakGflops: 3, peakGBps: 2 };
+
+/** The direct family with its WGSL changed by `edit`: a way to make real broken kernels. */
+function editedDirect(id: string, edit: (wgsl: string) => string): KernelFamily {
+  return {
+    ...directFamily,
+    id,
+    plan(p, config, limits) {
+      const plan = directFamily.plan(p, config, limits);
+      return {
+        ...plan,
+        family: id,
+        shaderKey: `${plan.shaderKey}#${id}`,
+        passes: plan.passes.map((pass) => ({ ...pass, wgsl: edit(pass.wgsl) })),
+      };
+    },
+  };
+}
+
+/** A kernel that writes 1.0 everywhere: it compiles and runs, and its answer is wrong. */
+const constantFamily: KernelFamily = {
+  id: "constant",
+  title: "Constant",
+  description: "Writes 1.0 to every output element.",
+  unsupported: () => null,
+  space: () => ({
+    params: [{ name: "WG", values: [32, 64, 128], doc: "workgroup size" }],
+    rules: [rule("not-128", ["WG"], (c) => (c.WG === 128 ? "128 is refused" : null))],
+  }),
+  plan(p, config) {
+    const total = tensorElements(p).output;
+    const wg = config.WG ?? 64;
+    return {
+      family: "constant",
+      shaderKey: `constant-${wg}-${total}`,
+      scratch: [],
+      passes: [
+        {
+          label: "constant",
+          entryPoint: "main",
+          dispatch: [Math.ceil(total / wg), 1, 1],
+          bindings: ["output"],
+          wgsl: `@group(0) @binding(0) var<storage, read_write> output: array<f32>;
+@compute @workgroup_size(${wg})
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  if (id.x < ${total}u) { output[id.x] = 1.0; }
+}`,
+        },
+      ],
+    };
+  },
+};
+
+let session: GpuSession;
+beforeAll(async () => {
+  session = new GpuSession(await nodeGpu());
+});
+afterAll(() => session.destroy());
+
+async function run(family: KernelFamily, config: Record<string, number>, harness = {}) {
+  const device = await session.deviceInfo(PEAKS);
+  return runCandidate(session, device, family, problem, config, { harness });
+}
+
+describe("the candidate runner", () => {
+  it("verifies, then times a good kernel, with GFLOP/s and fraction of peak", async () => {
+    const record = await run(directFamily, GOOD);
+    expect(record).toMatchObject({ status: "ok", message: "", family: "direct" });
+    expect(record.medianNs).toBeGreaterThan(0);
+    expect(record.samplesNs.length).toBeGreaterThanOrEqual(5);
+    expect(record.verification?.relativeError).toBeLessThan(1e-4);
+    expect(record.verification?.checked).toBe(tensorElements(problem).output);
+    expect(record.timing?.method).toBe("timestamp");
+    expect(record.peakFraction).toBeCloseTo((record.gflops ?? 0) / PEAKS.peakGflops, 12);
+  });
+
+  it("records each failure kind with its message and no time", async () => {
+    const broken = editedDirect("broken", (wgsl) => `${wgsl}\nfn oops( {`);
+    const compileFailed = await run(broken, GOOD);
+    expect(compileFailed.status).toBe("compile-failed");
+    expect(compileFailed.message).toMatch(/\d+:\d+: /); // line:column from the compiler
+
+    const wrong = await run(constantFamily, { WG: 64 });
+    expect(wrong.status).toBe("wrong-result");
+    expect(wrong.message).toMatch(/relative error .* exceeds/);
+
+    const invalid = await run(constantFamily, { WG: 128 });
+    expect(invalid).toMatchObject({ status: "invalid", message: "not-128: 128 is refused" });
+
+    const timeout = await run(directFamily, GOOD, { maxSubmitNs: 1000 });
+    expect(timeout.status).toBe("timeout");
+    expect(timeout.message).toMatch(/per-submit limit/);
+
+    for (const r of [compileFailed, wrong, invalid, timeout]) {
+      expect(r.medianNs).toBeNull();
+      expect(r.gflops).toBeNull();
+    }
+  });
+});
+
+describe("sweeps", () => {
+  it("survive a device lost mid-candidate: that one is runtime-failed, the rest run on a new device", async () => {
+    let planned = 0;
+    // The device is destroyed while the second candidate is in flight (between planning and compiling).
+    const sabotaged: KernelFamily = {
+      ...directFamily,
+      plan(p, config, limits) {
+        if (++planned === 2) void session.device().then((live) => live.device.destroy());
+        return directFamily.plan(p, config, limits);
+      },
+    };
+    const first = await session.device();
+    const device = await session.deviceInfo(PEAKS);
+    const space = directFamily.space(problem, first.limits);
+    const result = await random(space, candidateRunner(session, device, sabotaged, problem), {
+      seed: 3,
+      budget: { candidates: 4 },
+    });
+    const statuses = result.outcomes.map((r) =>
+      r.status === "runtime-failed" && /lost|destroy/i.test(r.message) ? "lost" : r.status,
+    );
+    expect(statuses).toEqual(["ok", "lost", "ok", "ok"]);
+    expect(await session.device()).not.toBe(first);
+  });
+
+  it("resume after an interruption without losing or repeating a candidate", async () => {
+    const request = {
+      problems: [PROBLEM],
+      families: ["direct"],
+      strategy: "random" as const,
+      seed: 7,
+      budget: { candidates: 5 },
+      baseline: false,
+    };
+    const stored: TuningRecord[] = [];
+    const sink = { add: async (r: TuningRecord) => void stored.push(r) };
+    const controller = new AbortController();
+    const interrupted = await runSweep(session, request, sink, {
+      peaks: PEAKS,
+      signal: controller.signal,
+      onProgress: (p) => p.done === 2 && controller.abort(),
+    });
+    expect(interrupted.stopped).toBe("aborted");
+    expect(stored).toHaveLength(2);
+
+    const progress: number[] = [];
+    const resumed = await runSweep(session, request, sink, {
+      peaks: PEAKS,
+      existing: [...stored],
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(progress).toEqual([1, 2, 3, 4, 5]); // the first two come from the store
+    expect(stored).toHaveLength(5); // only three new runs
+    expect(new Set(stored.map((r) => JSON.stringify(r.config))).size).toBe(5);
+    expect(resumed).toMatchObject({ problems: 1, candidates: 5 });
+    expect(resumed.best[0]?.medianNs).toBe(Math.min(...stored.flatMap((r) => r.medianNs ?? [])));
+  });
+
+  it("times tfjs's conv2d on the same problem as the peer", async () => {
+    const result = await measureTfjsBaseline(session.gpu as GPU, problem, { samples: 3 });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.baseline.medianNs).toBeGreaterThan(0);
+    expect(result.baseline.gflops).toBeGreaterThan(0);
+  });
+});
