@@ -28,9 +28,11 @@ export function App() {
   const theme = useLab((s) => s.theme);
   const toggleTheme = useLab((s) => s.toggleTheme);
   const probeDevice = useLab((s) => s.probeDevice);
+  const loadRecords = useLab((s) => s.loadRecords);
   useEffect(() => {
     probeDevice();
-  }, [probeDevice]);
+    loadRecords();
+  }, [probeDevice, loadRecords]);
   useEffect(() => {
     document.title = `${PAGE_TITLES[page]} · tunelab`;
   }, [page]);

@@ -17,13 +17,29 @@ export interface DeviceSlice {
     | { state: "running" }
     | { state: "done"; result: SmokeReport }
     | { state: "failed"; message: string };
+  peaks:
+    | { state: "idle" }
+    | { state: "measuring" }
+    | { state: "done"; peakGflops: number; peakGBps: number }
+    | { state: "failed"; message: string };
   probeDevice(): Promise<void>;
+  /** Runs the FMA and copy microbenchmarks (once per device; the engine remembers them). */
+  measurePeaks(): Promise<void>;
   runSmoke(): Promise<void>;
 }
 
 export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (set) => ({
   device: { state: "probing" },
   smoke: { state: "idle" },
+  peaks: { state: "idle" },
+  async measurePeaks() {
+    set({ peaks: { state: "measuring" } });
+    try {
+      set({ peaks: { state: "done", ...(await engine().peaks()) } });
+    } catch (error) {
+      set({ peaks: { state: "failed", message: errorMessage(error) } });
+    }
+  },
   async probeDevice() {
     set({ device: { state: "probing" } });
     try {

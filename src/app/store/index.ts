@@ -5,11 +5,18 @@ import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
 import { createPredictSlice, type PredictSlice } from "./predict";
 import { createRecordsSlice, type RecordsSlice } from "./records";
+import { createSweepSlice, type SweepSlice } from "./sweep";
 import { createTrainSlice, type TrainSlice } from "./train";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = ViewSlice & DeviceSlice & DemoSlice & RecordsSlice & TrainSlice & PredictSlice;
+export type LabState = ViewSlice &
+  DeviceSlice &
+  DemoSlice &
+  RecordsSlice &
+  TrainSlice &
+  PredictSlice &
+  SweepSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
@@ -20,6 +27,7 @@ export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}
     ...createRecordsSlice(...a),
     ...createTrainSlice(...a),
     ...createPredictSlice(...a),
+    ...createSweepSlice(...a),
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from "zustand/vanilla";
-import { recordKey, type TuningRecord } from "../../core/dataset/record";
-import { errorMessage } from "../engine";
+import type { TuningRecord } from "../../core/dataset/record";
+import { engine, errorMessage } from "../engine";
 import type { LabState } from "./index";
 
 export type RecordsLoad =
@@ -25,6 +25,8 @@ export interface RecordsSlice {
   /** Reads a JSONL / JSON / CSV file of records; the ones already stored (same candidate) are skipped. */
   importFile(file: File): Promise<void>;
   clearRecords(): Promise<void>;
+  /** Reads this device's stored records from the engine (IndexedDB, in the Worker). */
+  loadRecords(): Promise<void>;
   demoRecords: TuningRecord[];
   demoRecordsLoad: RecordsLoad;
   loadDemoRecords(): Promise<void>;
@@ -36,21 +38,26 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
   async importFile(file) {
     set({ importState: { state: "importing", name: file.name } });
     try {
-      const { formatFromName, readRecords } = await import("../../core/dataset/io");
+      const { formatFromName } = await import("../../core/dataset/io");
       const format = formatFromName(file.name);
       if (!format) throw new Error(`${file.name}: expected a .jsonl, .json or .csv file`);
-      const incoming = readRecords(await file.text(), format);
-      const { added, skipped } = mergeRecords(get().records, incoming);
-      set({
-        records: [...get().records, ...added],
-        importState: { state: "done", name: file.name, added: added.length, skipped },
-      });
+      const { added, skipped } = await engine().importRecords(await file.text(), format);
+      await get().loadRecords();
+      set({ importState: { state: "done", name: file.name, added, skipped } });
     } catch (error) {
       set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
     }
   },
   async clearRecords() {
-    set({ records: [], importState: { state: "idle" } });
+    await engine().clearRecords();
+    set({ records: [], sweepRecords: [], importState: { state: "idle" } });
+  },
+  async loadRecords() {
+    try {
+      set({ records: await engine().records() });
+    } catch {
+      set({ records: [] }); // no engine here (no WebGPU): nothing is stored on this device
+    }
   },
   demoRecords: [],
   demoRecordsLoad: { state: "idle" },
@@ -72,20 +79,4 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
 /** The records on show: the recording in demo mode, else this device's. */
 export function shownRecords(state: LabState): TuningRecord[] {
   return state.view.demo ? state.demoRecords : state.records;
-}
-
-/** The incoming records that are new candidates (by recordKey), and how many were already there. */
-export function mergeRecords(
-  stored: readonly TuningRecord[],
-  incoming: readonly TuningRecord[],
-): { added: TuningRecord[]; skipped: number } {
-  const seen = new Set(stored.map(recordKey));
-  const added: TuningRecord[] = [];
-  for (const r of incoming) {
-    const key = recordKey(r);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    added.push(r);
-  }
-  return { added, skipped: incoming.length - added.length };
 }

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
 import { Callout, Card, Stat } from "../../components/ui";
+import { RooflineCard } from "../../device/RooflineCard";
 import { bytes, count, duration } from "../../format";
 import { useLab } from "../../store";
 import { adapterName, LIMIT_MEANINGS } from "./adapter";
@@ -17,6 +18,9 @@ export function DevicePage() {
   const smoke = useLab((s) => s.smoke);
   const runSmoke = useLab((s) => s.runSmoke);
   const checkDemo = useLab((s) => s.checkDemo);
+  const peaks = useLab((s) => s.peaks);
+  const measurePeaks = useLab((s) => s.measurePeaks);
+  const records = useLab((s) => s.records);
   useEffect(() => {
     checkDemo();
   }, [checkDemo]);
@@ -105,6 +109,31 @@ export function DevicePage() {
           </Callout>
         )}
       </Card>
+      <RooflineCard
+        peaks={
+          peaks.state === "done" ? { peakGflops: peaks.peakGflops, bandwidthGBps: peaks.peakGBps } : null
+        }
+        records={records.filter(
+          (r) => r.device.description === adapter.description && r.device.vendor === adapter.vendor,
+        )}
+        actions={
+          <button
+            type="button"
+            className="button"
+            onClick={measurePeaks}
+            disabled={peaks.state === "measuring" || !hasTimestamps}
+          >
+            {peaks.state === "done" ? "Measure again" : "Measure peak FLOPS and bandwidth"}
+          </button>
+        }
+      >
+        {peaks.state === "measuring" && <p aria-live="polite">Running the FMA and copy microbenchmarks…</p>}
+        {peaks.state === "failed" && (
+          <Callout tone="bad" title="The microbenchmarks failed">
+            {peaks.message}
+          </Callout>
+        )}
+      </RooflineCard>
       <Card
         title="Features"
         subtitle="Optional WebGPU features; the lab uses the highlighted ones when present."

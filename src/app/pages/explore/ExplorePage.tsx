@@ -1,4 +1,5 @@
 import { useMemo } from "react";
+import { FAMILIES } from "../../../core/families/index";
 import type { ConvProblem } from "../../../core/problem";
 import { formatProblem } from "../../../core/problem";
 import { type Config, checkConfig, enumerate, type TuningSpace } from "../../../core/space/space";
@@ -10,7 +11,6 @@ import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
 import { count } from "../../format";
-import { FAMILIES } from "../../kernels";
 import { useLab } from "../../store";
 import { formatConfigText, parseConfigText } from "../../url";
 import { deviceLimits } from "../device/adapter";

@@ -1,11 +1,11 @@
 import { useMemo } from "react";
+import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import { ChartBox, ScoreVsRuntime } from "../../charts";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { duration } from "../../format";
-import { FAMILIES } from "../../kernels";
 import { useLab } from "../../store";
 import { speedupOverTfjs } from "../../store/predict";
 import { shownRecords } from "../../store/records";

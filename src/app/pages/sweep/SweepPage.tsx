@@ -1,11 +1,223 @@
-import { Card } from "../../components/ui";
+import { useEffect, useId, useMemo } from "react";
+import { FAMILIES } from "../../../core/families/index";
+import { formatProblem } from "../../../core/problem";
+import { Callout, Card, Progress, Stat } from "../../components/ui";
+import { checkProblemText } from "../../explore/problemText";
+import { useSpaceAnalysis } from "../../explore/SpaceView";
+import { count, eta } from "../../format";
+import { useLab } from "../../store";
+import type { SweepStrategy } from "../../store/sweep";
+import { SweepResults } from "../../sweep/SweepResults";
+import { deviceLimits } from "../device/adapter";
+
+const STRATEGIES: { id: SweepStrategy; title: string; hint: string }[] = [
+  { id: "exhaustive", title: "Exhaustive", hint: "every valid config, in order (up to the budget)" },
+  { id: "random", title: "Random", hint: "a seeded random sample of valid configs" },
+];
 
 export default function SweepPage() {
+  const id = useId();
+  const view = useLab((s) => s.view);
+  const setView = useLab((s) => s.setView);
+  const device = useLab((s) => s.device);
+  const settings = useLab((s) => s.sweepSettings);
+  const setSettings = useLab((s) => s.setSweepSettings);
+  const run = useLab((s) => s.sweep);
+  const interrupted = useLab((s) => s.interrupted);
+  const sweepRecords = useLab((s) => s.sweepRecords);
+  const demoRecords = useLab((s) => s.demoRecords);
+  const loadSweepRecords = useLab((s) => s.loadSweepRecords);
+  const startSweep = useLab((s) => s.startSweep);
+  const cancelSweep = useLab((s) => s.cancelSweep);
+
+  const check = checkProblemText(view.problem);
+  const problem = check.ok ? check.problem : null;
+  const problemText = problem ? formatProblem(problem) : "";
+  const family =
+    FAMILIES.find((f) => f.id === view.family) ?? FAMILIES.find((f) => !problem || !f.unsupported(problem));
+  const limits = useMemo(
+    () => deviceLimits(device.state === "ready" ? device.report.adapter : null),
+    [device],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: problemText stands for problem
+  const space = useMemo(
+    () => (problem && family && !family.unsupported(problem) ? family.space(problem, limits) : null),
+    [problemText, family, limits],
+  );
+  const analysis = useSpaceAnalysis(space);
+  const size = analysis?.state === "done" ? analysis.analysis.valid : 0;
+
+  useEffect(() => {
+    if (!view.demo && problemText && family) loadSweepRecords(problemText, family.id);
+  }, [view.demo, problemText, family, loadSweepRecords]);
+
+  const records = view.demo
+    ? demoRecords.filter((r) => r.problem.text === problemText && r.family === family?.id)
+    : sweepRecords;
+  const running = run.state === "running";
+  const canRun =
+    !view.demo && device.state === "ready" && device.report.hasTimestamps && problem && family && size > 0;
+  const start = () =>
+    problem &&
+    family &&
+    startSweep({
+      problems: [problemText],
+      families: [family.id],
+      strategy: settings.strategy,
+      budget: { candidates: settings.budget },
+      seed: settings.seed,
+    });
+
   return (
-    <div className="page-grid">
-      <Card title="Sweep">
-        <p className="muted">This page is being built.</p>
-      </Card>
+    <div className="page-grid sidebar">
+      <div className="stack">
+        <Card
+          title="Sweep"
+          subtitle="Compile, verify against the CPU reference, and time each candidate on this GPU."
+        >
+          <p className="mono">{problemText || view.problem}</p>
+          <label className="field-label" htmlFor={`${id}-family`}>
+            Family
+          </label>
+          <select
+            id={`${id}-family`}
+            className="select"
+            value={family?.id ?? ""}
+            disabled={running}
+            onChange={(e) => setView({ family: e.target.value })}
+          >
+            {FAMILIES.map((f) => (
+              <option key={f.id} value={f.id} disabled={Boolean(problem && f.unsupported(problem))}>
+                {f.title}
+              </option>
+            ))}
+          </select>
+          <fieldset className="strategy" disabled={running}>
+            <legend className="field-label">Strategy</legend>
+            {STRATEGIES.map((s) => (
+              <label key={s.id} className="family-option">
+                <input
+                  type="radio"
+                  name="strategy"
+                  value={s.id}
+                  checked={settings.strategy === s.id}
+                  onChange={() => setSettings({ strategy: s.id })}
+                />
+                <span>
+                  <strong>{s.title}</strong> <span className="muted">— {s.hint}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <div className="fields" style={{ marginTop: "0.5rem" }}>
+            <label>
+              <span className="field-label">Budget (candidates)</span>
+              <input
+                className="text-input mono"
+                type="number"
+                min={1}
+                value={settings.budget}
+                disabled={running}
+                onChange={(e) =>
+                  e.target.valueAsNumber >= 1 && setSettings({ budget: Math.round(e.target.valueAsNumber) })
+                }
+              />
+            </label>
+            <label>
+              <span className="field-label">Seed</span>
+              <input
+                className="text-input mono"
+                type="number"
+                min={0}
+                value={settings.seed}
+                disabled={running}
+                onChange={(e) =>
+                  e.target.valueAsNumber >= 0 && setSettings({ seed: Math.round(e.target.valueAsNumber) })
+                }
+              />
+            </label>
+          </div>
+          <div className="card-actions" style={{ marginTop: "0.75rem" }}>
+            {running ? (
+              <button type="button" className="button danger" onClick={() => cancelSweep()}>
+                Cancel sweep
+              </button>
+            ) : (
+              <button type="button" className="button" disabled={!canRun} onClick={start}>
+                Start sweep
+              </button>
+            )}
+            {interrupted && !running && (
+              <button
+                type="button"
+                className="button secondary"
+                disabled={!canRun}
+                onClick={() => startSweep(interrupted)}
+              >
+                Resume sweep
+              </button>
+            )}
+          </div>
+          {interrupted && !running && (
+            <Callout tone="info" title="A sweep was interrupted">
+              {interrupted.problems.join(", ")} · {interrupted.strategy}. Resuming keeps every candidate
+              already measured and runs the rest.
+            </Callout>
+          )}
+          {device.state === "unavailable" && !view.demo && (
+            <Callout tone="warn" title="No WebGPU here">
+              Sweeps need a GPU. The Device page explains what to do, and offers the recorded demo.
+            </Callout>
+          )}
+        </Card>
+      </div>
+      <div className="stack">
+        <Card title="Progress">
+          <div className="stat-row">
+            <Stat label="Valid configs" value={analysis?.state === "done" ? count(size) : "…"} />
+            <Stat label="Measured here" value={count(records.length)} testId="measured-count" />
+          </div>
+          {run.state === "running" && (
+            <Progress
+              label="Sweep progress"
+              value={run.done}
+              max={run.total || settings.budget}
+              detail={
+                <>
+                  <span>
+                    {count(run.done)} of {count(run.total)} candidates
+                  </span>
+                  <span>{run.etaMs === null ? "estimating…" : `about ${eta(run.etaMs / 1000)} left`}</span>
+                </>
+              }
+            />
+          )}
+          {run.state === "finished" && (
+            <p role="status" data-testid="sweep-status">
+              {run.stopped === "aborted"
+                ? "Cancelled"
+                : run.stopped === "budget"
+                  ? "Budget spent"
+                  : "Every valid config measured"}
+              : {count(run.done)} of {count(run.total)} candidates.
+            </p>
+          )}
+          {run.state === "failed" && (
+            <Callout tone="bad" title="The sweep failed">
+              {run.message}
+            </Callout>
+          )}
+        </Card>
+        {space && records.length > 0 && (
+          <SweepResults
+            records={records}
+            params={space.params}
+            xParam={view.xParam}
+            yParam={view.yParam}
+            onAxes={(xParam, yParam) => setView({ xParam, yParam })}
+          />
+        )}
+      </div>
     </div>
   );
 }

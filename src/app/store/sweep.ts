@@ -1,0 +1,131 @@
+import { proxy } from "comlink";
+import type { StateCreator } from "zustand/vanilla";
+import type { TuningRecord } from "../../core/dataset/record";
+import type { SweepProgress, SweepRequest } from "../../worker/index";
+import { engine, errorMessage } from "../engine";
+import type { LabState } from "./index";
+
+export type SweepStrategy = SweepRequest["strategy"];
+
+export interface SweepSettings {
+  strategy: SweepStrategy;
+  /** Most candidates to measure (exhaustive stops at the space size). */
+  budget: number;
+  seed: number;
+}
+
+export type SweepRun =
+  | { state: "idle" }
+  | {
+      state: "running";
+      jobId: string;
+      request: SweepRequest;
+      done: number;
+      total: number;
+      etaMs: number | null;
+      startedAt: number;
+    }
+  | {
+      state: "finished";
+      request: SweepRequest;
+      stopped: "exhausted" | "budget" | "aborted";
+      done: number;
+      total: number;
+    }
+  | { state: "failed"; request: SweepRequest; message: string };
+
+/** A sweep that was running when the page went away: the "Resume" button starts it again. */
+const INTERRUPTED_KEY = "tunelab.sweep.running";
+
+export interface SweepSlice {
+  sweepSettings: SweepSettings;
+  sweep: SweepRun;
+  /** The records of the chosen problem and family, in the order they were measured. */
+  sweepRecords: TuningRecord[];
+  /** The request of a sweep that a reload or a closed tab cut short, if any. */
+  interrupted: SweepRequest | null;
+  setSweepSettings(partial: Partial<SweepSettings>): void;
+  loadSweepRecords(problem: string, family: string): Promise<void>;
+  startSweep(request: SweepRequest): Promise<void>;
+  cancelSweep(): Promise<void>;
+}
+
+function readInterrupted(): SweepRequest | null {
+  try {
+    const text = localStorage.getItem(INTERRUPTED_KEY);
+    return text ? (JSON.parse(text) as SweepRequest) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set, get) => ({
+  sweepSettings: { strategy: "exhaustive", budget: 64, seed: 1 },
+  sweep: { state: "idle" },
+  sweepRecords: [],
+  interrupted: typeof localStorage === "undefined" ? null : readInterrupted(),
+  setSweepSettings: (partial) => set((s) => ({ sweepSettings: { ...s.sweepSettings, ...partial } })),
+
+  async loadSweepRecords(problem, family) {
+    try {
+      const records = await engine().records({ problem, family });
+      records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      set({ sweepRecords: records });
+    } catch {
+      set({ sweepRecords: [] }); // no engine (no WebGPU): nothing stored on this device
+    }
+  },
+
+  async startSweep(request) {
+    if (get().sweep.state === "running") return;
+    const jobId = `sweep-${Date.now()}`;
+    localStorage.setItem(INTERRUPTED_KEY, JSON.stringify(request));
+    set({
+      sweep: { state: "running", jobId, request, done: 0, total: 0, etaMs: null, startedAt: Date.now() },
+      interrupted: null,
+    });
+    const onProgress = (p: SweepProgress) => {
+      const run = get().sweep;
+      if (run.state !== "running" || run.jobId !== jobId) return;
+      set((s) => ({
+        sweep: { ...run, done: p.done, total: p.total, etaMs: p.etaMs },
+        sweepRecords: s.sweepRecords.some(
+          (r) => r.createdAt === p.record.createdAt && sameConfig(r, p.record),
+        )
+          ? s.sweepRecords
+          : [...s.sweepRecords, p.record],
+        records: [...s.records, p.record],
+      }));
+    };
+    try {
+      const outcome = await engine().sweep(jobId, request, proxy(onProgress));
+      const run = get().sweep;
+      set({
+        sweep: {
+          state: "finished",
+          request,
+          stopped: outcome.stopped,
+          done: run.state === "running" ? run.done : 0,
+          total: run.state === "running" ? run.total : 0,
+        },
+      });
+    } catch (error) {
+      set({ sweep: { state: "failed", request, message: errorMessage(error) } });
+    } finally {
+      localStorage.removeItem(INTERRUPTED_KEY);
+    }
+  },
+
+  async cancelSweep() {
+    const run = get().sweep;
+    if (run.state === "running") await engine().cancel(run.jobId);
+  },
+});
+
+function sameConfig(a: TuningRecord, b: TuningRecord): boolean {
+  return (
+    a.family === b.family &&
+    a.problem.text === b.problem.text &&
+    JSON.stringify(a.config) === JSON.stringify(b.config)
+  );
+}
