@@ -4,7 +4,7 @@ import initSqlJs from "sql.js";
 import { describe, expect, it } from "vitest";
 import { checkConfig, checkPrefix, toConfig } from "../space/space";
 import { CONV_ASM_1X1U, convAsm1x1uSpace, walkedPixels } from "./conv-asm-1x1u";
-import { openPerfDb, type PerfRow, readSolverRows } from "./perfdb";
+import { type MiopenProblem, openPerfDb, type PerfRow, readSolverRows } from "./perfdb";
 
 const DATA = "../shared/data/miopen";
 
@@ -41,12 +41,12 @@ describe("ConvAsm1x1U's space on the real perf databases", () => {
   }
 
   it("rejects configs that break a rule, naming the rule", () => {
-    const problem = {
+    const problem: MiopenProblem = {
       ...{ layout: "NCHW", precision: "FP16", direction: "F", spatialDim: 2 },
       ...{ c: 64, h: 7, w: 7, d: 1, r: 1, s: 1, t: 1, k: 64, n: 1 },
       ...{ padH: 0, padW: 0, padD: 0, strideH: 1, strideW: 1, strideD: 1, dilH: 1, dilW: 1, dilD: 1 },
       ...{ bias: 0, groups: 1 },
-    } as const;
+    };
     expect(walkedPixels(problem)).toBe(49);
     const space = convAsm1x1uSpace(problem);
     expect(checkPrefix(space, [1, 1])?.rule).toBe("k-mult-packing");

@@ -15,7 +15,8 @@ export function buildBaselines(train: readonly Example[]): BaselineTable {
   const families: BaselineTable["families"] = {};
   const counts = new Map<string, Map<string, number>>();
   for (const example of train) {
-    const family = (families[example.family] ??= { mostFrequent: [], points: [], values: [] });
+    const family = families[example.family] ?? { mostFrequent: [], points: [], values: [] };
+    families[example.family] = family;
     family.points.push(logVector(example.features).map((x) => Math.round(x * 1e4) / 1e4));
     family.values.push(example.values);
     const tally = counts.get(example.family) ?? new Map<string, number>();

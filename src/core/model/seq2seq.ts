@@ -56,7 +56,8 @@ export function buildSeq2Seq(shape: ModelShape, options: ModelOptions): tf.Layer
       recurrentInitializer: orthogonal(),
       name: "decoder",
     })
-    .apply(tokenVectors, { initialState: [encoderState] }) as tf.SymbolicTensor;
+    // [input, initial state] as one list: the link is kept when the model is saved (kwargs are not).
+    .apply([tokenVectors, encoderState]) as tf.SymbolicTensor;
 
   let top = decoderStates;
   if (options.attention) {
@@ -111,9 +112,9 @@ export function decodingModels(model: tf.LayersModel): DecodingModels {
   const previous = tf.input({ shape: [null, vocabulary], name: "prefix_tokens" });
   const state = tf.input({ shape: [units], name: "encoder_state" });
   const states = tf.input({ shape: [featureSteps, units], name: "encoder_states" });
-  const apply = (name: string, input: tf.SymbolicTensor | tf.SymbolicTensor[], kwargs?: object) =>
-    model.getLayer(name).apply(input, kwargs) as tf.SymbolicTensor;
-  const decoderStates = apply("decoder", apply("token_projection", previous), { initialState: [state] });
+  const apply = (name: string, input: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+    model.getLayer(name).apply(input) as tf.SymbolicTensor;
+  const decoderStates = apply("decoder", [apply("token_projection", previous), state]);
   let top = decoderStates;
   if (attention) {
     const weights = apply("attention_weights", apply("attention_scores", [decoderStates, states]));

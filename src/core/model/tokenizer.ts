@@ -53,7 +53,7 @@ export class Tokenizer {
     if (!first) throw new Error("cannot build a tokenizer from no examples");
     const names = first.features.map((f) => f.name);
     // A feature with one value throughout training tells the model nothing: leave it out of the input.
-    const features = names.filter((name, i) =>
+    const features = names.filter((_, i) =>
       examples.some((e) => e.features[i]?.value !== first.features[i]?.value),
     );
     const seen = new Map<string, Set<number>[]>();

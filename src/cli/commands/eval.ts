@@ -1,0 +1,63 @@
+import { evaluateMiopenModel } from "../../core/miopen/model";
+import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
+import { CliError, type Command, optionalInt, requireString } from "../command";
+import { loadModelDir, readPerfRows, startNodeBackend } from "./model-node";
+import { parseDirections } from "./train";
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "Score a model's constrained beam search on every row of a data file, beside two baselines.",
+  usage: "eval --model DIR --data FILE [--solver S] [--direction F,B] [--beam K]",
+  options: {
+    model: { type: "string", value: "DIR", description: "folder written by `train`" },
+    data: {
+      type: "string",
+      value: "FILE",
+      description: "rows to score, e.g. the model's holdout.db (.db or .db.gz)",
+    },
+    solver: { type: "string", value: "S", description: "solver to score (default: the model's)" },
+    direction: {
+      type: "string",
+      value: "F,B",
+      description: "directions to score (default: those the model learned)",
+    },
+    beam: { type: "string", value: "K", description: "beam width", default: "8" },
+  },
+  async run(ctx) {
+    const dir = requireString(ctx, "model");
+    const file = requireString(ctx, "data");
+    const width = optionalInt(ctx, "beam") ?? 8;
+    const backend = await startNodeBackend();
+    const { model, baselines } = await loadModelDir(dir);
+    if (!baselines)
+      throw new CliError(`${dir} has no baselines.json (written by train): nothing to compare against`);
+    const metadata = readMetadata(model);
+    const tokenizer = modelTokenizer(model);
+    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
+    if (!solver || !metadata.source.families.includes(solver)) {
+      throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
+    }
+    const directions = parseDirections(ctx.values.direction) ?? metadata.source.directions;
+    const { rows: all } = await readPerfRows(file, solver);
+    const rows = directions ? all.filter((r) => directions.includes(r.problem.direction)) : all;
+    if (!rows.length)
+      throw new CliError(`${file} has no ${solver} rows with direction ${directions?.join(" or ")}`);
+    ctx.progress(`scoring ${rows.length} ${solver} rows of ${file} (beam ${width}, ${backend} backend)`);
+    const started = Date.now();
+    const report = await evaluateMiopenModel(model, tokenizer, baselines, rows, width);
+    const seconds = (Date.now() - started) / 1000;
+    model.dispose();
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const text = [
+      `${report.n} rows of ${file}, ${solver}${directions ? ` (${directions.join(",")})` : ""}, beam ${width}, ${seconds.toFixed(1)} s`,
+      `model               exact ${pct(report.exact)}  per value ${pct(report.perValue)}  top-${width} ${pct(report.topK)}  valid ${pct(report.valid)}`,
+      `most frequent       exact ${pct(report.baselines.mostFrequent.exact)}  per value ${pct(report.baselines.mostFrequent.perValue)}`,
+      `nearest neighbour   exact ${pct(report.baselines.nearestNeighbour.exact)}  per value ${pct(report.baselines.nearestNeighbour.perValue)}`,
+    ].join("\n");
+    const { n, exact, perValue, topK, valid, unanswered, baselines: yardsticks } = report;
+    return {
+      result: { n, exact, perValue, topK, valid, unanswered, beam: width, seconds, baselines: yardsticks },
+      text,
+    };
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * Node side of the model commands: tfjs's wasm backend and sql.js with their .wasm files embedded in
+ * the one-file CLI, perf-db files from disk, and model folders (model.json + weights.bin from tf.io,
+ * baselines.json, the data's licence when the model was trained on MIOpen data).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import tfjsWasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
+import initSqlJs from "sql.js";
+import sqlWasm from "sql.js/dist/sql-wasm.wasm";
+import {
+  MIOPEN_NOTICE,
+  openPerfDb,
+  type PerfRow,
+  readSolverRows,
+  solverCounts,
+  writePerfDb,
+} from "../../core/miopen/perfdb";
+import {
+  MODEL_JSON,
+  type ModelMetadata,
+  modelFromFiles,
+  modelToFiles,
+  WEIGHTS_BIN,
+} from "../../core/model/artifacts";
+import type { BaselineTable } from "../../core/model/baselines";
+import { CliError } from "../command";
+
+export const BASELINES_JSON = "baselines.json";
+export const MIOPEN_LICENSE = "LICENSE-MIOpen.txt";
+
+/** Emscripten's Node glue reads __dirname, which an ES-module bundle lacks; the .wasm comes embedded anyway. */
+function provideDirname(): void {
+  const scope = globalThis as { __dirname?: string };
+  scope.__dirname ??= dirname(fileURLToPath(import.meta.url));
+}
+
+let backend: Promise<string> | undefined;
+
+/** The wasm backend (about 8x the cpu backend here), its binary embedded; cpu when wasm cannot start. */
+export function startNodeBackend(): Promise<string> {
+  backend ??= (async () => {
+    provideDirname();
+    // Node has SIMD and no wasm threads, so only the SIMD binary is ever fetched.
+    const url = `data:application/wasm;base64,${Buffer.from(tfjsWasmSimd).toString("base64")}`;
+    setWasmPaths(
+      {
+        "tfjs-backend-wasm.wasm": url,
+        "tfjs-backend-wasm-simd.wasm": url,
+        "tfjs-backend-wasm-threaded-simd.wasm": url,
+      },
+      true,
+    );
+    for (const name of ["wasm", "cpu"]) {
+      try {
+        if (await tf.setBackend(name)) {
+          await tf.ready();
+          return name;
+        }
+      } catch {
+        // try the next backend
+      }
+    }
+    throw new CliError("no tfjs backend could start (wasm, cpu)", 1);
+  })();
+  return backend;
+}
+
+let sql: ReturnType<typeof initSqlJs> | undefined;
+function sqlJs(): ReturnType<typeof initSqlJs> {
+  provideDirname();
+  sql ??= initSqlJs({
+    wasmBinary: sqlWasm.buffer.slice(
+      sqlWasm.byteOffset,
+      sqlWasm.byteOffset + sqlWasm.byteLength,
+    ) as ArrayBuffer,
+  });
+  return sql;
+}
+
+function readBytes(file: string, what: string): Buffer {
+  if (!existsSync(file)) throw new CliError(`${what} '${file}' does not exist`);
+  return readFileSync(file);
+}
+
+/** The rows of one solver (or the file's most common one) of a .db or .db.gz MIOpen perf database. */
+export async function readPerfRows(
+  file: string,
+  solver: string | undefined,
+): Promise<{ solver: string; rows: PerfRow[] }> {
+  if (file.endsWith(".jsonl")) {
+    throw new CliError(
+      `${file}: tunelab's own JSONL benchmark records are not readable by the model commands yet; use a MIOpen .db or .db.gz`,
+    );
+  }
+  if (!/\.db(\.gz)?$/.test(file))
+    throw new CliError(`--data ${file}: expected a .db or .db.gz MIOpen perf database`);
+  const SQL = await sqlJs();
+  let db: Awaited<ReturnType<typeof openPerfDb>>;
+  try {
+    db = await openPerfDb(SQL, readBytes(file, "--data"), { gunzip: (b) => gunzipSync(b), name: file });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  try {
+    const chosen = solver ?? solverCounts(db)[0]?.solver;
+    if (!chosen) throw new CliError(`${file} has no perf_db rows`);
+    return { solver: chosen, rows: readSolverRows(db, chosen) };
+  } catch (error) {
+    throw error instanceof CliError ? error : new CliError(`${file}: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+}
+
+/** Writes rows as a MIOpen-schema database (an extract: its licence goes beside it). */
+export async function writePerfRows(file: string, rows: readonly PerfRow[]): Promise<void> {
+  writeFileSync(file, writePerfDb(await sqlJs(), rows));
+  writeFileSync(join(dirname(file), MIOPEN_LICENSE), MIOPEN_NOTICE);
+}
+
+export async function saveModelDir(
+  dir: string,
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  baselines: BaselineTable,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const files = await modelToFiles(model, metadata);
+  writeFileSync(join(dir, MODEL_JSON), files.modelJson);
+  writeFileSync(join(dir, WEIGHTS_BIN), files.weights);
+  writeFileSync(join(dir, BASELINES_JSON), JSON.stringify(baselines));
+  if (metadata.source.kind === "miopen") writeFileSync(join(dir, MIOPEN_LICENSE), MIOPEN_NOTICE);
+}
+
+export async function loadModelDir(
+  dir: string,
+): Promise<{ model: tf.LayersModel; baselines: BaselineTable | undefined }> {
+  const modelJson = readBytes(join(dir, MODEL_JSON), "model file").toString("utf8");
+  const weights = new Uint8Array(readBytes(join(dir, WEIGHTS_BIN), "weights file"));
+  let model: tf.LayersModel;
+  try {
+    model = await modelFromFiles({ modelJson, weights });
+  } catch (error) {
+    throw new CliError(`${dir}: ${(error as Error).message}`);
+  }
+  const baselinesFile = join(dir, BASELINES_JSON);
+  const baselines = existsSync(baselinesFile)
+    ? (JSON.parse(readFileSync(baselinesFile, "utf8")) as BaselineTable)
+    : undefined;
+  return { model, baselines };
+}

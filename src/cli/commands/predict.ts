@@ -1,0 +1,93 @@
+import { solverSpace } from "../../core/miopen/examples";
+import { miopenProblemOf } from "../../core/miopen/model";
+import type { MiopenDirection } from "../../core/miopen/perfdb";
+import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
+import { miopenFeatures } from "../../core/model/features";
+import { predictConfigs } from "../../core/model/predictor";
+import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
+import { CliError, type Command, optionalInt, requireString } from "../command";
+import { loadModelDir, startNodeBackend } from "./model-node";
+import { parseDirections } from "./train";
+
+export const predictCommand: Command = {
+  name: "predict",
+  summary: "Predict the best tuning configs for a problem: constrained beam search, every candidate valid.",
+  usage: "predict --model DIR --problem P [--direction F|B] [--solver S] [--beam K]",
+  options: {
+    model: { type: "string", value: "DIR", description: "folder written by `train`" },
+    problem: {
+      type: "string",
+      value: "P",
+      description: "NxCxHxW,KxRxS[,pad=..][,stride=..][,precision=f16]",
+    },
+    direction: {
+      type: "string",
+      value: "D",
+      description: "MIOpen direction: F forward, B backward data",
+      default: "F",
+    },
+    solver: { type: "string", value: "S", description: "solver or family (default: the model's first)" },
+    beam: { type: "string", value: "K", description: "beam width: how many candidates", default: "8" },
+  },
+  async run(ctx) {
+    const dir = requireString(ctx, "model");
+    const width = optionalInt(ctx, "beam") ?? 8;
+    let problem: ReturnType<typeof parseProblem>;
+    try {
+      problem = parseProblem(requireString(ctx, "problem"));
+    } catch (error) {
+      if (error instanceof ProblemError) throw new CliError(`--problem: ${error.message}`);
+      throw error;
+    }
+    const [direction, ...more] = parseDirections(ctx.values.direction) ?? ["F"];
+    if (more.length) throw new CliError("--direction: give one direction for a prediction");
+    await startNodeBackend();
+    const { model } = await loadModelDir(dir);
+    const metadata = readMetadata(model);
+    const tokenizer = modelTokenizer(model);
+    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
+    if (!solver || !metadata.source.families.includes(solver)) {
+      throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
+    }
+    if (metadata.source.kind !== "miopen")
+      throw new CliError(`${dir} is not a MIOpen model; predict reads MIOpen models`);
+    const miopenProblem = miopenProblemOf(problem, direction as MiopenDirection);
+    let space: ReturnType<typeof solverSpace>;
+    try {
+      space = solverSpace(solver, miopenProblem, tokenizer.vocabulary(solver));
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const started = Date.now();
+    const [outcome] = await predictConfigs(
+      model,
+      tokenizer,
+      solver,
+      [{ features: miopenFeatures(miopenProblem), space }],
+      width,
+    );
+    const milliseconds = Date.now() - started;
+    model.dispose();
+    if (!outcome) throw new Error("the beam search returned nothing");
+    const base = { problem: formatProblem(problem), direction, solver, beam: width, milliseconds };
+    if (!outcome.ok) {
+      return {
+        result: { ...base, ok: false, reason: outcome.reason, message: outcome.message, candidates: [] },
+        text: `no valid ${solver} config for ${base.problem} (${direction}): ${outcome.message}`,
+      };
+    }
+    const candidates = outcome.candidates.map((c) => ({
+      config: c.config,
+      values: c.values,
+      logProb: c.logProb,
+    }));
+    const text = [
+      `${solver} for ${base.problem} (${direction}), beam ${width}, ${milliseconds} ms:`,
+      ...candidates.map(
+        (c, i) =>
+          `${String(i + 1).padStart(2)}. ${c.values.join(",").padEnd(24)} p=${Math.exp(c.logProb).toFixed(3)}`,
+      ),
+    ].join("\n");
+    return { result: { ...base, ok: true, candidates }, text };
+  },
+};

@@ -1,0 +1,117 @@
+import { join } from "node:path";
+import { splitMiopenRows, trainMiopenModel } from "../../core/miopen/model";
+import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/train";
+import { CliError, type Command, optionalInt, requireString } from "../command";
+import { readPerfRows, saveModelDir, startNodeBackend, writePerfRows } from "./model-node";
+
+export const HOLDOUT_DB = "holdout.db";
+
+/** "F,B" -> ["F", "B"], checked. */
+export function parseDirections(value: string | boolean | undefined): string[] | undefined {
+  if (typeof value !== "string") return undefined;
+  const directions = value.split(",").map((d) => d.trim().toUpperCase());
+  for (const d of directions) {
+    if (!["F", "B", "W"].includes(d))
+      throw new CliError(`--direction: expected F, B or W (comma-separated), got '${d}'`);
+  }
+  return directions;
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
+  usage:
+    "train --data FILE --out DIR [--solver S] [--direction F,B] [--epochs E] [--seed S] [--attention] [--units U]",
+  options: {
+    data: { type: "string", value: "FILE", description: "MIOpen perf database (.db or .db.gz)" },
+    out: {
+      type: "string",
+      value: "DIR",
+      description: "folder for model.json, weights.bin, baselines.json, holdout.db",
+    },
+    solver: { type: "string", value: "S", description: "MIOpen solver (default: the file's most common)" },
+    direction: {
+      type: "string",
+      value: "F,B",
+      description: "directions to learn (default: all the solver has)",
+    },
+    epochs: { type: "string", value: "E", description: "most epochs (early stopping may end sooner)" },
+    seed: {
+      type: "string",
+      value: "S",
+      description: "seed of the split, initializers and shuffles",
+      default: "1",
+    },
+    attention: { type: "boolean", description: "decoder attends over the encoder states" },
+    units: { type: "string", value: "U", description: "GRU units" },
+    batch: { type: "string", value: "B", description: "batch size" },
+    patience: {
+      type: "string",
+      value: "P",
+      description: "epochs without a better validation loss before stopping",
+    },
+  },
+  async run(ctx) {
+    const file = requireString(ctx, "data");
+    const out = requireString(ctx, "out");
+    const directions = parseDirections(ctx.values.direction);
+    const options = {
+      ...DEFAULT_TRAIN_OPTIONS,
+      seed: optionalInt(ctx, "seed", 0) ?? DEFAULT_TRAIN_OPTIONS.seed,
+      epochs: optionalInt(ctx, "epochs") ?? DEFAULT_TRAIN_OPTIONS.epochs,
+      units: optionalInt(ctx, "units") ?? DEFAULT_TRAIN_OPTIONS.units,
+      batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
+      patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
+      attention: ctx.values.attention === true,
+    };
+    const backend = await startNodeBackend();
+    const { solver, rows } = await readPerfRows(
+      file,
+      typeof ctx.values.solver === "string" ? ctx.values.solver : undefined,
+    );
+    let split: ReturnType<typeof splitMiopenRows>;
+    try {
+      split = splitMiopenRows(rows, directions, options.seed);
+    } catch (error) {
+      throw new CliError(`${file} ${solver}: ${(error as Error).message}`);
+    }
+    ctx.progress(
+      `${solver}: ${split.train.length} training, ${split.validation.length} validation, ${split.holdout.length} held-out rows (${backend} backend)`,
+    );
+    const trained = await trainMiopenModel(
+      split,
+      {
+        ...options,
+        onEpoch: (p) =>
+          ctx.progress(
+            `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  val loss ${p.valLoss.toFixed(4)}  val token accuracy ${p.valAccuracy.toFixed(4)}  ${p.seconds.toFixed(0)} s`,
+          ),
+      },
+      { file, ...(directions ? { directions } : {}), backend },
+    );
+    await saveModelDir(out, trained.model, trained.metadata, trained.baselines);
+    const holdout = join(out, HOLDOUT_DB);
+    await writePerfRows(holdout, split.holdout);
+    const last = trained.history.at(-1);
+    const result = {
+      model: out,
+      holdout,
+      solver,
+      directions: directions ?? [...new Set(rows.map((r) => r.problem.direction))].sort(),
+      rows: { train: split.train.length, validation: split.validation.length, holdout: split.holdout.length },
+      epochs: trained.history.length,
+      bestEpoch: trained.bestEpoch,
+      stoppedEarly: trained.stoppedEarly,
+      valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? last?.valAccuracy,
+      seconds: Math.round(trained.seconds * 10) / 10,
+      backend,
+      options: trained.metadata.options,
+    };
+    trained.model.dispose();
+    const text = [
+      `trained ${solver} on ${result.rows.train} rows in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+      `model in ${out}; score it on the held-out problems with: eval --model ${out} --data ${holdout}`,
+    ].join("\n");
+    return { result, text };
+  },
+};

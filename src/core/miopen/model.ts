@@ -1,0 +1,185 @@
+/**
+ * The model on MIOpen data, end to end: split one perf-db file's rows by problem shape (seeded), train
+ * on one part with early stopping on another, and score a third (or any file) with the constrained
+ * beam search beside the two baselines. Shared by the CLI and the worker.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { ModelMetadata } from "../model/artifacts";
+import {
+  type BaselineTable,
+  buildBaselines,
+  mostFrequentGuess,
+  nearestNeighbourGuess,
+} from "../model/baselines";
+import { miopenFeatures } from "../model/features";
+import { type Scores, score, scoreGuesses } from "../model/metrics";
+import { predictConfigs } from "../model/predictor";
+import { splitByGroup } from "../model/split";
+import { Tokenizer } from "../model/tokenizer";
+import { type TrainOptions, type TrainResult, trainSeq2Seq } from "../model/train";
+import type { ConvProblem } from "../problem";
+import { checkConfig, toConfig } from "../space/space";
+import { miopenExample, shapeKey, solverParamNames, solverSpace } from "./examples";
+import type { MiopenDirection, MiopenProblem, PerfRow } from "./perfdb";
+
+export const HOLDOUT_FRACTION = 0.2;
+export const VALIDATION_FRACTION = 0.1;
+
+export interface MiopenSplit {
+  train: PerfRow[];
+  validation: PerfRow[];
+  holdout: PerfRow[];
+}
+
+/** Keeps the chosen directions, then holds out a fifth of the shapes and a tenth of the rest for validation. */
+export function splitMiopenRows(
+  rows: readonly PerfRow[],
+  directions: readonly string[] | undefined,
+  seed: number,
+): MiopenSplit {
+  const chosen = directions?.length
+    ? rows.filter((r) => directions.includes(r.problem.direction))
+    : [...rows];
+  if (!chosen.length) throw new Error(`no rows with direction ${directions?.join(" or ")}`);
+  const byShape = (r: PerfRow) => shapeKey(r.problem);
+  const { kept, held } = splitByGroup(chosen, byShape, HOLDOUT_FRACTION, seed);
+  const { kept: train, held: validation } = splitByGroup(kept, byShape, VALIDATION_FRACTION, seed + 1);
+  return { train, validation, holdout: held };
+}
+
+export interface TrainedMiopenModel extends TrainResult {
+  metadata: ModelMetadata;
+  baselines: BaselineTable;
+  tokenizer: Tokenizer;
+}
+
+export async function trainMiopenModel(
+  split: MiopenSplit,
+  options: TrainOptions,
+  source: { file: string; directions?: string[]; backend: string },
+): Promise<TrainedMiopenModel> {
+  const train = split.train.map(miopenExample);
+  const families = [...new Set(train.map((e) => e.family))].sort();
+  const paramNames = Object.fromEntries(
+    families.map((f) => [f, solverParamNames(f, train.find((e) => e.family === f)?.values.length ?? 0)]),
+  );
+  const tokenizer = Tokenizer.fit(train, paramNames);
+  const result = await trainSeq2Seq(tokenizer, train, split.validation.map(miopenExample), options);
+  const { signal: _, onEpoch: __, ...kept } = options;
+  const metadata: ModelMetadata = {
+    format: "tunelab-seq2seq",
+    version: 1,
+    tokenizer: tokenizer.json,
+    source: {
+      kind: "miopen",
+      file: source.file,
+      families,
+      ...(source.directions ? { directions: source.directions } : {}),
+    },
+    options: kept,
+    training: {
+      examples: train.length,
+      validation: split.validation.length,
+      bestEpoch: result.bestEpoch,
+      seconds: result.seconds,
+      backend: source.backend,
+    },
+  };
+  return { ...result, metadata, baselines: buildBaselines(train), tokenizer };
+}
+
+export interface EvalReport extends Scores {
+  baselines: {
+    mostFrequent: { exact: number; perValue: number };
+    nearestNeighbour: { exact: number; perValue: number };
+  };
+}
+
+/** Scores every row: the model's beam (top-1 and top-K) and the baselines' guesses. */
+export async function evaluateMiopenModel(
+  model: tf.LayersModel,
+  tokenizer: Tokenizer,
+  baselines: BaselineTable,
+  rows: readonly PerfRow[],
+  width: number,
+): Promise<EvalReport> {
+  if (!rows.length) throw new Error("no rows to evaluate");
+  const predicted: (readonly (readonly number[])[])[] = rows.map(() => []);
+  const bySolver = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const list = bySolver.get(row.solver);
+    if (list) list.push(i);
+    else bySolver.set(row.solver, [i]);
+  });
+  for (const [solver, indices] of bySolver) {
+    const vocabulary = tokenizer.vocabulary(solver);
+    const results = await predictConfigs(
+      model,
+      tokenizer,
+      solver,
+      indices.map((i) => {
+        const problem = (rows[i] as PerfRow).problem;
+        return { features: miopenFeatures(problem), space: solverSpace(solver, problem, vocabulary) };
+      }),
+      width,
+    );
+    results.forEach((result, j) => {
+      predicted[indices[j] as number] = result.ok ? result.candidates.map((c) => c.values) : [];
+    });
+  }
+  const scores = score(
+    rows.map((row, i) => {
+      // Validity is judged on the solver's full space, independently of the search's own masks.
+      const space = solverSpace(row.solver, row.problem, tokenizer.vocabulary(row.solver));
+      return {
+        truth: row.params,
+        candidates: predicted[i] ?? [],
+        isValid: (values) => checkConfig(space, toConfig(space, values)).length === 0,
+      };
+    }),
+  );
+  const truths = rows.map((r) => r.params);
+  return {
+    ...scores,
+    baselines: {
+      mostFrequent: scoreGuesses(
+        truths,
+        rows.map((r) => mostFrequentGuess(baselines, r.solver)),
+      ),
+      nearestNeighbour: scoreGuesses(
+        truths,
+        rows.map((r) => nearestNeighbourGuess(baselines, r.solver, miopenFeatures(r.problem))),
+      ),
+    },
+  };
+}
+
+/** tunelab's problem text form as a MIOpen problem of one direction (2-D rows keep 0 in the depth fields). */
+export function miopenProblemOf(problem: ConvProblem, direction: MiopenDirection): MiopenProblem {
+  return {
+    layout: problem.layout,
+    precision: problem.precision === "f16" ? "FP16" : "FP32",
+    direction,
+    spatialDim: 2,
+    c: problem.c,
+    h: problem.h,
+    w: problem.w,
+    d: 1,
+    r: problem.r,
+    s: problem.s,
+    t: 1,
+    k: problem.k,
+    n: problem.n,
+    padH: problem.padH,
+    padW: problem.padW,
+    padD: 0,
+    strideH: problem.strideH,
+    strideW: problem.strideW,
+    strideD: 0,
+    dilH: problem.dilH,
+    dilW: problem.dilW,
+    dilD: 0,
+    bias: 0,
+    groups: problem.groups,
+  };
+}

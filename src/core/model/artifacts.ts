@@ -1,0 +1,85 @@
+/**
+ * One model format everywhere: tfjs's layers-model JSON plus one weights file, with tunelab's own
+ * metadata (tokenizer, what it was trained on) inside model.json's userDefinedMetadata. Node writes
+ * the two files to a folder; the browser keeps the same artifacts in IndexedDB (tf.io) or loads the
+ * folder over HTTP, so a model from either side loads in the other.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Tokenizer, type TokenizerJson } from "./tokenizer";
+import type { TrainOptions } from "./train";
+
+export const MODEL_JSON = "model.json";
+export const WEIGHTS_BIN = "weights.bin";
+
+export interface ModelMetadata {
+  format: "tunelab-seq2seq";
+  version: 1;
+  tokenizer: TokenizerJson;
+  /** Where the training examples came from, e.g. a MIOpen file and solver, and their directions. */
+  source: { kind: "miopen" | "tunelab"; file: string; families: string[]; directions?: string[] };
+  options: Pick<
+    TrainOptions,
+    "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
+  >;
+  training: { examples: number; validation: number; bestEpoch: number; seconds: number; backend: string };
+}
+
+export interface ModelFiles {
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+export function readMetadata(model: tf.LayersModel): ModelMetadata {
+  const meta = model.getUserDefinedMetadata() as Partial<ModelMetadata> | undefined;
+  if (meta?.format !== "tunelab-seq2seq" || meta.version !== 1 || !meta.tokenizer) {
+    throw new Error("this is not a tunelab model (model.json has no tunelab-seq2seq metadata)");
+  }
+  return meta as ModelMetadata;
+}
+
+export function modelTokenizer(model: tf.LayersModel): Tokenizer {
+  return new Tokenizer(readMetadata(model).tokenizer);
+}
+
+/** The model's files: model.json (topology, weight manifest, metadata) and weights.bin. */
+export async function modelToFiles(model: tf.LayersModel, metadata: ModelMetadata): Promise<ModelFiles> {
+  model.setUserDefinedMetadata(metadata as unknown as Record<string, unknown>);
+  let files: ModelFiles | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData ?? new ArrayBuffer(0);
+      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
+      const json: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as object,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+        userDefinedMetadata: artifacts.userDefinedMetadata,
+      };
+      files = { modelJson: JSON.stringify(json), weights };
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  if (!files) throw new Error("saving the model produced no files");
+  return files;
+}
+
+export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(files.modelJson) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new Error(`${MODEL_JSON} is not JSON: ${(error as Error).message}`);
+  }
+  if (!json.modelTopology || !json.weightsManifest)
+    throw new Error(`${MODEL_JSON} has no modelTopology or weightsManifest`);
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const bytes = files.weights;
+    return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
+  });
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  readMetadata(model);
+  return model;
+}

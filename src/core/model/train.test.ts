@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import initSqlJs from "sql.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { solverSpace } from "../miopen/examples";
+import { splitMiopenRows, type TrainedMiopenModel, trainMiopenModel } from "../miopen/model";
+import { openPerfDb, type PerfRow, readSolverRows } from "../miopen/perfdb";
+import { checkConfig } from "../space/space";
+import { modelFromFiles, modelToFiles, modelTokenizer } from "./artifacts";
+import { miopenFeatures } from "./features";
+import { predictConfigs } from "./predictor";
+import { DEFAULT_TRAIN_OPTIONS, TrainingAborted } from "./train";
+
+const SOLVER = "ConvAsm1x1U";
+let rows: PerfRow[];
+let trained: TrainedMiopenModel;
+
+const requestsFor = (subset: readonly PerfRow[], model: TrainedMiopenModel) =>
+  subset.map((r) => ({
+    features: miopenFeatures(r.problem),
+    space: solverSpace(SOLVER, r.problem, model.tokenizer.vocabulary(SOLVER)),
+  }));
+
+beforeAll(async () => {
+  await tf.setBackend("wasm");
+  const SQL = await initSqlJs();
+  const db = await openPerfDb(SQL, readFileSync("../shared/data/miopen/gfx906_60.db.gz"), {
+    gunzip: gunzipSync,
+  });
+  // Every 20th row: a small real subset that trains in seconds.
+  rows = readSolverRows(db, SOLVER).filter((_, i) => i % 20 === 0);
+  db.close();
+  trained = await trainMiopenModel(
+    splitMiopenRows(rows, ["F", "B"], 5),
+    { ...DEFAULT_TRAIN_OPTIONS, units: 16, epochs: 6, batchSize: 64, patience: 6, seed: 5 },
+    { file: "gfx906_60 subset", backend: tf.getBackend() },
+  );
+}, 120_000);
+
+describe("a tiny real training run", () => {
+  it("lowers the loss", () => {
+    const losses = trained.history.map((h) => h.loss);
+    expect(losses.length).toBe(6);
+    expect(losses.at(-1)).toBeLessThan((losses[0] as number) * 0.8);
+    expect(trained.history.at(-1)?.valAccuracy).toBeGreaterThan(0.3);
+  });
+
+  it("round-trips through model.json + weights.bin to identical beam predictions", async () => {
+    const sample = rows.slice(0, 12);
+    const files = await modelToFiles(trained.model, trained.metadata);
+    expect(JSON.parse(files.modelJson).weightsManifest[0].paths).toEqual(["./weights.bin"]);
+    const loaded = await modelFromFiles(files);
+    expect(modelTokenizer(loaded).json).toEqual(trained.tokenizer.json);
+    const before = await predictConfigs(
+      trained.model,
+      trained.tokenizer,
+      SOLVER,
+      requestsFor(sample, trained),
+      4,
+    );
+    const after = await predictConfigs(
+      loaded,
+      modelTokenizer(loaded),
+      SOLVER,
+      requestsFor(sample, trained),
+      4,
+    );
+    expect(after).toEqual(before);
+    before.forEach((result, i) => {
+      expect(result.ok).toBe(true);
+      const space = solverSpace(SOLVER, (sample[i] as PerfRow).problem, []);
+      if (result.ok) for (const c of result.candidates) expect(checkConfig(space, c.config)).toEqual([]);
+    });
+    loaded.dispose();
+  });
+
+  it("rejects a model.json that is not a tunelab model", async () => {
+    await expect(modelFromFiles({ modelJson: "{}", weights: new Uint8Array() })).rejects.toThrow(
+      /modelTopology/,
+    );
+    await expect(modelFromFiles({ modelJson: "nope", weights: new Uint8Array() })).rejects.toThrow(
+      /not JSON/,
+    );
+  });
+
+  it("stops when its signal is aborted", async () => {
+    const split = splitMiopenRows(rows.slice(0, 200), undefined, 1);
+    await expect(
+      trainMiopenModel(
+        split,
+        { ...DEFAULT_TRAIN_OPTIONS, units: 8, epochs: 3, signal: { aborted: true } },
+        {
+          file: "subset",
+          backend: tf.getBackend(),
+        },
+      ),
+    ).rejects.toBeInstanceOf(TrainingAborted);
+  });
+});
