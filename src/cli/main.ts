@@ -1,7 +1,10 @@
 import { CliError, type Command, commandHelp, parseCommandArgs } from "./command";
 import { devicesCommand } from "./commands/devices";
+import { evalCommand } from "./commands/eval";
+import { predictCommand } from "./commands/predict";
+import { trainCommand } from "./commands/train";
 
-const COMMANDS: Command[] = [devicesCommand];
+const COMMANDS: Command[] = [devicesCommand, trainCommand, predictCommand, evalCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
