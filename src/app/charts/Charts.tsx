@@ -19,7 +19,7 @@ import {
   YAxis,
 } from "recharts";
 import { duration, si } from "../format";
-import { logBins } from "./bins";
+import { logBins, logDomain, logTicks } from "./bins";
 import { type ChartColors, useChartColors } from "./colors";
 
 const HEIGHT = 280;
@@ -45,13 +45,18 @@ export interface RuntimePoint {
 export function RuntimeByParam({
   points,
   param,
+  values,
   bestNs,
 }: {
   points: RuntimePoint[];
   param: string;
+  /** The parameter's whole domain, so the axis shows every value it can take. */
+  values: readonly number[];
   bestNs: number | null;
 }) {
   const c = useChartColors();
+  const positive = values.every((v) => v > 0);
+  const y = logDomain(points.map((p) => p.ns));
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
@@ -61,9 +66,9 @@ export function RuntimeByParam({
           type="number"
           dataKey="x"
           name={param}
-          scale="log"
-          domain={["auto", "auto"]}
-          allowDuplicatedCategory={false}
+          scale={positive ? "log" : "linear"}
+          domain={positive ? [Math.min(...values) / 1.4, Math.max(...values) * 1.4] : ["auto", "auto"]}
+          ticks={[...values]}
           label={{ value: param, position: "insideBottom", offset: -12, fill: c.muted }}
         />
         <YAxis
@@ -72,7 +77,8 @@ export function RuntimeByParam({
           dataKey="ns"
           name="runtime"
           scale="log"
-          domain={["auto", "auto"]}
+          domain={y}
+          ticks={logTicks(...y)}
           tickFormatter={duration}
           width={70}
         />
@@ -80,15 +86,8 @@ export function RuntimeByParam({
           {...tooltipProps(c)}
           formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : String(v))}
         />
-        {bestNs !== null && (
-          <ReferenceLine
-            y={bestNs}
-            stroke={c.accent}
-            strokeDasharray="4 4"
-            label={{ value: "best", fill: c.accent, position: "right" }}
-          />
-        )}
-        <Scatter data={points} fill={c.violet} fillOpacity={0.75} isAnimationActive={false} />
+        {bestNs !== null && <ReferenceLine y={bestNs} stroke={c.accent} strokeDasharray="4 4" />}
+        <Scatter data={points} fill={c.violet} fillOpacity={0.7} isAnimationActive={false} />
       </ScatterChart>
     </ResponsiveContainer>
   );
@@ -98,6 +97,7 @@ export function RuntimeByParam({
 export function BestSoFar({ series }: { series: { name: string; points: { i: number; ns: number }[] }[] }) {
   const c = useChartColors();
   const palette = [c.accent, c.violet, c.amber, c.rose];
+  const bestDomain = logDomain(series.flatMap((s) => s.points.map((p) => p.ns)));
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
@@ -115,7 +115,8 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
           type="number"
           dataKey="ns"
           scale="log"
-          domain={["auto", "auto"]}
+          domain={bestDomain}
+          ticks={logTicks(...bestDomain)}
           tickFormatter={duration}
           width={70}
         />
@@ -194,6 +195,8 @@ export function Roofline({
     intensity: x,
     roof: Math.min(peakGflops, bandwidthGBps * x),
   }));
+  const yMin = Math.min(bandwidthGBps * xMin, ...points.map((p) => p.gflops)) / 1.5;
+  const yMax = peakGflops * 2;
   return (
     <ResponsiveContainer width="100%" height={HEIGHT + 40}>
       <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
@@ -204,6 +207,7 @@ export function Roofline({
           dataKey="intensity"
           scale="log"
           domain={[xMin, xMax]}
+          ticks={logTicks(xMin, xMax, 8)}
           tickFormatter={(v) => si(Number(v), "", 2)}
           label={{ value: "FLOP per byte", position: "insideBottom", offset: -12, fill: c.muted }}
           allowDataOverflow
@@ -212,9 +216,11 @@ export function Roofline({
           {...axisProps(c)}
           type="number"
           scale="log"
-          domain={["auto", peakGflops * 2]}
-          tickFormatter={(v) => si(Number(v) * 1e9, "FLOP/s", 2)}
-          width={90}
+          domain={[yMin, yMax]}
+          ticks={logTicks(yMin, yMax, 6)}
+          tickFormatter={(v) => si(Number(v) * 1e9, "", 2)}
+          label={{ value: "FLOP/s", angle: -90, position: "insideLeft", fill: c.muted }}
+          width={70}
           allowDataOverflow
         />
         <Tooltip
@@ -337,6 +343,8 @@ export function ScoreVsRuntime({
   tfjsNs: number | null;
 }) {
   const c = useChartColors();
+  // The reference lines must fit too, or recharts drops them.
+  const y = logDomain([...points.map((p) => p.ns), ...(bestNs ? [bestNs] : []), ...(tfjsNs ? [tfjsNs] : [])]);
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <ScatterChart margin={{ top: 8, right: 80, bottom: 24, left: 8 }}>
@@ -361,7 +369,8 @@ export function ScoreVsRuntime({
           dataKey="ns"
           name="runtime"
           scale="log"
-          domain={["auto", "auto"]}
+          domain={y}
+          ticks={logTicks(...y)}
           tickFormatter={duration}
           width={70}
         />

@@ -23,3 +23,25 @@ export function logBins(
   }
   return bins;
 }
+
+/** Ticks for a log axis: 1-2-5 steps per decade inside [min, max], thinned to about `target` ticks. */
+export function logTicks(min: number, max: number, target = 6): number[] {
+  if (!(min > 0) || !(max >= min)) return [];
+  const ticks: number[] = [];
+  for (let decade = Math.floor(Math.log10(min)); decade <= Math.ceil(Math.log10(max)); decade++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** decade;
+      if (v >= min * 0.999 && v <= max * 1.001) ticks.push(Number(v.toPrecision(12)));
+    }
+  }
+  if (ticks.length <= target) return ticks.length ? ticks : [min, max];
+  const decades = ticks.filter((v) => Number.isInteger(Math.log10(v)) || ticks.length <= target);
+  return decades.length >= 2 ? decades : ticks.filter((_, i) => i % Math.ceil(ticks.length / target) === 0);
+}
+
+/** A log axis's domain padded a little beyond the data, so points don't sit on the frame. */
+export function logDomain(values: readonly number[], pad = 1.25): [number, number] {
+  const positive = values.filter((v) => v > 0);
+  if (!positive.length) return [1, 10];
+  return [Math.min(...positive) / pad, Math.max(...positive) * pad];
+}

@@ -25,9 +25,11 @@ export function SweepResults({
   onAxes(x: string, y: string): void;
 }) {
   const names = params.map((p) => p.name);
-  const x = params.find((p) => p.name === xParam) ?? params[0];
-  const y = params.find((p) => p.name === yParam && p.name !== x?.name) ?? params.find((p) => p !== x);
   const ok = useMemo(() => measured(records), [records]);
+  // Until chosen, plot the parameters the measured candidates vary most.
+  const varied = useMemo(() => mostVaried(params, ok), [params, ok]);
+  const x = params.find((p) => p.name === xParam) ?? varied[0];
+  const y = params.find((p) => p.name === yParam && p.name !== x?.name) ?? varied.find((p) => p !== x);
   const best = useMemo(() => fastest(records), [records]);
   const curve = useMemo(() => bestSoFar(records), [records]);
   const failures = useMemo(() => failureGroups(records), [records]);
@@ -76,7 +78,12 @@ export function SweepResults({
       >
         <div className="chart-grid">
           <ChartBox caption={`Runtime of each candidate by ${x.name}`} testId="chart-runtime">
-            <RuntimeByParam points={points} param={x.name} bestNs={best?.medianNs ?? null} />
+            <RuntimeByParam
+              points={points}
+              param={x.name}
+              values={x.values}
+              bestNs={best?.medianNs ?? null}
+            />
           </ChartBox>
           <ChartBox caption="Best so far" testId="chart-best">
             <BestSoFar series={[{ name: "best", points: curve }]} />
@@ -153,4 +160,10 @@ export function SweepResults({
       </Card>
     </>
   );
+}
+
+/** Parameters ordered by how many distinct values the records give them, most first (stable). */
+function mostVaried<P extends { name: string }>(params: readonly P[], records: readonly TuningRecord[]): P[] {
+  const distinct = (p: P) => new Set(records.map((r) => r.config[p.name])).size;
+  return [...params].sort((a, b) => distinct(b) - distinct(a));
 }
