@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_URL, launchChromium, watchConsole } from "./browser";
@@ -56,6 +56,88 @@ describe("a new user's journey through the lab", () => {
     expect(new URL(page.url()).searchParams.get("page")).toBe("sweep");
     await page.goBack();
     expect(await tab("Explore").getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("runs a small sweep and sees the charts fill", async () => {
+    await tab("Sweep").click();
+    await page.getByRole("button", { name: "Start sweep" }).waitFor();
+    await expect
+      .poll(() => page.getByRole("button", { name: "Start sweep" }).isEnabled(), { timeout: 30_000 })
+      .toBe(true);
+    await page.getByRole("spinbutton", { name: "Budget (candidates)" }).fill("6");
+    await page.getByRole("button", { name: "Start sweep" }).click();
+    await page.getByRole("progressbar", { name: "Sweep progress" }).waitFor({ timeout: 30_000 });
+    await page.getByTestId("sweep-status").waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("sweep-status").textContent()).toMatch(/6 of 6 candidates/);
+    expect(await page.getByTestId("measured-count").textContent()).toBe("6");
+    // Every chart drew: one dot per measured candidate, a best-so-far line, histogram bars.
+    await expect
+      .poll(() => page.getByTestId("chart-runtime").locator(".recharts-scatter-symbol").count(), {
+        timeout: 30_000,
+      })
+      .toBe(6);
+    expect(await page.getByTestId("chart-best").locator(".recharts-line-curve").count()).toBe(1);
+    expect(
+      await page.getByTestId("chart-histogram").locator(".recharts-bar-rectangle").count(),
+    ).toBeGreaterThan(0);
+    await shot("sweep");
+  });
+
+  it("measures the device's peaks and sees the sweep's best kernel on the roofline", async () => {
+    await tab("Device").click();
+    await page.getByRole("button", { name: "Measure peak FLOPS and bandwidth" }).click();
+    await page.getByTestId("peak-flops").waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("peak-flops").textContent()).toMatch(/FLOP\/s/);
+    await expect
+      .poll(() => page.getByTestId("roofline").locator(".recharts-scatter-symbol").count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    await shot("device-roofline");
+  });
+
+  it("exports the dataset as JSONL with every measured record", async () => {
+    await tab("Dataset").click();
+    await expect.poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 }).toBe("6");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("tunelab-dataset.jsonl");
+    const text = readFileSync((await download.path()) as string, "utf8");
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(6);
+    expect(lines.every((r) => r.problem.text === PROBLEM && r.status === "ok" && r.medianNs > 0)).toBe(true);
+    await shot("dataset");
+  });
+
+  it("reloads in the middle of a sweep and resumes it with nothing lost", async () => {
+    await tab("Sweep").click();
+    // Exhaustive with a budget visits the first 24 configs in order; the 6 stored ones are reused.
+    await page.getByRole("spinbutton", { name: "Budget (candidates)" }).fill("24");
+    await page.getByRole("button", { name: "Start sweep" }).click();
+    // Wait for a few new candidates beyond the 6 already stored, then pull the plug.
+    await expect
+      .poll(async () => Number(await page.getByTestId("measured-count").textContent()), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(9);
+    await page.reload();
+    await expect
+      .poll(async () => Number(await page.getByTestId("measured-count").textContent()), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(9);
+    const stored = Number(await page.getByTestId("measured-count").textContent());
+    await page.getByRole("button", { name: "Resume sweep" }).click();
+    await page.getByTestId("sweep-status").waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("sweep-status").textContent()).toMatch(/24 of 24 candidates/);
+    const after = Number(await page.getByTestId("measured-count").textContent());
+    expect(after).toBe(24);
+    // Every candidate is stored once: the dataset holds exactly the distinct configs measured.
+    await tab("Dataset").click();
+    await expect
+      .poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 })
+      .toBe(String(after));
   });
 
   it("left no console errors or warnings", () => {

@@ -1,6 +1,6 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import type { TuningRecord } from "../../core/dataset/record";
+import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import type { SweepProgress, SweepRequest } from "../../worker/index";
 import { engine, errorMessage } from "../engine";
 import type { LabState } from "./index";
@@ -84,35 +84,33 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
       sweep: { state: "running", jobId, request, done: 0, total: 0, etaMs: null, startedAt: Date.now() },
       interrupted: null,
     });
+    // Progress arrives on its own message channel, so it may trail the final result: count from the
+    // result, and reload the records from the store once the run ends.
     const onProgress = (p: SweepProgress) => {
       const run = get().sweep;
       if (run.state !== "running" || run.jobId !== jobId) return;
       set((s) => ({
         sweep: { ...run, done: p.done, total: p.total, etaMs: p.etaMs },
-        sweepRecords: s.sweepRecords.some(
-          (r) => r.createdAt === p.record.createdAt && sameConfig(r, p.record),
-        )
+        sweepRecords: s.sweepRecords.some((r) => sameCandidate(r, p.record))
           ? s.sweepRecords
           : [...s.sweepRecords, p.record],
-        records: [...s.records, p.record],
       }));
     };
     try {
       const outcome = await engine().sweep(jobId, request, proxy(onProgress));
       const run = get().sweep;
+      const total = run.state === "running" && run.total ? run.total : outcome.candidates;
       set({
-        sweep: {
-          state: "finished",
-          request,
-          stopped: outcome.stopped,
-          done: run.state === "running" ? run.done : 0,
-          total: run.state === "running" ? run.total : 0,
-        },
+        sweep: { state: "finished", request, stopped: outcome.stopped, done: outcome.candidates, total },
       });
     } catch (error) {
       set({ sweep: { state: "failed", request, message: errorMessage(error) } });
     } finally {
       localStorage.removeItem(INTERRUPTED_KEY);
+      const [problem] = request.problems;
+      const families = request.families;
+      if (problem && families !== "all" && families[0]) await get().loadSweepRecords(problem, families[0]);
+      await get().loadRecords();
     }
   },
 
@@ -122,10 +120,6 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
   },
 });
 
-function sameConfig(a: TuningRecord, b: TuningRecord): boolean {
-  return (
-    a.family === b.family &&
-    a.problem.text === b.problem.text &&
-    JSON.stringify(a.config) === JSON.stringify(b.config)
-  );
+function sameCandidate(a: TuningRecord, b: TuningRecord): boolean {
+  return recordKey(a) === recordKey(b);
 }
