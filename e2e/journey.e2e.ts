@@ -46,6 +46,21 @@ describe("a new user's journey through the lab", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("problem")).toBe(PROBLEM);
     await page.reload();
     expect(await page.getByRole("textbox", { name: "Problem" }).inputValue()).toBe(PROBLEM);
+    // The space: its size after the rules, below the raw cross product, and what each rule cut.
+    const valid = Number((await page.getByTestId("space-size").textContent({ timeout: 30_000 }))?.replaceAll(",", ""));
+    const raw = Number((await page.getByTestId("raw-size").textContent())?.replaceAll(",", ""));
+    expect(valid).toBeGreaterThan(0);
+    expect(raw).toBeGreaterThan(valid);
+    expect(await page.getByRole("list", { name: "Configs removed by each rule" }).getByRole("listitem").count()).toBeGreaterThan(1);
+    // Choosing a value puts it in the config (and the URL); the shader follows, and copies.
+    const firstParam = page.locator("fieldset.values").first();
+    await firstParam.getByRole("button").nth(1).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("config")).toMatch(/=2/);
+    const code = page.locator("pre.code").first();
+    expect(await code.textContent()).toContain("@compute");
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
+    await page.getByRole("button", { name: /^Copy WGSL of/ }).first().click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(await code.textContent());
     await shot("explore");
   });
 

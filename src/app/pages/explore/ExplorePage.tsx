@@ -7,6 +7,7 @@ import { CodeView } from "../../components/CodeView";
 import { Heatmap } from "../../components/Heatmap";
 import { Callout, Card } from "../../components/ui";
 import type { SpaceAnalysis } from "../../explore/analysis";
+import { nearestValid } from "../../explore/nearest";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
@@ -40,8 +41,12 @@ export default function ExplorePage() {
 
   const config = useMemo(() => chosenConfig(space, view.config), [space, view.config]);
   const violations = space && config ? checkConfig(space, config) : [];
-  const pick = (name: string, value: number) =>
-    setView({ config: formatConfigText({ ...(config ?? {}), [name]: value }) });
+  // Picking a value moves to the nearest valid config that has it (a dead value keeps the config).
+  const pick = (fixed: Config) => {
+    if (!space || !config) return;
+    const next = nearestValid(space, config, fixed);
+    if (next) setView({ config: formatConfigText(next) });
+  };
 
   return (
     <div className="page-grid sidebar">
@@ -86,10 +91,17 @@ export default function ExplorePage() {
             xParam={view.xParam}
             yParam={view.yParam}
             onAxes={(xParam, yParam) => setView({ xParam, yParam })}
-            onPick={(c) => setView({ config: formatConfigText({ ...(config ?? {}), ...c }) })}
+            onPick={pick}
           />
         )}
-        {space && <ParameterDomains space={space} analysis={analysis} config={config} onPick={pick} />}
+        {space && (
+          <ParameterDomains
+            space={space}
+            analysis={analysis}
+            config={config}
+            onPick={(name, value) => pick({ [name]: value })}
+          />
+        )}
         {problem && family && space && config && (
           <ShaderCard
             problem={problem}
