@@ -4,6 +4,7 @@ import { logBins, logDomain, logTicks } from "./bins";
 describe("chart scales", () => {
   it("puts 1-2-5 ticks inside a narrow range and only decades inside a wide one", () => {
     expect(logTicks(400, 3000)).toEqual([500, 1000, 2000]);
+    expect(logTicks(330, 540)).toEqual([330, 390, 460, 540]);
     expect(logTicks(1, 1e6)).toEqual([1, 10, 100, 1000, 10000, 100000, 1000000]);
   });
 

@@ -34,7 +34,14 @@ export function logTicks(min: number, max: number, target = 6): number[] {
       if (v >= min * 0.999 && v <= max * 1.001) ticks.push(Number(v.toPrecision(12)));
     }
   }
-  if (ticks.length <= target) return ticks.length ? ticks : [min, max];
+  // A range too narrow for two 1-2-5 ticks gets evenly spaced ones (log space), two digits each.
+  if (ticks.length < 2) {
+    const steps = 3;
+    return Array.from({ length: steps + 1 }, (_, i) =>
+      Number((min * (max / min) ** (i / steps)).toPrecision(2)),
+    );
+  }
+  if (ticks.length <= target) return ticks;
   const decades = ticks.filter((v) => Number.isInteger(Math.log10(v)) || ticks.length <= target);
   return decades.length >= 2 ? decades : ticks.filter((_, i) => i % Math.ceil(ticks.length / target) === 0);
 }
