@@ -1,10 +1,23 @@
 import { CliError, type Command, commandHelp, parseCommandArgs } from "./command";
+import { compareCommand } from "./commands/compare";
 import { devicesCommand } from "./commands/devices";
 import { evalCommand } from "./commands/eval";
+import { exportCommand } from "./commands/export";
+import { importCommand } from "./commands/import";
 import { predictCommand } from "./commands/predict";
+import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
 
-const COMMANDS: Command[] = [devicesCommand, trainCommand, predictCommand, evalCommand];
+const COMMANDS: Command[] = [
+  devicesCommand,
+  trainCommand,
+  predictCommand,
+  evalCommand,
+  sweepCommand,
+  compareCommand,
+  importCommand,
+  exportCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,26 +1,33 @@
-import { acquireDevice } from "../../gpu/device";
-import { CliError, type Command } from "../command";
+import { GpuSession } from "../../gpu/session";
+import type { Command } from "../command";
 import { nodeGpu } from "../node-gpu";
+import { devicePeaks, STORE_OPTION, storePath } from "./store";
 
 export const devicesCommand: Command = {
   name: "devices",
-  summary: "Show the WebGPU adapter Dawn finds: vendor, architecture, description, features and limits.",
-  usage: "devices [--json]",
-  options: {},
-  async run() {
-    const acquired = await acquireDevice(await nodeGpu());
-    if (!acquired.ok) throw new CliError(acquired.message, 1);
-    const { adapter } = acquired;
-    acquired.device.destroy();
-    const text = [
-      `adapter      ${adapter.vendor || "?"} ${adapter.architecture || ""} ${adapter.description || adapter.device}`.trimEnd(),
-      `fallback     ${adapter.isFallbackAdapter}`,
-      `features     ${adapter.features.join(", ")}`,
-      "limits",
-      ...Object.entries(adapter.limits)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => `  ${k.padEnd(44)} ${v}`),
-    ].join("\n");
-    return { result: { adapter }, text };
+  summary:
+    "Show the WebGPU adapter Dawn finds (vendor, architecture, features, limits) and its measured FMA and copy peaks.",
+  usage: "devices [--store FILE] [--json]",
+  options: { ...STORE_OPTION },
+  async run(ctx) {
+    const session = new GpuSession(await nodeGpu());
+    try {
+      const { adapter } = await session.device();
+      // Measured afresh (and cached beside the store for sweeps): the numbers every fraction of peak uses.
+      const peaks = await devicePeaks(session, storePath(ctx), { remeasure: true });
+      const text = [
+        `adapter      ${adapter.vendor || "?"} ${adapter.architecture || ""} ${adapter.description || adapter.device}`.trimEnd(),
+        `fallback     ${adapter.isFallbackAdapter}`,
+        `peak         ${peaks.peakGflops.toFixed(1)} GFLOP/s (FMA), ${peaks.peakGBps.toFixed(1)} GB/s (copy)`,
+        `features     ${adapter.features.join(", ")}`,
+        "limits",
+        ...Object.entries(adapter.limits)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => `  ${k.padEnd(44)} ${v}`),
+      ].join("\n");
+      return { result: { adapter, peaks }, text };
+    } finally {
+      session.destroy();
+    }
   },
 };
