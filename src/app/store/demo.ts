@@ -1,5 +1,6 @@
 import type { StateCreator } from "zustand/vanilla";
-import { type DemoAvailability, findRecording } from "../demo";
+// Types only: the recording's schema (zod) loads when the demo is first looked for.
+import type { DemoAvailability } from "../demo";
 import type { LabState } from "./index";
 
 export interface DemoSlice {
@@ -10,6 +11,7 @@ export interface DemoSlice {
 export const createDemoSlice: StateCreator<LabState, [], [], DemoSlice> = (set) => ({
   demoData: { state: "checking" },
   async checkDemo() {
+    const { findRecording } = await import("../demo");
     set({ demoData: await findRecording() });
   },
 });

@@ -192,6 +192,7 @@ export function DevicePage() {
           </tbody>
         </table>
       </Card>
+      <DemoOffer />
     </div>
   );
 }
