@@ -124,7 +124,7 @@ export function SweepResults({
             selected={
               best ? { x: best.config[x.name] ?? Number.NaN, y: best.config[y.name] ?? Number.NaN } : null
             }
-            legend="Darker: faster. The outlined cell holds the fastest config."
+            legend="Stronger colour: faster. The outlined cell holds the fastest config."
           />
         </Card>
       )}

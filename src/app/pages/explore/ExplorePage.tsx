@@ -1,4 +1,5 @@
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
+import type { TuningRecord } from "../../../core/dataset/record";
 import { FAMILIES } from "../../../core/families/index";
 import type { ConvProblem } from "../../../core/problem";
 import { formatProblem } from "../../../core/problem";
@@ -11,8 +12,9 @@ import { nearestValid } from "../../explore/nearest";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
-import { count } from "../../format";
+import { count, duration } from "../../format";
 import { useLab } from "../../store";
+import { bestByPair } from "../../sweep/derive";
 import { formatConfigText, parseConfigText } from "../../url";
 import { deviceLimits } from "../device/adapter";
 import { FamilyPicker } from "./FamilyPicker";
@@ -37,6 +39,12 @@ export default function ExplorePage() {
     [problemKey, family, limits],
   );
   const analysisState = useSpaceAnalysis(space);
+  const sweepRecords = useLab((s) => s.sweepRecords);
+  const demoRecords = useLab((s) => s.demoRecords);
+  const loadSweepRecords = useLab((s) => s.loadSweepRecords);
+  useEffect(() => {
+    if (problemKey && family) loadSweepRecords(problemKey, family.id);
+  }, [problemKey, family, loadSweepRecords]);
   const analysis = analysisState?.state === "done" ? analysisState.analysis : null;
 
   const config = useMemo(() => chosenConfig(space, view.config), [space, view.config]);
@@ -91,6 +99,11 @@ export default function ExplorePage() {
             xParam={view.xParam}
             yParam={view.yParam}
             onAxes={(xParam, yParam) => setView({ xParam, yParam })}
+            records={
+              view.demo
+                ? demoRecords.filter((r) => r.problem.text === problemKey && r.family === family?.id)
+                : sweepRecords
+            }
             onPick={pick}
           />
         )}
@@ -136,6 +149,7 @@ function chosenConfig(space: TuningSpace | null, text: string): Config | null {
 function SpaceMap({
   space,
   analysis,
+  records,
   config,
   xParam,
   yParam,
@@ -144,12 +158,15 @@ function SpaceMap({
 }: {
   space: TuningSpace;
   analysis: SpaceAnalysis;
+  /** Measured candidates of this problem and family: when there are some, the map can shade by speed. */
+  records: readonly TuningRecord[];
   config: Config | null;
   xParam: string;
   yParam: string;
   onAxes(x: string, y: string): void;
   onPick(c: Config): void;
 }) {
+  const [shade, setShade] = useState<"count" | "runtime">("count");
   const names = space.params.map((p) => p.name);
   const xi = Math.max(0, names.indexOf(xParam));
   let yi = names.indexOf(yParam);
@@ -158,12 +175,30 @@ function SpaceMap({
   const y = space.params[yi];
   if (!x || !y) return null;
   const table = analysis.pairCounts(xi, yi);
+  const fastestByPair = shade === "runtime" ? bestByPair(records, x.name, y.name) : null;
   return (
     <Card
       title="Space map"
-      subtitle="Valid configs for each pair of values: where the rules leave room, and where they wall it off."
+      subtitle={
+        fastestByPair
+          ? "The fastest runtime measured for each pair of values: where the speed lives."
+          : "Valid configs for each pair of values: where the rules leave room, and where they wall it off."
+      }
       actions={
         <>
+          {records.length > 0 && (
+            <label className="inline-field">
+              <span className="field-label">Shade by</span>
+              <select
+                className="select"
+                value={shade}
+                onChange={(e) => setShade(e.target.value as "count" | "runtime")}
+              >
+                <option value="count">valid configs</option>
+                <option value="runtime">fastest measured</option>
+              </select>
+            </label>
+          )}
           <AxisSelect
             label="Across"
             names={names}
@@ -180,20 +215,25 @@ function SpaceMap({
       }
     >
       <Heatmap
-        label={`Valid configs by ${x.name} and ${y.name}`}
+        label={`${fastestByPair ? "Fastest runtime" : "Valid configs"} by ${x.name} and ${y.name}`}
         xName={x.name}
         yName={y.name}
         xValues={x.values}
         yValues={y.values}
         cell={(a, b) => {
+          if (fastestByPair) return fastestByPair.get(`${x.values[a]},${y.values[b]}`) ?? null;
           const v = table[a]?.[b] ?? 0;
           return v === 0 ? null : v;
         }}
-        format={(v) => count(v)}
-        better="high"
+        format={fastestByPair ? duration : count}
+        better={fastestByPair ? "low" : "high"}
         selected={config ? { x: config[x.name] ?? Number.NaN, y: config[y.name] ?? Number.NaN } : null}
         onSelect={(a, b) => onPick({ [x.name]: a, [y.name]: b })}
-        legend="Darker: more valid configs. Hatched: no valid config. Press a cell to choose it."
+        legend={
+          fastestByPair
+            ? "Stronger colour: faster. Hatched: not measured. Press a cell to choose it."
+            : "Stronger colour: more valid configs. Hatched: no valid config. Press a cell to choose it."
+        }
       />
     </Card>
   );
