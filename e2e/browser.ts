@@ -16,10 +16,18 @@ export const CHROMIUM_ARGS = [
 
 export const BASE_URL = process.env.TUNELAB_URL ?? "http://127.0.0.1:4173";
 
-export function launchChromium(): Promise<Browser> {
+/** Chromium as a laptop without a usable GPU sees it: WebGPU gives no adapter. */
+export const NO_WEBGPU_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-features=WebGPU",
+  "--no-first-run",
+];
+
+export function launchChromium(args: readonly string[] = CHROMIUM_ARGS): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    args: [...args],
   });
 }
 
