@@ -66,6 +66,7 @@ export function App() {
       </header>
       <DemoBanner />
       <main id="page-panel" role="tabpanel" aria-labelledby={`page-tab-${page}`} className="page">
+        <h1 className="sr-only">{PAGE_TITLES[page]}</h1>
         <Suspense fallback={<p className="loading">Loading {PAGE_TITLES[page]}…</p>}>
           {PAGE_COMPONENTS[page]()}
         </Suspense>
