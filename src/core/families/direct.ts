@@ -66,7 +66,8 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
       ),
       rule("idle-pixel-invocations", ["TQ", "WGX"], (c) => {
         const tiles = geometry(problem, c).pixelTiles;
-        return (c.WGX as number) <= 1 || (c.WGX as number) < 2 * tiles
+        // up to MIN_INVOCATIONS stay allowed: a depthwise layer has a single channel tile (WGY=1)
+        return (c.WGX as number) <= MIN_INVOCATIONS || (c.WGX as number) < 2 * tiles
           ? null
           : `WGX=${c.WGX} exceeds the ${tiles} pixel tiles of TQ=${c.TQ}: most invocations idle`;
       }),

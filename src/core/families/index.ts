@@ -4,8 +4,9 @@ import { type Config, checkConfig, type Violation } from "../space/space";
 import { directFamily } from "./direct";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import { igemmFamily } from "./igemm";
+import { im2colFamily } from "./im2col";
 
-export const FAMILIES: readonly KernelFamily[] = [directFamily, igemmFamily];
+export const FAMILIES: readonly KernelFamily[] = [directFamily, igemmFamily, im2colFamily];
 
 /** The family with this id, or an error naming the known ones. */
 export function familyById(id: string): KernelFamily {

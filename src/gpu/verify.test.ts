@@ -1,0 +1,125 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeGpu } from "../cli/node-gpu";
+import type { DeviceLimits } from "../core/families/family";
+import { FAMILIES, familyById } from "../core/families/index";
+import { type ConvProblem, formatProblem, makeProblem, outputSize, parseProblem } from "../core/problem";
+import { rng } from "../core/random";
+import { sampleConfig } from "../core/space/space";
+import { acquireDevice } from "./device";
+import { KernelCache } from "./kernel";
+import { deviceLimits } from "./limits";
+import { verifyConfig, verifyPlan } from "./verify";
+
+let device: GPUDevice;
+let limits: DeviceLimits;
+let cache: KernelCache;
+
+beforeAll(async () => {
+  const acquired = await acquireDevice(await nodeGpu());
+  if (!acquired.ok) throw new Error(acquired.message);
+  device = acquired.device;
+  limits = deviceLimits(device);
+  cache = new KernelCache(device);
+});
+afterAll(() => device?.destroy());
+
+const divisors = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+/** Small problems with odd and prime sizes, 1x1 to 5x5 filters, pads, strides, dilations, groups, both layouts. */
+const problems: fc.Arbitrary<ConvProblem> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 3 }),
+    cPerGroup: fc.integer({ min: 1, max: 9 }),
+    kPerGroup: fc.integer({ min: 1, max: 11 }),
+    groups: fc.constantFrom(1, 1, 1, 2, 3),
+    h: fc.integer({ min: 1, max: 13 }),
+    w: fc.integer({ min: 1, max: 13 }),
+    r: fc.constantFrom(1, 1, 2, 3, 3, 5),
+    s: fc.constantFrom(1, 1, 2, 3, 3, 5),
+    padH: fc.integer({ min: 0, max: 2 }),
+    padW: fc.integer({ min: 0, max: 2 }),
+    strideH: fc.integer({ min: 1, max: 3 }),
+    strideW: fc.integer({ min: 1, max: 3 }),
+    dilH: fc.integer({ min: 1, max: 2 }),
+    dilW: fc.integer({ min: 1, max: 2 }),
+    layout: fc.constantFrom("NCHW" as const, "NHWC" as const),
+  })
+  .map(({ cPerGroup, kPerGroup, groups, ...rest }) =>
+    makeProblem({ ...rest, c: cPerGroup * groups, k: kPerGroup * groups, groups }),
+  )
+  .filter((p) => {
+    const { p: oh, q: ow } = outputSize(p);
+    return oh >= 1 && ow >= 1;
+  });
+
+describe.each(FAMILIES.map((f) => f.id))("family %s on Dawn", (id) => {
+  const family = familyById(id);
+
+  it("matches the reference on random problems and random valid configs", async () => {
+    await fc.assert(
+      fc.asyncProperty(problems, fc.integer({ min: 0, max: 2 ** 31 }), async (problem, seed) => {
+        const config = sampleConfig(family.space(problem, limits), rng(seed));
+        expect(config, `empty space for ${formatProblem(problem)}`).not.toBeNull();
+        if (!config) return;
+        const result = await verifyConfig(cache, family, problem, config, limits, { seed });
+        expect(result, `${formatProblem(problem)} ${JSON.stringify(config)}`).toMatchObject({ ok: true });
+      }),
+      { numRuns: 25, seed: 20260501, endOnFailure: true },
+    );
+  });
+});
+
+describe("verification", () => {
+  const problem = parseProblem("1x4x6x6,8x3x3,pad=1,layout=NHWC");
+
+  it("catches a kernel that leaves outputs unwritten and one that computes the wrong thing", async () => {
+    const igemm = familyById("igemm");
+    const config = { BM: 32, BN: 16, BK: 8, TM: 4, TN: 4, VA: 4, VB: 4, PAD: 0, DB: 0 };
+    const plan = igemm.plan(problem, config, limits);
+    const pass = plan.passes[0];
+    if (!pass) throw new Error("no pass");
+    // 36 output pixels need two 32-pixel workgroups; dispatching one leaves 4 rows unwritten.
+    const skipped = {
+      ...plan,
+      shaderKey: `${plan.shaderKey}|no-dispatch`,
+      passes: [{ ...pass, dispatch: [1, 1, 1] as [number, number, number] }],
+    };
+    expect(await verifyPlan(cache, problem, skipped)).toMatchObject({ ok: false, kind: "unwritten" });
+    // A filter index off by one: every element written, the values wrong.
+    const wrong = pass.wgsl.replace("weights[(base + kk) / 4u]", "weights[(base + kk) / 4u + 1u]");
+    expect(wrong).not.toBe(pass.wgsl);
+    const broken = { ...plan, shaderKey: `${plan.shaderKey}|wrong`, passes: [{ ...pass, wgsl: wrong }] };
+    expect(await verifyPlan(cache, problem, broken)).toMatchObject({ ok: false, kind: "mismatch" });
+  });
+
+  it("returns compile failures and invalid configs as values", async () => {
+    const direct = familyById("direct");
+    const plan = direct.plan(problem, { TK: 2, TQ: 2, WGX: 16, WGY: 2 }, limits);
+    const bad = {
+      ...plan,
+      shaderKey: "bad",
+      passes: plan.passes.map((p) => ({ ...p, wgsl: `${p.wgsl}\nfn oops( {` })),
+    };
+    expect(await verifyPlan(cache, problem, bad)).toMatchObject({ ok: false, kind: "compile" });
+    const invalid = await verifyConfig(cache, direct, problem, { TK: 2, TQ: 2, WGX: 256, WGY: 4 }, limits);
+    expect(invalid).toMatchObject({ ok: false, kind: "invalid" });
+    if (!invalid.ok)
+      expect(invalid.message).toContain(
+        "invocations: WGX*WGY=1024 exceeds maxComputeInvocationsPerWorkgroup",
+      );
+  });
+
+  it("compares a sample of a large problem's output", async () => {
+    const large = parseProblem("1x32x24x24,32x3x3,pad=1");
+    const result = await verifyConfig(
+      cache,
+      familyById("igemm"),
+      large,
+      { BM: 64, BN: 32, BK: 16, TM: 4, TN: 4, VA: 1, VB: 4, PAD: 4, DB: 1 },
+      limits,
+      { maxReferenceMacs: 1e5, sampleSize: 500 },
+    );
+    expect(result).toMatchObject({ ok: true, sampled: true, compared: 500 });
+  });
+});
