@@ -134,65 +134,69 @@ export function DevicePage() {
           </Callout>
         )}
       </RooflineCard>
-      <Card
-        title="Features"
-        subtitle="Optional WebGPU features; the lab uses the highlighted ones when present."
-      >
-        <ul className="chips" aria-label="Adapter features">
-          {adapter.features.map((feature) => (
-            <li key={feature} className={`chip ${wanted.has(feature) ? "chip-accent" : ""}`}>
-              {feature}
-            </li>
-          ))}
-          {[...wanted]
-            .filter((f) => !adapter.features.includes(f))
-            .map((feature) => (
-              <li key={feature} className="chip chip-missing" title="not offered by this adapter">
-                no {feature}
+      <div className="stack">
+        <Card
+          title="Features"
+          subtitle="Optional WebGPU features; the lab uses the highlighted ones when present."
+        >
+          <ul className="chips" aria-label="Adapter features">
+            {adapter.features.map((feature) => (
+              <li key={feature} className={`chip ${wanted.has(feature) ? "chip-accent" : ""}`}>
+                {feature}
               </li>
             ))}
-        </ul>
-      </Card>
-      <Card
-        title="Compute limits"
-        subtitle="Requested at the adapter's maximum: these bound the tuning spaces."
-      >
-        <div className="stat-row">
-          <Stat
-            label="Threads / workgroup"
-            value={count(adapter.limits.maxComputeInvocationsPerWorkgroup ?? 0)}
-          />
-          <Stat label="Shared memory" value={bytes(adapter.limits.maxComputeWorkgroupStorageSize ?? 0)} />
-          <Stat label="Largest tensor" value={bytes(adapter.limits.maxStorageBufferBindingSize ?? 0)} />
-        </div>
-        <table className="table compact">
-          <caption className="sr-only">Compute limits and what they bound</caption>
-          <thead>
-            <tr>
-              <th scope="col">Limit</th>
-              <th scope="col" className="num">
-                Value
-              </th>
-              <th scope="col">Bounds</th>
-            </tr>
-          </thead>
-          <tbody>
-            {COMPUTE_LIMITS.map((name) => {
-              const value = adapter.limits[name];
-              return (
-                <tr key={name}>
-                  <td className="mono">{name}</td>
-                  <td className="num mono">
-                    {value === undefined ? "—" : BYTE_LIMITS.has(name) ? bytes(value) : count(value)}
-                  </td>
-                  <td className="muted">{LIMIT_MEANINGS[name]}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Card>
-      <DemoOffer />
+            {[...wanted]
+              .filter((f) => !adapter.features.includes(f))
+              .map((feature) => (
+                <li key={feature} className="chip chip-missing" title="not offered by this adapter">
+                  no {feature}
+                </li>
+              ))}
+          </ul>
+        </Card>
+        <DemoOffer />
+      </div>
+      <div className="stack">
+        <Card
+          title="Compute limits"
+          subtitle="Requested at the adapter's maximum: these bound the tuning spaces."
+        >
+          <div className="stat-row">
+            <Stat
+              label="Threads / workgroup"
+              value={count(adapter.limits.maxComputeInvocationsPerWorkgroup ?? 0)}
+            />
+            <Stat label="Shared memory" value={bytes(adapter.limits.maxComputeWorkgroupStorageSize ?? 0)} />
+            <Stat label="Largest tensor" value={bytes(adapter.limits.maxStorageBufferBindingSize ?? 0)} />
+          </div>
+          <table className="table compact">
+            <caption className="sr-only">Compute limits and what they bound</caption>
+            <thead>
+              <tr>
+                <th scope="col">Limit</th>
+                <th scope="col" className="num">
+                  Value
+                </th>
+                <th scope="col">Bounds</th>
+              </tr>
+            </thead>
+            <tbody>
+              {COMPUTE_LIMITS.map((name) => {
+                const value = adapter.limits[name];
+                return (
+                  <tr key={name}>
+                    <td className="mono">{name}</td>
+                    <td className="num mono">
+                      {value === undefined ? "—" : BYTE_LIMITS.has(name) ? bytes(value) : count(value)}
+                    </td>
+                    <td className="muted">{LIMIT_MEANINGS[name]}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Card>
+      </div>
     </div>
   );
 }
