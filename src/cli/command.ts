@@ -31,6 +31,8 @@ export interface CommandOutput {
   result: object;
   /** What a person reads when `--json` is absent. */
   text: string;
+  /** Exit status after printing (default 0): non-zero when the command ran but found problems. */
+  exitCode?: number;
 }
 
 export interface Command {

@@ -5,8 +5,11 @@ import { evalCommand } from "./commands/eval";
 import { exportCommand } from "./commands/export";
 import { importCommand } from "./commands/import";
 import { predictCommand } from "./commands/predict";
+import { shaderCommand } from "./commands/shader";
+import { spaceCommand } from "./commands/space";
 import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
+import { verifyCommand } from "./commands/verify";
 
 const COMMANDS: Command[] = [
   devicesCommand,
@@ -17,6 +20,9 @@ const COMMANDS: Command[] = [
   compareCommand,
   importCommand,
   exportCommand,
+  spaceCommand,
+  shaderCommand,
+  verifyCommand,
 ];
 
 function overview(): string {
@@ -54,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     progress: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(json ? `${JSON.stringify(output.result)}\n` : `${output.text}\n`);
-  return 0;
+  return output.exitCode ?? 0;
 }
 
 main(process.argv.slice(2)).then(

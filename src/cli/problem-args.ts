@@ -1,0 +1,127 @@
+/** Command-line forms shared by the commands that take problems, families, configs and limits. */
+
+import { type DeviceLimits, type KernelFamily, SPEC_DEFAULT_LIMITS } from "../core/families/family";
+import { FAMILIES, familyById } from "../core/families/index";
+import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
+import type { Config } from "../core/space/space";
+import { SUITES, suiteLayers } from "../core/suites";
+import { acquireDevice } from "../gpu/device";
+import { deviceLimits } from "../gpu/limits";
+import { CliError, type CommandContext, type OptionSpec, optionalInt } from "./command";
+import { nodeGpu } from "./node-gpu";
+
+export interface NamedProblem {
+  /** The layer's name in its suite, or the problem's text form. */
+  name: string;
+  problem: ConvProblem;
+  /** How often the layer occurs in its network (1 for a single --problem). */
+  count: number;
+}
+
+export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
+  problem: {
+    type: "string",
+    value: "P",
+    description: "a problem, e.g. 1x64x56x56,64x3x3,pad=1[,stride=2][,layout=NHWC]",
+  },
+  suite: {
+    type: "string",
+    value: "S",
+    description: `a network's distinct layers: ${SUITES.map((s) => s.id).join(", ")}`,
+  },
+  batch: { type: "string", value: "N", description: "batch size for --suite", default: "1" },
+};
+
+export const FAMILY_OPTION: Record<string, OptionSpec> = {
+  family: {
+    type: "string",
+    value: "F",
+    description: `a kernel family (${FAMILIES.map((f) => f.id).join(", ")}) or all`,
+  },
+};
+
+export function parseProblemArg(text: string): ConvProblem {
+  try {
+    return parseProblem(text);
+  } catch (error) {
+    throw new CliError(`--problem: ${(error as Error).message}`);
+  }
+}
+
+/** The problems named by --problem or --suite (with --batch); exactly one of the two. */
+export function problemsFromArgs(ctx: CommandContext): NamedProblem[] {
+  const text = ctx.values.problem;
+  const suite = ctx.values.suite;
+  if (typeof text === "string" && typeof suite === "string")
+    throw new CliError("give --problem or --suite, not both");
+  if (typeof text === "string") {
+    const problem = parseProblemArg(text);
+    return [{ name: formatProblem(problem), problem, count: 1 }];
+  }
+  if (typeof suite !== "string") throw new CliError("missing --problem or --suite (see --help)");
+  const batch = optionalInt(ctx, "batch") ?? 1;
+  try {
+    return suiteLayers(suite, batch);
+  } catch (error) {
+    throw new CliError(`--suite: ${(error as Error).message}`);
+  }
+}
+
+/** One family, or every family for "all". */
+export function familiesFromArg(ctx: CommandContext, allowAll = true): KernelFamily[] {
+  const value = ctx.values.family;
+  if (typeof value !== "string" || value === "") throw new CliError("missing --family (see --help)");
+  if (value === "all") {
+    if (!allowAll) throw new CliError("--family: name one family here, not all");
+    return [...FAMILIES];
+  }
+  try {
+    return [familyById(value)];
+  } catch (error) {
+    throw new CliError(`--family: ${(error as Error).message}`);
+  }
+}
+
+/** "BM=64,BN=64,..." into a config; values must be whole numbers. */
+export function parseConfigArg(text: string): Config {
+  const config: Config = {};
+  for (const part of text.split(",").map((s) => s.trim())) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?\d+)$/.exec(part);
+    if (!m) throw new CliError(`--config: expected name=value pairs separated by commas, got '${part}'`);
+    const [, name = "", value = ""] = m;
+    if (name in config) throw new CliError(`--config: ${name} given twice`);
+    config[name] = Number(value);
+  }
+  return config;
+}
+
+export const LIMITS_OPTION: Record<string, OptionSpec> = {
+  limits: {
+    type: "string",
+    value: "L",
+    description:
+      "judge configs against 'spec' (WebGPU's default limits) or 'device' (the adapter Dawn finds)",
+    default: "spec",
+  },
+};
+
+/** The limits named by --limits; `device` asks Dawn (loaded lazily so 'spec' needs no GPU). */
+export async function limitsFromArg(ctx: CommandContext): Promise<DeviceLimits> {
+  const value = ctx.values.limits ?? "spec";
+  if (value === "spec") return SPEC_DEFAULT_LIMITS;
+  if (value !== "device") throw new CliError(`--limits: expected spec or device, got '${String(value)}'`);
+  return withDevice(async (_device, limits) => limits);
+}
+
+/** Runs `work` with a Dawn device and its limits, and destroys the device afterwards. */
+export async function withDevice<T>(
+  work: (device: GPUDevice, limits: DeviceLimits) => Promise<T>,
+): Promise<T> {
+  const acquired = await acquireDevice(await nodeGpu());
+  if (!acquired.ok) throw new CliError(acquired.message, 1);
+  try {
+    return await work(acquired.device, deviceLimits(acquired.device));
+  } finally {
+    acquired.device.destroy();
+  }
+}
