@@ -19,10 +19,25 @@ export type ImportState =
   | { state: "done"; name: string; added: number; skipped: number }
   | { state: "failed"; name: string; message: string };
 
+/** A MIOpen performance database the person imported: the Train page learns from it. */
+export interface MiopenFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Perf databases come as SQLite files, plain or gzip-compressed as MIOpen's sources ship them. */
+export function isPerfDbName(name: string): boolean {
+  return /\.db(\.gz)?$/i.test(name);
+}
+
 export interface RecordsSlice {
   records: TuningRecord[];
+  miopenFile: MiopenFile | null;
   importState: ImportState;
-  /** Reads a JSONL / JSON / CSV file of records; the ones already stored (same candidate) are skipped. */
+  /**
+   * Reads a JSONL / JSON / CSV file of records (the ones already stored are skipped), or keeps a MIOpen
+   * perf database (.db, .db.gz) for training.
+   */
   importFile(file: File): Promise<void>;
   clearRecords(): Promise<void>;
   /** Reads this device's stored records from the engine (IndexedDB, in the Worker). */
@@ -35,12 +50,20 @@ export interface RecordsSlice {
 export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = (set, get) => ({
   records: [],
   importState: { state: "idle" },
+  miopenFile: null,
   async importFile(file) {
     set({ importState: { state: "importing", name: file.name } });
     try {
+      if (isPerfDbName(file.name)) {
+        set({
+          miopenFile: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+          importState: { state: "idle" },
+        });
+        return;
+      }
       const { formatFromName } = await import("../../core/dataset/io");
       const format = formatFromName(file.name);
-      if (!format) throw new Error(`${file.name}: expected a .jsonl, .json or .csv file`);
+      if (!format) throw new Error(`${file.name}: expected a .jsonl, .json, .csv, .db or .db.gz file`);
       const { added, skipped } = await engine().importRecords(await file.text(), format);
       await get().loadRecords();
       set({ importState: { state: "done", name: file.name, added, skipped } });

@@ -3,7 +3,7 @@ import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
 import type { TuningRecord } from "../../../core/dataset/record";
 import { Callout, Card, Stat } from "../../components/ui";
 import { DatasetTable } from "../../dataset/DatasetTable";
-import { count } from "../../format";
+import { bytes, count } from "../../format";
 import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
 import { measured } from "../../sweep/derive";
@@ -38,6 +38,8 @@ export default function DatasetPage() {
   const importState = useLab((s) => s.importState);
   const importFile = useLab((s) => s.importFile);
   const clearRecords = useLab((s) => s.clearRecords);
+  const miopenFile = useLab((s) => s.miopenFile);
+  const goTo = useLab((s) => s.goTo);
   const summary = useMemo(() => summarizeRecords(records), [records]);
   const [format, setFormat] = useState<DatasetFormat>("jsonl");
   const fileInput = useRef<HTMLInputElement>(null);
@@ -139,6 +141,19 @@ export default function DatasetPage() {
           </p>
         )}
       </Card>
+      {miopenFile && (
+        <Card
+          title="MIOpen perf database"
+          subtitle="Tuned configs of AMD's MIOpen solvers: the kind of data the tuning model learns from."
+        >
+          <p>
+            <span className="mono">{miopenFile.name}</span> · {bytes(miopenFile.bytes.length)}
+          </p>
+          <button type="button" className="button secondary" onClick={() => goTo("train")}>
+            Train on it
+          </button>
+        </Card>
+      )}
       <dialog ref={confirm} aria-labelledby="clear-title">
         <h2 id="clear-title">Clear the dataset?</h2>
         <p>

@@ -1,9 +1,8 @@
-import { useId } from "react";
+import { useId, useRef } from "react";
 import { ChartBox, TrainingCurves } from "../../charts";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
-import { count, eta } from "../../format";
+import { bytes, eta } from "../../format";
 import { useLab } from "../../store";
-import { shownRecords } from "../../store/records";
 import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/train";
 
 type NumericSetting = keyof typeof SETTING_BOUNDS;
@@ -13,8 +12,10 @@ export default function TrainPage() {
   const settings = useLab((s) => s.trainSettings);
   const setSettings = useLab((s) => s.setTrainSettings);
   const training = useLab((s) => s.training);
-  const records = useLab(shownRecords);
-  const timed = records.filter((r) => r.status === "ok").length;
+  const miopenFile = useLab((s) => s.miopenFile);
+  const importFile = useLab((s) => s.importFile);
+  const importState = useLab((s) => s.importState);
+  const fileInput = useRef<HTMLInputElement>(null);
   const history = training.state === "idle" ? [] : training.history;
   const last = history.at(-1);
   const running = training.state === "running";
@@ -28,15 +29,42 @@ export default function TrainPage() {
         >
           <SettingsForm settings={settings} disabled={running} onChange={setSettings} />
         </Card>
-        <Card title="Training data">
-          <div className="stat-row">
-            <Stat label="Records" value={count(records.length)} />
-            <Stat
-              label="Timed"
-              value={count(timed)}
-              hint="the fastest config per problem and family becomes one example"
-            />
-          </div>
+        <Card
+          title="Training data"
+          subtitle="A MIOpen performance database: each row is one problem and the tuned config of one solver."
+        >
+          {miopenFile ? (
+            <p>
+              <span className="mono">{miopenFile.name}</span> · {bytes(miopenFile.bytes.length)}
+            </p>
+          ) : (
+            <p className="muted">No database chosen yet.</p>
+          )}
+          <button
+            type="button"
+            className="button secondary"
+            disabled={running}
+            onClick={() => fileInput.current?.click()}
+          >
+            Choose a perf database…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            aria-label="MIOpen perf database to train on"
+            accept=".db,.gz"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) importFile(file);
+              e.target.value = "";
+            }}
+          />
+          {importState.state === "failed" && (
+            <Callout tone="bad" title={`Could not read ${importState.name}`}>
+              {importState.message}
+            </Callout>
+          )}
         </Card>
       </div>
       <div className="stack">
