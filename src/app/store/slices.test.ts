@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { createLabStore } from "./index";
+import { speedupOverTfjs } from "./predict";
+import { isPerfDbName } from "./records";
+import { clampSetting } from "./train";
+
+describe("train settings", () => {
+  it("clamps to each setting's bounds and rounds whole-number settings", () => {
+    expect(clampSetting("units", 3)).toBe(8);
+    expect(clampSetting("units", 99.6)).toBe(100);
+    expect(clampSetting("epochs", 10_000)).toBe(500);
+    expect(clampSetting("learningRate", 0.0123)).toBe(0.0123);
+    expect(clampSetting("learningRate", Number.NaN)).toBe(0.0001);
+  });
+
+  it("merges partial settings in the store", () => {
+    const store = createLabStore();
+    store.getState().setTrainSettings({ epochs: 5 });
+    expect(store.getState().trainSettings).toMatchObject({ epochs: 5, units: 64 });
+  });
+});
+
+describe("predict", () => {
+  it("keeps K within 1..64", () => {
+    const store = createLabStore();
+    store.getState().setTopK(0);
+    expect(store.getState().topK).toBe(1);
+    store.getState().setTopK(1000);
+    expect(store.getState().topK).toBe(64);
+  });
+
+  it("measures the speedup of the best measured candidate over tfjs", () => {
+    const candidate = (rank: number, medianNs: number | null, status: "ok" | "compile-failed" = "ok") => ({
+      rank,
+      config: {},
+      logProb: -rank,
+      measured: { status, medianNs, message: "" },
+    });
+    expect(
+      speedupOverTfjs([candidate(1, 400), candidate(2, 200), candidate(3, null, "compile-failed")], 1000),
+    ).toBe(5);
+    expect(speedupOverTfjs([candidate(1, 400)], null)).toBeNull();
+    expect(speedupOverTfjs([{ rank: 1, config: {}, logProb: 0 }], 1000)).toBeNull();
+  });
+});
+
+describe("import routing", () => {
+  it("recognises MIOpen perf databases, compressed or not", () => {
+    expect(isPerfDbName("gfx906_60.db")).toBe(true);
+    expect(isPerfDbName("gfx906_60.DB.gz")).toBe(true);
+    expect(isPerfDbName("records.jsonl")).toBe(false);
+  });
+});
