@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import tfjsWasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 import initSqlJs from "sql.js";
@@ -27,6 +27,7 @@ import {
   modelToFiles,
   WEIGHTS_BIN,
 } from "../../core/model/artifacts";
+import { startBackend } from "../../core/model/backend";
 import type { BaselineTable } from "../../core/model/baselines";
 import { CliError } from "../command";
 
@@ -55,17 +56,11 @@ export function startNodeBackend(): Promise<string> {
       },
       true,
     );
-    for (const name of ["wasm", "cpu"]) {
-      try {
-        if (await tf.setBackend(name)) {
-          await tf.ready();
-          return name;
-        }
-      } catch {
-        // try the next backend
-      }
+    try {
+      return await startBackend(["wasm", "cpu"]);
+    } catch (error) {
+      throw new CliError((error as Error).message, 1);
     }
-    throw new CliError("no tfjs backend could start (wasm, cpu)", 1);
   })();
   return backend;
 }

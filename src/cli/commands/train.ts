@@ -17,6 +17,14 @@ export function parseDirections(value: string | boolean | undefined): string[] |
   return directions;
 }
 
+function learningRate(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (typeof value !== "string" || !(rate > 0 && rate < 1))
+    throw new CliError(`--lr must be a number in (0, 1), got '${String(value)}'`);
+  return rate;
+}
+
 export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
@@ -50,6 +58,8 @@ export const trainCommand: Command = {
       value: "P",
       description: "epochs without a better validation loss before stopping",
     },
+    lr: { type: "string", value: "R", description: "Adam learning rate" },
+    minutes: { type: "string", value: "M", description: "time budget: stop after the epoch that passes it" },
   },
   async run(ctx) {
     const file = requireString(ctx, "data");
@@ -62,7 +72,9 @@ export const trainCommand: Command = {
       units: optionalInt(ctx, "units") ?? DEFAULT_TRAIN_OPTIONS.units,
       batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
+      learningRate: learningRate(ctx.values.lr) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values.attention === true,
+      ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
     const backend = await startNodeBackend();
     const { solver, rows } = await readPerfRows(

@@ -15,16 +15,25 @@ export interface Feature {
   derived?: boolean;
 }
 
-/** Width of one feature's value encoding: log2, six divisibility bits, "is a power of two", flag. */
-export const VALUE_WIDTH = 9;
+/** log2 levels of the thermometer code: up to 2^24, past any tensor dimension or pixel count. */
+const LEVELS = 24;
 
+/** Width of one feature's value encoding: flag, log2, six divisibility bits, power of two, thermometer. */
+export const VALUE_WIDTH = 9 + LEVELS;
+
+/**
+ * A count's encoding. The thermometer code (level i is how far log2 passes i, clamped to [0, 1])
+ * turns "N is at least 64" into one unit the network reads directly, where a single log2 scalar
+ * would need a finely tuned threshold.
+ */
 export function encodeValue(feature: Feature): number[] {
-  if (feature.kind === "flag") return [0, 0, 0, 0, 0, 0, 0, 0, feature.value];
+  if (feature.kind === "flag") return [feature.value, ...new Array<number>(VALUE_WIDTH - 1).fill(0)];
   const x = Math.max(0, Math.round(feature.value));
   const log = Math.log2(1 + x);
   const divisible = [2, 4, 8, 16, 32, 64].map((d) => (x > 0 && x % d === 0 ? 1 : 0));
   const powerOfTwo = x > 0 && (x & (x - 1)) === 0 ? 1 : 0;
-  return [log / 8, ...divisible, powerOfTwo, 0];
+  const thermometer = Array.from({ length: LEVELS }, (_, i) => Math.min(1, Math.max(0, log - i)));
+  return [0, log / 8, ...divisible, powerOfTwo, ...thermometer];
 }
 
 const count = (name: string, value: number): Feature => ({ name, value, kind: "count" });

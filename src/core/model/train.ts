@@ -26,6 +26,8 @@ export interface TrainOptions extends ModelOptions {
   learningRate: number;
   /** Epochs without a better validation loss before stopping. */
   patience: number;
+  /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */
+  maxSeconds?: number;
   signal?: AbortLike;
   onEpoch?: (progress: EpochProgress) => void;
 }
@@ -196,6 +198,10 @@ export async function trainSeq2Seq(
         tf.dispose(best.weights);
         best = { loss: valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
       } else if (epoch - best.epoch >= options.patience) {
+        stoppedEarly = true;
+        break;
+      }
+      if (options.maxSeconds !== undefined && progress.seconds >= options.maxSeconds) {
         stoppedEarly = true;
         break;
       }

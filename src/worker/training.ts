@@ -1,0 +1,182 @@
+/// <reference lib="webworker" />
+/**
+ * The model in the Web Worker: train on a MIOpen perf database (progress per epoch, cancellable),
+ * keep models in IndexedDB through tf.io, load one saved by the Node CLI over HTTP, and predict.
+ * Backends in order of preference: webgpu, wasm, cpu.
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-webgpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import wasmPlainUrl from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
+import wasmSimdUrl from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
+import wasmThreadedUrl from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
+import initSqlJs from "sql.js";
+import sqlWasmUrl from "sql.js/dist/sql-wasm-browser.wasm?url";
+import { solverSpace } from "../core/miopen/examples";
+import {
+  type EvalReport,
+  evaluateMiopenModel,
+  miopenProblemOf,
+  splitMiopenRows,
+  trainMiopenModel,
+} from "../core/miopen/model";
+import { type MiopenDirection, openPerfDb, readSolverRows, solverCounts } from "../core/miopen/perfdb";
+import { type ModelMetadata, modelTokenizer, readMetadata } from "../core/model/artifacts";
+import { startBackend } from "../core/model/backend";
+import type { BaselineTable } from "../core/model/baselines";
+import type { BeamResult } from "../core/model/beam";
+import { miopenFeatures } from "../core/model/features";
+import { predictConfigs } from "../core/model/predictor";
+import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "../core/model/train";
+import { parseProblem } from "../core/problem";
+
+let backend: Promise<string> | undefined;
+
+function modelBackend(): Promise<string> {
+  backend ??= (() => {
+    // Vite serves the wasm binaries; tfjs must know where before the backend starts.
+    setWasmPaths({
+      "tfjs-backend-wasm.wasm": wasmPlainUrl,
+      "tfjs-backend-wasm-simd.wasm": wasmSimdUrl,
+      "tfjs-backend-wasm-threaded-simd.wasm": wasmThreadedUrl,
+    });
+    return startBackend(["webgpu", "wasm", "cpu"]);
+  })();
+  return backend;
+}
+
+async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The model the worker holds: trained here or loaded, with what its evaluation needs. */
+let current: { model: tf.LayersModel; metadata: ModelMetadata; baselines?: BaselineTable } | undefined;
+
+function requireModel() {
+  if (!current) throw new Error("no model: train one or load one first");
+  return current;
+}
+
+export interface TrainRequest {
+  /** A MIOpen perf database, .db or .db.gz bytes. */
+  data: Uint8Array;
+  name: string;
+  solver?: string;
+  directions?: MiopenDirection[];
+  options?: Partial<
+    Pick<
+      TrainOptions,
+      "units" | "attention" | "epochs" | "seed" | "batchSize" | "learningRate" | "patience" | "maxSeconds"
+    >
+  >;
+}
+
+export interface TrainSummary {
+  solver: string;
+  backend: string;
+  rows: { train: number; validation: number; holdout: number };
+  history: EpochProgress[];
+  bestEpoch: number;
+  seconds: number;
+  /** The held-out problems, scored with the beam search beside the baselines. */
+  holdout: EvalReport;
+}
+
+export const trainingApi = {
+  /** Trains on a perf database; `onProgress` hears every epoch, `signal` cancels between batches. */
+  async trainModel(
+    request: TrainRequest,
+    onProgress?: (progress: EpochProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<TrainSummary> {
+    const backendName = await modelBackend();
+    const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
+    const db = await openPerfDb(SQL, request.data, { gunzip, name: request.name });
+    let solver: string;
+    let rows: ReturnType<typeof readSolverRows>;
+    try {
+      solver = request.solver ?? solverCounts(db)[0]?.solver ?? "";
+      rows = readSolverRows(db, solver);
+    } finally {
+      db.close();
+    }
+    const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...request.options };
+    const split = splitMiopenRows(rows, request.directions, options.seed);
+    const trained = await trainMiopenModel(
+      split,
+      { ...options, ...(signal ? { signal } : {}), ...(onProgress ? { onEpoch: onProgress } : {}) },
+      {
+        file: request.name,
+        ...(request.directions ? { directions: request.directions } : {}),
+        backend: backendName,
+      },
+    );
+    current?.model.dispose();
+    current = { model: trained.model, metadata: trained.metadata, baselines: trained.baselines };
+    const holdout = await evaluateMiopenModel(
+      trained.model,
+      trained.tokenizer,
+      trained.baselines,
+      split.holdout,
+      8,
+    );
+    return {
+      solver,
+      backend: backendName,
+      rows: { train: split.train.length, validation: split.validation.length, holdout: split.holdout.length },
+      history: trained.history,
+      bestEpoch: trained.bestEpoch,
+      seconds: trained.seconds,
+      holdout,
+    };
+  },
+
+  /** Saves the held model in IndexedDB under `name` (tf.io's own store, metadata included). */
+  async saveModel(name: string): Promise<void> {
+    const { model, metadata } = requireModel();
+    model.setUserDefinedMetadata(metadata as unknown as Record<string, unknown>);
+    await model.save(`indexeddb://${name}`);
+  },
+
+  /** Loads a model from IndexedDB (`indexeddb://name`) or over HTTP (a folder the CLI wrote: .../model.json). */
+  async loadModel(url: string): Promise<ModelMetadata> {
+    await modelBackend();
+    const model = await tf.loadLayersModel(url);
+    const metadata = readMetadata(model);
+    current?.model.dispose();
+    current = { model, metadata };
+    return metadata;
+  },
+
+  async listModels(): Promise<string[]> {
+    const models = await tf.io.listModels();
+    return Object.keys(models).filter((url) => url.startsWith("indexeddb://"));
+  },
+
+  /** Top-`width` valid configs for a problem (tunelab's text form) in one MIOpen direction. */
+  async predict(
+    problemText: string,
+    direction: MiopenDirection = "F",
+    width = 8,
+    solver?: string,
+  ): Promise<BeamResult> {
+    const { model, metadata } = requireModel();
+    const family = solver ?? metadata.source.families[0];
+    if (!family) throw new Error("the model knows no solver");
+    const tokenizer = modelTokenizer(model);
+    const problem = miopenProblemOf(parseProblem(problemText), direction);
+    const space = solverSpace(family, problem, tokenizer.vocabulary(family));
+    const [result] = await predictConfigs(
+      model,
+      tokenizer,
+      family,
+      [{ features: miopenFeatures(problem), space }],
+      width,
+    );
+    if (!result) throw new Error("the beam search returned nothing");
+    return result;
+  },
+};
+
+export type TrainingApi = typeof trainingApi;
