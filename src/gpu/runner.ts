@@ -42,7 +42,7 @@ const STATUS_OF: Record<VerifyFailureKind, CandidateStatus> = {
 
 type Measured = Pick<
   TuningRecord,
-  "status" | "message" | "medianNs" | "iqrNs" | "samplesNs" | "verification" | "timing"
+  "status" | "message" | "medianNs" | "iqrNs" | "samplesNs" | "verification" | "timing" | "phasesMs"
 >;
 
 const failed = (status: CandidateStatus, message: string, partial: Partial<Measured> = {}): Measured => ({
@@ -68,7 +68,9 @@ async function measure(
   if (!planned.ok) {
     return failed("invalid", planned.violations.map((v) => `${v.rule}: ${v.message}`).join("; "));
   }
+  const started = performance.now();
   const verified = await verifyPlan(live.cache, problem, planned.plan, options.verify);
+  const verifiedAt = performance.now();
   if (!verified.ok) {
     const verification =
       verified.relativeError === undefined
@@ -94,7 +96,12 @@ async function measure(
     const timed = await timeKernel(live.device, made.instance.encode, { estimatedRunNs, ...options.harness });
     if (!timed.ok) return failed(timed.status, timed.message, { verification });
     const { ok: _, medianNs, iqrNs, samplesNs, ...timing } = timed;
-    return { status: "ok", message: "", medianNs, iqrNs, samplesNs, verification, timing };
+    const phasesMs = {
+      compile: verified.compileMs,
+      verify: verifiedAt - started - verified.compileMs,
+      time: performance.now() - verifiedAt,
+    };
+    return { status: "ok", message: "", medianNs, iqrNs, samplesNs, verification, timing, phasesMs };
   } finally {
     made.instance.destroy();
   }

@@ -28,6 +28,7 @@ export function sampleRecord(overrides: Partial<TuningRecord> = {}): TuningRecor
     verification: { relativeError: 1e-7, checked: 256, total: 256 },
     timing: { method: "timestamp", dispatchesPerSample: 8, quantizationNs: null, discarded: 0 },
     baseline: null,
+    phasesMs: { compile: 12, verify: 3, time: 20 },
     ...overrides,
   };
 }

@@ -19,6 +19,7 @@ const records = [
     verification: null,
     timing: null,
     baseline: { library: "tfjs", medianNs: 2000, gflops: 0.25 },
+    phasesMs: undefined, // optional: records from before it existed still read
   }),
 ];
 

@@ -89,7 +89,7 @@ export function readJson(text: string): TuningRecord[] {
 }
 
 /** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
-const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json" }[] = [
+const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json"; optional?: true }[] = [
   { name: "schema", kind: "number" },
   { name: "tunelab", kind: "string" },
   { name: "createdAt", kind: "string" },
@@ -107,6 +107,7 @@ const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json
   { name: "timing", kind: "json" },
   { name: "baseline", kind: "json" },
   { name: "device", kind: "json" },
+  { name: "phasesMs", kind: "json", optional: true },
 ];
 
 function csvCell(value: unknown): string {
@@ -165,12 +166,15 @@ function readCsv(text: string): TuningRecord[] {
   if (!header) return [];
   const index = new Map(header.cells.map((name, i) => [name.trim(), i]));
   for (const c of CSV_COLUMNS) {
-    if (!index.has(c.name)) throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
+    if (!index.has(c.name) && !c.optional)
+      throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
   }
   return rows.map(({ line, cells }) => {
     const value: Record<string, unknown> = {};
     for (const c of CSV_COLUMNS) {
-      const cell = cells[index.get(c.name) as number] ?? "";
+      const at = index.get(c.name);
+      const cell = at === undefined ? "" : (cells[at] ?? "");
+      if (c.optional && cell === "") continue;
       if (c.kind === "string") value[c.name] = cell;
       else if (cell === "") value[c.name] = null;
       else if (c.kind === "number") value[c.name] = Number(cell);

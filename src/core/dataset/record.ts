@@ -108,6 +108,8 @@ export const tuningRecordSchema = z
     verification: verificationSchema.nullable(),
     timing: timingSchema.nullable(),
     baseline: baselineSchema.nullable(),
+    /** Where the candidate's wall time went, in ms: compiling, verifying (minus compiling), timing. */
+    phasesMs: z.object({ compile: nonNegative, verify: nonNegative, time: nonNegative }).optional(),
   })
   .refine((r) => (r.status === "ok") === (r.medianNs !== null), {
     message: "medianNs is required when status is ok, and must be null otherwise",
