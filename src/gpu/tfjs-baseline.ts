@@ -34,8 +34,6 @@ function loadTfjs(gpu: GPU): Promise<Tf> {
     await import("@tensorflow/tfjs-backend-webgpu");
     // Small inputs would otherwise run on the CPU backend; the peer is tfjs on the GPU.
     tf.env().set("WEBGPU_CPU_FORWARD", false);
-    if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs could not start its webgpu backend");
-    await tf.ready();
     return tf;
   })();
   ready.catch(() => {
@@ -62,8 +60,16 @@ export async function measureTfjsBaseline(
 ): Promise<BaselineResult> {
   const unsupported = tfjsUnsupported(problem);
   if (unsupported) return { ok: false, message: unsupported };
+  let restore: string | undefined;
   try {
     const tf = await loadTfjs(gpu);
+    // The model may train on another backend in the same Worker: borrow webgpu, then give it back.
+    const previous = tf.getBackend();
+    if (previous !== "webgpu") {
+      if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs could not start its webgpu backend");
+      restore = previous;
+    }
+    await tf.ready();
     const p = problem;
     const random = rng(1);
     const values = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
@@ -109,5 +115,7 @@ export async function measureTfjsBaseline(
     }
   } catch (error) {
     return { ok: false, message: `tfjs: ${(error as Error).message ?? String(error)}` };
+  } finally {
+    if (restore) await (await loadTfjs(gpu)).setBackend(restore);
   }
 }

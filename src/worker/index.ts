@@ -6,19 +6,21 @@
  */
 import { expose } from "comlink";
 import { type DatasetFormat, readRecords, writeRecords } from "../core/dataset/io";
-import { candidateKey, type TuningRecord } from "../core/dataset/record";
+import { candidateKey, recordKey, type TuningRecord } from "../core/dataset/record";
 import { type SweepSummary, summarize } from "../core/dataset/summary";
 import { familyById } from "../core/families/index";
 import { formatProblem, parseProblem } from "../core/problem";
+import { measureInOrder } from "../core/search/strategy";
 import type { AcquiredDevice, DeviceAcquisition } from "../gpu/device";
 import { SerialQueue } from "../gpu/jobs";
 import type { DevicePeaks } from "../gpu/microbench";
-import { runCandidate } from "../gpu/runner";
+import { candidateRunner } from "../gpu/runner";
 import { DeviceUnavailable, GpuSession } from "../gpu/session";
 import { runSmokeKernel, type SmokeResult } from "../gpu/smoke";
 import { runSweep, type SweepOutcome, type SweepProgress, type SweepRequest } from "../gpu/sweep";
 import { type BaselineResult, measureTfjsBaseline } from "../gpu/tfjs-baseline";
 import { addNewRecords, allRecords, clearRecords, putRecord } from "./store";
+import { type TrainRequest, type TrainSummary, trainingApi } from "./training";
 
 export type { SweepOutcome, SweepProgress, SweepRequest } from "../gpu/sweep";
 
@@ -43,6 +45,18 @@ export interface MeasureProgress {
 
 /** Everything the page may ask of the engine. The app imports only this type. */
 export const workerApi = {
+  /** The model: save, load, list and predict (training.ts); trainModel is queued and cancellable below. */
+  ...trainingApi,
+
+  /** Trains a model as a queued job: `cancel(jobId)` stops it between batches; progress every epoch. */
+  async trainModel(
+    jobId: string,
+    request: TrainRequest,
+    onProgress?: Parameters<typeof trainingApi.trainModel>[1],
+  ): Promise<TrainSummary> {
+    return queue.run(jobId, (signal) => trainingApi.trainModel(request, onProgress, signal));
+  },
+
   /** The adapter and whether it has timestamp queries, or why there is no device. */
   async device(): Promise<
     Omit<AcquiredDevice, "device" | "lost"> | Exclude<DeviceAcquisition, AcquiredDevice>
@@ -88,24 +102,28 @@ export const workerApi = {
     return queue.run(jobId, async (signal) => {
       const device = await session.deviceInfo(await session.devicePeaks());
       const text = formatProblem(problem);
-      const stored = new Map(
-        (await allRecords()).map((r) => [candidateKey(r.device, r.problem.text, r.family, r.config), r]),
+      const stored = new Map((await allRecords()).map((r) => [recordKey(r), r]));
+      const baseline =
+        [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline ?? null;
+      const runner = candidateRunner(session, device, family, problem, { baseline });
+      // The configs' own order is the strategy: the same loop as every search (cache, abort, progress).
+      const result = await measureInOrder(
+        request.configs,
+        request.configs.length,
+        {
+          async run(config) {
+            const record = await runner.run(config);
+            await putRecord(record);
+            return record;
+          },
+        },
+        {
+          signal,
+          cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
+          onOutcome: (record, p) => onProgress?.({ done: p.done, total: p.total, record }),
+        },
       );
-      const baseline = [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline;
-      const records: TuningRecord[] = [];
-      for (const config of request.configs) {
-        if (signal.aborted) break;
-        let record = stored.get(candidateKey(device, text, family.id, config));
-        if (!record) {
-          record = await runCandidate(session, device, family, problem, config, {
-            baseline: baseline ?? null,
-          });
-          await putRecord(record);
-        }
-        records.push(record);
-        onProgress?.({ done: records.length, total: request.configs.length, record });
-      }
-      return records;
+      return result.outcomes;
     });
   },
 
