@@ -33,6 +33,15 @@ export const SPEC_DEFAULT_LIMITS: DeviceLimits = {
   subgroups: false,
 };
 
+/**
+ * Memory layouts every family reads and writes (f32, densely packed, row-major in the order given):
+ *   input   NCHW: [N][C][H][W]            NHWC: [N][H][W][C]            (as the problem says)
+ *   filter  NCHW: [K][C/groups][R][S]     NHWC: [K][R][S][C/groups]
+ *   output  the input's layout: [N][K][P][Q] or [N][P][Q][K]
+ * Group g owns input channels [g*C/groups, (g+1)*C/groups) and output channels [g*K/groups, ...).
+ * src/core/reference.ts computes exactly this (convIndexing), and verification compares against it.
+ */
+
 /** Names of the buffers a kernel plan binds: the three tensors plus scratch buffers it declares. */
 export type TensorName = "input" | "filter" | "output";
 
