@@ -3,11 +3,14 @@ import { nodeGpu } from "../cli/node-gpu";
 import { directFamily } from "../core/families/direct";
 import type { DeviceLimits } from "../core/families/family";
 import { igemmFamily } from "../core/families/igemm";
-import { parseProblem } from "../core/problem";
+import { parseProblem, tensorElements } from "../core/problem";
+import { rng } from "../core/random";
+import { referenceConv, relativeError } from "../core/reference";
 import { acquireDevice } from "./device";
-import { KernelCache } from "./kernel";
+import { createKernelInstance, KernelCache } from "./kernel";
 import { deviceLimits } from "./limits";
-import { verifyConfig, verifyPlan } from "./verify";
+import { timeComputePass } from "./timestamps";
+import { randomTensor, verifyConfig } from "./verify";
 
 let device: GPUDevice;
 let limits: DeviceLimits;
@@ -46,5 +49,32 @@ describe("kernels on Dawn", () => {
       limits,
     );
     expect(igemm).toMatchObject({ ok: true });
+  });
+
+  it("shares pipelines by shader key and lets a timed pass repeat the dispatches", async () => {
+    const problem = parseProblem("1x8x6x6,12x3x3,pad=1,layout=NHWC");
+    const config = { BM: 32, BN: 16, BK: 8, TM: 4, TN: 4, VA: 4, VB: 4, PAD: 0, DB: 1 };
+    const plan = igemmFamily.plan(problem, config, limits);
+    const first = await cache.compile(plan);
+    const again = await cache.compile(igemmFamily.plan(problem, config, limits));
+    if (!first.ok || !again.ok) throw new Error("compile failed");
+    expect(again.pipelines[0]).toBe(first.pipelines[0]);
+    expect(again.compileMs).toBe(0);
+
+    const made = await createKernelInstance(device, problem, first);
+    if (!made.ok) throw new Error(made.message);
+    const sizes = tensorElements(problem);
+    const random = rng(11);
+    const input = randomTensor(sizes.input, random);
+    const filter = randomTensor(sizes.filter, random);
+    made.instance.write(input, filter);
+    made.instance.poisonOutput();
+    const ns = await timeComputePass(device, (pass) => {
+      for (let i = 0; i < 5; i++) made.instance.encode(pass);
+    });
+    expect(ns).toBeGreaterThan(0);
+    const output = await made.instance.readOutput();
+    expect(relativeError(output, referenceConv(problem, input, filter))).toBeLessThan(1e-5);
+    made.instance.destroy();
   });
 });

@@ -24,8 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => device?.destroy());
 
-const divisors = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
-
 /** Small problems with odd and prime sizes, 1x1 to 5x5 filters, pads, strides, dilations, groups, both layouts. */
 const problems: fc.Arbitrary<ConvProblem> = fc
   .record({
