@@ -1,7 +1,9 @@
 import { type Remote, wrap } from "comlink";
 import type { WorkerApi } from "../worker/index";
+import type { ModelWorkerApi } from "./training.worker";
 
 let remote: Remote<WorkerApi> | undefined;
+let modelRemote: Remote<ModelWorkerApi> | undefined;
 
 /**
  * The page's only door to the GPU and training engine: a comlink proxy of the Worker's API. The Worker
@@ -12,6 +14,17 @@ export function engine(): Remote<WorkerApi> {
     new Worker(new URL("../worker/index.ts", import.meta.url), { type: "module", name: "tunelab-engine" }),
   );
   return remote;
+}
+
+/**
+ * The model's Worker (training, saved models, the beam search), started on first use: tfjs and its
+ * backends stay out of the page and out of the GPU engine's Worker until someone trains or predicts.
+ */
+export function modelEngine(): Remote<ModelWorkerApi> {
+  modelRemote ??= wrap<ModelWorkerApi>(
+    new Worker(new URL("./training.worker.ts", import.meta.url), { type: "module", name: "tunelab-model" }),
+  );
+  return modelRemote;
 }
 
 /** A readable message from anything a rejected engine call throws. */

@@ -284,7 +284,7 @@ export function TrainingCurves({
             String(name),
           ]}
         />
-        <Legend />
+        <Legend verticalAlign="top" height={28} />
         <Line
           yAxisId="loss"
           dataKey="loss"
@@ -303,21 +303,23 @@ export function TrainingCurves({
           dot={false}
           isAnimationActive={false}
         />
-        <Line
-          yAxisId="accuracy"
-          dataKey="accuracy"
-          name="accuracy"
-          stroke={c.accent}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
+        {epochs.some((e) => e.accuracy !== undefined) && (
+          <Line
+            yAxisId="accuracy"
+            dataKey="accuracy"
+            name="accuracy"
+            stroke={c.accent}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        )}
         <Line
           yAxisId="accuracy"
           dataKey="valAccuracy"
           name="validation accuracy"
           stroke={c.accent}
-          strokeDasharray="4 3"
+          strokeWidth={2}
           dot={false}
           isAnimationActive={false}
         />

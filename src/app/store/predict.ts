@@ -1,6 +1,9 @@
+import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 import type { CandidateStatus } from "../../core/dataset/record";
 import type { Config } from "../../core/space/space";
+import type { MeasureProgress } from "../../worker/index";
+import { engine, errorMessage, modelEngine } from "../engine";
 import type { LabState } from "./index";
 
 /** One of the beam's candidates, and (once measured) how it ran. */
@@ -25,18 +28,120 @@ export type Measurement =
   | { state: "cancelled" }
   | { state: "failed"; message: string };
 
+/** MIOpen's convolution directions: forward, backward data, backward weights. */
+export type Direction = "F" | "B" | "W";
+
 export interface PredictSlice {
   topK: number;
+  direction: Direction;
   prediction: Prediction;
   measurement: Measurement;
   setTopK(k: number): void;
+  setDirection(direction: Direction): void;
+  predict(problem: string): Promise<void>;
+  /** Runs the candidates of a tunelab family on this GPU, then tfjs's conv2d on the same problem. */
+  measureCandidates(): Promise<void>;
+  cancelMeasurement(): Promise<void>;
 }
 
-export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = (set) => ({
+let measureJob: string | null = null;
+
+export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = (set, get) => ({
   topK: 8,
+  direction: "F",
   prediction: { state: "idle" },
   measurement: { state: "idle" },
   setTopK: (k) => set({ topK: Math.max(1, Math.min(64, Math.round(k) || 1)) }),
+  setDirection: (direction) => set({ direction }),
+
+  async predict(problem) {
+    const family = get().model.current?.solver ?? "";
+    set({ prediction: { state: "predicting", problem, family }, measurement: { state: "idle" } });
+    try {
+      const result = await modelEngine().predict(problem, get().direction, get().topK);
+      if (!result.ok) throw new Error(result.message);
+      set({
+        prediction: {
+          state: "ready",
+          problem,
+          family,
+          candidates: result.candidates.map((c, i) => ({
+            rank: i + 1,
+            config: c.config,
+            logProb: c.logProb,
+          })),
+        },
+      });
+    } catch (error) {
+      set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
+    }
+  },
+
+  async measureCandidates() {
+    const prediction = get().prediction;
+    if (prediction.state !== "ready" || get().measurement.state === "measuring") return;
+    const jobId = `measure-${Date.now()}`;
+    measureJob = jobId;
+    const total = prediction.candidates.length;
+    set({ measurement: { state: "measuring", done: 0, total } });
+    const onProgress = (p: MeasureProgress) => {
+      if (measureJob !== jobId) return;
+      set((s) => {
+        const current = s.prediction;
+        if (current.state !== "ready") return {};
+        const candidates = current.candidates.map((c) =>
+          JSON.stringify(c.config) === JSON.stringify(p.record.config)
+            ? {
+                ...c,
+                measured: { status: p.record.status, medianNs: p.record.medianNs, message: p.record.message },
+              }
+            : c,
+        );
+        return {
+          prediction: { ...current, candidates },
+          measurement: { state: "measuring", done: p.done, total },
+        };
+      });
+    };
+    try {
+      const records = await engine().measure(
+        jobId,
+        {
+          problem: prediction.problem,
+          family: prediction.family,
+          configs: prediction.candidates.map((c) => c.config),
+        },
+        proxy(onProgress),
+      );
+      if (records.length < total) {
+        set({ measurement: { state: "cancelled" } });
+        return;
+      }
+      const baseline = records.find((r) => r.baseline)?.baseline ?? null;
+      let tfjsNs = baseline?.medianNs ?? null;
+      if (tfjsNs === null) {
+        const result = await engine().baseline(`${jobId}-tfjs`, prediction.problem);
+        tfjsNs = result.ok ? result.baseline.medianNs : null;
+      }
+      set((s) => {
+        const current = s.prediction;
+        if (current.state !== "ready") return { measurement: { state: "done", tfjsNs } };
+        const byConfig = new Map(records.map((r) => [JSON.stringify(r.config), r]));
+        const candidates = current.candidates.map((c) => {
+          const r = byConfig.get(JSON.stringify(c.config));
+          return r ? { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } } : c;
+        });
+        return { prediction: { ...current, candidates }, measurement: { state: "done", tfjsNs } };
+      });
+      await get().loadRecords();
+    } catch (error) {
+      set({ measurement: { state: "failed", message: errorMessage(error) } });
+    }
+  },
+
+  async cancelMeasurement() {
+    if (measureJob) await engine().cancel(measureJob);
+  },
 });
 
 /** How many times faster the best measured candidate is than tfjs's conv2d (null until both are known). */

@@ -1,6 +1,10 @@
+import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 // Types only: a value import would pull tfjs into the first screen's bundle.
 import type { EpochProgress, TrainOptions } from "../../core/model/train";
+import type { TrainSummary } from "../../worker/training";
+import { errorMessage, modelEngine } from "../engine";
+import { LATEST_MODEL } from "../models";
 import type { LabState } from "./index";
 
 /** The hyperparameters a person sets on the Train page. */
@@ -37,18 +41,33 @@ export function clampSetting(name: keyof typeof SETTING_BOUNDS, value: number): 
 
 export type TrainingRun =
   | { state: "idle" }
-  | { state: "running"; history: EpochProgress[]; examples: number }
-  | { state: "done"; history: EpochProgress[]; bestEpoch: number; stoppedEarly: boolean; seconds: number }
+  | { state: "running"; history: EpochProgress[] }
+  | { state: "done"; history: EpochProgress[]; summary: TrainSummary }
   | { state: "cancelled"; history: EpochProgress[] }
   | { state: "failed"; history: EpochProgress[]; message: string };
+
+/** The model the engine holds now (trained here or loaded), and the ones saved in this browser. */
+export interface ModelState {
+  current: { name: string; solver: string } | null;
+  saved: string[];
+  message: string | null;
+}
 
 export interface TrainSlice {
   trainSettings: TrainSettings;
   training: TrainingRun;
+  model: ModelState;
   setTrainSettings(partial: Partial<TrainSettings>): void;
+  startTraining(): Promise<void>;
+  cancelTraining(): Promise<void>;
+  saveModel(name: string): Promise<void>;
+  loadModel(url: string): Promise<void>;
+  listModels(): Promise<void>;
 }
 
-export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set) => ({
+let trainingJob: string | null = null;
+
+export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set, get) => ({
   // Small enough to train in seconds in a tab on a few hundred records.
   trainSettings: {
     units: 64,
@@ -60,5 +79,89 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
     patience: 8,
   },
   training: { state: "idle" },
+  model: { current: null, saved: [], message: null },
   setTrainSettings: (partial) => set((s) => ({ trainSettings: { ...s.trainSettings, ...partial } })),
+
+  async startTraining() {
+    const file = get().miopenFile;
+    if (!file || get().training.state === "running") return;
+    const jobId = `train-${Date.now()}`;
+    trainingJob = jobId;
+    set({ training: { state: "running", history: [] } });
+    // Epochs arrive on their own channel and may trail the result: keep every one, in order.
+    const onEpoch = (epoch: EpochProgress) =>
+      set((s) => {
+        const run = s.training;
+        if (run.state !== "running" && run.state !== "done") return {};
+        const history = [...run.history.filter((h) => h.epoch !== epoch.epoch), epoch].sort(
+          (a, b) => a.epoch - b.epoch,
+        );
+        return { training: { ...run, history } };
+      });
+    try {
+      const summary = await modelEngine().trainModel(
+        jobId,
+        { data: file.bytes, name: file.name, options: get().trainSettings },
+        proxy(onEpoch),
+      );
+      set((s) => ({
+        training: { state: "done", history: summary.history, summary },
+        model: {
+          ...s.model,
+          current: { name: `indexeddb://${LATEST_MODEL}`, solver: summary.solver },
+          message: `Trained on ${file.name}; kept in this browser as ${LATEST_MODEL}.`,
+        },
+      }));
+    } catch (error) {
+      const run = get().training;
+      const history = run.state === "idle" ? [] : run.history;
+      const aborted =
+        error instanceof Error && (error.name === "AbortError" || /cancelled/.test(error.message));
+      set({
+        training: aborted
+          ? { state: "cancelled", history }
+          : { state: "failed", history, message: errorMessage(error) },
+      });
+    } finally {
+      trainingJob = null;
+    }
+  },
+
+  async cancelTraining() {
+    if (trainingJob) await modelEngine().cancel(trainingJob);
+  },
+
+  async saveModel(name) {
+    try {
+      await modelEngine().saveModel(name);
+      await get().listModels();
+      set((s) => ({ model: { ...s.model, message: `Saved as ${name} in this browser.` } }));
+    } catch (error) {
+      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+    }
+  },
+
+  async loadModel(url) {
+    try {
+      const metadata = await modelEngine().loadModel(url);
+      set((s) => ({
+        model: {
+          ...s.model,
+          current: { name: url, solver: metadata.source.families[0] ?? "" },
+          message: `Loaded ${url}.`,
+        },
+      }));
+    } catch (error) {
+      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+    }
+  },
+
+  async listModels() {
+    try {
+      const saved = await modelEngine().listModels();
+      set((s) => ({ model: { ...s.model, saved } }));
+    } catch {
+      // no engine here: nothing saved to list
+    }
+  },
 });

@@ -7,7 +7,7 @@ import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { duration } from "../../format";
 import { useLab } from "../../store";
-import { speedupOverTfjs } from "../../store/predict";
+import { type Direction, speedupOverTfjs } from "../../store/predict";
 import { shownRecords } from "../../store/records";
 import { fastest } from "../../sweep/derive";
 
@@ -21,9 +21,18 @@ export default function PredictPage() {
   const records = useLab(shownRecords);
   const check = checkProblemText(view.problem);
   const problemText = check.ok ? formatProblem(check.problem) : null;
-  const family =
-    FAMILIES.find((f) => f.id === view.family) ??
-    FAMILIES.find((f) => !check.ok || !f.unsupported(check.problem));
+  const model = useLab((s) => s.model);
+  const direction = useLab((s) => s.direction);
+  const setDirection = useLab((s) => s.setDirection);
+  const predict = useLab((s) => s.predict);
+  const measureCandidates = useLab((s) => s.measureCandidates);
+  const cancelMeasurement = useLab((s) => s.cancelMeasurement);
+  const device = useLab((s) => s.device);
+  const family = FAMILIES.find(
+    (f) => f.id === (prediction.state === "idle" ? model.current?.solver : prediction.family),
+  );
+  // Only candidates of this lab's own kernel families can run here.
+  const measurable = Boolean(family);
   const candidates = prediction.state === "ready" ? prediction.candidates : [];
   // The exhaustive best: the fastest stored record of this problem and family (from a full sweep).
   const best = useMemo(
@@ -45,21 +54,32 @@ export default function PredictPage() {
           subtitle="The model translates it into tuning parameters, keeping only configs the device and kernel accept."
         >
           <ProblemInput value={view.problem} onChange={(text) => setView({ problem: text })} />
+          <p data-testid="predict-model">
+            Model:{" "}
+            {model.current ? (
+              <>
+                <span className="mono">{model.current.solver}</span>{" "}
+                <span className="muted">({model.current.name})</span>
+              </>
+            ) : (
+              <span className="muted">none yet: train or load one on the Train page.</span>
+            )}
+          </p>
           <div className="fields" style={{ marginTop: "0.5rem" }}>
-            <label>
-              <span className="field-label">Family</span>
-              <select
-                className="select"
-                value={family?.id ?? ""}
-                onChange={(e) => setView({ family: e.target.value })}
-              >
-                {FAMILIES.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.title}
-                  </option>
-                ))}
-              </select>
-            </label>
+            {!measurable && (
+              <label>
+                <span className="field-label">Direction</span>
+                <select
+                  className="select"
+                  value={direction}
+                  onChange={(e) => setDirection(e.target.value as Direction)}
+                >
+                  <option value="F">forward</option>
+                  <option value="B">backward data</option>
+                  <option value="W">backward weights</option>
+                </select>
+              </label>
+            )}
             <label>
               <span className="field-label">Candidates (K)</span>
               <input
@@ -72,6 +92,37 @@ export default function PredictPage() {
               />
             </label>
           </div>
+          <div className="card-actions" style={{ marginTop: "0.75rem" }}>
+            <button
+              type="button"
+              className="button"
+              disabled={!model.current || !problemText || prediction.state === "predicting"}
+              onClick={() => problemText && predict(problemText)}
+            >
+              Predict
+            </button>
+            {measurement.state === "measuring" ? (
+              <button type="button" className="button danger" onClick={() => cancelMeasurement()}>
+                Cancel measuring
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button secondary"
+                disabled={!candidates.length || !measurable || device.state !== "ready"}
+                onClick={() => measureCandidates()}
+              >
+                Measure candidates
+              </button>
+            )}
+          </div>
+          {candidates.length > 0 && !measurable && (
+            <p className="muted">
+              These are parameters of MIOpen's {prediction.state === "ready" ? prediction.family : ""} solver,
+              which runs on AMD GPUs: a model trained on this lab's own records predicts kernels this GPU can
+              run and measure.
+            </p>
+          )}
         </Card>
       </div>
       <div className="stack">

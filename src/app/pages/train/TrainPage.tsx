@@ -1,4 +1,5 @@
-import { useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
+import type { TrainSummary } from "../../../worker/training";
 import { ChartBox, TrainingCurves } from "../../charts";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
 import { bytes, eta } from "../../format";
@@ -16,6 +17,8 @@ export default function TrainPage() {
   const importFile = useLab((s) => s.importFile);
   const importState = useLab((s) => s.importState);
   const fileInput = useRef<HTMLInputElement>(null);
+  const startTraining = useLab((s) => s.startTraining);
+  const cancelTraining = useLab((s) => s.cancelTraining);
   const history = training.state === "idle" ? [] : training.history;
   const last = history.at(-1);
   const running = training.state === "running";
@@ -28,6 +31,18 @@ export default function TrainPage() {
           subtitle="A Seq2Seq GRU: the problem's features in, the fastest config's parameter values out, one token each."
         >
           <SettingsForm settings={settings} disabled={running} onChange={setSettings} />
+          <div className="card-actions" style={{ marginTop: "0.75rem" }}>
+            {running ? (
+              <button type="button" className="button danger" onClick={() => cancelTraining()}>
+                Cancel training
+              </button>
+            ) : (
+              <button type="button" className="button" disabled={!miopenFile} onClick={() => startTraining()}>
+                Start training
+              </button>
+            )}
+            {!miopenFile && <span className="muted">Choose the training data below first.</span>}
+          </div>
         </Card>
         <Card
           title="Training data"
@@ -73,6 +88,11 @@ export default function TrainPage() {
           subtitle="Loss and accuracy per epoch; the weights of the best validation loss are kept."
         >
           {training.state === "idle" && <p className="muted">Not trained yet in this session.</p>}
+          {running && !last && (
+            <p aria-live="polite" data-testid="training-started">
+              Reading the database and running the first epoch…
+            </p>
+          )}
           {last && (
             <>
               <Progress
@@ -102,13 +122,7 @@ export default function TrainPage() {
               </div>
             </>
           )}
-          {training.state === "done" && (
-            <Callout tone="info" title="Trained">
-              Best epoch {training.bestEpoch} of {history.length}
-              {training.stoppedEarly ? " (stopped early: validation loss stopped improving)" : ""},{" "}
-              {eta(training.seconds)}.
-            </Callout>
-          )}
+          {training.state === "done" && <TrainedSummary summary={training.summary} />}
           {training.state === "cancelled" && (
             <Callout tone="warn" title="Cancelled">
               Training stopped; the partial curves stay for reference.
@@ -132,6 +146,7 @@ export default function TrainPage() {
             </ChartBox>
           )}
         </Card>
+        <ModelCard />
       </div>
     </div>
   );
@@ -190,5 +205,119 @@ function SettingsForm({
         Attention
       </label>
     </div>
+  );
+}
+
+function TrainedSummary({ summary }: { summary: TrainSummary }) {
+  const { holdout } = summary;
+  const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return (
+    <>
+      <Callout tone="info" title="Trained">
+        {summary.solver}: {summary.rows.train} training rows, {summary.rows.validation} for validation; best
+        epoch {summary.bestEpoch} of {summary.history.length}, {eta(summary.seconds)} on the {summary.backend}{" "}
+        backend.
+      </Callout>
+      <h3>On {holdout.n} held-out problems</h3>
+      <div className="stat-row">
+        <Stat
+          label="Exact (top-1)"
+          value={percent(holdout.exact)}
+          testId="holdout-exact"
+          hint={`most-frequent guess: ${percent(holdout.baselines.mostFrequent.exact)}`}
+        />
+        <Stat
+          label="Per value"
+          value={percent(holdout.perValue)}
+          hint={`nearest neighbour: ${percent(holdout.baselines.nearestNeighbour.perValue)}`}
+        />
+        <Stat label="In the top K" value={percent(holdout.topK)} />
+        <Stat
+          label="Valid configs"
+          value={percent(holdout.valid)}
+          hint="every emitted config obeys the rules"
+        />
+      </div>
+    </>
+  );
+}
+
+/** The model the engine holds: save it in this browser, load a saved one or one served over HTTP. */
+function ModelCard() {
+  const id = useId();
+  const model = useLab((s) => s.model);
+  const saveModel = useLab((s) => s.saveModel);
+  const loadModel = useLab((s) => s.loadModel);
+  const listModels = useLab((s) => s.listModels);
+  const [name, setName] = useState("my-model");
+  const [url, setUrl] = useState("");
+  useEffect(() => {
+    listModels();
+  }, [listModels]);
+  return (
+    <Card
+      title="Model"
+      subtitle="Kept in this browser (IndexedDB) under a name, or loaded from a folder the CLI wrote (…/model.json)."
+    >
+      <p data-testid="current-model">
+        {model.current ? (
+          <>
+            Holding <span className="mono">{model.current.name}</span> ({model.current.solver})
+          </>
+        ) : (
+          <span className="muted">No model loaded.</span>
+        )}
+      </p>
+      <div className="fields">
+        <div>
+          <label className="field-label" htmlFor={`${id}-name`}>
+            Save as
+          </label>
+          <input
+            id={`${id}-name`}
+            className="text-input mono"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <button
+          type="button"
+          className="button secondary"
+          style={{ alignSelf: "end" }}
+          disabled={!model.current || !name.trim()}
+          onClick={() => saveModel(name.trim())}
+        >
+          Save model
+        </button>
+        <div>
+          <label className="field-label" htmlFor={`${id}-url`}>
+            Load from
+          </label>
+          <input
+            id={`${id}-url`}
+            className="text-input mono"
+            list={`${id}-saved`}
+            placeholder="indexeddb://my-model"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
+          <datalist id={`${id}-saved`}>
+            {model.saved.map((saved) => (
+              <option key={saved} value={saved} />
+            ))}
+          </datalist>
+        </div>
+        <button
+          type="button"
+          className="button secondary"
+          style={{ alignSelf: "end" }}
+          disabled={!url.trim()}
+          onClick={() => loadModel(url.trim())}
+        >
+          Load model
+        </button>
+      </div>
+      {model.message && <p aria-live="polite">{model.message}</p>}
+    </Card>
   );
 }

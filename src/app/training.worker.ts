@@ -1,0 +1,71 @@
+/**
+ * The model's Worker: the engine's training API (src/worker/training.ts) behind comlink, with each
+ * training run under a job id so the page can cancel it (an AbortSignal cannot cross postMessage).
+ */
+/// <reference lib="webworker" />
+import * as tf from "@tensorflow/tfjs";
+import { expose } from "comlink";
+import type { EpochProgress } from "../core/model/train";
+import { type TrainRequest, trainingApi } from "../worker/training";
+import { LATEST_MODEL } from "./models";
+
+const running = new Map<string, AbortController>();
+
+/**
+ * tfjs warns at every save that an RNN given its initial state inside its input list "was passed
+ * non-serializable keyword arguments"; the model keeps that link (src/core/model/seq2seq.ts says why),
+ * so this one message is noise in the page's console. Every other warning passes through.
+ */
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (typeof args[0] === "string" && /^Layer \w+ was passed non-serializable keyword arguments/.test(args[0]))
+    return;
+  warn(...args);
+};
+
+/**
+ * On a software adapter (SwiftShader) tfjs's webgpu backend is far slower than wasm, so it is dropped
+ * there and the training API's preference order (webgpu, wasm, cpu) falls through to wasm.
+ */
+const backendsChosen = (async () => {
+  const adapter = await self.navigator.gpu?.requestAdapter();
+  const fallback = (adapter?.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
+  if (!adapter || fallback) tf.removeBackend("webgpu");
+})();
+
+/** Every call of the training API waits until the backends are settled. */
+function settled<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    await backendsChosen;
+    return call(...args);
+  };
+}
+
+export const modelWorkerApi = {
+  saveModel: settled(trainingApi.saveModel),
+  loadModel: settled(trainingApi.loadModel),
+  listModels: settled(trainingApi.listModels),
+  predict: settled(trainingApi.predict),
+  async trainModel(jobId: string, request: TrainRequest, onProgress?: (progress: EpochProgress) => void) {
+    await backendsChosen;
+    const controller = new AbortController();
+    running.set(jobId, controller);
+    try {
+      const summary = await trainingApi.trainModel(request, onProgress, controller.signal);
+      await trainingApi.saveModel(LATEST_MODEL);
+      return summary;
+    } finally {
+      running.delete(jobId);
+    }
+  },
+  /** Stops a training run between batches; false when no run has that id. */
+  async cancel(jobId: string): Promise<boolean> {
+    const controller = running.get(jobId);
+    controller?.abort();
+    return Boolean(controller);
+  },
+};
+
+export type ModelWorkerApi = typeof modelWorkerApi;
+
+expose(modelWorkerApi);
