@@ -2,18 +2,19 @@ import { evaluateMiopenModel } from "../../core/miopen/model";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { CliError, type Command, optionalInt, requireString } from "../command";
 import { loadModelDir, readPerfRows, startNodeBackend } from "./model-node";
+import { evalOnRecords, isRecordFile } from "./records-model";
 import { parseDirections } from "./train";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "Score a model's constrained beam search on every row of a data file, beside two baselines.",
-  usage: "eval --model DIR --data FILE [--solver S] [--direction F,B] [--beam K]",
+  usage: "eval --model DIR --data FILE.jsonl|FILE.db[.gz] [--beam K] [--solver S] [--direction F,B]",
   options: {
     model: { type: "string", value: "DIR", description: "folder written by `train`" },
     data: {
       type: "string",
       value: "FILE",
-      description: "rows to score, e.g. the model's holdout.db (.db or .db.gz)",
+      description: "what to score, e.g. the model's holdout.jsonl (records) or holdout.db (MIOpen)",
     },
     solver: { type: "string", value: "S", description: "solver to score (default: the model's)" },
     direction: {
@@ -32,6 +33,17 @@ export const evalCommand: Command = {
     if (!baselines)
       throw new CliError(`${dir} has no baselines.json (written by train): nothing to compare against`);
     const metadata = readMetadata(model);
+    if (metadata.source.kind === "tunelab") {
+      if (!isRecordFile(file))
+        throw new CliError(
+          `${dir} was trained on tunelab records: score it on a .jsonl records file, not ${file}`,
+        );
+      try {
+        return await evalOnRecords(ctx, model, baselines, file, width, backend);
+      } finally {
+        model.dispose();
+      }
+    }
     const tokenizer = modelTokenizer(model);
     const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
     if (!solver || !metadata.source.families.includes(solver)) {

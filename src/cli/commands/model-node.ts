@@ -89,7 +89,7 @@ export async function readPerfRows(
 ): Promise<{ solver: string; rows: PerfRow[] }> {
   if (file.endsWith(".jsonl")) {
     throw new CliError(
-      `${file}: tunelab's own JSONL benchmark records are not readable by the model commands yet; use a MIOpen .db or .db.gz`,
+      `${file}: a model trained on MIOpen data is scored on MIOpen data (.db or .db.gz); JSONL records go with a model trained on records (train --data FILE.jsonl)`,
     );
   }
   if (!/\.db(\.gz)?$/.test(file))

@@ -7,12 +7,13 @@ import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
 import { CliError, type Command, optionalInt, requireString } from "../command";
 import { loadModelDir, startNodeBackend } from "./model-node";
+import { predictWithRecordModel } from "./records-model";
 import { parseDirections } from "./train";
 
 export const predictCommand: Command = {
   name: "predict",
   summary: "Predict the best tuning configs for a problem: constrained beam search, every candidate valid.",
-  usage: "predict --model DIR --problem P [--direction F|B] [--solver S] [--beam K]",
+  usage: "predict --model DIR --problem P [--beam K] [--device D] [--direction F|B] [--solver S]",
   options: {
     model: { type: "string", value: "DIR", description: "folder written by `train`" },
     problem: {
@@ -28,6 +29,11 @@ export const predictCommand: Command = {
     },
     solver: { type: "string", value: "S", description: "solver or family (default: the model's first)" },
     beam: { type: "string", value: "K", description: "beam width: how many candidates", default: "8" },
+    device: {
+      type: "string",
+      value: "D",
+      description: "models trained on records: the recorded device to predict for (default: the first)",
+    },
   },
   async run(ctx) {
     const dir = requireString(ctx, "model");
@@ -44,6 +50,14 @@ export const predictCommand: Command = {
     await startNodeBackend();
     const { model } = await loadModelDir(dir);
     const metadata = readMetadata(model);
+    if (metadata.source.kind === "tunelab") {
+      try {
+        const device = typeof ctx.values.device === "string" ? ctx.values.device : undefined;
+        return await predictWithRecordModel(model, dir, problem, formatProblem(problem), width, device);
+      } finally {
+        model.dispose();
+      }
+    }
     const tokenizer = modelTokenizer(model);
     const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
     if (!solver || !metadata.source.families.includes(solver)) {

@@ -3,6 +3,7 @@ import { splitMiopenRows, trainMiopenModel } from "../../core/miopen/model";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/train";
 import { CliError, type Command, optionalInt, requireString } from "../command";
 import { readPerfRows, saveModelDir, startNodeBackend, writePerfRows } from "./model-node";
+import { isRecordFile, trainOnRecords } from "./records-model";
 
 export const HOLDOUT_DB = "holdout.db";
 
@@ -29,13 +30,17 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE --out DIR [--solver S] [--direction F,B] [--epochs E] [--seed S] [--attention] [--units U]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--seed S] [--attention] [--units U]",
   options: {
-    data: { type: "string", value: "FILE", description: "MIOpen perf database (.db or .db.gz)" },
+    data: {
+      type: "string",
+      value: "FILE",
+      description: "tunelab benchmark records (.jsonl) or a MIOpen perf database (.db or .db.gz)",
+    },
     out: {
       type: "string",
       value: "DIR",
-      description: "folder for model.json, weights.bin, baselines.json, holdout.db",
+      description: "folder for model.json, weights.bin, baselines.json, holdout.jsonl or holdout.db",
     },
     solver: { type: "string", value: "S", description: "MIOpen solver (default: the file's most common)" },
     direction: {
@@ -77,6 +82,7 @@ export const trainCommand: Command = {
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
     const backend = await startNodeBackend();
+    if (isRecordFile(file)) return trainOnRecords(ctx, file, out, options, backend);
     const { solver, rows } = await readPerfRows(
       file,
       typeof ctx.values.solver === "string" ? ctx.values.solver : undefined,

@@ -5,6 +5,7 @@
  * folder over HTTP, so a model from either side loads in the other.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { DeviceLimits } from "../families/family";
 import { Tokenizer, type TokenizerJson } from "./tokenizer";
 import type { TrainOptions } from "./train";
 
@@ -16,12 +17,26 @@ export interface ModelMetadata {
   version: 1;
   tokenizer: TokenizerJson;
   /** Where the training examples came from, e.g. a MIOpen file and solver, and their directions. */
-  source: { kind: "miopen" | "tunelab"; file: string; families: string[]; directions?: string[] };
+  source: {
+    kind: "miopen" | "tunelab";
+    file: string;
+    families: string[];
+    directions?: string[];
+    /** tunelab records: the devices measured, whose limits shape each family's space at prediction. */
+    devices?: ModelDevice[];
+  };
   options: Pick<
     TrainOptions,
     "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
   >;
   training: { examples: number; validation: number; bestEpoch: number; seconds: number; backend: string };
+}
+
+export interface ModelDevice {
+  vendor: string;
+  architecture: string;
+  description: string;
+  limits: DeviceLimits;
 }
 
 export interface ModelFiles {

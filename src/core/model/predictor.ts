@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TuningSpace } from "../space/space";
-import { type BeamResult, beamSearchMany, type ScoreRequest, type Scorer } from "./beam";
+import { type BeamCandidate, type BeamResult, beamSearchMany, type ScoreRequest, type Scorer } from "./beam";
 import type { Feature } from "./features";
 import { type DecodingModels, decodingModels } from "./seq2seq";
 import { START, type Tokenizer } from "./tokenizer";
@@ -120,4 +120,124 @@ export async function predictConfigs(
         scorer,
       ),
   );
+}
+
+function logSoftmax(scores: readonly number[]): number[] {
+  const top = Math.max(...scores);
+  const sum = scores.reduce((s, x) => s + Math.exp(x - top), 0);
+  return scores.map((x) => x - top - Math.log(sum));
+}
+
+/**
+ * The first decoding step: the distribution over the family token after START, masked to each
+ * problem's allowed families (in the order given) and renormalised, as log-probabilities.
+ */
+export function familyLogProbs(
+  model: tf.LayersModel | DecodingModels,
+  tokenizer: Tokenizer,
+  problems: readonly (readonly Feature[])[],
+  allowed: readonly (readonly string[])[],
+): number[][] {
+  const { encoder, decoder, attention } = "encoder" in model ? model : decodingModels(model);
+  const steps = tokenizer.featureCount;
+  const width = tokenizer.stepWidth;
+  const vocabulary = tokenizer.size;
+  const input = new Float32Array(problems.length * steps * width);
+  const start = new Float32Array(problems.length * vocabulary);
+  problems.forEach((features, i) => {
+    tokenizer.encodeFeatures(features, input.subarray(i * steps * width, (i + 1) * steps * width));
+    start[i * vocabulary + START] = 1;
+  });
+  const probs = tf.tidy(() => {
+    const [states, state] = encoder.predict(tf.tensor3d(input, [problems.length, steps, width]), {
+      batchSize: PREDICT_BATCH,
+    }) as tf.Tensor[];
+    const inputs = [tf.tensor3d(start, [problems.length, 1, vocabulary]), state as tf.Tensor];
+    if (attention) inputs.push(states as tf.Tensor);
+    return (decoder.predict(inputs, { batchSize: PREDICT_BATCH }) as tf.Tensor).dataSync() as Float32Array;
+  });
+  return allowed.map((families, i) =>
+    families.length
+      ? logSoftmax(
+          families.map((family) =>
+            Math.log(Math.max(probs[i * vocabulary + tokenizer.familyId(family)] as number, 1e-30)),
+          ),
+        )
+      : [],
+  );
+}
+
+/** A candidate of the search across families: which family, its config and the joint log-probability. */
+export interface FamilyCandidate extends BeamCandidate {
+  family: string;
+}
+
+export type FamilyBeamResult =
+  | { ok: true; candidates: FamilyCandidate[] }
+  | { ok: false; reason: "no-valid-completion"; message: string };
+
+export interface FamilyPredictionRequest {
+  features: readonly Feature[];
+  /** The problem's space for each family that can run it (device limits included). */
+  spaces: Readonly<Record<string, TuningSpace>>;
+}
+
+/**
+ * Decodes the family first, then that family's parameters: every family the model knows and the
+ * problem allows gets its own constrained beam (only its space masks the later positions), each
+ * candidate's score is log p(family) + log p(values | family), and the best `width` of all are kept.
+ */
+export async function predictAcrossFamilies(
+  model: tf.LayersModel | DecodingModels,
+  tokenizer: Tokenizer,
+  requests: readonly FamilyPredictionRequest[],
+  width: number,
+): Promise<FamilyBeamResult[]> {
+  const decoding = "encoder" in model ? model : decodingModels(model);
+  const known = tokenizer.json.families.map((f) => f.id);
+  const allowed = requests.map((r) => known.filter((family) => r.spaces[family]));
+  const familyScores = familyLogProbs(
+    decoding,
+    tokenizer,
+    requests.map((r) => r.features),
+    allowed,
+  );
+  const merged: FamilyCandidate[][] = requests.map(() => []);
+  const failures: string[][] = requests.map(() => []);
+  for (const family of known) {
+    const indices = requests.flatMap((r, i) => (r.spaces[family] ? [i] : []));
+    if (!indices.length) continue;
+    const results = await predictConfigs(
+      decoding,
+      tokenizer,
+      family,
+      indices.map((i) => {
+        const request = requests[i] as FamilyPredictionRequest;
+        return { features: request.features, space: request.spaces[family] as TuningSpace };
+      }),
+      width,
+    );
+    results.forEach((result, j) => {
+      const i = indices[j] as number;
+      if (!result.ok) {
+        failures[i]?.push(`${family}: ${result.message}`);
+        return;
+      }
+      const familyLogProb = familyScores[i]?.[allowed[i]?.indexOf(family) ?? -1] ?? -Infinity;
+      merged[i]?.push(
+        ...result.candidates.map((c) => ({ ...c, family, logProb: c.logProb + familyLogProb })),
+      );
+    });
+  }
+  return merged.map((candidates, i): FamilyBeamResult => {
+    if (candidates.length) {
+      return { ok: true, candidates: candidates.sort((a, b) => b.logProb - a.logProb).slice(0, width) };
+    }
+    const why = failures[i]?.join("; ");
+    return {
+      ok: false,
+      reason: "no-valid-completion",
+      message: why || `the model knows no family that runs this problem (it knows ${known.join(", ")})`,
+    };
+  });
 }

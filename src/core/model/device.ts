@@ -1,0 +1,66 @@
+/**
+ * A measured device as the model sees it: the limits the kernel families read (from a record's stored
+ * adapter limits) and its class (vendor and workgroup limits) as encoder features.
+ */
+import type { DeviceInfo } from "../dataset/record";
+import type { DeviceLimits } from "../families/family";
+import type { ModelDevice } from "./artifacts";
+import type { Feature } from "./features";
+
+const NUMERIC_LIMITS = [
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupSizeZ",
+  "maxComputeWorkgroupsPerDimension",
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxStorageBuffersPerShaderStage",
+] as const;
+
+/**
+ * The limits a record's device had, as the families read them. Records store the adapter's numeric
+ * limits, not its features, so shader-f16 and subgroups count as absent (the spaces stay safe).
+ */
+export function recordLimits(device: Pick<DeviceInfo, "limits" | "description">): DeviceLimits {
+  const limits = { shaderF16: false, subgroups: false } as DeviceLimits;
+  for (const name of NUMERIC_LIMITS) {
+    const value = device.limits[name];
+    if (value === undefined) throw new Error(`device '${device.description}' records no limit ${name}`);
+    limits[name] = value;
+  }
+  return limits;
+}
+
+/** The compute limits the families read: all a dataset needs to keep of a device's limits. */
+export function familyLimitFields(limits: Record<string, number>): Record<string, number> {
+  const kept: Record<string, number> = {};
+  for (const name of NUMERIC_LIMITS) {
+    const value = limits[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+const VENDORS = ["nvidia", "amd", "intel", "apple", "qualcomm", "arm"] as const;
+
+/** The device's class: its vendor, and the workgroup limits that bound every family's tiles. */
+export function deviceFeatures(device: Pick<ModelDevice, "vendor" | "limits">): Feature[] {
+  const vendor = device.vendor.toLowerCase();
+  return [
+    ...VENDORS.map((v): Feature => ({ name: `vendor-${v}`, value: vendor === v ? 1 : 0, kind: "flag" })),
+    {
+      name: "max_invocations",
+      value: device.limits.maxComputeInvocationsPerWorkgroup,
+      kind: "count",
+      derived: true,
+    },
+    {
+      name: "workgroup_storage_kib",
+      value: device.limits.maxComputeWorkgroupStorageSize / 1024,
+      kind: "count",
+      derived: true,
+    },
+  ];
+}
