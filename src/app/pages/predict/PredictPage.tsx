@@ -41,6 +41,7 @@ export default function PredictPage() {
   );
   const tfjsNs = measurement.state === "done" ? measurement.tfjsNs : (best?.baseline?.medianNs ?? null);
   const speedup = speedupOverTfjs(candidates, tfjsNs);
+  const topLogProb = candidates[0]?.logProb ?? 0;
   const points = candidates.flatMap((c) =>
     c.measured?.status === "ok" && c.measured.medianNs
       ? [{ rank: c.rank, score: c.logProb, ns: c.measured.medianNs }]
@@ -161,12 +162,19 @@ export default function PredictPage() {
                   <th scope="col" className="num">
                     Score
                   </th>
-                  <th scope="col" className="num">
-                    Measured
+                  <th scope="col">
+                    <span className="sr-only">Probability</span>
                   </th>
-                  <th scope="col" className="num">
-                    vs best
-                  </th>
+                  {measurable && (
+                    <>
+                      <th scope="col" className="num">
+                        Measured
+                      </th>
+                      <th scope="col" className="num">
+                        vs best
+                      </th>
+                    </>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -179,31 +187,44 @@ export default function PredictPage() {
                         .join(" ")}
                     </td>
                     <td className="num mono">{c.logProb.toFixed(3)}</td>
-                    <td className="num">
-                      {c.measured ? (
-                        c.measured.status === "ok" && c.measured.medianNs ? (
-                          duration(c.measured.medianNs)
-                        ) : (
-                          <span className="chip chip-bad" title={c.measured.message}>
-                            {c.measured.status}
-                          </span>
-                        )
-                      ) : (
-                        "—"
-                      )}
+                    <td
+                      className="prob-cell"
+                      title={`probability ${(Math.exp(c.logProb) * 100).toPrecision(3)}%`}
+                    >
+                      <span
+                        className="prob-bar"
+                        style={{ width: `${Math.exp(c.logProb - topLogProb) * 100}%` }}
+                      />
                     </td>
-                    <td className="num">
-                      {best && c.measured?.medianNs
-                        ? `${(c.measured.medianNs / best.medianNs).toFixed(2)}×`
-                        : "—"}
-                    </td>
+                    {measurable && (
+                      <>
+                        <td className="num">
+                          {c.measured ? (
+                            c.measured.status === "ok" && c.measured.medianNs ? (
+                              duration(c.measured.medianNs)
+                            ) : (
+                              <span className="chip chip-bad" title={c.measured.message}>
+                                {c.measured.status}
+                              </span>
+                            )
+                          ) : (
+                            "—"
+                          )}
+                        </td>
+                        <td className="num">
+                          {best && c.measured?.medianNs
+                            ? `${(c.measured.medianNs / best.medianNs).toFixed(2)}×`
+                            : "—"}
+                        </td>
+                      </>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
         </Card>
-        {candidates.length > 0 && (
+        {candidates.length > 0 && measurable && (
           <Card
             title="Score against runtime"
             subtitle="Does a higher score mean a faster kernel? Dashed lines: the exhaustive best and tfjs's conv2d."
