@@ -20,7 +20,7 @@ import { DEFAULT_TRAIN_OPTIONS } from "../src/core/model/train";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: "../shared/data/miopen/gfx906_60.db.gz" },
+    data: { type: "string", default: "data/miopen/gfx906_60.db.gz" },
     epochs: { type: "string", default: "3" },
     units: { type: "string", default: "64" },
     batch: { type: "string", default: "256" },

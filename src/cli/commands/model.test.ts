@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const bundle = "dist-cli/tunelab.mjs";
-const data = "../shared/data/miopen/gfx900_56.db.gz";
+const data = "data/miopen/gfx900_56.db.gz";
 const cli = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8" });
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
 

@@ -6,7 +6,7 @@ import { checkConfig, checkPrefix, toConfig } from "../space/space";
 import { CONV_ASM_1X1U, convAsm1x1uSpace, walkedPixels } from "./conv-asm-1x1u";
 import { type MiopenProblem, openPerfDb, type PerfRow, readSolverRows } from "./perfdb";
 
-const DATA = "../shared/data/miopen";
+const DATA = "data/miopen";
 
 async function rowsOf(gpu: string): Promise<PerfRow[]> {
   const SQL = await initSqlJs();

@@ -26,7 +26,7 @@ const requestsFor = (subset: readonly PerfRow[], model: TrainedMiopenModel) =>
 beforeAll(async () => {
   await tf.setBackend("wasm");
   const SQL = await initSqlJs();
-  const db = await openPerfDb(SQL, readFileSync("../shared/data/miopen/gfx906_60.db.gz"), {
+  const db = await openPerfDb(SQL, readFileSync("data/miopen/gfx906_60.db.gz"), {
     gunzip: gunzipSync,
   });
   // Every 20th row: a small real subset that trains in seconds.
