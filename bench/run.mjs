@@ -2,7 +2,7 @@
 //   node bench/run.mjs bench/engine.ts [args...]
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleForNode } from "../scripts/node-bundle.mjs";
 
 const [script, ...args] = process.argv.slice(2);
 if (!script) {
@@ -11,19 +11,6 @@ if (!script) {
 }
 // Inside node_modules so the bundle's `import "webgpu"` resolves (ESM ignores NODE_PATH).
 const outfile = join("node_modules", ".cache", "tunelab-bench", "bench.mjs");
-await build({
-  entryPoints: [script],
-  outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  external: ["webgpu"],
-  loader: { ".wgsl": "text", ".wasm": "binary" },
-  banner: {
-    js: "import { createRequire as __tunelabRequire } from 'node:module'; const require = __tunelabRequire(import.meta.url);",
-  },
-  logLevel: "warning",
-});
+await bundleForNode(script, outfile);
 const run = spawnSync(process.execPath, [outfile, ...args], { stdio: "inherit" });
 process.exit(run.status ?? 1);

@@ -1,3 +1,5 @@
+import { DEVICE_LIMIT_NAMES } from "../core/families/family";
+
 /**
  * One way to get a GPUDevice in the page, a module Worker, or Node (the `webgpu` package):
  * the caller passes whatever `navigator.gpu` is there. Requests timestamp queries when offered and
@@ -5,17 +7,7 @@
  */
 
 /** Limits a convolution kernel can be constrained by; requested at the adapter's maximum. */
-export const COMPUTE_LIMITS = [
-  "maxComputeWorkgroupStorageSize",
-  "maxComputeInvocationsPerWorkgroup",
-  "maxComputeWorkgroupSizeX",
-  "maxComputeWorkgroupSizeY",
-  "maxComputeWorkgroupSizeZ",
-  "maxComputeWorkgroupsPerDimension",
-  "maxStorageBufferBindingSize",
-  "maxBufferSize",
-  "maxStorageBuffersPerShaderStage",
-] as const;
+export const COMPUTE_LIMITS = DEVICE_LIMIT_NAMES;
 
 /** Optional features used when the adapter offers them. */
 export const WANTED_FEATURES = ["timestamp-query", "shader-f16", "subgroups"] as const;

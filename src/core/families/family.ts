@@ -19,6 +19,19 @@ export interface DeviceLimits {
   subgroups: boolean;
 }
 
+/** The numeric limits of DeviceLimits: the ones a device is asked for at the adapter's maximum. */
+export const DEVICE_LIMIT_NAMES = [
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupSizeZ",
+  "maxComputeWorkgroupsPerDimension",
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxStorageBuffersPerShaderStage",
+] as const satisfies readonly (keyof DeviceLimits)[];
+
 export const SPEC_DEFAULT_LIMITS: DeviceLimits = {
   maxComputeInvocationsPerWorkgroup: 256,
   maxComputeWorkgroupStorageSize: 16384,
