@@ -12,10 +12,11 @@ import {
   type TuningRecord,
 } from "../core/dataset/record";
 import { type BestEntry, type SweepSummary, summarize } from "../core/dataset/summary";
+import type { KernelFamily } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
 import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import { type StrategyName, strategyByName } from "../core/search/strategies";
-import type { AbortFlag, Budget } from "../core/search/strategy";
+import type { AbortFlag, Budget, Strategy } from "../core/search/strategy";
 import { spaceSize } from "../core/space/space";
 import type { DevicePeaks } from "./microbench";
 import { candidateRunner, type RunnerOptions } from "./runner";
@@ -27,7 +28,8 @@ export interface SweepRequest {
   problems: string[];
   /** Family ids, or "all". */
   families: string[] | "all";
-  strategy: StrategyName;
+  /** `model-guided` takes its per-problem strategies from `SweepOptions.strategyFor`. */
+  strategy: StrategyName | "model-guided";
   /** Per problem and family. */
   budget?: Budget;
   seed?: number;
@@ -61,6 +63,8 @@ export interface SweepOptions {
   /** Peaks already measured on this device; measured now when absent. */
   peaks?: DevicePeaks | null;
   runner?: Omit<RunnerOptions, "baseline">;
+  /** The strategy of each problem and family on this device (e.g. a model's ranking); else request.strategy. */
+  strategyFor?: (problem: ConvProblem, family: KernelFamily, device: DeviceInfo) => Strategy;
 }
 
 export interface SweepOutcome extends SweepSummary {
@@ -75,7 +79,7 @@ export function resolveRequest(request: SweepRequest): {
   if (!request.problems.length) throw new Error("no problems to sweep");
   const problems = request.problems.map((text) => parseProblem(text));
   const families = request.families === "all" ? FAMILIES : request.families.map((id) => familyById(id));
-  strategyByName(request.strategy);
+  if (request.strategy !== "model-guided") strategyByName(request.strategy);
   return { problems, families };
 }
 
@@ -86,7 +90,10 @@ export async function runSweep(
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
   const { problems, families } = resolveRequest(request);
-  const strategy = strategyByName(request.strategy);
+  const { strategyFor } = options;
+  if (request.strategy === "model-guided" && !strategyFor)
+    throw new Error("the model-guided strategy needs a model (SweepOptions.strategyFor)");
+  const named = request.strategy === "model-guided" ? null : strategyByName(request.strategy);
   const live = await session.device();
   const peaks = options.peaks === undefined ? await session.devicePeaks() : options.peaks;
   const device: DeviceInfo = await session.deviceInfo(peaks);
@@ -138,6 +145,7 @@ export async function runSweep(
         return record;
       },
     };
+    const strategy = strategyFor?.(problem, family, device) ?? (named as Strategy);
     const result = await strategy(space, timedRunner, {
       seed: request.seed,
       budget: request.budget,

@@ -1,12 +1,18 @@
+import type * as tf from "@tensorflow/tfjs";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { BestEntry, SweepSummary } from "../../core/dataset/summary";
+import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
+import { modelDeviceOf } from "../../core/model/device";
+import { recordModelRanking } from "../../core/model/records";
 import { formatProblem, parseProblem } from "../../core/problem";
+import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { suiteLayers } from "../../core/suites";
 import { GpuSession } from "../../gpu/session";
-import { runSweep, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
+import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, type OptionSpec, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
+import { loadModelDir, startNodeBackend } from "./model-node";
 import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
 
 export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
@@ -42,6 +48,7 @@ export async function sweepToFile(
   request: SweepRequest,
   out: string,
   store: string,
+  strategyFor?: SweepOptions["strategyFor"],
 ): Promise<SweepOutcome> {
   const existing = readRecordFile(out);
   if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
@@ -62,6 +69,7 @@ export async function sweepToFile(
         existing,
         peaks,
         signal: controller.signal,
+        ...(strategyFor ? { strategyFor } : {}),
         onProgress: (p) => {
           const r = p.record;
           const time = r.medianNs === null ? r.status : `${(r.medianNs / 1e3).toFixed(1)} us`;
@@ -76,6 +84,29 @@ export async function sweepToFile(
     process.off("SIGINT", interrupt);
     session.destroy();
   }
+}
+
+const STRATEGY_NAMES = [...Object.keys(STRATEGIES), "model-guided"];
+
+/**
+ * The model-guided strategies of a sweep: the model (trained on records) ranks each problem's configs
+ * across families on the live device, and each family measures its share of the top `width`.
+ */
+function modelGuidedStrategies(
+  ctx: CommandContext,
+  model: tf.LayersModel,
+  width: number,
+): NonNullable<SweepOptions["strategyFor"]> {
+  const tokenizer = modelTokenizer(model);
+  let byFamily: ReturnType<typeof modelGuidedByFamily> | undefined;
+  return (problem, family, device) => {
+    byFamily ??= modelGuidedByFamily(
+      recordModelRanking(model, tokenizer, modelDeviceOf(device), width, (p, message) =>
+        ctx.progress(`${formatProblem(p)}: the model has no valid config (${message})`),
+      ),
+    );
+    return byFamily(problem, family.id);
+  };
 }
 
 export function bestLine(b: BestEntry): string {
@@ -101,7 +132,7 @@ export const sweepCommand: Command = {
   name: "sweep",
   summary: "Verify and time kernel candidates on problems with a search strategy; resumable (JSONL records).",
   usage:
-    "sweep (--problem P | --suite S [--batch N]) --family F|all --strategy exhaustive|random [--budget N] [--seed S] [--out FILE.jsonl]",
+    "sweep (--problem P | --suite S [--batch N]) --family F|all --strategy exhaustive|random|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] [--out FILE.jsonl]",
   options: {
     ...PROBLEM_OPTIONS,
     family: {
@@ -113,8 +144,19 @@ export const sweepCommand: Command = {
     strategy: {
       type: "string",
       value: "NAME",
-      description: Object.keys(STRATEGIES).join(" or "),
+      description: STRATEGY_NAMES.join(" or "),
       default: "exhaustive",
+    },
+    model: {
+      type: "string",
+      value: "DIR",
+      description: "model-guided: a model folder written by `train --data FILE.jsonl`",
+    },
+    beam: {
+      type: "string",
+      value: "K",
+      description: "model-guided: beam width, the configs measured per problem",
+      default: "8",
     },
     budget: { type: "string", value: "N", description: "most candidates per problem and family" },
     seed: { type: "string", value: "S", description: "seed of the random strategy", default: "0" },
@@ -134,9 +176,13 @@ export const sweepCommand: Command = {
   async run(ctx) {
     const problems = selectedProblems(ctx);
     const strategy = String(ctx.values.strategy);
-    if (!(strategy in STRATEGIES)) {
-      throw new CliError(`--strategy must be ${Object.keys(STRATEGIES).join(" or ")}, got '${strategy}'`);
+    if (!STRATEGY_NAMES.includes(strategy)) {
+      throw new CliError(`--strategy must be ${STRATEGY_NAMES.join(" or ")}, got '${strategy}'`);
     }
+    const guided = strategy === "model-guided";
+    if (guided !== (typeof ctx.values.model === "string"))
+      throw new CliError("--model goes with --strategy model-guided, and it needs one");
+    const width = optionalInt(ctx, "beam") ?? 8;
     const baseline = String(ctx.values.baseline);
     if (baseline !== "tfjs" && baseline !== "none")
       throw new CliError(`--baseline must be tfjs or none, got '${baseline}'`);
@@ -147,12 +193,29 @@ export const sweepCommand: Command = {
     const request: SweepRequest = {
       problems,
       families: family === "all" ? "all" : family.split(","),
-      strategy: strategy as StrategyName,
-      budget: budget === undefined ? undefined : { candidates: budget },
+      strategy: strategy as StrategyName | "model-guided",
+      // A model-guided search measures at most the beam's width per problem.
+      budget: budget === undefined ? (guided ? { candidates: width } : undefined) : { candidates: budget },
       seed: optionalInt(ctx, "seed", 0) ?? 0,
       baseline: baseline === "tfjs",
     };
-    const outcome = await sweepToFile(ctx, request, out, store);
+    let model: tf.LayersModel | undefined;
+    if (guided) {
+      await startNodeBackend();
+      const dir = String(ctx.values.model);
+      model = (await loadModelDir(dir)).model;
+      if (readMetadata(model).source.kind !== "tunelab")
+        throw new CliError(
+          `${dir} was trained on MIOpen data; model-guided sweeps need a model trained on records`,
+        );
+    }
+    const outcome = await sweepToFile(
+      ctx,
+      request,
+      out,
+      store,
+      model ? modelGuidedStrategies(ctx, model, width) : undefined,
+    ).finally(() => model?.dispose());
     const { problems: n, candidates, timed, failed, best, geomeanSpeedup, stopped } = outcome;
     const result = {
       problems: n,

@@ -64,3 +64,9 @@ export function deviceFeatures(device: Pick<ModelDevice, "vendor" | "limits">): 
     },
   ];
 }
+
+/** A record's device as the model keeps it: identity and the limits the families read. */
+export function modelDeviceOf(device: DeviceInfo): ModelDevice {
+  const { vendor, architecture, description } = device;
+  return { vendor, architecture, description, limits: recordLimits(device) };
+}

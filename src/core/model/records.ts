@@ -6,14 +6,14 @@
  * Shared by the CLI and the worker.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { configKey, type DeviceInfo, type TuningRecord } from "../dataset/record";
+import { configKey, type TuningRecord } from "../dataset/record";
 import type { DeviceLimits } from "../families/family";
 import { FAMILIES, familyById } from "../families/index";
 import { type ConvProblem, formatProblem } from "../problem";
 import { checkConfig, type TuningSpace, toConfig, toValues } from "../space/space";
 import type { ModelDevice, ModelMetadata } from "./artifacts";
 import { type BaselineTable, buildBaselines, mostFrequentGuess, nearestNeighbourGuess } from "./baselines";
-import { deviceFeatures, recordLimits } from "./device";
+import { deviceFeatures, modelDeviceOf } from "./device";
 import { convFeatures, type Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyBeamResult, predictAcrossFamilies } from "./predictor";
@@ -42,11 +42,6 @@ export interface RecordCase {
 export const measuredKey = (family: string, config: Record<string, number>) =>
   `${family}|${configKey(config)}`;
 
-function modelDevice(device: DeviceInfo): ModelDevice {
-  const { vendor, architecture, description } = device;
-  return { vendor, architecture, description, limits: recordLimits(device) };
-}
-
 /** Groups records by device and problem; groups with no verified record have no target and are left out. */
 export function recordCases(records: readonly TuningRecord[]): RecordCase[] {
   const groups = new Map<string, TuningRecord[]>();
@@ -60,7 +55,7 @@ export function recordCases(records: readonly TuningRecord[]): RecordCase[] {
   return [...groups.values()].map((group) => {
     const best = group.reduce((a, b) => ((b.medianNs as number) < (a.medianNs as number) ? b : a));
     const problem = best.problem.fields;
-    const device = modelDevice(best.device);
+    const device = modelDeviceOf(best.device);
     const space = familyById(best.family).space(problem, device.limits);
     let values: number[];
     try {
@@ -276,5 +271,23 @@ export async function evaluateRecordModel(
         cases.map((c) => nearestNeighbourGuess(baselines, ANY_FAMILY, c.example.features)),
       ),
     },
+  };
+}
+
+/** The model's ranking for the model-guided strategy: top-`width` across families on `device`. */
+export function recordModelRanking(
+  model: tf.LayersModel,
+  tokenizer: Tokenizer,
+  device: ModelDevice,
+  width: number,
+  onNoAnswer?: (problem: ConvProblem, message: string) => void,
+): (problem: ConvProblem) => Promise<{ family: string; config: Record<string, number> }[]> {
+  return async (problem) => {
+    const [result] = await predictRecordConfigs(model, tokenizer, [{ problem, device }], width);
+    if (!result?.ok) {
+      onNoAnswer?.(problem, result?.message ?? "the beam search returned nothing");
+      return [];
+    }
+    return result.candidates.map((c) => ({ family: c.family, config: c.config }));
   };
 }
