@@ -1,0 +1,105 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const bundle = "dist-cli/tunelab.mjs";
+const data = "public/demo/dataset.jsonl";
+const cli = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8" });
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+
+describe("train, predict, eval and a model-guided sweep on tunelab's own records", () => {
+  const root = mkdtempSync(join(tmpdir(), "tunelab-records-"));
+  const dir = join(root, "model");
+
+  beforeAll(() => {
+    execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
+  });
+
+  it("trains on JSONL records and writes the model, baselines and the held-out problems' records", () => {
+    const run = cli("train", "--data", data, "--out", dir, "--epochs", "3", "--units", "8", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result.families).toEqual(["direct", "igemm", "im2col"]);
+    expect(result.problems).toEqual({ train: 17, validation: 2, holdout: 5 });
+    for (const file of ["model.json", "weights.bin", "baselines.json", "holdout.jsonl"]) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    const held = new Set(
+      readFileSync(join(dir, "holdout.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).problem.text),
+    );
+    expect(held.size).toBe(5);
+  });
+
+  it("predicts valid candidates across families for the recorded device, best first", () => {
+    const run = cli(
+      "predict",
+      "--model",
+      dir,
+      "--problem",
+      "1x64x56x56,64x3x3,pad=1",
+      "--beam",
+      "5",
+      "--json",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.device).toMatch(/NVIDIA/);
+    expect(result.candidates).toHaveLength(5);
+    for (const c of result.candidates) expect(["direct", "igemm", "im2col"]).toContain(c.family);
+    const logProbs = result.candidates.map((c: { logProb: number }) => c.logProb);
+    expect(logProbs).toEqual([...logProbs].sort((a: number, b: number) => b - a));
+  });
+
+  it("scores held-out records with measured-time ratios beside both baselines", () => {
+    const run = cli("eval", "--model", dir, "--data", join(dir, "holdout.jsonl"), "--beam", "4", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result).toMatchObject({ n: 5, valid: 1, beam: 4 });
+    expect(result.times.topK.measured).toBeLessThanOrEqual(5);
+    if (result.times.topK.geomeanRatio !== null)
+      expect(result.times.topK.geomeanRatio).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(result.baselines)).toEqual(["mostFrequent", "nearestNeighbour"]);
+  });
+
+  it("sweeps with --strategy model-guided, measuring at most the beam's width", () => {
+    const out = join(root, "guided.jsonl");
+    const run = cli(
+      "sweep",
+      "--problem",
+      "1x8x8x8,8x3x3,pad=1",
+      "--strategy",
+      "model-guided",
+      "--model",
+      dir,
+      "--beam",
+      "3",
+      "--baseline",
+      "none",
+      "--out",
+      out,
+      "--store",
+      join(root, "store", "records.jsonl"),
+      "--json",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result.candidates).toBeGreaterThan(0);
+    expect(result.candidates).toBeLessThanOrEqual(3);
+    expect(result.timed).toBeGreaterThan(0);
+  });
+
+  it("names what is wrong with bad input", () => {
+    const noModel = cli("sweep", "--problem", "1x8x8x8,8x3x3", "--strategy", "model-guided");
+    expect(noModel.stderr).toMatch(/--model goes with --strategy model-guided/);
+    const device = cli("predict", "--model", dir, "--problem", "1x8x8x8,8x3x3", "--device", "Radeon");
+    expect(device.stderr).toMatch(/knows no device like 'Radeon'/);
+    const db = cli("eval", "--model", dir, "--data", "../shared/data/miopen/gfx900_56.db.gz");
+    expect(db.stderr).toMatch(/trained on tunelab records: score it on a \.jsonl records file/);
+  });
+});
