@@ -1,7 +1,8 @@
 /**
  * Builds public/demo/dataset.jsonl from record files measured on a GPU: every record is validated
  * against the record schema (a bad one stops the build, naming file, line and field), and each
- * device's limits are cut to the ones the kernel families read, which keeps the file small.
+ * device's limits are cut to the ones the kernel families read, which keeps the file small. Records
+ * come out oldest first, so the last ones carry the newest device peaks.
  * Usage: npx tsx scripts/demo-dataset.ts OUT.jsonl IN.jsonl [IN.jsonl ...]
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +24,8 @@ const records = inputs.flatMap((file) => {
     return process.exit(1);
   }
 });
+// Stable sort: records of one sweep keep their order.
+records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 const slim = records.map((r) => ({
   ...r,
   device: { ...r.device, limits: familyLimitFields(r.device.limits) },

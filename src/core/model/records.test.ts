@@ -96,7 +96,7 @@ describe("the demo model loaded over HTTP, as the browser loads it", () => {
       if (top?.family === c.example.family && top.values.join() === c.example.values.join()) exact++;
     });
     // Far above chance (the spaces hold hundreds to thousands of configs per family).
-    expect(exact / cases.length).toBeGreaterThanOrEqual(0.4);
+    expect(exact / cases.length).toBeGreaterThanOrEqual(0.3);
     model.dispose();
   });
 });
