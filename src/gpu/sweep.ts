@@ -83,6 +83,14 @@ export function resolveRequest(request: SweepRequest): {
   return { problems, families };
 }
 
+/** The same named strategy for every problem and family; a model-guided one needs `strategyFor`. */
+function namedStrategy(name: SweepRequest["strategy"]): NonNullable<SweepOptions["strategyFor"]> {
+  if (name === "model-guided")
+    throw new Error("the model-guided strategy needs a model (SweepOptions.strategyFor)");
+  const strategy = strategyByName(name);
+  return () => strategy;
+}
+
 export async function runSweep(
   session: GpuSession,
   request: SweepRequest,
@@ -90,10 +98,7 @@ export async function runSweep(
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
   const { problems, families } = resolveRequest(request);
-  const { strategyFor } = options;
-  if (request.strategy === "model-guided" && !strategyFor)
-    throw new Error("the model-guided strategy needs a model (SweepOptions.strategyFor)");
-  const named = request.strategy === "model-guided" ? null : strategyByName(request.strategy);
+  const strategyFor = options.strategyFor ?? namedStrategy(request.strategy);
   const live = await session.device();
   const peaks = options.peaks === undefined ? await session.devicePeaks() : options.peaks;
   const device: DeviceInfo = await session.deviceInfo(peaks);
@@ -145,7 +150,7 @@ export async function runSweep(
         return record;
       },
     };
-    const strategy = strategyFor?.(problem, family, device) ?? (named as Strategy);
+    const strategy = strategyFor(problem, family, device);
     const result = await strategy(space, timedRunner, {
       seed: request.seed,
       budget: request.budget,

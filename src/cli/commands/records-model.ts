@@ -101,7 +101,7 @@ export async function trainOnRecords(
 }
 
 /** The recorded device to predict for: the one whose description contains `wanted`, else the model's first. */
-export function modelDevice(model: tf.LayersModel, dir: string, wanted?: string): ModelDevice {
+export function chosenDevice(model: tf.LayersModel, dir: string, wanted?: string): ModelDevice {
   const devices = readMetadata(model).source.devices ?? [];
   const device = wanted ? devices.find((d) => d.description.includes(wanted)) : devices[0];
   if (!device) {
@@ -122,7 +122,7 @@ export async function predictWithRecordModel(
   wantedDevice?: string,
 ) {
   const tokenizer = modelTokenizer(model);
-  const device = modelDevice(model, dir, wantedDevice);
+  const device = chosenDevice(model, dir, wantedDevice);
   const started = Date.now();
   const [outcome] = await predictRecordConfigs(model, tokenizer, [{ problem, device }], width);
   const milliseconds = Date.now() - started;

@@ -52,7 +52,8 @@ interface Beam {
   logProb: number;
 }
 
-function logSoftmax(scores: readonly number[]): number[] {
+/** Log-probabilities from scores, shifted by the maximum for stability. */
+export function logSoftmax(scores: readonly number[]): number[] {
   const top = Math.max(...scores);
   const sum = scores.reduce((s, x) => s + Math.exp(x - top), 0);
   return scores.map((x) => x - top - Math.log(sum));

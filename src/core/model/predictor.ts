@@ -4,7 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TuningSpace } from "../space/space";
-import { type BeamCandidate, type BeamResult, beamSearchMany, type ScoreRequest, type Scorer } from "./beam";
+import {
+  type BeamCandidate,
+  type BeamResult,
+  beamSearchMany,
+  logSoftmax,
+  type ScoreRequest,
+  type Scorer,
+} from "./beam";
 import type { Feature } from "./features";
 import { type DecodingModels, decodingModels } from "./seq2seq";
 import { START, type Tokenizer } from "./tokenizer";
@@ -120,12 +127,6 @@ export async function predictConfigs(
         scorer,
       ),
   );
-}
-
-function logSoftmax(scores: readonly number[]): number[] {
-  const top = Math.max(...scores);
-  const sum = scores.reduce((s, x) => s + Math.exp(x - top), 0);
-  return scores.map((x) => x - top - Math.log(sum));
 }
 
 /**
