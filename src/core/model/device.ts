@@ -3,21 +3,9 @@
  * adapter limits) and its class (vendor and workgroup limits) as encoder features.
  */
 import type { DeviceInfo } from "../dataset/record";
-import type { DeviceLimits } from "../families/family";
+import { DEVICE_LIMIT_NAMES, type DeviceLimits } from "../families/family";
 import type { ModelDevice } from "./artifacts";
 import type { Feature } from "./features";
-
-const NUMERIC_LIMITS = [
-  "maxComputeInvocationsPerWorkgroup",
-  "maxComputeWorkgroupStorageSize",
-  "maxComputeWorkgroupSizeX",
-  "maxComputeWorkgroupSizeY",
-  "maxComputeWorkgroupSizeZ",
-  "maxComputeWorkgroupsPerDimension",
-  "maxStorageBufferBindingSize",
-  "maxBufferSize",
-  "maxStorageBuffersPerShaderStage",
-] as const;
 
 /**
  * The limits a record's device had, as the families read them. Records store the adapter's numeric
@@ -25,7 +13,7 @@ const NUMERIC_LIMITS = [
  */
 export function recordLimits(device: Pick<DeviceInfo, "limits" | "description">): DeviceLimits {
   const limits = { shaderF16: false, subgroups: false } as DeviceLimits;
-  for (const name of NUMERIC_LIMITS) {
+  for (const name of DEVICE_LIMIT_NAMES) {
     const value = device.limits[name];
     if (value === undefined) throw new Error(`device '${device.description}' records no limit ${name}`);
     limits[name] = value;
@@ -36,7 +24,7 @@ export function recordLimits(device: Pick<DeviceInfo, "limits" | "description">)
 /** The compute limits the families read: all a dataset needs to keep of a device's limits. */
 export function familyLimitFields(limits: Record<string, number>): Record<string, number> {
   const kept: Record<string, number> = {};
-  for (const name of NUMERIC_LIMITS) {
+  for (const name of DEVICE_LIMIT_NAMES) {
     const value = limits[name];
     if (value !== undefined) kept[name] = value;
   }
