@@ -10,7 +10,7 @@ import { BASE_URL, launchChromium, watchConsole } from "./browser";
  */
 const PROBLEM = "1x8x8x8,8x3x3,pad=1";
 /** A real MIOpen performance database (AMD's shipped tuning results), the model's kind of data. */
-const MIOPEN_DB = fileURLToPath(new URL("../../shared/data/miopen/gfx900_56.db.gz", import.meta.url));
+const MIOPEN_DB = fileURLToPath(new URL("../data/miopen/gfx900_56.db.gz", import.meta.url));
 
 describe("a new user's journey through the lab", () => {
   let browser: Browser;

@@ -1,6 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readJsonl } from "../src/core/dataset/io";
 import { BASE_URL, launchChromium, NO_WEBGPU_ARGS, watchConsole } from "./browser";
 
 describe("the lab on a machine without WebGPU", () => {
@@ -30,6 +31,48 @@ describe("the lab on a machine without WebGPU", () => {
     expect(await page.getByText("Sweeps need a GPU").isVisible()).toBe(true);
     await page.getByRole("tab", { name: "Device" }).click();
     await page.screenshot({ path: "test-results/no-webgpu.png", fullPage: true });
+
+    // The recorded demo: labelled as recorded on every page, and every page fills from it.
+    await page.getByRole("button", { name: "Show the recorded demo" }).click();
+    const banner = page.getByTestId("demo-banner");
+    await expect
+      .poll(() => banner.textContent(), { timeout: 30_000 })
+      .toMatch(/recorded on nvidia \(NVIDIA H100.*not this device/i);
+    expect(new URL(page.url()).searchParams.get("demo")).toBe("1");
+    await expect
+      .poll(() => page.getByTestId("roofline").locator(".recharts-scatter-symbol").count(), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(10);
+    await page.screenshot({ path: "test-results/demo-device.png", fullPage: true });
+    await page.getByRole("tab", { name: "Dataset" }).click();
+    const stored = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8")).length;
+    await expect
+      .poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 })
+      .toBe(String(stored));
+    // A recorded problem's sweep results chart without a GPU.
+    await page.getByRole("tab", { name: "Explore" }).click();
+    await page.getByRole("textbox", { name: "Problem" }).fill("1x64x56x56,64x3x3,pad=1");
+    await page.getByRole("tab", { name: "Sweep" }).click();
+    await expect
+      .poll(() => page.getByTestId("chart-runtime").locator(".recharts-scatter-symbol").count(), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    expect(await banner.isVisible()).toBe(true);
+    await page.screenshot({ path: "test-results/demo-sweep.png", fullPage: true });
+    // The recorded model predicts across the lab's kernel families for the recorded GPU.
+    await page.getByRole("tab", { name: "Predict" }).click();
+    await page.getByRole("button", { name: "Use the recorded model" }).click();
+    await expect
+      .poll(() => page.getByTestId("predict-model").textContent(), { timeout: 60_000 })
+      .toContain("recorded demo model");
+    await page.getByRole("button", { name: "Predict", exact: true }).click();
+    const rows = page.getByTestId("candidates").getByRole("row");
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(9);
+    const families = await page.getByTestId("candidates").locator("tbody td:nth-child(2)").allTextContents();
+    expect(families.every((f) => ["direct", "igemm", "im2col"].includes(f))).toBe(true);
+    await page.screenshot({ path: "test-results/demo-predict.png", fullPage: true });
     expect(problems).toEqual([]);
   });
 });

@@ -29,10 +29,12 @@ export function App() {
   const toggleTheme = useLab((s) => s.toggleTheme);
   const probeDevice = useLab((s) => s.probeDevice);
   const loadRecords = useLab((s) => s.loadRecords);
+  const checkDemo = useLab((s) => s.checkDemo);
   useEffect(() => {
     probeDevice();
     loadRecords();
-  }, [probeDevice, loadRecords]);
+    checkDemo();
+  }, [probeDevice, loadRecords, checkDemo]);
   useEffect(() => {
     document.title = `${PAGE_TITLES[page]} · tunelab`;
   }, [page]);

@@ -12,14 +12,12 @@ export const RecordingSchema = z.object({
     description: z.string(),
   }),
   recordedAt: z.string(),
-  /** How it was produced (the CLI command lines), so anyone can record their own. */
+  /** The CLI lines that make a recording like this one, so anyone can record their own GPU. */
   commands: z.array(z.string()).default([]),
-  /** Paths relative to public/demo/. */
+  /** Paths relative to public/demo/; the records carry the device's measured peaks and limits. */
   dataset: z.string(),
+  /** A trained model's model.json, when the recording ships one. */
   model: z.string().optional(),
-  /** Device microbenchmarks measured at the same time, for the roofline. */
-  peakFlops: z.number().positive().optional(),
-  bandwidth: z.number().positive().optional(),
 });
 export type Recording = z.infer<typeof RecordingSchema>;
 

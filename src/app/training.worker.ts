@@ -5,7 +5,13 @@
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
 import { expose } from "comlink";
+import type { DeviceInfo } from "../core/dataset/record";
+import { type ModelMetadata, modelTokenizer, readMetadata } from "../core/model/artifacts";
+import { modelDeviceOf } from "../core/model/device";
+import type { FamilyBeamResult } from "../core/model/predictor";
+import { predictRecordConfigs } from "../core/model/records";
 import type { EpochProgress } from "../core/model/train";
+import { parseProblem } from "../core/problem";
 import { type TrainRequest, trainingApi } from "../worker/training";
 import { LATEST_MODEL } from "./models";
 
@@ -41,7 +47,36 @@ function settled<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...
   };
 }
 
+/** A model trained on this lab's own records (e.g. the recorded demo's): it predicts runnable kernels. */
+let recordModel: { model: tf.LayersModel; metadata: ModelMetadata } | undefined;
+
 export const modelWorkerApi = {
+  /** Loads a record-trained model (model.json over HTTP, or indexeddb://name). */
+  async loadRecordModel(url: string): Promise<ModelMetadata> {
+    await backendsChosen;
+    const model = await tf.loadLayersModel(url);
+    const metadata = readMetadata(model);
+    if (metadata.source.kind !== "tunelab") {
+      model.dispose();
+      throw new Error(`${url} was trained on ${metadata.source.kind} data, not on tunelab records`);
+    }
+    recordModel?.model.dispose();
+    recordModel = { model, metadata };
+    return metadata;
+  },
+  /** The top-`width` configs across the lab's kernel families for a problem on a device, best first. */
+  async predictRecords(problemText: string, device: DeviceInfo, width: number): Promise<FamilyBeamResult> {
+    if (!recordModel) throw new Error("no record-trained model loaded");
+    const tokenizer = modelTokenizer(recordModel.model);
+    const [result] = await predictRecordConfigs(
+      recordModel.model,
+      tokenizer,
+      [{ problem: parseProblem(problemText), device: modelDeviceOf(device) }],
+      width,
+    );
+    if (!result) throw new Error("the beam search returned nothing");
+    return result;
+  },
   saveModel: settled(trainingApi.saveModel),
   loadModel: settled(trainingApi.loadModel),
   listModels: settled(trainingApi.listModels),

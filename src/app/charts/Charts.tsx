@@ -334,7 +334,7 @@ export interface CandidatePoint {
   ns: number;
 }
 
-/** The beam's candidates: model score against measured runtime, with the exhaustive best and tfjs as lines. */
+/** The beam's candidates: model score against measured runtime, with the best measured config and tfjs as lines. */
 export function ScoreVsRuntime({
   points,
   bestNs,
@@ -385,7 +385,7 @@ export function ScoreVsRuntime({
             y={bestNs}
             stroke={c.accent}
             strokeDasharray="5 4"
-            label={{ value: "exhaustive best", fill: c.accent, position: "right", fontSize: 12 }}
+            label={{ value: "best measured", fill: c.accent, position: "right", fontSize: 12 }}
           />
         )}
         {tfjsNs !== null && (

@@ -16,7 +16,7 @@ export function DemoBanner() {
   if (!demo) return null;
   const where =
     demoData.state === "available"
-      ? `${demoData.recording.device.vendor} ${demoData.recording.device.architecture} (${demoData.recording.device.description}), ${new Date(demoData.recording.recordedAt).toLocaleDateString("en-GB")}`
+      ? `${[demoData.recording.device.vendor, demoData.recording.device.architecture].filter(Boolean).join(" ")} (${demoData.recording.device.description}), ${new Date(demoData.recording.recordedAt).toLocaleDateString("en-GB")}`
       : null;
   return (
     <div className="demo-banner" role="status" data-testid="demo-banner">

@@ -11,7 +11,9 @@ export function RooflineCard({
   records,
   actions,
   children,
+  title = "Roofline",
 }: {
+  title?: string;
   peaks: { peakGflops: number; bandwidthGBps: number } | null;
   records: readonly TuningRecord[];
   actions?: ReactNode;
@@ -20,7 +22,7 @@ export function RooflineCard({
   const points = rooflinePoints(records);
   return (
     <Card
-      title="Roofline"
+      title={title}
       className="span-2"
       subtitle="Attainable FLOP/s is the lower of the compute peak and bandwidth × arithmetic intensity. Points: the fastest kernel measured for each problem."
       actions={actions}

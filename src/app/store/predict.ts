@@ -1,6 +1,6 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import type { CandidateStatus } from "../../core/dataset/record";
+import type { CandidateStatus, DeviceInfo, TuningRecord } from "../../core/dataset/record";
 import type { Config } from "../../core/space/space";
 import type { MeasureProgress } from "../../worker/index";
 import { engine, errorMessage, modelEngine } from "../engine";
@@ -9,6 +9,8 @@ import type { LabState } from "./index";
 /** One of the beam's candidates, and (once measured) how it ran. */
 export interface PredictedCandidate {
   rank: number;
+  /** The kernel family (for a model of this lab's records) or MIOpen solver the config belongs to. */
+  family: string;
   config: Config;
   /** The beam's score: sum of masked, renormalised log-probabilities. */
   logProb: number;
@@ -55,23 +57,34 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
   setDirection: (direction) => set({ direction }),
 
   async predict(problem) {
-    const family = get().model.current?.solver ?? "";
+    const current = get().model.current;
+    const family = current?.solver ?? "";
     set({ prediction: { state: "predicting", problem, family }, measurement: { state: "idle" } });
     try {
-      const result = await modelEngine().predict(problem, get().direction, get().topK);
-      if (!result.ok) throw new Error(result.message);
-      set({
-        prediction: {
-          state: "ready",
-          problem,
+      let candidates: PredictedCandidate[];
+      if (current?.kind === "tunelab") {
+        const device = predictionDevice(get());
+        if (!device)
+          throw new Error("no device to predict for: this one has no WebGPU, and no recording is shown");
+        const result = await modelEngine().predictRecords(problem, device, get().topK);
+        if (!result.ok) throw new Error(result.message);
+        candidates = result.candidates.map((c, i) => ({
+          rank: i + 1,
+          family: c.family,
+          config: c.config,
+          logProb: c.logProb,
+        }));
+      } else {
+        const result = await modelEngine().predict(problem, get().direction, get().topK);
+        if (!result.ok) throw new Error(result.message);
+        candidates = result.candidates.map((c, i) => ({
+          rank: i + 1,
           family,
-          candidates: result.candidates.map((c, i) => ({
-            rank: i + 1,
-            config: c.config,
-            logProb: c.logProb,
-          })),
-        },
-      });
+          config: c.config,
+          logProb: c.logProb,
+        }));
+      }
+      set({ prediction: { state: "ready", problem, family, candidates } });
     } catch (error) {
       set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
     }
@@ -90,7 +103,7 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
         const current = s.prediction;
         if (current.state !== "ready") return {};
         const candidates = current.candidates.map((c) =>
-          JSON.stringify(c.config) === JSON.stringify(p.record.config)
+          c.family === p.record.family && JSON.stringify(c.config) === JSON.stringify(p.record.config)
             ? {
                 ...c,
                 measured: { status: p.record.status, medianNs: p.record.medianNs, message: p.record.message },
@@ -104,15 +117,16 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
       });
     };
     try {
-      const records = await engine().measure(
-        jobId,
-        {
-          problem: prediction.problem,
-          family: prediction.family,
-          configs: prediction.candidates.map((c) => c.config),
-        },
-        proxy(onProgress),
-      );
+      // A record-trained model's candidates may span families: measure each family's in turn.
+      const records: TuningRecord[] = [];
+      for (const family of new Set(prediction.candidates.map((c) => c.family))) {
+        if (measureJob !== jobId) break;
+        const configs = prediction.candidates.filter((c) => c.family === family).map((c) => c.config);
+        const offset = records.length;
+        const onFamily = (p: MeasureProgress) => onProgress({ ...p, done: offset + p.done });
+        const request = { problem: prediction.problem, family, configs };
+        records.push(...(await engine().measure(`${jobId}-${family}`, request, proxy(onFamily))));
+      }
       if (records.length < total) {
         set({ measurement: { state: "cancelled" } });
         return;
@@ -126,9 +140,9 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
       set((s) => {
         const current = s.prediction;
         if (current.state !== "ready") return { measurement: { state: "done", tfjsNs } };
-        const byConfig = new Map(records.map((r) => [JSON.stringify(r.config), r]));
+        const byConfig = new Map(records.map((r) => [`${r.family}|${JSON.stringify(r.config)}`, r]));
         const candidates = current.candidates.map((c) => {
-          const r = byConfig.get(JSON.stringify(c.config));
+          const r = byConfig.get(`${c.family}|${JSON.stringify(c.config)}`);
           return r ? { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } } : c;
         });
         return { prediction: { ...current, candidates }, measurement: { state: "done", tfjsNs } };
@@ -140,7 +154,10 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
   },
 
   async cancelMeasurement() {
-    if (measureJob) await engine().cancel(measureJob);
+    const job = measureJob;
+    measureJob = null;
+    const running = (await engine().jobs()).running;
+    if (job && running?.startsWith(job)) await engine().cancel(running);
   },
 });
 
@@ -154,4 +171,12 @@ export function speedupOverTfjs(
   );
   if (tfjsNs === null || !times.length) return null;
   return tfjsNs / Math.min(...times);
+}
+
+/** The device a record-trained model predicts for: the recording's in demo mode, else this GPU. */
+function predictionDevice(state: LabState): DeviceInfo | null {
+  if (state.view.demo) return state.demoRecords[0]?.device ?? null;
+  if (state.device.state !== "ready") return null;
+  const { vendor, architecture, description, limits } = state.device.report.adapter;
+  return { vendor, architecture, description, limits, peakGflops: null, peakGBps: null };
 }

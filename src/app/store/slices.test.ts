@@ -32,6 +32,7 @@ describe("predict", () => {
   it("measures the speedup of the best measured candidate over tfjs", () => {
     const candidate = (rank: number, medianNs: number | null, status: "ok" | "compile-failed" = "ok") => ({
       rank,
+      family: "direct",
       config: {},
       logProb: -rank,
       measured: { status, medianNs, message: "" },
@@ -40,7 +41,7 @@ describe("predict", () => {
       speedupOverTfjs([candidate(1, 400), candidate(2, 200), candidate(3, null, "compile-failed")], 1000),
     ).toBe(5);
     expect(speedupOverTfjs([candidate(1, 400)], null)).toBeNull();
-    expect(speedupOverTfjs([{ rank: 1, config: {}, logProb: 0 }], 1000)).toBeNull();
+    expect(speedupOverTfjs([{ rank: 1, family: "direct", config: {}, logProb: 0 }], 1000)).toBeNull();
   });
 });
 

@@ -48,7 +48,8 @@ export type TrainingRun =
 
 /** The model the engine holds now (trained here or loaded), and the ones saved in this browser. */
 export interface ModelState {
-  current: { name: string; solver: string } | null;
+  /** `tunelab`: trained on this lab's records (its candidates run here); `miopen`: on a perf database. */
+  current: { name: string; solver: string; kind: "miopen" | "tunelab" } | null;
   saved: string[];
   message: string | null;
 }
@@ -63,6 +64,8 @@ export interface TrainSlice {
   saveModel(name: string): Promise<void>;
   loadModel(url: string): Promise<void>;
   listModels(): Promise<void>;
+  /** Loads the model that ships with the recorded demo (trained on its H100 records). */
+  loadRecordedModel(): Promise<void>;
 }
 
 let trainingJob: string | null = null;
@@ -108,7 +111,7 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
         training: { state: "done", history: summary.history, summary },
         model: {
           ...s.model,
-          current: { name: `indexeddb://${LATEST_MODEL}`, solver: summary.solver },
+          current: { name: `indexeddb://${LATEST_MODEL}`, solver: summary.solver, kind: "miopen" },
           message: `Trained on ${file.name}; kept in this browser as ${LATEST_MODEL}.`,
         },
       }));
@@ -144,11 +147,35 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
   async loadModel(url) {
     try {
       const metadata = await modelEngine().loadModel(url);
+      // A model of this lab's records predicts across its kernel families: keep it where that happens.
+      if (metadata.source.kind === "tunelab") await modelEngine().loadRecordModel(url);
       set((s) => ({
         model: {
           ...s.model,
-          current: { name: url, solver: metadata.source.families[0] ?? "" },
+          current: { name: url, solver: metadata.source.families.join(", "), kind: metadata.source.kind },
           message: `Loaded ${url}.`,
+        },
+      }));
+    } catch (error) {
+      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+    }
+  },
+
+  async loadRecordedModel() {
+    const demo = get().demoData;
+    if (demo.state !== "available" || !demo.recording.model) return;
+    const url = new URL(`${demo.base}${demo.recording.model}`, window.location.href).href;
+    try {
+      const metadata = await modelEngine().loadRecordModel(url);
+      set((s) => ({
+        model: {
+          ...s.model,
+          current: {
+            name: "recorded demo model",
+            solver: metadata.source.families.join(", "),
+            kind: "tunelab",
+          },
+          message: `Loaded the recorded model (${metadata.training.examples} examples, ${metadata.source.families.join(", ")}).`,
         },
       }));
     } catch (error) {

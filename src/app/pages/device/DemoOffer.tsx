@@ -18,7 +18,9 @@ export function DemoOffer() {
           <p>
             Recorded on{" "}
             <strong>
-              {[demoData.recording.device.vendor, demoData.recording.device.architecture].join(" ")}
+              {[demoData.recording.device.vendor, demoData.recording.device.architecture]
+                .filter(Boolean)
+                .join(" ")}
             </strong>{" "}
             ({demoData.recording.device.description}),{" "}
             {new Date(demoData.recording.recordedAt).toLocaleDateString("en-GB")}.

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
 import { Callout, Card, Stat } from "../../components/ui";
 import { RooflineCard } from "../../device/RooflineCard";
+import { recordedPeaks } from "../../device/roofline";
 import { bytes, count, duration } from "../../format";
 import { useLab } from "../../store";
 import { adapterName, LIMIT_MEANINGS } from "./adapter";
@@ -21,6 +22,7 @@ export function DevicePage() {
   const peaks = useLab((s) => s.peaks);
   const measurePeaks = useLab((s) => s.measurePeaks);
   const records = useLab((s) => s.records);
+  const demo = useLab((s) => s.view.demo);
   useEffect(() => {
     checkDemo();
   }, [checkDemo]);
@@ -59,6 +61,7 @@ export function DevicePage() {
           </ul>
         </Card>
         <DemoOffer />
+        {demo && <RecordedRoofline />}
       </div>
     );
   }
@@ -109,6 +112,7 @@ export function DevicePage() {
           </Callout>
         )}
       </Card>
+      {demo && <RecordedRoofline />}
       <RooflineCard
         peaks={
           peaks.state === "done" ? { peakGflops: peaks.peakGflops, bandwidthGBps: peaks.peakGBps } : null
@@ -198,5 +202,15 @@ export function DevicePage() {
         </Card>
       </div>
     </div>
+  );
+}
+
+/** In demo mode: the recorded GPU's roofline, with the fastest recorded kernel of every problem. */
+function RecordedRoofline() {
+  const demoRecords = useLab((s) => s.demoRecords);
+  return (
+    <RooflineCard peaks={recordedPeaks(demoRecords)} records={demoRecords} title="Recorded roofline">
+      <p className="muted">Measured on the recorded GPU, not this one.</p>
+    </RooflineCard>
   );
 }

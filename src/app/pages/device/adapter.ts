@@ -33,3 +33,17 @@ export function deviceLimits(adapter: AdapterReport | null): DeviceLimits {
   limits.subgroups = adapter.features.includes("subgroups");
   return limits;
 }
+
+/** The limits a recorded dataset was measured under (the records carry them), for demo mode. */
+export function recordedLimits(
+  records: readonly { device: { limits: Record<string, number> } }[],
+): DeviceLimits | null {
+  const first = records[0];
+  if (!first) return null;
+  const limits = { ...SPEC_DEFAULT_LIMITS };
+  for (const key of Object.keys(limits) as (keyof DeviceLimits)[]) {
+    const value = first.device.limits[key];
+    if (typeof value === "number" && typeof limits[key] === "number") (limits[key] as number) = value;
+  }
+  return limits;
+}

@@ -16,7 +16,7 @@ import { count, duration } from "../../format";
 import { useLab } from "../../store";
 import { bestByPair } from "../../sweep/derive";
 import { formatConfigText, parseConfigText } from "../../url";
-import { deviceLimits } from "../device/adapter";
+import { deviceLimits, recordedLimits } from "../device/adapter";
 import { FamilyPicker } from "./FamilyPicker";
 import { SuitePicker } from "./SuitePicker";
 
@@ -24,9 +24,14 @@ export default function ExplorePage() {
   const view = useLab((s) => s.view);
   const setView = useLab((s) => s.setView);
   const device = useLab((s) => s.device);
+  const demo = useLab((s) => s.view.demo);
+  const demoRecords = useLab((s) => s.demoRecords);
+  // In demo mode the spaces are the recorded GPU's, so its measurements sit in the right places.
   const limits = useMemo(
-    () => deviceLimits(device.state === "ready" ? device.report.adapter : null),
-    [device],
+    () =>
+      (demo && recordedLimits(demoRecords)) ||
+      deviceLimits(device.state === "ready" ? device.report.adapter : null),
+    [demo, demoRecords, device],
   );
   const check = checkProblemText(view.problem);
   const problem = check.ok ? check.problem : null;
@@ -40,7 +45,6 @@ export default function ExplorePage() {
   );
   const analysisState = useSpaceAnalysis(space);
   const sweepRecords = useLab((s) => s.sweepRecords);
-  const demoRecords = useLab((s) => s.demoRecords);
   const loadSweepRecords = useLab((s) => s.loadSweepRecords);
   useEffect(() => {
     if (problemKey && family) loadSweepRecords(problemKey, family.id);

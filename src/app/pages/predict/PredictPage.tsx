@@ -1,4 +1,5 @@
 import { useMemo } from "react";
+import { configKey } from "../../../core/dataset/record";
 import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import { ChartBox, ScoreVsRuntime } from "../../charts";
@@ -32,12 +33,33 @@ export default function PredictPage() {
     (f) => f.id === (prediction.state === "idle" ? model.current?.solver : prediction.family),
   );
   // Only candidates of this lab's own kernel families can run here.
-  const measurable = Boolean(family);
-  const candidates = prediction.state === "ready" ? prediction.candidates : [];
-  // The exhaustive best: the fastest stored record of this problem and family (from a full sweep).
+  const acrossFamilies = model.current?.kind === "tunelab";
+  const measurable = acrossFamilies || Boolean(family);
+  const demoData = useLab((s) => s.demoData);
+  const loadRecordedModel = useLab((s) => s.loadRecordedModel);
+  // A candidate already in the records (e.g. the recording's) shows that measurement until re-measured.
+  const stored = useMemo(
+    () =>
+      new Map(
+        records
+          .filter((r) => r.problem.text === problemText)
+          .map((r) => [`${r.family}|${configKey(r.config)}`, r]),
+      ),
+    [records, problemText],
+  );
+  const candidates = (prediction.state === "ready" ? prediction.candidates : []).map((c) => {
+    const r = stored.get(`${c.family}|${configKey(c.config)}`);
+    return c.measured || !r
+      ? c
+      : { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } };
+  });
+  // The best measured: the fastest stored record of this problem and family (the exhaustive best after a full sweep).
   const best = useMemo(
-    () => fastest(records.filter((r) => r.problem.text === problemText && r.family === family?.id)),
-    [records, problemText, family],
+    () =>
+      fastest(
+        records.filter((r) => r.problem.text === problemText && (acrossFamilies || r.family === family?.id)),
+      ),
+    [records, problemText, family, acrossFamilies],
   );
   const tfjsNs = measurement.state === "done" ? measurement.tfjsNs : (best?.baseline?.medianNs ?? null);
   const speedup = speedupOverTfjs(candidates, tfjsNs);
@@ -93,6 +115,11 @@ export default function PredictPage() {
               />
             </label>
           </div>
+          {demoData.state === "available" && demoData.recording.model && !acrossFamilies && (
+            <button type="button" className="button secondary" onClick={() => loadRecordedModel()}>
+              Use the recorded model
+            </button>
+          )}
           <div className="card-actions" style={{ marginTop: "0.75rem" }}>
             <button
               type="button"
@@ -158,6 +185,7 @@ export default function PredictPage() {
                   <th scope="col" className="num">
                     Rank
                   </th>
+                  {acrossFamilies && <th scope="col">Family</th>}
                   <th scope="col">Parameters</th>
                   <th scope="col" className="num">
                     Score
@@ -181,6 +209,7 @@ export default function PredictPage() {
                 {candidates.map((c) => (
                   <tr key={c.rank}>
                     <td className="num">{c.rank}</td>
+                    {acrossFamilies && <td className="mono">{c.family}</td>}
                     <td className="mono">
                       {Object.entries(c.config)
                         .map(([k, v]) => `${k}=${v}`)
@@ -227,11 +256,11 @@ export default function PredictPage() {
         {candidates.length > 0 && measurable && (
           <Card
             title="Score against runtime"
-            subtitle="Does a higher score mean a faster kernel? Dashed lines: the exhaustive best and tfjs's conv2d."
+            subtitle="Does a higher score mean a faster kernel? Dashed lines: the best config measured (the exhaustive best after a full sweep) and tfjs's conv2d."
           >
             <div className="stat-row">
               <Stat
-                label="Exhaustive best"
+                label="Best measured"
                 value={best ? duration(best.medianNs) : "—"}
                 hint={best ? undefined : "sweep this problem exhaustively to know"}
               />

@@ -8,7 +8,7 @@ import { count, eta } from "../../format";
 import { useLab } from "../../store";
 import type { SweepStrategy } from "../../store/sweep";
 import { SweepResults } from "../../sweep/SweepResults";
-import { deviceLimits } from "../device/adapter";
+import { deviceLimits, recordedLimits } from "../device/adapter";
 
 const STRATEGIES: { id: SweepStrategy; title: string; hint: string }[] = [
   { id: "exhaustive", title: "Exhaustive", hint: "every valid config, in order (up to the budget)" },
@@ -35,9 +35,13 @@ export default function SweepPage() {
   const problemText = problem ? formatProblem(problem) : "";
   const family =
     FAMILIES.find((f) => f.id === view.family) ?? FAMILIES.find((f) => !problem || !f.unsupported(problem));
+  const demo = useLab((s) => s.view.demo);
+  // In demo mode the spaces are the recorded GPU's, so its measurements sit in the right places.
   const limits = useMemo(
-    () => deviceLimits(device.state === "ready" ? device.report.adapter : null),
-    [device],
+    () =>
+      (demo && recordedLimits(demoRecords)) ||
+      deviceLimits(device.state === "ready" ? device.report.adapter : null),
+    [demo, demoRecords, device],
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: problemText stands for problem
   const space = useMemo(
