@@ -204,6 +204,29 @@ describe("a new user's journey through the lab", () => {
     await shot("predict");
   });
 
+  it("predicts with the recorded model of this lab's kernels, measures the candidates and compares with tfjs", async () => {
+    await page.getByRole("button", { name: "Use the recorded model" }).click();
+    await expect
+      .poll(() => page.getByTestId("predict-model").textContent(), { timeout: 60_000 })
+      .toContain("recorded demo model");
+    await page.getByRole("textbox", { name: "Problem" }).fill(PROBLEM);
+    await page.getByRole("spinbutton", { name: "Candidates (K)" }).fill("3");
+    await page.getByRole("button", { name: "Predict", exact: true }).click();
+    const rows = page.getByTestId("candidates").getByRole("row");
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(4);
+    await page.getByRole("button", { name: "Measure candidates" }).click();
+    const measuredCells = page.getByTestId("candidates").locator("tbody td:nth-child(6)");
+    await expect
+      .poll(async () => (await measuredCells.allTextContents()).every((t) => /(ns|µs|ms)$/.test(t)), {
+        timeout: 120_000,
+      })
+      .toBe(true);
+    await page.getByRole("button", { name: "Measure candidates" }).waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId("speedup").textContent()).toMatch(/^\d+\.\d\d×$/);
+    expect(await page.getByTestId("chart-score").locator(".recharts-scatter-symbol").count()).toBe(3);
+    await shot("predict-measured");
+  });
+
   it("left no console errors or warnings", () => {
     expect(problems).toEqual([]);
   });

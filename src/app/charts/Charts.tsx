@@ -349,7 +349,7 @@ export function ScoreVsRuntime({
   const y = logDomain([...points.map((p) => p.ns), ...(bestNs ? [bestNs] : []), ...(tfjsNs ? [tfjsNs] : [])]);
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
-      <ScatterChart margin={{ top: 8, right: 80, bottom: 24, left: 8 }}>
+      <ScatterChart margin={{ top: 8, right: 110, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
           {...axisProps(c)}

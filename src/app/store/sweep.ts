@@ -1,8 +1,8 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
-import type { SweepProgress, SweepRequest } from "../../worker/index";
-import { engine, errorMessage } from "../engine";
+import type { MeasureProgress, SweepProgress, SweepRequest } from "../../worker/index";
+import { engine, errorMessage, modelEngine } from "../engine";
 import type { LabState } from "./index";
 
 export type SweepStrategy = SweepRequest["strategy"];
@@ -97,7 +97,10 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
       }));
     };
     try {
-      const outcome = await engine().sweep(jobId, request, proxy(onProgress));
+      const outcome =
+        request.strategy === "model-guided"
+          ? await modelGuidedSweep(get(), jobId, request, onProgress)
+          : await engine().sweep(jobId, request, proxy(onProgress));
       const run = get().sweep;
       const total = run.state === "running" && run.total ? run.total : outcome.candidates;
       set({
@@ -116,10 +119,58 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
 
   async cancelSweep() {
     const run = get().sweep;
-    if (run.state === "running") await engine().cancel(run.jobId);
+    if (run.state !== "running") return;
+    // A model-guided run measures under `${jobId}-measure`; a named strategy under the job id itself.
+    const running = (await engine().jobs()).running;
+    if (running?.startsWith(run.jobId)) await engine().cancel(running);
   },
 });
 
 function sameCandidate(a: TuningRecord, b: TuningRecord): boolean {
   return recordKey(a) === recordKey(b);
+}
+
+/**
+ * Model-guided: the loaded record-trained model ranks the family's configs (a beam as wide as the
+ * budget) and only those are measured, best-ranked first; configs already stored are reused.
+ */
+async function modelGuidedSweep(
+  state: LabState,
+  jobId: string,
+  request: SweepRequest,
+  onProgress: (p: SweepProgress) => void,
+): Promise<{ candidates: number; stopped: "exhausted" | "budget" | "aborted" }> {
+  const [problem] = request.problems;
+  const family = request.families === "all" ? undefined : request.families[0];
+  if (state.model.current?.kind !== "tunelab")
+    throw new Error(
+      "model-guided search needs a model trained on this lab's records: load one on the Train page",
+    );
+  if (state.device.state !== "ready")
+    throw new Error("model-guided search measures on this GPU, and there is none");
+  if (!problem || !family) throw new Error("model-guided search takes one problem and one family");
+  const { vendor, architecture, description, limits } = state.device.report.adapter;
+  const device = { vendor, architecture, description, limits, peakGflops: null, peakGBps: null };
+  const width = request.budget?.candidates ?? 16;
+  const ranked = await modelEngine().predictRecords(problem, device, width);
+  if (!ranked.ok) throw new Error(ranked.message);
+  const configs = ranked.candidates.filter((c) => c.family === family).map((c) => c.config);
+  if (!configs.length) throw new Error(`the model ranks no ${family} config among its top ${width}`);
+  const started = Date.now();
+  const records = await engine().measure(
+    `${jobId}-measure`,
+    { problem, family, configs },
+    proxy((p: MeasureProgress) =>
+      onProgress({
+        problem,
+        family,
+        done: p.done,
+        total: p.total,
+        etaMs: ((Date.now() - started) / p.done) * (p.total - p.done),
+        best: null,
+        record: p.record,
+      }),
+    ),
+  );
+  return { candidates: records.length, stopped: records.length < configs.length ? "aborted" : "exhausted" };
 }

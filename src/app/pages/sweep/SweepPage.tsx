@@ -13,6 +13,11 @@ import { deviceLimits, recordedLimits } from "../device/adapter";
 const STRATEGIES: { id: SweepStrategy; title: string; hint: string }[] = [
   { id: "exhaustive", title: "Exhaustive", hint: "every valid config, in order (up to the budget)" },
   { id: "random", title: "Random", hint: "a seeded random sample of valid configs" },
+  {
+    id: "model-guided",
+    title: "Model-guided",
+    hint: "only the configs a record-trained model ranks highest",
+  },
 ];
 
 export default function SweepPage() {
@@ -23,6 +28,7 @@ export default function SweepPage() {
   const settings = useLab((s) => s.sweepSettings);
   const setSettings = useLab((s) => s.setSweepSettings);
   const run = useLab((s) => s.sweep);
+  const modelKind = useLab((s) => s.model.current?.kind);
   const interrupted = useLab((s) => s.interrupted);
   const sweepRecords = useLab((s) => s.sweepRecords);
   const demoRecords = useLab((s) => s.demoRecords);
@@ -162,6 +168,11 @@ export default function SweepPage() {
               </button>
             )}
           </div>
+          {settings.strategy === "model-guided" && modelKind !== "tunelab" && (
+            <Callout tone="info" title="Needs a model of this lab's records">
+              Load one on the Train page (the recorded demo ships one), then the model picks what to measure.
+            </Callout>
+          )}
           {interrupted && !running && (
             <Callout tone="info" title="A sweep was interrupted">
               {interrupted.problems.join(", ")} · {interrupted.strategy}. Resuming keeps every candidate

@@ -249,6 +249,8 @@ function ModelCard() {
   const saveModel = useLab((s) => s.saveModel);
   const loadModel = useLab((s) => s.loadModel);
   const listModels = useLab((s) => s.listModels);
+  const demoData = useLab((s) => s.demoData);
+  const loadRecordedModel = useLab((s) => s.loadRecordedModel);
   const [name, setName] = useState("my-model");
   const [url, setUrl] = useState("");
   useEffect(() => {
@@ -317,6 +319,16 @@ function ModelCard() {
           Load model
         </button>
       </div>
+      {demoData.state === "available" && demoData.recording.model && (
+        <button
+          type="button"
+          className="button secondary"
+          style={{ marginTop: "0.75rem" }}
+          onClick={() => loadRecordedModel()}
+        >
+          Use the recorded model
+        </button>
+      )}
       {model.message && <p aria-live="polite">{model.message}</p>}
     </Card>
   );
