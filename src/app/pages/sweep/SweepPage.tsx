@@ -190,7 +190,11 @@ export default function SweepPage() {
         <Card title="Progress">
           <div className="stat-row">
             <Stat label="Valid configs" value={analysis?.state === "done" ? count(size) : "…"} />
-            <Stat label="Measured here" value={count(records.length)} testId="measured-count" />
+            <Stat
+              label={view.demo ? "Recorded" : "Measured here"}
+              value={count(records.length)}
+              testId="measured-count"
+            />
           </div>
           {run.state === "running" && (
             <Progress
