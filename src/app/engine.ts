@@ -1,6 +1,6 @@
 import { type Remote, wrap } from "comlink";
 import type { WorkerApi } from "../worker/index";
-import type { ModelWorkerApi } from "./training.worker";
+import type { ModelWorkerApi } from "../worker/model";
 
 let remote: Remote<WorkerApi> | undefined;
 let modelRemote: Remote<ModelWorkerApi> | undefined;
@@ -22,7 +22,7 @@ export function engine(): Remote<WorkerApi> {
  */
 export function modelEngine(): Remote<ModelWorkerApi> {
   modelRemote ??= wrap<ModelWorkerApi>(
-    new Worker(new URL("./training.worker.ts", import.meta.url), { type: "module", name: "tunelab-model" }),
+    new Worker(new URL("../worker/model.ts", import.meta.url), { type: "module", name: "tunelab-model" }),
   );
   return modelRemote;
 }

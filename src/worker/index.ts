@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /**
- * The engine's Worker: one typed API over comlink. GPU work goes through one serial queue (no two jobs
+ * The engine's Worker: one typed API over comlink (the model has its own Worker, model.ts). GPU work goes through one serial queue (no two jobs
  * overlap); every long call takes a caller-chosen job id that `cancel(jobId)` aborts, and progress
  * arrives through a callback the page wraps with comlink's `proxy()`.
  */
@@ -20,7 +20,6 @@ import { runSmokeKernel, type SmokeResult } from "../gpu/smoke";
 import { runSweep, type SweepOutcome, type SweepProgress, type SweepRequest } from "../gpu/sweep";
 import { type BaselineResult, measureTfjsBaseline } from "../gpu/tfjs-baseline";
 import { addNewRecords, allRecords, clearRecords, putRecord } from "./store";
-import { type TrainRequest, type TrainSummary, trainingApi } from "./training";
 
 export type { SweepOutcome, SweepProgress, SweepRequest } from "../gpu/sweep";
 
@@ -45,18 +44,6 @@ export interface MeasureProgress {
 
 /** Everything the page may ask of the engine. The app imports only this type. */
 export const workerApi = {
-  /** The model: save, load, list and predict (training.ts); trainModel is queued and cancellable below. */
-  ...trainingApi,
-
-  /** Trains a model as a queued job: `cancel(jobId)` stops it between batches; progress every epoch. */
-  async trainModel(
-    jobId: string,
-    request: TrainRequest,
-    onProgress?: Parameters<typeof trainingApi.trainModel>[1],
-  ): Promise<TrainSummary> {
-    return queue.run(jobId, (signal) => trainingApi.trainModel(request, onProgress, signal));
-  },
-
   /** The adapter and whether it has timestamp queries, or why there is no device. */
   async device(): Promise<
     Omit<AcquiredDevice, "device" | "lost"> | Exclude<DeviceAcquisition, AcquiredDevice>

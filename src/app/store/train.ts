@@ -4,7 +4,6 @@ import type { StateCreator } from "zustand/vanilla";
 import type { EpochProgress, TrainOptions } from "../../core/model/train";
 import type { TrainSummary } from "../../worker/training";
 import { errorMessage, modelEngine } from "../engine";
-import { LATEST_MODEL } from "../models";
 import type { LabState } from "./index";
 
 /** The hyperparameters a person sets on the Train page. */
@@ -102,7 +101,7 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
         return { training: { ...run, history } };
       });
     try {
-      const summary = await modelEngine().trainModel(
+      const { savedAs, ...summary } = await modelEngine().trainModel(
         jobId,
         { data: file.bytes, name: file.name, options: get().trainSettings },
         proxy(onEpoch),
@@ -111,8 +110,8 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
         training: { state: "done", history: summary.history, summary },
         model: {
           ...s.model,
-          current: { name: `indexeddb://${LATEST_MODEL}`, solver: summary.solver, kind: "miopen" },
-          message: `Trained on ${file.name}; kept in this browser as ${LATEST_MODEL}.`,
+          current: { name: `indexeddb://${savedAs}`, solver: summary.solver, kind: "miopen" },
+          message: `Trained on ${file.name}; kept in this browser as ${savedAs}.`,
         },
       }));
     } catch (error) {

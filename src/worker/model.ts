@@ -1,6 +1,7 @@
 /**
- * The model's Worker: the engine's training API (src/worker/training.ts) behind comlink, with each
- * training run under a job id so the page can cancel it (an AbortSignal cannot cross postMessage).
+ * The model's Worker: training, saved models and the beam search (training.ts) behind comlink, apart
+ * from the GPU engine's Worker so that tfjs loads only when someone trains or predicts. Each training
+ * run has a job id so the page can cancel it (an AbortSignal cannot cross postMessage).
  */
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
@@ -12,10 +13,13 @@ import type { FamilyBeamResult } from "../core/model/predictor";
 import { predictRecordConfigs } from "../core/model/records";
 import type { EpochProgress } from "../core/model/train";
 import { parseProblem } from "../core/problem";
-import { type TrainRequest, trainingApi } from "../worker/training";
-import { LATEST_MODEL } from "./models";
+import { SerialQueue } from "../gpu/jobs";
+import { type TrainRequest, trainingApi } from "./training";
 
-const running = new Map<string, AbortController>();
+/** Every trained model is kept in this browser under this name, so a reload does not lose it. */
+const LATEST_MODEL = "tunelab-latest";
+
+const training = new SerialQueue();
 
 /**
  * tfjs warns at every save that an RNN given its initial state inside its input list "was passed
@@ -81,23 +85,18 @@ export const modelWorkerApi = {
   loadModel: settled(trainingApi.loadModel),
   listModels: settled(trainingApi.listModels),
   predict: settled(trainingApi.predict),
+  /** Trains one model at a time; `cancel(jobId)` stops a run between batches or drops a waiting one. */
   async trainModel(jobId: string, request: TrainRequest, onProgress?: (progress: EpochProgress) => void) {
     await backendsChosen;
-    const controller = new AbortController();
-    running.set(jobId, controller);
-    try {
-      const summary = await trainingApi.trainModel(request, onProgress, controller.signal);
+    return training.run(jobId, async (signal) => {
+      const summary = await trainingApi.trainModel(request, onProgress, signal);
       await trainingApi.saveModel(LATEST_MODEL);
-      return summary;
-    } finally {
-      running.delete(jobId);
-    }
+      return { ...summary, savedAs: LATEST_MODEL };
+    });
   },
-  /** Stops a training run between batches; false when no run has that id. */
+  /** False when no run has that id. */
   async cancel(jobId: string): Promise<boolean> {
-    const controller = running.get(jobId);
-    controller?.abort();
-    return Boolean(controller);
+    return training.cancel(jobId);
   },
 };
 
