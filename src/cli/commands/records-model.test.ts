@@ -99,7 +99,7 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     expect(noModel.stderr).toMatch(/--model goes with --strategy model-guided/);
     const device = cli("predict", "--model", dir, "--problem", "1x8x8x8,8x3x3", "--device", "Radeon");
     expect(device.stderr).toMatch(/knows no device like 'Radeon'/);
-    const db = cli("eval", "--model", dir, "--data", "../shared/data/miopen/gfx900_56.db.gz");
+    const db = cli("eval", "--model", dir, "--data", "data/miopen/gfx900_56.db.gz");
     expect(db.stderr).toMatch(/trained on tunelab records: score it on a \.jsonl records file/);
   });
 });
