@@ -35,6 +35,8 @@ const MIME: Record<DatasetFormat, string> = {
 export default function DatasetPage() {
   const records = useLab(shownRecords);
   const demo = useLab((s) => s.view.demo);
+  const demoData = useLab((s) => s.demoData);
+  const setView = useLab((s) => s.setView);
   const importState = useLab((s) => s.importState);
   const importFile = useLab((s) => s.importFile);
   const clearRecords = useLab((s) => s.clearRecords);
@@ -136,9 +138,16 @@ export default function DatasetPage() {
         {records.length ? (
           <DatasetTable records={records} />
         ) : (
-          <p className="muted">
-            No records yet: run a sweep, or import a file (JSONL, JSON, CSV or a MIOpen perf-db).
-          </p>
+          <>
+            <p className="muted">
+              No records yet: run a sweep, or import a file (JSONL, JSON, CSV or a MIOpen perf-db).
+            </p>
+            {demoData.state === "available" && (
+              <button type="button" className="button secondary" onClick={() => setView({ demo: true })}>
+                Show the recorded demo
+              </button>
+            )}
+          </>
         )}
       </Card>
       {miopenFile && (
