@@ -1,6 +1,9 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_URL, launchChromium, watchConsole } from "./browser";
 
@@ -187,8 +190,63 @@ describe("a new user's journey through the lab", () => {
     await shot("train");
   });
 
-  it("predicts: the beam's top K valid configs, ranked with their scores", async () => {
+  it("downloads the trained model as the CLI's two files, and the CLI predicts with them", async () => {
+    const downloads: Download[] = [];
+    const onDownload = (download: Download) => downloads.push(download);
+    page.on("download", onDownload);
+    await page.getByRole("button", { name: "Download model" }).click();
+    await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
+    page.off("download", onDownload);
+    expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(["model.json", "weights.bin"]);
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-model-"));
+    for (const download of downloads) await download.saveAs(join(dir, download.suggestedFilename()));
+    const modelJson = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
+    expect(modelJson.userDefinedMetadata.format).toBe("tunelab-seq2seq");
+    expect(modelJson.userDefinedMetadata.source.kind).toBe("miopen");
+    expect(modelJson.userDefinedMetadata.tokenizer).toBeTruthy();
+    expect(modelJson.weightsManifest[0].paths).toEqual(["./weights.bin"]);
+    // float32 weights: 4 bytes per value of every tensor in the manifest.
+    const manifestBytes = modelJson.weightsManifest[0].weights
+      .map(
+        (w: { shape: number[]; dtype: string }) =>
+          (w.dtype === "float32" ? 4 : Number.NaN) * w.shape.reduce((a, b) => a * b, 1),
+      )
+      .reduce((a: number, b: number) => a + b, 0);
+    expect(manifestBytes).toBeGreaterThan(0);
+    expect(statSync(join(dir, "weights.bin")).size).toBe(manifestBytes);
+    // The browser's model loads in the Node CLI, whose beam search yields valid candidates only.
+    const out = execFileSync(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "cli",
+        "--",
+        "predict",
+        "--model",
+        dir,
+        "--problem",
+        "1x64x56x56,64x1x1",
+        "--beam",
+        "4",
+        "--json",
+      ],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    const prediction = JSON.parse(out.trim().split("\n").at(-1) ?? "");
+    expect(prediction.ok).toBe(true);
+    expect(prediction.solver).toBe(modelJson.userDefinedMetadata.source.families[0]);
+    expect(prediction.candidates.length).toBeGreaterThan(0);
+    expect(prediction.candidates.length).toBeLessThanOrEqual(4);
+    expect(prediction.candidates.every((c: { logProb: number }) => c.logProb <= 0)).toBe(true);
+    expect(
+      await page.getByText("Downloaded indexeddb://tunelab-latest as model.json + weights.bin").isVisible(),
+    ).toBe(true);
+  });
+
+  it("predicts with the model just trained: the beam's top K valid configs, ranked with their scores", async () => {
     await tab("Predict").click();
+    expect(await page.getByTestId("predict-model").textContent()).toContain("tunelab-latest");
     await page.getByRole("textbox", { name: "Problem" }).fill("1x64x56x56,64x1x1");
     await page.getByRole("spinbutton", { name: "Candidates (K)" }).fill("4");
     await page.getByRole("button", { name: "Predict", exact: true }).click();

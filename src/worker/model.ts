@@ -5,12 +5,20 @@
  */
 /// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
-import { expose } from "comlink";
+import { expose, transfer } from "comlink";
 import type { DeviceInfo } from "../core/dataset/record";
-import { type ModelMetadata, modelTokenizer, readMetadata } from "../core/model/artifacts";
+import {
+  MODEL_JSON,
+  type ModelFiles,
+  type ModelMetadata,
+  modelToFiles,
+  readMetadata,
+  WEIGHTS_BIN,
+} from "../core/model/artifacts";
 import { modelDeviceOf } from "../core/model/device";
 import type { FamilyBeamResult } from "../core/model/predictor";
 import { predictRecordConfigs } from "../core/model/records";
+import { Tokenizer } from "../core/model/tokenizer";
 import type { EpochProgress } from "../core/model/train";
 import { parseProblem } from "../core/problem";
 import { SerialQueue } from "../gpu/jobs";
@@ -20,6 +28,12 @@ import { type TrainRequest, trainingApi } from "./training";
 const LATEST_MODEL = "tunelab-latest";
 
 const training = new SerialQueue();
+
+/** A file for the page to save under its name (the page has the DOM that downloads need). */
+export interface NamedFile {
+  name: string;
+  data: string | Uint8Array<ArrayBuffer>;
+}
 
 /**
  * tfjs warns at every save that an RNN given its initial state inside its input list "was passed
@@ -71,7 +85,7 @@ export const modelWorkerApi = {
   /** The top-`width` configs across the lab's kernel families for a problem on a device, best first. */
   async predictRecords(problemText: string, device: DeviceInfo, width: number): Promise<FamilyBeamResult> {
     if (!recordModel) throw new Error("no record-trained model loaded");
-    const tokenizer = modelTokenizer(recordModel.model);
+    const tokenizer = new Tokenizer(recordModel.metadata.tokenizer);
     const [result] = await predictRecordConfigs(
       recordModel.model,
       tokenizer,
@@ -80,6 +94,28 @@ export const modelWorkerApi = {
     );
     if (!result) throw new Error("the beam search returned nothing");
     return result;
+  },
+  /**
+   * A held model as the two files the CLI writes and reads (model.json, weights.bin): the record-trained
+   * one (`tunelab`) or the training API's (`miopen`). The weights are transferred to the page, not cloned.
+   */
+  async modelFiles(kind: ModelMetadata["source"]["kind"]): Promise<NamedFile[]> {
+    await backendsChosen;
+    let files: ModelFiles;
+    if (kind === "tunelab") {
+      if (!recordModel) throw new Error("no record-trained model loaded");
+      files = await modelToFiles(recordModel.model, recordModel.metadata);
+    } else {
+      files = await trainingApi.modelFiles();
+    }
+    const weights = new Uint8Array(files.weights);
+    return transfer(
+      [
+        { name: MODEL_JSON, data: files.modelJson },
+        { name: WEIGHTS_BIN, data: weights },
+      ],
+      [weights.buffer],
+    );
   },
   saveModel: settled(trainingApi.saveModel),
   loadModel: settled(trainingApi.loadModel),

@@ -21,12 +21,13 @@ import {
   trainMiopenModel,
 } from "../core/miopen/model";
 import { type MiopenDirection, openPerfDb, readSolverRows, solverCounts } from "../core/miopen/perfdb";
-import { type ModelMetadata, modelTokenizer, readMetadata } from "../core/model/artifacts";
+import { type ModelFiles, type ModelMetadata, modelToFiles, readMetadata } from "../core/model/artifacts";
 import { startBackend } from "../core/model/backend";
 import type { BaselineTable } from "../core/model/baselines";
 import type { BeamResult } from "../core/model/beam";
 import { miopenFeatures } from "../core/model/features";
 import { predictConfigs } from "../core/model/predictor";
+import { Tokenizer } from "../core/model/tokenizer";
 import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "../core/model/train";
 import { parseProblem } from "../core/problem";
 
@@ -52,6 +53,16 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** The model the worker holds: trained here or loaded, with what its evaluation needs. */
 let current: { model: tf.LayersModel; metadata: ModelMetadata; baselines?: BaselineTable } | undefined;
+
+/**
+ * Makes a model the held one, ready to predict, save and download whether it was trained here or
+ * loaded. Its metadata also goes into the model itself, as in a loaded model.json, so a save keeps it.
+ */
+function hold(model: tf.LayersModel, metadata: ModelMetadata, baselines?: BaselineTable): void {
+  model.setUserDefinedMetadata(metadata as unknown as Record<string, unknown>);
+  if (current && current.model !== model) current.model.dispose();
+  current = { model, metadata, ...(baselines ? { baselines } : {}) };
+}
 
 function requireModel() {
   if (!current) throw new Error("no model: train one or load one first");
@@ -112,8 +123,7 @@ export const trainingApi = {
         backend: backendName,
       },
     );
-    current?.model.dispose();
-    current = { model: trained.model, metadata: trained.metadata, baselines: trained.baselines };
+    hold(trained.model, trained.metadata, trained.baselines);
     const holdout = await evaluateMiopenModel(
       trained.model,
       trained.tokenizer,
@@ -134,18 +144,27 @@ export const trainingApi = {
 
   /** Saves the held model in IndexedDB under `name` (tf.io's own store, metadata included). */
   async saveModel(name: string): Promise<void> {
+    await requireModel().model.save(`indexeddb://${name}`);
+  },
+
+  /** The held model as the two files the CLI writes (model.json, weights.bin), for the page to download. */
+  async modelFiles(): Promise<ModelFiles> {
     const { model, metadata } = requireModel();
-    model.setUserDefinedMetadata(metadata as unknown as Record<string, unknown>);
-    await model.save(`indexeddb://${name}`);
+    return modelToFiles(model, metadata);
   },
 
   /** Loads a model from IndexedDB (`indexeddb://name`) or over HTTP (a folder the CLI wrote: .../model.json). */
   async loadModel(url: string): Promise<ModelMetadata> {
     await modelBackend();
     const model = await tf.loadLayersModel(url);
-    const metadata = readMetadata(model);
-    current?.model.dispose();
-    current = { model, metadata };
+    let metadata: ModelMetadata;
+    try {
+      metadata = readMetadata(model);
+    } catch (error) {
+      model.dispose();
+      throw new Error(`${url}: ${(error as Error).message}`);
+    }
+    hold(model, metadata);
     return metadata;
   },
 
@@ -164,7 +183,7 @@ export const trainingApi = {
     const { model, metadata } = requireModel();
     const family = solver ?? metadata.source.families[0];
     if (!family) throw new Error("the model knows no solver");
-    const tokenizer = modelTokenizer(model);
+    const tokenizer = new Tokenizer(metadata.tokenizer);
     const problem = miopenProblemOf(parseProblem(problemText), direction);
     const space = solverSpace(family, problem, tokenizer.vocabulary(family));
     const [result] = await predictConfigs(

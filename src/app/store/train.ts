@@ -2,6 +2,7 @@ import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 // Types only: a value import would pull tfjs into the first screen's bundle.
 import type { EpochProgress, TrainOptions } from "../../core/model/train";
+import type { NamedFile } from "../../worker/model";
 import type { TrainSummary } from "../../worker/training";
 import { errorMessage, modelEngine } from "../engine";
 import type { LabState } from "./index";
@@ -61,6 +62,8 @@ export interface TrainSlice {
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
   saveModel(name: string): Promise<void>;
+  /** The held model as the CLI's files, model.json + weights.bin (null, with a message, when it fails). */
+  modelFiles(): Promise<NamedFile[] | null>;
   loadModel(url: string): Promise<void>;
   listModels(): Promise<void>;
   /** Loads the model that ships with the recorded demo (trained on its H100 records). */
@@ -140,6 +143,24 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
       set((s) => ({ model: { ...s.model, message: `Saved as ${name} in this browser.` } }));
     } catch (error) {
       set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+    }
+  },
+
+  async modelFiles() {
+    const current = get().model.current;
+    if (!current) return null;
+    try {
+      const files = await modelEngine().modelFiles(current.kind);
+      set((s) => ({
+        model: {
+          ...s.model,
+          message: `Downloaded ${current.name} as ${files.map((f) => f.name).join(" + ")}: in one folder, they load with \`npm run cli -- predict --model FOLDER\`.`,
+        },
+      }));
+      return files;
+    } catch (error) {
+      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+      return null;
     }
   },
 

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import type { NamedFile } from "../../../worker/model";
 import type { TrainSummary } from "../../../worker/training";
 import { ChartBox, TrainingCurves } from "../../charts";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
@@ -242,11 +243,29 @@ function TrainedSummary({ summary }: { summary: TrainSummary }) {
   );
 }
 
-/** The model the engine holds: save it in this browser, load a saved one or one served over HTTP. */
+/** Saves each file through a temporary link: the browser's downloads, no server involved. */
+export function downloadFiles(files: readonly NamedFile[]): void {
+  for (const file of files) {
+    const type = typeof file.data === "string" ? "application/json" : "application/octet-stream";
+    const url = URL.createObjectURL(new Blob([file.data], { type }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = file.name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+}
+
+/**
+ * The model the engine holds: save it in this browser, download it as the CLI's files, load a saved
+ * one or one served over HTTP.
+ */
 function ModelCard() {
   const id = useId();
   const model = useLab((s) => s.model);
   const saveModel = useLab((s) => s.saveModel);
+  const modelFiles = useLab((s) => s.modelFiles);
+  const [downloading, setDownloading] = useState(false);
   const loadModel = useLab((s) => s.loadModel);
   const listModels = useLab((s) => s.listModels);
   const demoData = useLab((s) => s.demoData);
@@ -290,6 +309,21 @@ function ModelCard() {
           onClick={() => saveModel(name.trim())}
         >
           Save model
+        </button>
+        <button
+          type="button"
+          className="button secondary"
+          style={{ alignSelf: "end" }}
+          disabled={!model.current || downloading}
+          title="model.json + weights.bin, the files `npm run cli -- predict --model FOLDER` reads"
+          onClick={async () => {
+            setDownloading(true);
+            const files = await modelFiles();
+            setDownloading(false);
+            if (files) downloadFiles(files);
+          }}
+        >
+          Download model
         </button>
         <div>
           <label className="field-label" htmlFor={`${id}-url`}>
