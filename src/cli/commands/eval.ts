@@ -56,19 +56,36 @@ export const evalCommand: Command = {
       throw new CliError(`${file} has no ${solver} rows with direction ${directions?.join(" or ")}`);
     ctx.progress(`scoring ${rows.length} ${solver} rows of ${file} (beam ${width}, ${backend} backend)`);
     const started = Date.now();
-    const report = await evaluateMiopenModel(model, tokenizer, baselines, rows, width);
+    const report = await evaluateMiopenModel(model, tokenizer, baselines, rows, width, metadata.neighbours);
     const seconds = (Date.now() - started) / 1000;
     model.dispose();
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     const text = [
       `${report.n} rows of ${file}, ${solver}${directions ? ` (${directions.join(",")})` : ""}, beam ${width}, ${seconds.toFixed(1)} s`,
-      `model               exact ${pct(report.exact)}  per value ${pct(report.perValue)}  top-${width} ${pct(report.topK)}  valid ${pct(report.valid)}`,
+      `model               exact ${pct(report.exact)}  per value ${pct(report.perValue)}  top-${width} ${pct(report.topK)}  valid ${pct(report.valid)}${report.blend ? `  (beam re-ranked by ${report.blend.count} nearest neighbours, weight ${report.blend.weight})` : ""}`,
+      ...(report.blend
+        ? [
+            `model alone         exact ${pct(report.modelAlone.exact)}  per value ${pct(report.modelAlone.perValue)}`,
+          ]
+        : []),
       `most frequent       exact ${pct(report.baselines.mostFrequent.exact)}  per value ${pct(report.baselines.mostFrequent.perValue)}`,
       `nearest neighbour   exact ${pct(report.baselines.nearestNeighbour.exact)}  per value ${pct(report.baselines.nearestNeighbour.perValue)}`,
     ].join("\n");
-    const { n, exact, perValue, topK, valid, unanswered, baselines: yardsticks } = report;
+    const { n, exact, perValue, topK, valid, unanswered, modelAlone, blend, baselines: yardsticks } = report;
     return {
-      result: { n, exact, perValue, topK, valid, unanswered, beam: width, seconds, baselines: yardsticks },
+      result: {
+        n,
+        exact,
+        perValue,
+        topK,
+        valid,
+        unanswered,
+        beam: width,
+        seconds,
+        modelAlone,
+        ...(blend ? { blend } : {}),
+        baselines: yardsticks,
+      },
       text,
     };
   },

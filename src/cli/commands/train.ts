@@ -30,7 +30,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--seed S] [--attention] [--units U]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--no-attention] [--units U]",
   options: {
     data: {
       type: "string",
@@ -55,7 +55,8 @@ export const trainCommand: Command = {
       description: "seed of the split, initializers and shuffles",
       default: "1",
     },
-    attention: { type: "boolean", description: "decoder attends over the encoder states" },
+    attention: { type: "boolean", description: "decoder attends over the encoder states (the default)" },
+    "no-attention": { type: "boolean", description: "plain decoder: reads only the encoder's last state" },
     units: { type: "string", value: "U", description: "GRU units" },
     batch: { type: "string", value: "B", description: "batch size" },
     patience: {
@@ -64,7 +65,11 @@ export const trainCommand: Command = {
       description: "epochs without a better validation loss before stopping",
     },
     lr: { type: "string", value: "R", description: "Adam learning rate" },
-    minutes: { type: "string", value: "M", description: "time budget: stop after the epoch that passes it" },
+    minutes: {
+      type: "string",
+      value: "M",
+      description: `time budget: stop after the epoch that passes it (default ${(DEFAULT_TRAIN_OPTIONS.maxSeconds ?? 0) / 60})`,
+    },
   },
   async run(ctx) {
     const file = requireString(ctx, "data");
@@ -78,7 +83,7 @@ export const trainCommand: Command = {
       batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
       learningRate: learningRate(ctx.values.lr) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
-      attention: ctx.values.attention === true,
+      attention: ctx.values["no-attention"] !== true,
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
     const backend = await startNodeBackend();
@@ -122,12 +127,14 @@ export const trainCommand: Command = {
       stoppedEarly: trained.stoppedEarly,
       valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? last?.valAccuracy,
       seconds: Math.round(trained.seconds * 10) / 10,
+      neighbours: trained.metadata.neighbours,
       backend,
       options: trained.metadata.options,
     };
     trained.model.dispose();
     const text = [
       `trained ${solver} on ${result.rows.train} rows in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+      `beam re-ranked by the ${result.neighbours?.count} nearest training problems, weight ${result.neighbours?.weight} (chosen on the validation shapes)`,
       `model in ${out}; score it on the held-out problems with: eval --model ${out} --data ${holdout}`,
     ].join("\n");
     return { result, text };

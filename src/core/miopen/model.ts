@@ -7,10 +7,14 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ModelMetadata } from "../model/artifacts";
 import {
   type BaselineTable,
+  blendWithNeighbours,
   buildBaselines,
   mostFrequentGuess,
+  type NeighbourBlend,
   nearestNeighbourGuess,
+  nearestNeighbours,
 } from "../model/baselines";
+import type { BeamCandidate } from "../model/beam";
 import { miopenFeatures } from "../model/features";
 import { type Scores, score, scoreGuesses } from "../model/metrics";
 import { predictConfigs } from "../model/predictor";
@@ -65,6 +69,15 @@ export async function trainMiopenModel(
   );
   const tokenizer = Tokenizer.fit(train, paramNames);
   const result = await trainSeq2Seq(tokenizer, train, split.validation.map(miopenExample), options);
+  const baselines = buildBaselines(train);
+  // Chosen on the validation shapes: the held-out ones stay unseen until `eval`.
+  const { count, weight } = await chooseNeighbourBlend(
+    result.model,
+    tokenizer,
+    baselines,
+    split.validation,
+    BLEND_BEAM_WIDTH,
+  );
   const { signal: _, onEpoch: __, ...kept } = options;
   const metadata: ModelMetadata = {
     format: "tunelab-seq2seq",
@@ -77,6 +90,7 @@ export async function trainMiopenModel(
       ...(source.directions ? { directions: source.directions } : {}),
     },
     options: kept,
+    neighbours: { count, weight },
     training: {
       examples: train.length,
       validation: split.validation.length,
@@ -85,26 +99,17 @@ export async function trainMiopenModel(
       backend: source.backend,
     },
   };
-  return { ...result, metadata, baselines: buildBaselines(train), tokenizer };
+  return { ...result, metadata, baselines, tokenizer };
 }
 
-export interface EvalReport extends Scores {
-  baselines: {
-    mostFrequent: { exact: number; perValue: number };
-    nearestNeighbour: { exact: number; perValue: number };
-  };
-}
-
-/** Scores every row: the model's beam (top-1 and top-K) and the baselines' guesses. */
-export async function evaluateMiopenModel(
+/** The constrained beam's candidates for every row, best first (none where no valid config exists). */
+async function beamCandidates(
   model: tf.LayersModel,
   tokenizer: Tokenizer,
-  baselines: BaselineTable,
   rows: readonly PerfRow[],
   width: number,
-): Promise<EvalReport> {
-  if (!rows.length) throw new Error("no rows to evaluate");
-  const predicted: (readonly (readonly number[])[])[] = rows.map(() => []);
+): Promise<BeamCandidate[][]> {
+  const predicted: BeamCandidate[][] = rows.map(() => []);
   const bySolver = new Map<string, number[]>();
   rows.forEach((row, i) => {
     const list = bySolver.get(row.solver);
@@ -124,23 +129,99 @@ export async function evaluateMiopenModel(
       width,
     );
     results.forEach((result, j) => {
-      predicted[indices[j] as number] = result.ok ? result.candidates.map((c) => c.values) : [];
+      predicted[indices[j] as number] = result.ok ? result.candidates : [];
     });
   }
-  const scores = score(
+  return predicted;
+}
+
+/** Candidate lists scored against the rows' tuned configs; validity on the solver's full space. */
+function scoreCandidates(
+  tokenizer: Tokenizer,
+  rows: readonly PerfRow[],
+  candidates: readonly (readonly BeamCandidate[])[],
+): Scores {
+  return score(
     rows.map((row, i) => {
       // Validity is judged on the solver's full space, independently of the search's own masks.
       const space = solverSpace(row.solver, row.problem, tokenizer.vocabulary(row.solver));
       return {
         truth: row.params,
-        candidates: predicted[i] ?? [],
+        candidates: (candidates[i] ?? []).map((c) => c.values),
         isValid: (values) => checkConfig(space, toConfig(space, values)).length === 0,
       };
     }),
   );
+}
+
+/** The beam width `eval` uses by default, so the blend is chosen for the lists it re-ranks. */
+export const BLEND_BEAM_WIDTH = 8;
+const BLEND_COUNTS = [1, 3, 5, 9, 15];
+const BLEND_WEIGHTS = [0, 0.5, 1, 2, 4, 8, 16, 32];
+
+/**
+ * The blend that scores best (exact + per value) on rows the model was not fitted to, normally the
+ * validation split; weight 0 (the model alone) when no blend helps.
+ */
+export async function chooseNeighbourBlend(
+  model: tf.LayersModel,
+  tokenizer: Tokenizer,
+  baselines: BaselineTable,
+  rows: readonly PerfRow[],
+  width: number,
+): Promise<NeighbourBlend & { exact: number; perValue: number }> {
+  const beams = await beamCandidates(model, tokenizer, rows, width);
+  const most = Math.max(...BLEND_COUNTS);
+  const neighbours = rows.map((r) => nearestNeighbours(baselines, r.solver, miopenFeatures(r.problem), most));
+  let best = { count: 1, weight: 0, exact: -1, perValue: -1 };
+  for (const count of BLEND_COUNTS) {
+    for (const weight of BLEND_WEIGHTS) {
+      const blended = beams.map((b, i) => blendWithNeighbours(b, neighbours[i] ?? [], { count, weight }));
+      const { exact, perValue } = scoreCandidates(tokenizer, rows, blended);
+      if (exact + perValue > best.exact + best.perValue) best = { count, weight, exact, perValue };
+    }
+  }
+  return best;
+}
+
+export interface EvalReport extends Scores {
+  /** The model's beam without the neighbour blend (equal to the report when there is none). */
+  modelAlone: Scores;
+  blend?: NeighbourBlend;
+  baselines: {
+    mostFrequent: { exact: number; perValue: number };
+    nearestNeighbour: { exact: number; perValue: number };
+  };
+}
+
+/** Scores every row: the model's beam (top-1 and top-K, blended when asked) and the baselines' guesses. */
+export async function evaluateMiopenModel(
+  model: tf.LayersModel,
+  tokenizer: Tokenizer,
+  baselines: BaselineTable,
+  rows: readonly PerfRow[],
+  width: number,
+  blend?: NeighbourBlend,
+): Promise<EvalReport> {
+  if (!rows.length) throw new Error("no rows to evaluate");
+  const beams = await beamCandidates(model, tokenizer, rows, width);
+  const modelAlone = scoreCandidates(tokenizer, rows, beams);
+  const scores = blend
+    ? scoreCandidates(
+        tokenizer,
+        rows,
+        beams.map((b, i) => {
+          const row = rows[i] as PerfRow;
+          const near = nearestNeighbours(baselines, row.solver, miopenFeatures(row.problem), blend.count);
+          return blendWithNeighbours(b, near, blend);
+        }),
+      )
+    : modelAlone;
   const truths = rows.map((r) => r.params);
   return {
     ...scores,
+    modelAlone,
+    ...(blend ? { blend } : {}),
     baselines: {
       mostFrequent: scoreGuesses(
         truths,

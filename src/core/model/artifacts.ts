@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DeviceLimits } from "../families/family";
+import type { NeighbourBlend } from "./baselines";
 import { Tokenizer, type TokenizerJson } from "./tokenizer";
 import type { TrainOptions } from "./train";
 
@@ -29,6 +30,8 @@ export interface ModelMetadata {
     TrainOptions,
     "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
   >;
+  /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
+  neighbours?: NeighbourBlend;
   training: { examples: number; validation: number; bestEpoch: number; seconds: number; backend: string };
 }
 

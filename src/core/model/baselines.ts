@@ -3,7 +3,9 @@
  * config of the nearest training problem on log2-scaled problem fields (same family, same direction
  * and precision flags included in the distance).
  */
+import type { BeamCandidate } from "./beam";
 import { type Feature, logVector } from "./features";
+import { valueMatches } from "./metrics";
 import type { Example } from "./tokenizer";
 
 /** What the baselines remember of a training set, per family; small enough to save beside a model. */
@@ -43,18 +45,53 @@ export function nearestNeighbourGuess(
   family: string,
   features: readonly Feature[],
 ): number[] | undefined {
+  return nearestNeighbours(table, family, features, 1)[0];
+}
+
+/** Configs of the `count` training problems nearest to this one, nearest first (ties keep table order). */
+export function nearestNeighbours(
+  table: BaselineTable,
+  family: string,
+  features: readonly Feature[],
+  count: number,
+): number[][] {
   const entry = table.families[family];
-  if (!entry) return undefined;
+  if (!entry) return [];
   const query = logVector(features);
-  let best = -1;
-  let bestDistance = Infinity;
-  entry.points.forEach((point, i) => {
-    let d = 0;
-    for (let j = 0; j < query.length; j++) d += ((point[j] ?? 0) - (query[j] ?? 0)) ** 2;
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = i;
-    }
+  const nearest: { distance: number; index: number }[] = [];
+  entry.points.forEach((point, index) => {
+    let distance = 0;
+    for (let j = 0; j < query.length; j++) distance += ((point[j] ?? 0) - (query[j] ?? 0)) ** 2;
+    if (nearest.length === count && distance >= (nearest.at(-1)?.distance ?? Infinity)) return;
+    const at = nearest.findIndex((n) => n.distance > distance);
+    nearest.splice(at < 0 ? nearest.length : at, 0, { distance, index });
+    if (nearest.length > count) nearest.pop();
   });
-  return entry.values[best];
+  return nearest.map((n) => entry.values[n.index] as number[]);
+}
+
+/**
+ * The model's beam re-ranked by its problem's nearest training neighbours: each candidate's
+ * log-probability gains `weight` times its mean per-value agreement with the `count` nearest
+ * neighbours' configs. Only beam candidates are re-ordered, so the answer stays the constrained
+ * search's (always valid); the neighbours just break the model's near-ties.
+ */
+export interface NeighbourBlend {
+  count: number;
+  weight: number;
+}
+
+export function blendWithNeighbours(
+  candidates: readonly BeamCandidate[],
+  neighbours: readonly (readonly number[])[],
+  blend: NeighbourBlend,
+): BeamCandidate[] {
+  const used = neighbours.slice(0, blend.count);
+  if (!used.length || blend.weight === 0) return [...candidates];
+  const agreement = (values: readonly number[]) =>
+    used.reduce((sum, n) => sum + valueMatches(n, values), 0) / used.length;
+  return candidates
+    .map((c) => ({ candidate: c, score: c.logProb + blend.weight * agreement(c.values) }))
+    .sort((a, b) => b.score - a.score)
+    .map((c) => c.candidate);
 }

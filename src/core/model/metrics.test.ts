@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildBaselines, mostFrequentGuess, nearestNeighbourGuess } from "./baselines";
+import {
+  blendWithNeighbours,
+  buildBaselines,
+  mostFrequentGuess,
+  nearestNeighbourGuess,
+  nearestNeighbours,
+} from "./baselines";
 import type { Feature } from "./features";
 import { score, scoreGuesses } from "./metrics";
 import { splitByGroup } from "./split";
@@ -84,6 +90,47 @@ describe("baselines on a hand-made split", () => {
       exact: 0.5,
       perValue: 0.75,
     });
+  });
+
+  it("lists the nearest problems' configs, nearest first", () => {
+    expect(nearestNeighbours(table, "toy", features(64, 6), 3)).toEqual([
+      [2, 2],
+      [1, 1],
+      [3, 3],
+    ]);
+    expect(nearestNeighbours(table, "toy", features(64, 6), 99)).toHaveLength(train.length);
+    expect(nearestNeighbours(table, "other", features(64, 6), 3)).toEqual([]);
+  });
+
+  it("re-ranks beam candidates by agreement with the neighbours, never adding or dropping one", () => {
+    const beam = [
+      { values: [1, 1], config: {}, logProb: -0.5 },
+      { values: [2, 2], config: {}, logProb: -1 },
+      { values: [2, 9], config: {}, logProb: -1.2 },
+    ];
+    const neighbours = [
+      [2, 2],
+      [2, 3],
+    ];
+    const order = (weight: number, count: number) =>
+      blendWithNeighbours(beam, neighbours, { count, weight }).map((c) => c.values);
+    expect(order(0, 2)).toEqual([
+      [1, 1],
+      [2, 2],
+      [2, 9],
+    ]);
+    // Weight 1: [2, 2] gains 0.75 (-0.25), [2, 9] gains 0.5 (-0.7), [1, 1] nothing (-0.5).
+    expect(order(1, 2)).toEqual([
+      [2, 2],
+      [1, 1],
+      [2, 9],
+    ]);
+    expect(order(4, 2)).toEqual([
+      [2, 2],
+      [2, 9],
+      [1, 1],
+    ]);
+    expect(order(0.6, 1)[0]).toEqual([2, 2]);
   });
 
   it("splits by group, seeded, never across a group", () => {
