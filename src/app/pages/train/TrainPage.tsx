@@ -278,7 +278,7 @@ function ModelCard() {
   return (
     <Card
       title="Model"
-      subtitle="Kept in this browser (IndexedDB) under a name, or loaded from a folder the CLI wrote (…/model.json)."
+      subtitle="Kept in this browser (IndexedDB) under a name, downloaded as the CLI's model.json + weights.bin, or loaded from a folder the CLI wrote (…/model.json)."
     >
       <p data-testid="current-model">
         {model.current ? (
@@ -310,21 +310,6 @@ function ModelCard() {
         >
           Save model
         </button>
-        <button
-          type="button"
-          className="button secondary"
-          style={{ alignSelf: "end" }}
-          disabled={!model.current || downloading}
-          title="model.json + weights.bin, the files `npm run cli -- predict --model FOLDER` reads"
-          onClick={async () => {
-            setDownloading(true);
-            const files = await modelFiles();
-            setDownloading(false);
-            if (files) downloadFiles(files);
-          }}
-        >
-          Download model
-        </button>
         <div>
           <label className="field-label" htmlFor={`${id}-url`}>
             Load from
@@ -353,16 +338,27 @@ function ModelCard() {
           Load model
         </button>
       </div>
-      {demoData.state === "available" && demoData.recording.model && (
+      <div className="card-actions" style={{ marginTop: "0.75rem" }}>
         <button
           type="button"
           className="button secondary"
-          style={{ marginTop: "0.75rem" }}
-          onClick={() => loadRecordedModel()}
+          disabled={!model.current || downloading}
+          title="model.json + weights.bin, the folder `npm run cli -- predict --model FOLDER` reads"
+          onClick={async () => {
+            setDownloading(true);
+            const files = await modelFiles();
+            setDownloading(false);
+            if (files) downloadFiles(files);
+          }}
         >
-          Use the recorded model
+          Download model
         </button>
-      )}
+        {demoData.state === "available" && demoData.recording.model && (
+          <button type="button" className="button secondary" onClick={() => loadRecordedModel()}>
+            Use the recorded model
+          </button>
+        )}
+      </div>
       {model.message && <p aria-live="polite">{model.message}</p>}
     </Card>
   );
