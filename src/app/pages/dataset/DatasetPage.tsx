@@ -3,6 +3,7 @@ import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
 import type { TuningRecord } from "../../../core/dataset/record";
 import { Callout, Card, Stat } from "../../components/ui";
 import { DatasetTable } from "../../dataset/DatasetTable";
+import { downloadFile } from "../../download";
 import { bytes, count } from "../../format";
 import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
@@ -17,15 +18,6 @@ function summarizeRecords(records: readonly TuningRecord[]) {
 }
 
 /** Saves text as a file through a temporary link (no server involved). */
-function download(text: string, name: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 const MIME: Record<DatasetFormat, string> = {
   jsonl: "application/x-ndjson",
   json: "application/json",
@@ -77,7 +69,7 @@ export default function DatasetPage() {
               className="button"
               disabled={!records.length}
               onClick={() =>
-                download(writeRecords(records, format), `tunelab-dataset.${format}`, MIME[format])
+                downloadFile(writeRecords(records, format), `tunelab-dataset.${format}`, MIME[format])
               }
             >
               Export

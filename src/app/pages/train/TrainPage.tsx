@@ -3,6 +3,7 @@ import type { NamedFile } from "../../../worker/model";
 import type { TrainSummary } from "../../../worker/training";
 import { ChartBox, TrainingCurves } from "../../charts";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
+import { downloadFile } from "../../download";
 import { bytes, eta } from "../../format";
 import { useLab } from "../../store";
 import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/train";
@@ -243,16 +244,14 @@ function TrainedSummary({ summary }: { summary: TrainSummary }) {
   );
 }
 
-/** Saves each file through a temporary link: the browser's downloads, no server involved. */
+/** The model's files, as the CLI writes them. */
 export function downloadFiles(files: readonly NamedFile[]): void {
   for (const file of files) {
-    const type = typeof file.data === "string" ? "application/json" : "application/octet-stream";
-    const url = URL.createObjectURL(new Blob([file.data], { type }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = file.name;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadFile(
+      file.data,
+      file.name,
+      typeof file.data === "string" ? "application/json" : "application/octet-stream",
+    );
   }
 }
 
