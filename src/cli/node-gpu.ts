@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { type AcquiredDevice, acquireDevice } from "../gpu/device";
+import { CliError } from "./command";
 
 /** Debian's chromium package ships SwiftShader's Vulkan driver: a CPU "GPU" that Dawn accepts. */
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
@@ -28,4 +30,11 @@ export async function nodeGpu(): Promise<GPU | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A Dawn device at the adapter's limits, or a CliError that says what is missing. */
+export async function nodeDevice(): Promise<AcquiredDevice> {
+  const acquired = await acquireDevice(await nodeGpu());
+  if (!acquired.ok) throw new CliError(acquired.message, 1);
+  return acquired;
 }

@@ -5,10 +5,9 @@ import { FAMILIES, familyById } from "../core/families/index";
 import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import type { Config } from "../core/space/space";
 import { SUITES, suiteLayers } from "../core/suites";
-import { acquireDevice } from "../gpu/device";
 import { deviceLimits } from "../gpu/limits";
 import { CliError, type CommandContext, type OptionSpec, optionalInt } from "./command";
-import { nodeGpu } from "./node-gpu";
+import { nodeDevice } from "./node-gpu";
 
 export interface NamedProblem {
   /** The layer's name in its suite, or the problem's text form. */
@@ -117,8 +116,7 @@ export async function limitsFromArg(ctx: CommandContext): Promise<DeviceLimits> 
 export async function withDevice<T>(
   work: (device: GPUDevice, limits: DeviceLimits) => Promise<T>,
 ): Promise<T> {
-  const acquired = await acquireDevice(await nodeGpu());
-  if (!acquired.ok) throw new CliError(acquired.message, 1);
+  const acquired = await nodeDevice();
   try {
     return await work(acquired.device, deviceLimits(acquired.device));
   } finally {

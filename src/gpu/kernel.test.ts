@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeGpu } from "../cli/node-gpu";
+import { nodeDevice } from "../cli/node-gpu";
 import { directFamily } from "../core/families/direct";
 import type { DeviceLimits } from "../core/families/family";
 import { igemmFamily } from "../core/families/igemm";
 import { parseProblem, tensorElements } from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, relativeError } from "../core/reference";
-import { acquireDevice } from "./device";
 import { createKernelInstance, KernelCache } from "./kernel";
 import { deviceLimits } from "./limits";
 import { timeComputePass } from "./timestamps";
@@ -17,9 +16,7 @@ let limits: DeviceLimits;
 let cache: KernelCache;
 
 beforeAll(async () => {
-  const acquired = await acquireDevice(await nodeGpu());
-  if (!acquired.ok) throw new Error(acquired.message);
-  device = acquired.device;
+  device = (await nodeDevice()).device;
   limits = deviceLimits(device);
   cache = new KernelCache(device);
 });

@@ -1,12 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeGpu } from "../cli/node-gpu";
+import { nodeDevice } from "../cli/node-gpu";
 import type { DeviceLimits } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
 import { type ConvProblem, formatProblem, makeProblem, outputSize, parseProblem } from "../core/problem";
 import { rng } from "../core/random";
 import { sampleConfig } from "../core/space/space";
-import { acquireDevice } from "./device";
 import { KernelCache } from "./kernel";
 import { deviceLimits } from "./limits";
 import { verifyConfig, verifyPlan } from "./verify";
@@ -16,9 +15,7 @@ let limits: DeviceLimits;
 let cache: KernelCache;
 
 beforeAll(async () => {
-  const acquired = await acquireDevice(await nodeGpu());
-  if (!acquired.ok) throw new Error(acquired.message);
-  device = acquired.device;
+  device = (await nodeDevice()).device;
   limits = deviceLimits(device);
   cache = new KernelCache(device);
 });
