@@ -5,7 +5,12 @@ import "@tensorflow/tfjs-backend-wasm";
 import initSqlJs from "sql.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { solverSpace } from "../miopen/examples";
-import { splitMiopenRows, type TrainedMiopenModel, trainMiopenModel } from "../miopen/model";
+import {
+  evaluateMiopenModel,
+  splitMiopenRows,
+  type TrainedMiopenModel,
+  trainMiopenModel,
+} from "../miopen/model";
 import { openPerfDb, type PerfRow, readSolverRows } from "../miopen/perfdb";
 import { checkConfig } from "../space/space";
 import { modelFromFiles, modelToFiles, modelTokenizer } from "./artifacts";
@@ -75,6 +80,23 @@ describe("a tiny real training run", () => {
       if (result.ok) for (const c of result.candidates) expect(checkConfig(space, c.config)).toEqual([]);
     });
     loaded.dispose();
+  });
+
+  it("saves the neighbour blend chosen on the validation shapes; the blended answers stay valid", async () => {
+    const blend = trained.metadata.neighbours;
+    expect(blend?.count).toBeGreaterThan(0);
+    expect(blend?.weight).toBeGreaterThanOrEqual(0);
+    const split = splitMiopenRows(rows, ["F", "B"], 5);
+    const report = await evaluateMiopenModel(
+      trained.model,
+      trained.tokenizer,
+      trained.baselines,
+      split.holdout,
+      4,
+      blend,
+    );
+    expect(report.valid).toBe(1);
+    expect(report.topK).toBe(report.modelAlone.topK);
   });
 
   it("rejects a model.json that is not a tunelab model", async () => {
