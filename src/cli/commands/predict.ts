@@ -2,6 +2,7 @@ import { solverSpace } from "../../core/miopen/examples";
 import { miopenProblemOf } from "../../core/miopen/model";
 import type { MiopenDirection } from "../../core/miopen/perfdb";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
+import { blendWithNeighbours, nearestNeighbours } from "../../core/model/baselines";
 import { miopenFeatures } from "../../core/model/features";
 import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
@@ -48,7 +49,7 @@ export const predictCommand: Command = {
     const [direction, ...more] = parseDirections(ctx.values.direction) ?? ["F"];
     if (more.length) throw new CliError("--direction: give one direction for a prediction");
     await startNodeBackend();
-    const { model } = await loadModelDir(dir);
+    const { model, baselines } = await loadModelDir(dir);
     const metadata = readMetadata(model);
     if (metadata.source.kind === "tunelab") {
       try {
@@ -90,18 +91,30 @@ export const predictCommand: Command = {
         text: `no valid ${solver} config for ${base.problem} (${direction}): ${outcome.message}`,
       };
     }
-    const candidates = outcome.candidates.map((c) => ({
+    // The same re-ranking eval scores: the beam's candidates reordered by agreement with the nearest
+    // training problems' configs, as chosen on validation shapes when the model was trained.
+    const blend = metadata.neighbours;
+    const ranked =
+      blend && baselines
+        ? blendWithNeighbours(
+            outcome.candidates,
+            nearestNeighbours(baselines, solver, miopenFeatures(miopenProblem), blend.count),
+            blend,
+          )
+        : outcome.candidates;
+    const reranked = blend && baselines && blend.weight > 0 ? blend : null;
+    const candidates = ranked.map((c) => ({
       config: c.config,
       values: c.values,
       logProb: c.logProb,
     }));
     const text = [
-      `${solver} for ${base.problem} (${direction}), beam ${width}, ${milliseconds} ms:`,
+      `${solver} for ${base.problem} (${direction}), beam ${width}${reranked ? ` re-ranked by ${reranked.count} nearest training problems` : ""}, ${milliseconds} ms:`,
       ...candidates.map(
         (c, i) =>
           `${String(i + 1).padStart(2)}. ${c.values.join(",").padEnd(24)} p=${Math.exp(c.logProb).toFixed(3)}`,
       ),
     ].join("\n");
-    return { result: { ...base, ok: true, candidates }, text };
+    return { result: { ...base, ok: true, rerankedBy: reranked, candidates }, text };
   },
 };
