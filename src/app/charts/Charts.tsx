@@ -27,6 +27,19 @@ const HEIGHT = 280;
 function axisProps(c: ChartColors) {
   return { stroke: c.muted, tick: { fill: c.muted, fontSize: 12 }, tickLine: false };
 }
+/** A log-scaled runtime axis over `domain` (ns), labelled in readable durations. */
+function runtimeAxisProps(c: ChartColors, domain: [number, number]) {
+  return {
+    ...axisProps(c),
+    type: "number" as const,
+    dataKey: "ns",
+    scale: "log" as const,
+    domain,
+    ticks: logTicks(...domain),
+    tickFormatter: duration,
+    width: 70,
+  };
+}
 function tooltipProps(c: ChartColors) {
   return {
     contentStyle: { background: c.bg, border: `1px solid ${c.line}`, borderRadius: 8, color: c.text },
@@ -71,17 +84,7 @@ export function RuntimeByParam({
           ticks={[...values]}
           label={{ value: param, position: "insideBottom", offset: -12, fill: c.muted }}
         />
-        <YAxis
-          {...axisProps(c)}
-          type="number"
-          dataKey="ns"
-          name="runtime"
-          scale="log"
-          domain={y}
-          ticks={logTicks(...y)}
-          tickFormatter={duration}
-          width={70}
-        />
+        <YAxis {...runtimeAxisProps(c, y)} name="runtime" />
         <Tooltip
           {...tooltipProps(c)}
           formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : String(v))}
@@ -110,16 +113,7 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
           allowDecimals={false}
           label={{ value: "candidates measured", position: "insideBottom", offset: -12, fill: c.muted }}
         />
-        <YAxis
-          {...axisProps(c)}
-          type="number"
-          dataKey="ns"
-          scale="log"
-          domain={bestDomain}
-          ticks={logTicks(...bestDomain)}
-          tickFormatter={duration}
-          width={70}
-        />
+        <YAxis {...runtimeAxisProps(c, bestDomain)} />
         <Tooltip
           {...tooltipProps(c)}
           formatter={(v) => duration(Number(v))}
@@ -365,17 +359,7 @@ export function ScoreVsRuntime({
             fill: c.muted,
           }}
         />
-        <YAxis
-          {...axisProps(c)}
-          type="number"
-          dataKey="ns"
-          name="runtime"
-          scale="log"
-          domain={y}
-          ticks={logTicks(...y)}
-          tickFormatter={duration}
-          width={70}
-        />
+        <YAxis {...runtimeAxisProps(c, y)} name="runtime" />
         <Tooltip
           {...tooltipProps(c)}
           formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : Number(v).toFixed(3))}
