@@ -1,7 +1,7 @@
 import { evaluateMiopenModel } from "../../core/miopen/model";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { loadModelDir, readPerfRows, startNodeBackend } from "./model-node";
+import { loadModelDir, modelSolver, readPerfRows, startNodeBackend } from "./model-node";
 import { evalOnRecords, isRecordFile } from "./records-model";
 import { parseDirections } from "./train";
 
@@ -45,10 +45,7 @@ export const evalCommand: Command = {
       }
     }
     const tokenizer = modelTokenizer(model);
-    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
-    if (!solver || !metadata.source.families.includes(solver)) {
-      throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
-    }
+    const solver = modelSolver(ctx, metadata, dir);
     const directions = parseDirections(ctx.values.direction) ?? metadata.source.directions;
     const { rows: all } = await readPerfRows(file, solver);
     const rows = directions ? all.filter((r) => directions.includes(r.problem.direction)) : all;

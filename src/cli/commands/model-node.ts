@@ -29,7 +29,7 @@ import {
 } from "../../core/model/artifacts";
 import { startBackend } from "../../core/model/backend";
 import type { BaselineTable } from "../../core/model/baselines";
-import { CliError } from "../command";
+import { CliError, type CommandContext } from "../command";
 
 export const BASELINES_JSON = "baselines.json";
 export const MIOPEN_LICENSE = "LICENSE-MIOpen.txt";
@@ -148,4 +148,13 @@ export async function loadModelDir(
     ? (JSON.parse(readFileSync(baselinesFile, "utf8")) as BaselineTable)
     : undefined;
   return { model, baselines };
+}
+
+/** The solver to decode: --solver when given, else the model's first; one the model knows either way. */
+export function modelSolver(ctx: CommandContext, metadata: ModelMetadata, dir: string): string {
+  const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
+  if (!solver || !metadata.source.families.includes(solver)) {
+    throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
+  }
+  return solver;
 }

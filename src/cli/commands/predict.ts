@@ -7,7 +7,7 @@ import { miopenFeatures } from "../../core/model/features";
 import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { loadModelDir, startNodeBackend } from "./model-node";
+import { loadModelDir, modelSolver, startNodeBackend } from "./model-node";
 import { predictWithRecordModel } from "./records-model";
 import { parseDirections } from "./train";
 
@@ -60,10 +60,7 @@ export const predictCommand: Command = {
       }
     }
     const tokenizer = modelTokenizer(model);
-    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
-    if (!solver || !metadata.source.families.includes(solver)) {
-      throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
-    }
+    const solver = modelSolver(ctx, metadata, dir);
     if (metadata.source.kind !== "miopen")
       throw new CliError(`${dir} is not a MIOpen model; predict reads MIOpen models`);
     const miopenProblem = miopenProblemOf(problem, direction as MiopenDirection);
