@@ -23,15 +23,36 @@ describe("kernel commands of the one-file CLI", () => {
       "--json",
     );
     expect(run.status).toBe(0);
-    expect(lastJson(run.stdout)).toMatchObject({ checked: 6, mismatches: 0, failures: [], skipped: [] });
+    expect(lastJson(run.stdout)).toMatchObject({ checked: 8, mismatches: 0, failures: [], skipped: [] });
     expect(run.stderr).toMatch(/igemm\s+2\/2 ok/);
+    expect(run.stderr).toMatch(/splitk\s+2\/2 ok/);
+  });
+
+  it("verify takes a suite in NHWC: split-K on every resnet18 layer", () => {
+    const run = cli(
+      "verify",
+      "--suite",
+      "resnet18",
+      "--layout",
+      "NHWC",
+      "--family",
+      "splitk",
+      "--sample",
+      "1",
+      "--json",
+    );
+    expect(run.status).toBe(0);
+    expect(lastJson(run.stdout)).toMatchObject({ checked: 11, mismatches: 0, failures: [] });
+    const misplaced = cli("verify", "--problem", "1x8x8x8,8x3x3", "--layout", "NHWC", "--family", "igemm");
+    expect(misplaced.status).toBe(2);
+    expect(misplaced.stderr).toContain("--layout is for --suite");
   });
 
   it("space lists each family's size and domains", () => {
     const run = cli("space", "--problem", "1x64x56x56,64x3x3,pad=1", "--family", "all", "--json");
     expect(run.status).toBe(0);
     const { spaces } = lastJson(run.stdout);
-    expect(spaces.map((s: { family: string }) => s.family)).toEqual(["direct", "igemm", "im2col"]);
+    expect(spaces.map((s: { family: string }) => s.family)).toEqual(["direct", "igemm", "splitk", "im2col"]);
     for (const s of spaces) expect(s.size).toBeGreaterThan(100);
     expect(spaces[1].params[0]).toMatchObject({ name: "BM", values: [16, 32, 64, 128, 256] });
   });

@@ -29,6 +29,7 @@ export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
     description: `a network's distinct layers: ${SUITES.map((s) => s.id).join(", ")}`,
   },
   batch: { type: "string", value: "N", description: "batch size for --suite", default: "1" },
+  layout: { type: "string", value: "L", description: "NCHW (default) or NHWC for --suite's layers" },
 };
 
 export const FAMILY_OPTION: Record<string, OptionSpec> = {
@@ -54,13 +55,18 @@ export function problemsFromArgs(ctx: CommandContext): NamedProblem[] {
   if (typeof text === "string" && typeof suite === "string")
     throw new CliError("give --problem or --suite, not both");
   if (typeof text === "string") {
+    if (ctx.values.layout !== undefined)
+      throw new CliError("--layout is for --suite; a --problem says its layout itself (layout=NHWC)");
     const problem = parseProblemArg(text);
     return [{ name: formatProblem(problem), problem, count: 1 }];
   }
   if (typeof suite !== "string") throw new CliError("missing --problem or --suite (see --help)");
   const batch = optionalInt(ctx, "batch") ?? 1;
+  const layout = ctx.values.layout ?? "NCHW";
+  if (layout !== "NCHW" && layout !== "NHWC")
+    throw new CliError(`--layout must be NCHW or NHWC, got '${layout}'`);
   try {
-    return suiteLayers(suite, batch);
+    return suiteLayers(suite, batch).map((l) => ({ ...l, problem: { ...l.problem, layout } }));
   } catch (error) {
     throw new CliError(`--suite: ${(error as Error).message}`);
   }

@@ -1,7 +1,8 @@
 import type { Command } from "../command";
 import { CliError, optionalInt } from "../command";
+import { PROBLEM_OPTIONS } from "../problem-args";
 import { STORE_OPTION, storePath } from "./store";
-import { PROBLEM_OPTIONS, selectedProblems, sweepToFile } from "./sweep";
+import { selectedProblems, sweepToFile } from "./sweep";
 
 export const compareCommand: Command = {
   name: "compare",

@@ -4,40 +4,20 @@ import type { BestEntry, SweepSummary } from "../../core/dataset/summary";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { modelDeviceOf } from "../../core/model/device";
 import { recordModelRanking } from "../../core/model/records";
-import { formatProblem, parseProblem } from "../../core/problem";
+import { formatProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
-import { suiteLayers } from "../../core/suites";
 import { GpuSession } from "../../gpu/session";
 import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
-import { CliError, type Command, type CommandContext, type OptionSpec, optionalInt } from "../command";
+import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
+import { PROBLEM_OPTIONS, problemsFromArgs } from "../problem-args";
 import { loadModelDir, startNodeBackend } from "./model-node";
 import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
 
-export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
-  problem: { type: "string", value: "P", description: "one problem, e.g. 1x64x56x56,64x3x3,pad=1" },
-  suite: {
-    type: "string",
-    value: "S",
-    description: "every distinct layer of a network (resnet50, vgg16, ...)",
-  },
-  batch: { type: "string", value: "N", description: "batch size of the suite's layers", default: "1" },
-};
-
-/** The problems of --problem or --suite (exactly one of them), in text form. */
-export function selectedProblems(ctx: CommandContext): string[] {
-  const { problem, suite } = ctx.values;
-  if ((problem === undefined) === (suite === undefined))
-    throw new CliError("give one of --problem or --suite");
-  try {
-    if (typeof problem === "string") return [formatProblem(parseProblem(problem))];
-    return suiteLayers(String(suite), optionalInt(ctx, "batch") ?? 1).map((l) => formatProblem(l.problem));
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message);
-  }
-}
+/** The problems of --problem or --suite, in text form. */
+export const selectedProblems = (ctx: CommandContext): string[] =>
+  problemsFromArgs(ctx).map((p) => formatProblem(p.problem));
 
 /**
  * Runs a sweep with its records appended to `out` one by one (resuming from what `out` holds), with

@@ -1,6 +1,7 @@
 /** Small helpers shared by the families' WGSL generators. */
 import { type ConvProblem, formatProblem, outputSize } from "../problem";
 import type { Config, TuningSpace } from "../space/space";
+import type { DeviceLimits } from "./family";
 
 /**
  * Fills `{{NAME}}` placeholders of a WGSL template. A placeholder without a value, or a value no
@@ -68,6 +69,17 @@ export function param(config: Config, name: string): number {
 }
 
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/** Workgroups for `invocations` invocations of `wg` each, spread over x and y within the per-dimension limit. */
+export function spreadDispatch(
+  invocations: number,
+  wg: number,
+  limits: DeviceLimits,
+): [number, number, number] {
+  const groups = ceilDiv(invocations, wg);
+  const x = Math.min(groups, limits.maxComputeWorkgroupsPerDimension);
+  return [x, ceilDiv(groups, x), 1];
+}
 export const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
 export const pow2Range = (from: number, to: number): number[] => {
   const out: number[] = [];

@@ -38,12 +38,12 @@ describe("kernel families' spaces", () => {
         FAMILIES.map((f) => spaceSize(f.space(resnet50(name), H100))),
       ]),
     );
-    // [direct, igemm, im2col] at batch 1 under H100 limits
+    // [direct, igemm, splitk, im2col] at batch 1 under H100 limits
     expect(sizes).toEqual({
-      "layer1.0.conv2": [574, 971, 915],
-      "layer3.1.conv2": [578, 1628, 1302],
-      "layer3.1.conv1": [578, 1628, 1302],
-      conv1: [574, 581, 915],
+      "layer1.0.conv2": [574, 971, 2874, 915],
+      "layer3.1.conv2": [578, 1628, 6954, 1302],
+      "layer3.1.conv1": [578, 1628, 7810, 1302],
+      conv1: [574, 581, 1137, 915],
     });
   });
 
@@ -121,8 +121,13 @@ describe("kernel families' spaces", () => {
 
   it("keep a space on tiny and depthwise problems", () => {
     for (const text of ["1x1x1x1,1x1x1", "3x2x3x5,1x3x3,pad=1", "1x32x7x7,32x3x3,pad=1,groups=32"]) {
-      for (const family of FAMILIES)
-        expect(spaceSize(family.space(parseProblem(text), SPEC_DEFAULT_LIMITS))).toBeGreaterThan(0);
+      for (const family of FAMILIES) {
+        const problem = parseProblem(text);
+        // A family either declines the problem with a reason or has configs for it.
+        if (family.id === "splitk" && problem.c * problem.r * problem.s < problem.groups * 16)
+          expect(family.unsupported(problem)).toMatch(/too short to split/);
+        else expect(spaceSize(family.space(problem, SPEC_DEFAULT_LIMITS))).toBeGreaterThan(0);
+      }
     }
   });
 });
@@ -153,6 +158,28 @@ describe("generated WGSL", () => {
     const wgsl = igemmWgslFor(problem, { BM: 64, BN: 16, BK: 8, TM: 4, TN: 4, VA: 1, VB: 1, PAD: 0, DB: 0 });
     expect(wgsl).toContain("select(f32(0.0), input[");
     await expect(wgsl).toMatchFileSnapshot(shader("igemm-3x3-nchw-checked"));
+  });
+
+  it("splitk: slices of the reduction into partial outputs, then a reduce pass", async () => {
+    const problem = parseProblem("1x512x7x7,512x3x3,pad=1,layout=NHWC");
+    const config = { BM: 32, BN: 64, BK: 16, TM: 4, TN: 4, VA: 4, VB: 4, PAD: 0, DB: 1, SK: 8 };
+    const plan = familyById("splitk").plan(problem, config, H100);
+    expect(plan.passes.map((p) => [p.label, p.dispatch, p.bindings])).toEqual([
+      ["gemm", [2, 8, 8], ["input", "filter", "partial"]],
+      ["reduce", [25, 1, 1], ["partial", "output"]],
+    ]);
+    expect(plan.scratch).toEqual([{ name: "partial", bytes: 8 * 49 * 512 * 4 }]);
+    await expect(plan.passes.map((p) => `// ${p.label}\n${p.wgsl}`).join("\n")).toMatchFileSnapshot(
+      shader("splitk-7x7-nhwc"),
+    );
+    const splitk = familyById("splitk");
+    // 4608 channel-taps in BK=16 tiles: 288 tiles, so SK=32 leaves 9 per slice, but a big grid is not split.
+    expect(checkConfig(splitk.space(problem, H100), { ...config, SK: 32 })).toEqual([]);
+    const big = parseProblem("32x64x56x56,64x3x3,pad=1,layout=NHWC");
+    expect(checkConfig(splitk.space(big, H100), config).map((v) => v.rule)).toEqual([
+      "split-grid",
+      "split-scratch",
+    ]);
   });
 
   it("direct and im2col", async () => {

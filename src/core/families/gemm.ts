@@ -256,6 +256,11 @@ export interface GemmKernel {
   declarations: string;
   /** Extra constants the operands' code reads. */
   constants: Record<string, number>;
+  /**
+   * Split-K: workgroups z = group * splits + slice, each reducing its slice of the k tiles into its
+   * own copy of the output (`output` is then a scratch buffer of `splits` outputs). Default 1.
+   */
+  splits?: number;
 }
 
 /** The WGSL of one GEMM pass. */
@@ -293,6 +298,9 @@ export function gemmWgsl(kernel: GemmKernel): string {
     ...nj.map((j) => `var b_${j}: vec4<f32>;`),
   ];
   const kTiles = ceilDiv(shape.k, t.bk);
+  const splits = kernel.splits ?? 1;
+  // The k tiles this workgroup walks: all of them, or its slice of them under split-K.
+  const [first, end] = splits > 1 ? ["kBegin", "kEnd"] : ["0u", "K_TILES"];
   const indent = (lines: string[], depth: number) => lines.map((l) => `${"  ".repeat(depth)}${l}`);
   const slice = t.bk; // k rows per buffer
   let mainLoop: string[];
@@ -301,7 +309,7 @@ export function gemmWgsl(kernel: GemmKernel): string {
       ...operandsDecl,
       ...A.staging,
       ...B.staging,
-      "for (var kt = 0u; kt < K_TILES; kt++) {",
+      `for (var kt = ${first}; kt < ${end}; kt++) {`,
       ...indent(
         [...A.fetch("kt"), ...B.fetch("kt"), ...A.stage(""), ...B.stage(""), "workgroupBarrier();"],
         1,
@@ -315,15 +323,15 @@ export function gemmWgsl(kernel: GemmKernel): string {
       ...operandsDecl,
       ...A.staging,
       ...B.staging,
-      ...A.fetch("0u"),
-      ...B.fetch("0u"),
+      ...A.fetch(first),
+      ...B.fetch(first),
       ...A.stage(""),
       ...B.stage(""),
       "workgroupBarrier();",
-      "for (var kt = 0u; kt < K_TILES; kt++) {",
-      `  let current = (kt & 1u) * ${slice}u;`,
+      `for (var kt = ${first}; kt < ${end}; kt++) {`,
+      `  let current = (${splits > 1 ? "(kt - kBegin)" : "kt"} & 1u) * ${slice}u;`,
       `  let next = ${slice}u - current;`,
-      "  let more = kt + 1u < K_TILES;",
+      `  let more = kt + 1u < ${end};`,
       "  if (more) {",
       ...indent([...A.fetch("(kt + 1u)"), ...B.fetch("(kt + 1u)")], 2),
       "  }",
@@ -336,7 +344,19 @@ export function gemmWgsl(kernel: GemmKernel): string {
     ];
   }
 
-  const store = storeCode(problem, shape, t);
+  const vector = outputVectorized(problem, shape);
+  const outputSlots = (problem.k * shape.m) / (vector ? 4 : 1);
+  const store = storeCode(problem, shape, t, splits > 1 ? "sliceBase + " : "");
+  const blockSetup =
+    splits > 1
+      ? [
+          "let g = wg.z / SPLITS;",
+          "let slice = wg.z % SPLITS;",
+          "let kBegin = slice * TILES_PER_SPLIT;",
+          "let kEnd = min(kBegin + TILES_PER_SPLIT, K_TILES);",
+          "let sliceBase = slice * OUTPUT_SLOTS;",
+        ]
+      : ["let g = wg.z;"];
   const constants = {
     ...problemConstants(problem),
     ...kernel.constants,
@@ -351,12 +371,16 @@ export function gemmWgsl(kernel: GemmKernel): string {
     TN: t.tn,
     THREADS: threads,
     K_TILES: kTiles,
+    ...(splits > 1
+      ? { SPLITS: splits, TILES_PER_SPLIT: ceilDiv(kTiles, splits), OUTPUT_SLOTS: outputSlots }
+      : {}),
     TILE_A_VEC4S: t.bk * rowsA * (t.db ? 2 : 1),
     TILE_B_VEC4S: t.bk * rowsB * (t.db ? 2 : 1),
   };
   return fillTemplate(gemmTemplate, {
     CONSTANTS: wgslConstants(constants, ["PAD_H", "PAD_W"]),
     DECLARATIONS: kernel.declarations,
+    BLOCK_SETUP: indent(blockSetup, 1).join("\n"),
     LOAD_SETUP: indent([...A.setup, ...B.setup], 1).join("\n"),
     ACCUMULATORS: accumulators.join("\n"),
     MAIN_LOOP: indent(mainLoop, 1).join("\n"),
@@ -375,7 +399,8 @@ export function outputBinding(problem: ConvProblem, shape: GemmShape, binding: n
   return `@group(0) @binding(${binding}) var<storage, read_write> output: array<${type}>;`;
 }
 
-function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig): string[] {
+/** The output store; `base` prefixes every index (a slice's offset under split-K). */
+function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: string): string[] {
   const raggedM = shape.m % t.bm !== 0;
   const raggedN = shape.n % t.bn !== 0;
   const vector = outputVectorized(problem, shape);
@@ -402,7 +427,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig): strin
             lines.push(
               guard(
                 [raggedM && `${row} < M_TOTAL`, raggedN && nInGroup(j, 0)],
-                `output[(${row} * K + n_${j}) / 4u] = ${acc};`,
+                `output[${base}(${row} * K + n_${j}) / 4u] = ${acc};`,
               ),
             );
           } else {
@@ -410,7 +435,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig): strin
               lines.push(
                 guard(
                   [raggedM && `${row} < M_TOTAL`, (raggedN || shape.n % 4 !== 0) && nInGroup(j, f)],
-                  `output[${row} * K + n_${j} + ${f}u] = ${acc}.${lane};`,
+                  `output[${base}${row} * K + n_${j} + ${f}u] = ${acc}.${lane};`,
                 ),
               );
           }
@@ -424,7 +449,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig): strin
             lines.push(
               guard(
                 [raggedM && `m_${i} < M_TOTAL`, nCheck],
-                `output[((img_${i} * K + ${channel}) * PQ + pq_${i}) / 4u] = ${value};`,
+                `output[${base}((img_${i} * K + ${channel}) * PQ + pq_${i}) / 4u] = ${value};`,
               ),
             );
           } else {
@@ -433,7 +458,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig): strin
               lines.push(
                 guard(
                   [raggedM && `${row} < M_TOTAL`, nCheck],
-                  `output[(((${row}) / PQ) * K + ${channel}) * PQ + (${row}) % PQ] = acc_${i}_${e}_${j}.${lane};`,
+                  `output[${base}(((${row}) / PQ) * K + ${channel}) * PQ + (${row}) % PQ] = acc_${i}_${e}_${j}.${lane};`,
                 ),
               );
             }

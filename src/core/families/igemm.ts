@@ -89,7 +89,8 @@ function filterOperand(shape: GemmShape, bn: number, bk: number, width: 1 | 4): 
   };
 }
 
-function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
+/** igemm's space; split-K (splitk.ts) extends it. */
+export function igemmSpace(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
   const shape = gemmShape(problem);
   return {
     params: [
@@ -122,7 +123,8 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
   };
 }
 
-export function igemmWgslFor(problem: ConvProblem, config: Config): string {
+/** The implicit GEMM pass; with `splits` > 1 it writes that many partial outputs (see gemm.ts). */
+export function igemmWgslFor(problem: ConvProblem, config: Config, splits = 1): string {
   const shape = gemmShape(problem);
   const tiles = tileConfig(config);
   const a = inputOperand(problem, shape, tiles.bm, tiles.bk, param(config, "VA") === 4 ? 4 : 1);
@@ -135,6 +137,7 @@ export function igemmWgslFor(problem: ConvProblem, config: Config): string {
     b,
     declarations: [a.declarations, b.declarations, outputBinding(problem, shape, 2)].join("\n\n"),
     constants: {},
+    splits,
   });
 }
 
@@ -144,12 +147,12 @@ export const igemmFamily: KernelFamily = {
   description:
     "The convolution as a matrix product (output pixels x output channels, reducing over channels and filter taps) without materialising the patch matrix: each workgroup stages BK-deep slices of the input, gathered on the fly, and of the filter in workgroup memory, and each invocation accumulates a TM x TN register tile from vec4 reads. BM, BN and BK trade reuse against occupancy and workgroup memory; VA/VB load vec4s where the layout allows; PAD skews rows against bank conflicts and DB double-buffers the slices so global loads overlap the arithmetic. Problem sizes are compile-time constants and bounds checks appear only where a tile does not divide its extent.",
   unsupported: f32Only,
-  space,
+  space: igemmSpace,
   plan(problem, config, limits): KernelPlan {
     const shape = gemmShape(problem);
     return {
       family: "igemm",
-      shaderKey: shaderKey("igemm", problem, space(problem, limits), config),
+      shaderKey: shaderKey("igemm", problem, igemmSpace(problem, limits), config),
       passes: [
         {
           label: "igemm",

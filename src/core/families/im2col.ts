@@ -3,13 +3,13 @@ import type { ConvProblem } from "../problem";
 import { type Config, rule, type TuningSpace } from "../space/space";
 import {
   allOf,
-  ceilDiv,
   f32Only,
   fillTemplate,
   param,
   problemConstants,
   roundUp,
   shaderKey,
+  spreadDispatch,
   wgslConstants,
 } from "./codegen";
 import type { DeviceLimits, KernelFamily, KernelPass, KernelPlan } from "./family";
@@ -107,13 +107,6 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
       ),
     ],
   };
-}
-
-/** Workgroups for `vec4s` invocations of `wg` each, spread over x and y within the per-dimension limit. */
-function spreadDispatch(vec4s: number, wg: number, limits: DeviceLimits): [number, number, number] {
-  const groups = ceilDiv(vec4s, wg);
-  const x = Math.min(groups, limits.maxComputeWorkgroupsPerDimension);
-  return [x, ceilDiv(groups, x), 1];
 }
 
 export function im2colPasses(problem: ConvProblem, config: Config, limits: DeviceLimits): KernelPass[] {

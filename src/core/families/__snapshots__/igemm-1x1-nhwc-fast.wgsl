@@ -3,7 +3,7 @@
 // Each workgroup computes a BM x BN block of the output through BK-deep slices of A and B staged in
 // workgroup memory (k-major, so the inner loop reads vec4s along m and n); each invocation owns a
 // TM x TN micro-tile of accumulators, its rows and columns interleaved so that neighbouring
-// invocations read neighbouring vec4s. x: blocks of m; y: blocks of n; z: the group.
+// invocations read neighbouring vec4s. x: blocks of m; y: blocks of n; z: the group (times the k slices under split-K).
 const N: u32 = 32u;
 const C: u32 = 64u;
 const H: u32 = 56u;
