@@ -139,7 +139,12 @@ export async function runSweep(
     }
     const text = formatProblem(problem);
     const baseline = await baselineOf(problem);
-    const runner = candidateRunner(session, device, family, problem, { ...options.runner, baseline });
+    // One verification seed per sweep: a problem's random inputs and reference are made once.
+    const runner = candidateRunner(session, device, family, problem, {
+      verify: { seed: request.seed ?? 0 },
+      ...options.runner,
+      baseline,
+    });
     const timedRunner = {
       async run(config: TuningRecord["config"]) {
         const before = Date.now();

@@ -1,5 +1,6 @@
 /**
- * Checks a kernel against the CPU reference: fresh random inputs for every check, the output poisoned
+ * Checks a kernel against the CPU reference: random inputs from the check's seed (a fresh one unless
+ * given; a sweep gives one per run so that a problem's inputs are made once), the output poisoned
  * with NaN before the run (so an element the kernel never writes fails), then the relative error
  * ||out - ref|| / ||ref|| over the whole output, or over a random sample of it for big problems.
  * Every outcome is a value: invalid configs, compile errors, allocation and runtime errors, and
@@ -7,7 +8,7 @@
  */
 import type { DeviceLimits, KernelFamily, KernelPlan } from "../core/families/family";
 import { planConfig } from "../core/families/index";
-import { type ConvProblem, problemFlops, tensorElements } from "../core/problem";
+import { type ConvProblem, formatProblem, problemFlops, tensorElements } from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, referenceSample, relativeError, sampleOffsets } from "../core/reference";
 import type { Config } from "../core/space/space";
@@ -53,6 +54,40 @@ export function randomTensor(length: number, random: () => number): Float32Array
   return out;
 }
 
+interface CheckData {
+  key: string;
+  input: Float32Array<ArrayBuffer>;
+  filter: Float32Array<ArrayBuffer>;
+  /** The reference output, whole (offsets null) or at sampled offsets. */
+  expected: { offsets: number[] | null; values: ArrayLike<number> };
+}
+
+/**
+ * The last check's inputs and reference, kept: a sweep verifies every candidate of a problem with one
+ * seed, so a batch-32 layer's tens of millions of random values and its reference are made once.
+ */
+let lastCheck: CheckData | null = null;
+
+function checkData(problem: ConvProblem, seed: number, options: VerifyOptions): CheckData {
+  const sampleSize = options.sampleSize ?? 2048;
+  const sampled = problemFlops(problem) / 2 > (options.maxReferenceMacs ?? 2e7);
+  const key = `${formatProblem(problem)}|${seed}|${sampled ? sampleSize : "all"}`;
+  if (lastCheck?.key === key) return lastCheck;
+  const random = rng(seed);
+  const sizes = tensorElements(problem);
+  const input = randomTensor(sizes.input, random);
+  const filter = randomTensor(sizes.filter, random);
+  let expected: CheckData["expected"];
+  if (sampled) {
+    const offsets = sampleOffsets(sizes.output, sampleSize, random);
+    expected = { offsets, values: referenceSample(problem, input, filter, offsets) };
+  } else {
+    expected = { offsets: null, values: referenceConv(problem, input, filter) };
+  }
+  lastCheck = { key, input, filter, expected };
+  return lastCheck;
+}
+
 let seedCounter = 0;
 const freshSeed = () => (Date.now() + seedCounter++ * 0x9e3779b1) >>> 0;
 
@@ -78,10 +113,7 @@ export async function verifyPlan(
   if (!made.ok) return { ok: false, kind: "allocation", seed, message: made.message };
   const { instance } = made;
   try {
-    const random = rng(seed);
-    const sizes = tensorElements(problem);
-    const input = randomTensor(sizes.input, random);
-    const filter = randomTensor(sizes.filter, random);
+    const { input, filter, expected } = checkData(problem, seed, options);
     instance.write(input, filter);
     instance.poisonOutput();
     const ran = await instance.run();
@@ -98,21 +130,14 @@ export async function verifyPlan(
         message: `${count} of ${output.length} output elements not written (first at offset ${unwritten})`,
       };
     }
-    const sampled = problemFlops(problem) / 2 > (options.maxReferenceMacs ?? 2e7);
-    let error: number;
-    let compared: number;
-    if (sampled) {
-      const offsets = sampleOffsets(sizes.output, options.sampleSize ?? 2048, random);
-      const reference = referenceSample(problem, input, filter, offsets);
-      error = relativeError(
-        offsets.map((o) => output[o] as number),
-        reference,
-      );
-      compared = offsets.length;
-    } else {
-      error = relativeError(output, referenceConv(problem, input, filter));
-      compared = output.length;
-    }
+    const sampled = expected.offsets !== null;
+    const error = sampled
+      ? relativeError(
+          (expected.offsets as number[]).map((o) => output[o] as number),
+          expected.values,
+        )
+      : relativeError(output, expected.values);
+    const compared = expected.values.length;
     if (!(error < tolerance)) {
       return {
         ok: false,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { configKey } from "../dataset/record";
-import { rule, spaceSize, type TuningSpace } from "../space/space";
+import { type Config, rule, spaceSize, type TuningSpace } from "../space/space";
 import { replayRunner } from "./replay";
-import { exhaustive, random, strategyByName } from "./strategies";
-import { budgeted, type Outcome } from "./strategy";
+import { exhaustive, local, random, strategyByName } from "./strategies";
+import { budgeted, type CandidateRunner, type Outcome } from "./strategy";
 
 // A 4x4 space minus configs with x*y > 8: 10 valid configs.
 const space: TuningSpace = {
@@ -108,7 +108,43 @@ describe("strategies on the replay runner", () => {
     expect(etas).toEqual([null, 800, 700, 600]); // 100 ms a measured candidate, 10 in all
   });
 
+  it("local search climbs to the best of a smooth space on a budget where random rarely gets there", async () => {
+    // 16x16 values, a few invalid, time growing with the distance from (11, 5).
+    const values = Array.from({ length: 16 }, (_, i) => i + 1);
+    const valley: TuningSpace = {
+      params: [
+        { name: "a", values, doc: "" },
+        { name: "b", values, doc: "" },
+      ],
+      rules: [rule("corner", ["a", "b"], (c) => ((c.a ?? 0) + (c.b ?? 0) > 28 ? "corner" : null))],
+    };
+    const time = (c: Config) => 100 + ((c.a ?? 0) - 11) ** 2 + ((c.b ?? 0) - 5) ** 2;
+    const runner: CandidateRunner = {
+      run: async (config) => ({ config, status: "ok", medianNs: time(config), message: "" }),
+    };
+    const bests = async (strategy: typeof local) => {
+      const found: number[] = [];
+      for (let seed = 0; seed < 10; seed++) {
+        const result = await strategy(valley, runner, { seed, budget: { candidates: 24 } });
+        expect(new Set(result.outcomes.map((o) => configKey(o.config))).size).toBe(24);
+        found.push(result.best?.medianNs ?? Number.POSITIVE_INFINITY);
+      }
+      return found;
+    };
+    const byLocal = await bests(local);
+    const byRandom = await bests(random);
+    expect(byLocal.filter((t) => t === 100).length).toBeGreaterThanOrEqual(8);
+    expect(byRandom.filter((t) => t === 100).length).toBeLessThanOrEqual(3);
+    // Reproducible from its seed; and with no budget it still visits the whole space once.
+    expect(await bests(local)).toEqual(byLocal);
+    const all = await local(space, replayRunner(recording()), { seed: 3 });
+    expect(all.outcomes).toHaveLength(10);
+    expect(all.best?.config).toEqual({ x: 4, y: 2 });
+  });
+
   it("names unknown strategies", () => {
-    expect(() => strategyByName("annealing")).toThrow(/unknown strategy 'annealing' \(exhaustive, random\)/);
+    expect(() => strategyByName("annealing")).toThrow(
+      /unknown strategy 'annealing' \(exhaustive, random, local\)/,
+    );
   });
 });

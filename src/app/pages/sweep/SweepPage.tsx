@@ -14,6 +14,11 @@ const STRATEGIES: { id: SweepStrategy; title: string; hint: string }[] = [
   { id: "exhaustive", title: "Exhaustive", hint: "every valid config, in order (up to the budget)" },
   { id: "random", title: "Random", hint: "a seeded random sample of valid configs" },
   {
+    id: "local",
+    title: "Local",
+    hint: "a few random configs, then the neighbours of the fastest so far",
+  },
+  {
     id: "model-guided",
     title: "Model-guided",
     hint: "only the configs a record-trained model ranks highest",
