@@ -71,6 +71,9 @@ export interface SweepOutcome extends SweepSummary {
   stopped: "exhausted" | "budget" | "aborted";
 }
 
+/** Winners of earlier problems offered to a strategy as starting points. */
+const MAX_STARTS = 4;
+
 /** Parses and checks a request up front, so a typo fails before any GPU work. */
 export function resolveRequest(request: SweepRequest): {
   problems: ConvProblem[];
@@ -132,6 +135,8 @@ export async function runSweep(
     return baselines.get(text) ?? null;
   };
 
+  // The best config of each family on the problems swept so far: where a local search starts.
+  const winners = new Map<string, TuningRecord["config"][]>();
   for (const { problem, family, space } of pairs) {
     if (options.signal?.aborted) {
       stopped = "aborted";
@@ -158,6 +163,7 @@ export async function runSweep(
     const strategy = strategyFor(problem, family, device);
     const result = await strategy(space, timedRunner, {
       seed: request.seed,
+      starts: (winners.get(family.id) ?? []).slice(-MAX_STARTS).reverse(),
       budget: request.budget,
       signal: options.signal,
       cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
@@ -176,6 +182,7 @@ export async function runSweep(
         });
       },
     });
+    if (result.best) winners.set(family.id, [...(winners.get(family.id) ?? []), result.best.config]);
     if (result.stopped === "aborted") {
       stopped = "aborted";
       break;

@@ -62,7 +62,7 @@ function* samples(space: TuningSpace, random: () => number, count: number): Gene
 }
 
 /**
- * Best-first local search: a few seeded random configs, then, again and again, the untried valid
+ * Best-first local search: the valid `starts` and a few seeded random configs, then, again and again, the untried valid
  * neighbours of the fastest config measured so far (one parameter moved one step along its values),
  * in random order; random configs again when every measured config's neighbourhood is spent. Good
  * kernels cluster in tuning spaces (tile shapes that suit the problem, vector loads where allowed),
@@ -103,7 +103,11 @@ export const local: Strategy = (space, runner, options = {}) => {
       seen.add(key);
       return true;
     };
-    for (const config of samples(space, random, Math.min(starts, total))) if (fresh(config)) yield config;
+    const given = (options.starts ?? []).filter((c) => checkConfig(space, c).length === 0);
+    for (const config of given) if (fresh(config)) yield config;
+    const randomStarts = Math.max(2, starts - given.length);
+    for (const config of samples(space, random, Math.min(randomStarts, total)))
+      if (fresh(config)) yield config;
     let misses = 0;
     while (seen.size < total) {
       const centre = fastestUnexpanded();

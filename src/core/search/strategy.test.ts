@@ -135,6 +135,27 @@ describe("strategies on the replay runner", () => {
     const byRandom = await bests(random);
     expect(byLocal.filter((t) => t === 100).length).toBeGreaterThanOrEqual(8);
     expect(byRandom.filter((t) => t === 100).length).toBeLessThanOrEqual(3);
+    // Given starting points (a similar problem's winners) come first; invalid ones are skipped.
+    const asked: Config[] = [];
+    const started = await local(
+      valley,
+      {
+        run: (c) => {
+          asked.push(c);
+          return runner.run(c);
+        },
+      },
+      {
+        seed: 0,
+        budget: { candidates: 3 },
+        starts: [
+          { a: 16, b: 16 },
+          { a: 11, b: 5 },
+        ],
+      },
+    );
+    expect(asked[0]).toEqual({ a: 11, b: 5 });
+    expect(started.best?.medianNs).toBe(100);
     // Reproducible from its seed; and with no budget it still visits the whole space once.
     expect(await bests(local)).toEqual(byLocal);
     const all = await local(space, replayRunner(recording()), { seed: 3 });

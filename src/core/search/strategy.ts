@@ -48,6 +48,11 @@ export interface TuneOptions<O extends Outcome = Outcome> {
   seed?: number;
   budget?: Budget;
   signal?: AbortFlag;
+  /**
+   * Configs worth trying first, e.g. the winners of similar problems; strategies that adapt (local)
+   * start from the valid ones, the others ignore them.
+   */
+  starts?: Config[];
   /** Outcomes already measured (a resumed sweep): returned instead of running the config again. */
   cached?: (config: Config) => O | undefined;
   onOutcome?: (outcome: O, progress: TuneProgress<O>) => void;
