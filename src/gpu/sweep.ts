@@ -137,12 +137,15 @@ export async function runSweep(
 
   // The best config of each family on the problems swept so far: where a local search starts.
   const winners = new Map<string, TuningRecord["config"][]>();
+  let previous: string | null = null;
   for (const { problem, family, space } of pairs) {
     if (options.signal?.aborted) {
       stopped = "aborted";
       break;
     }
     const text = formatProblem(problem);
+    if (previous !== null && previous !== text) session.renew();
+    previous = text;
     const baseline = await baselineOf(problem);
     // One verification seed per sweep: a problem's random inputs and reference are made once.
     const runner = candidateRunner(session, device, family, problem, {

@@ -7,11 +7,12 @@ import { recordModelRanking } from "../../core/model/records";
 import { formatProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
+import { ordered } from "../../core/search/strategy";
 import { GpuSession } from "../../gpu/session";
 import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
-import { PROBLEM_OPTIONS, problemsFromArgs } from "../problem-args";
+import { PROBLEM_OPTIONS, parseConfigArg, problemsFromArgs } from "../problem-args";
 import { loadModelDir, startNodeBackend } from "./model-node";
 import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
 
@@ -89,6 +90,22 @@ function modelGuidedStrategies(
   };
 }
 
+/**
+ * --configs: the given configs of one family, in order (an invalid one is recorded as invalid); the
+ * request's budget becomes their count.
+ */
+function listedStrategy(ctx: CommandContext, request: SweepRequest): SweepOptions["strategyFor"] {
+  const text = ctx.values.configs;
+  if (typeof text !== "string") return undefined;
+  if (request.families === "all" || request.families.length !== 1)
+    throw new CliError("--configs needs one --family");
+  if (request.strategy === "model-guided") throw new CliError("--configs replaces the strategy");
+  const configs = text.split(";").map((c) => parseConfigArg(c));
+  request.budget = { candidates: configs.length };
+  const strategy = ordered(() => ({ candidates: configs, total: configs.length }));
+  return () => strategy;
+}
+
 export function bestLine(b: BestEntry): string {
   const speed = b.speedup === null ? "" : `  ${b.speedup.toFixed(2)}x tfjs`;
   const peak = b.peakFraction === null ? "" : ` (${(100 * b.peakFraction).toFixed(1)}% of peak)`;
@@ -112,7 +129,7 @@ export const sweepCommand: Command = {
   name: "sweep",
   summary: "Verify and time kernel candidates on problems with a search strategy; resumable (JSONL records).",
   usage:
-    "sweep (--problem P | --suite S [--batch N]) --family F|all --strategy exhaustive|random|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] [--out FILE.jsonl]",
+    "sweep (--problem P | --suite S [--batch N] [--layout L]) --family F|all (--strategy exhaustive|random|local|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] | --configs C;C) [--out FILE.jsonl]",
   options: {
     ...PROBLEM_OPTIONS,
     family: {
@@ -150,6 +167,12 @@ export const sweepCommand: Command = {
       type: "string",
       value: "FILE",
       description: "records file; an existing one is resumed (default: the store)",
+    },
+    configs: {
+      type: "string",
+      value: "C;C",
+      description:
+        "measure exactly these configs of one --family (BM=64,BN=32,...;BM=128,...) instead of a strategy",
     },
     ...STORE_OPTION,
   },
@@ -189,12 +212,13 @@ export const sweepCommand: Command = {
           `${dir} was trained on MIOpen data; model-guided sweeps need a model trained on records`,
         );
     }
+    const listed = listedStrategy(ctx, request);
     const outcome = await sweepToFile(
       ctx,
       request,
       out,
       store,
-      model ? modelGuidedStrategies(ctx, model, width) : undefined,
+      model ? modelGuidedStrategies(ctx, model, width) : listed,
     ).finally(() => model?.dispose());
     const { problems: n, candidates, timed, failed, best, geomeanSpeedup, stopped } = outcome;
     const result = {
