@@ -21,7 +21,7 @@ export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
   problem: {
     type: "string",
     value: "P",
-    description: "a problem, e.g. 1x64x56x56,64x3x3,pad=1[,stride=2][,layout=NHWC]",
+    description: "a problem, e.g. 1x64x56x56,64x3x3,pad=1[,stride=2][,layout=NHWC]; several separated by ;",
   },
   suite: {
     type: "string",
@@ -57,8 +57,10 @@ export function problemsFromArgs(ctx: CommandContext): NamedProblem[] {
   if (typeof text === "string") {
     if (ctx.values.layout !== undefined)
       throw new CliError("--layout is for --suite; a --problem says its layout itself (layout=NHWC)");
-    const problem = parseProblemArg(text);
-    return [{ name: formatProblem(problem), problem, count: 1 }];
+    return text.split(";").map((one) => {
+      const problem = parseProblemArg(one.trim());
+      return { name: formatProblem(problem), problem, count: 1 };
+    });
   }
   if (typeof suite !== "string") throw new CliError("missing --problem or --suite (see --help)");
   const batch = optionalInt(ctx, "batch") ?? 1;

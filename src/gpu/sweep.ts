@@ -16,7 +16,7 @@ import type { KernelFamily } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
 import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import { type StrategyName, strategyByName } from "../core/search/strategies";
-import type { AbortFlag, Budget, Strategy } from "../core/search/strategy";
+import { type AbortFlag, type Budget, isBetter, type Strategy } from "../core/search/strategy";
 import { spaceSize } from "../core/space/space";
 import type { DevicePeaks } from "./microbench";
 import { candidateRunner, type RunnerOptions } from "./runner";
@@ -73,6 +73,18 @@ export interface SweepOutcome extends SweepSummary {
 
 /** Winners of earlier problems offered to a strategy as starting points. */
 const MAX_STARTS = 4;
+
+/** The fastest stored config of one problem and family, as a list of at most one. */
+function storedBest(
+  records: Iterable<TuningRecord>,
+  problem: string,
+  family: string,
+): TuningRecord["config"][] {
+  let best: TuningRecord | null = null;
+  for (const r of records)
+    if (r.problem.text === problem && r.family === family && isBetter(r, best)) best = r;
+  return best ? [best.config] : [];
+}
 
 /** Parses and checks a request up front, so a typo fails before any GPU work. */
 export function resolveRequest(request: SweepRequest): {
@@ -166,7 +178,11 @@ export async function runSweep(
     const strategy = strategyFor(problem, family, device);
     const result = await strategy(space, timedRunner, {
       seed: request.seed,
-      starts: (winners.get(family.id) ?? []).slice(-MAX_STARTS).reverse(),
+      // A resumed search climbs on from its own best so far, then from earlier problems' winners.
+      starts: [
+        ...storedBest(stored.values(), text, family.id),
+        ...(winners.get(family.id) ?? []).slice(-MAX_STARTS).reverse(),
+      ],
       budget: request.budget,
       signal: options.signal,
       cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
