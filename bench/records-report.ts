@@ -5,13 +5,29 @@
  */
 import { readFileSync } from "node:fs";
 import { readJsonl } from "../src/core/dataset/io";
-import { summarize } from "../src/core/dataset/summary";
+import { type BestEntry, summarize } from "../src/core/dataset/summary";
+import { parseProblem } from "../src/core/problem";
 
 const files = process.argv.slice(2);
 if (!files.length) {
   process.stderr.write("usage: node bench/run.mjs bench/records-report.ts FILE.jsonl [...]\n");
   process.exit(2);
 }
+/** The geometric-mean speedup per batch size, when the problems have more than one. */
+function byBatch(best: BestEntry[]): string[] {
+  const batches = new Map<number, number[]>();
+  for (const b of best) {
+    if (b.speedup === null) continue;
+    const n = parseProblem(b.problem).n;
+    batches.set(n, [...(batches.get(n) ?? []), b.speedup]);
+  }
+  if (batches.size < 2) return [];
+  return [...batches].map(([n, s]) => {
+    const geomean = Math.exp(s.reduce((sum, x) => sum + Math.log(x), 0) / s.length);
+    return `  at batch ${n}: ${geomean.toFixed(2)} over ${s.length} problems (slowest ${Math.min(...s).toFixed(2)})`;
+  });
+}
+
 const records = files.flatMap((file) => readJsonl(readFileSync(file, "utf8")));
 const summary = summarize(records);
 const us = (ns: number | null) => (ns === null ? "-" : (ns / 1000).toFixed(1));
@@ -27,6 +43,7 @@ const lines = [
   ),
   "",
   `geometric-mean speedup over tfjs: ${summary.geomeanSpeedup?.toFixed(2) ?? "-"}`,
+  ...byBatch(summary.best),
   `problems slower than tfjs: ${summary.best.filter((b) => b.speedup !== null && b.speedup < 1).length}`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -42,6 +42,20 @@ function loadTfjs(gpu: GPU): Promise<Tf> {
   return ready;
 }
 
+/**
+ * Replaces tfjs's webgpu backend (its buffer pools and its device) with a fresh one on the next use.
+ * A long-lived device slows down after a few GB of buffers (see GpuSession.renew); tfjs's own did too,
+ * inflating later baselines up to fivefold on an H100. Only done when no tensors are alive.
+ */
+function renewBackend(tf: Tf): void {
+  const factory = tf.findBackendFactory("webgpu");
+  const backend = tf.findBackend("webgpu") as { device?: GPUDevice } | null;
+  if (!factory) return;
+  tf.removeBackend("webgpu");
+  backend?.device?.destroy();
+  tf.registerBackend("webgpu", factory);
+}
+
 /** Why tfjs cannot run this problem as one op, or null when it can. */
 export function tfjsUnsupported(p: ConvProblem): string | null {
   if (p.precision !== "f32") return "tfjs's webgpu conv2d computes in f32 only";
@@ -112,6 +126,7 @@ export async function measureTfjsBaseline(
     } finally {
       input.dispose();
       filter.dispose();
+      if (tf.memory().numTensors === 0) renewBackend(tf);
     }
   } catch (error) {
     return { ok: false, message: `tfjs: ${(error as Error).message ?? String(error)}` };
