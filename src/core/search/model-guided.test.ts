@@ -7,8 +7,9 @@ import { configKey } from "../dataset/record";
 import { FAMILIES } from "../families/index";
 import { modelFromFiles, modelTokenizer, readMetadata } from "../model/artifacts";
 import { recordCases, recordModelRanking } from "../model/records";
-import { makeProblem } from "../problem";
+import { formatProblem, makeProblem } from "../problem";
 import { rule, type TuningSpace } from "../space/space";
+import { suiteLayers } from "../suites";
 import { modelGuidedByFamily, type RankedConfig } from "./model-guided";
 import { recordedOutcomes, replayRunner } from "./replay";
 import type { Outcome } from "./strategy";
@@ -65,7 +66,15 @@ describe("model-guided strategy on the replay runner", () => {
     const records = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8"));
     const width = 8;
     const strategyFor = modelGuidedByFamily(recordModelRanking(model, modelTokenizer(model), device, width));
+    // The recording holds resnet50's layers (the model trained on them, less its held-out fifth) and
+    // layers of other networks that no training saw.
+    const resnet50 = new Set(
+      [1, 32].flatMap((n) =>
+        suiteLayers("resnet50", n).map((l) => formatProblem({ ...l.problem, layout: "NHWC" })),
+      ),
+    );
     const ratios: number[] = [];
+    const unseen: number[] = [];
     for (const c of recordCases(records)) {
       let measured = 0;
       let best = Number.POSITIVE_INFINITY;
@@ -81,13 +90,24 @@ describe("model-guided strategy on the replay runner", () => {
       }
       expect(measured).toBeLessThanOrEqual(width);
       ratios.push(best / c.bestNs);
+      if (!resnet50.has(c.text)) unseen.push(best / c.bestNs);
     }
     model.dispose();
+    const geomean = (rs: number[]) => Math.exp(rs.reduce((s, r) => s + Math.log(r), 0) / rs.length);
+    // 66 problems: resnet50's 23 layers at batch 1 and 32, and 10 layers of other networks at both.
+    expect(ratios).toHaveLength(66);
+    expect(unseen).toHaveLength(20);
+    // Local search recorded 12-40 igemm and splitk configs a problem, so few ranked configs go
+    // unrecorded (replayed as invalid): the demo model finds a kernel for 64 of the 66 problems, the
+    // best known one for 37, and a geomean 1.17x of the best known (measured; bounds leave a little room).
     const found = ratios.filter(Number.isFinite);
-    // Only 6 configs per family were recorded, so a ranked config is often unrecorded (replayed as invalid).
-    expect(found.length).toBeGreaterThanOrEqual(ratios.length * 0.75);
-    expect(found.filter((r) => r === 1).length).toBeGreaterThanOrEqual(ratios.length * 0.4);
-    const geomean = Math.exp(found.reduce((s, r) => s + Math.log(r), 0) / found.length);
-    expect(geomean).toBeLessThan(1.1);
-  });
+    expect(found.length).toBeGreaterThanOrEqual(ratios.length * 0.9);
+    expect(found.filter((r) => r === 1).length).toBeGreaterThanOrEqual(ratios.length * 0.5);
+    expect(geomean(found)).toBeLessThan(1.2);
+    // On the layers it never saw: all 20 found, 8 the best known, geomean 1.13x of the best known.
+    expect(unseen.every(Number.isFinite)).toBe(true);
+    expect(unseen.filter((r) => r === 1).length).toBeGreaterThanOrEqual(unseen.length * 0.35);
+    expect(geomean(unseen)).toBeLessThan(1.2);
+    // 66 problems take 3-5 s on wasm alone, more beside other test files.
+  }, 60_000);
 });
