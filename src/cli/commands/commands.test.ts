@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,13 @@ beforeAll(() => {
   execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
   dir = mkdtempSync(join(tmpdir(), "tunelab-cli-"));
 });
+
+/** The records of a JSONL file, in order. */
+const records = (path: string) =>
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 
 describe("sweep, compare, import, export", () => {
   it("sweeps, then resumes the same file without repeating a candidate", () => {
@@ -123,5 +130,117 @@ describe("sweep, compare, import, export", () => {
     const run = cli("devices", "--store", join(dir, "store.jsonl"), "--json");
     expect(run.json.peaks.peakGflops).toBeGreaterThan(0);
     expect(run.json.peaks.peakGBps).toBeGreaterThan(0);
+  });
+});
+
+describe("sweep's options", () => {
+  // Valid, then invalid (VA=4 needs NHWC input), then valid again.
+  const CONFIGS = [
+    "BM=32,BN=16,BK=8,TM=4,TN=4,VA=1,VB=4,PAD=4,DB=1",
+    "BM=32,BN=16,BK=8,TM=4,TN=4,VA=4,VB=4,PAD=4,DB=1",
+    "BM=16,BN=32,BK=4,TM=4,TN=4,VA=1,VB=1,PAD=0,DB=0",
+  ];
+  const store = () => join(dir, "options-store.jsonl");
+
+  it("--configs measures exactly the given configs of one family, in order, and needs one family", () => {
+    const out = join(dir, "configs.jsonl");
+    const args = ["sweep", "--problem", PROBLEM, "--configs", CONFIGS.join(";"), "--baseline", "none"];
+    const run = cli(...args, "--family", "igemm", "--out", out, "--store", store(), "--json");
+    expect(run.status).toBe(0);
+    expect(run.json).toMatchObject({ problems: 1, candidates: 3, timed: 2, failed: { invalid: 1 } });
+    const written = records(out);
+    expect(written.map((r) => [r.family, r.status])).toEqual([
+      ["igemm", "ok"],
+      ["igemm", "invalid"],
+      ["igemm", "ok"],
+    ]);
+    const asText = (config: Record<string, number>) =>
+      Object.entries(config)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+    expect(written.map((r) => asText(r.config))).toEqual(CONFIGS);
+    expect(written[1].message).toMatch(/^vector-input: VA=4 needs NHWC/);
+
+    for (const family of ["all", "direct,igemm"]) {
+      const refused = cli(
+        ...args,
+        "--family",
+        family,
+        "--out",
+        join(dir, "refused.jsonl"),
+        "--store",
+        store(),
+      );
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.trim()).toBe("tunelab: --configs needs one --family");
+    }
+    expect(existsSync(join(dir, "refused.jsonl"))).toBe(false);
+  });
+
+  it("--problem takes several problems separated by ;", () => {
+    const out = join(dir, "two-problems.jsonl");
+    const second = "1x8x6x6,4x3x3,layout=NHWC";
+    const run = cli(
+      ...["sweep", "--problem", `${PROBLEM}; ${second}`, "--family", "direct", "--strategy", "random"],
+      ...["--budget", "1", "--baseline", "none", "--out", out, "--store", store(), "--json"],
+    );
+    expect(run.status).toBe(0);
+    expect(run.json).toMatchObject({ problems: 2, candidates: 2, timed: 2 });
+    expect(records(out).map((r) => r.problem.text)).toEqual([PROBLEM, second]);
+    expect(run.json.best.map((b: { problem: string }) => b.problem).sort()).toEqual([PROBLEM, second].sort());
+  });
+
+  it("--suite with --layout NHWC sweeps the suite's layers in NHWC", () => {
+    const out = join(dir, "suite-nhwc.jsonl");
+    // Too many invocations on every layer, so nothing runs; VA=4 is refused only where input
+    // channels are not a multiple of 4 in NHWC (the first layer), and everywhere in NCHW.
+    const config = "BM=256,BN=256,BK=4,TM=4,TN=4,VA=4,VB=1,PAD=0,DB=0";
+    const run = cli(
+      ...["sweep", "--suite", "resnet18", "--layout", "NHWC", "--family", "igemm", "--configs", config],
+      ...["--baseline", "none", "--out", out, "--store", store(), "--json"],
+    );
+    expect(run.status).toBe(0);
+    expect(run.json).toMatchObject({ problems: 11, candidates: 11, timed: 0, failed: { invalid: 11 } });
+    const written = records(out);
+    expect(written).toHaveLength(11);
+    expect(new Set(written.map((r) => r.problem.text)).size).toBe(11);
+    for (const r of written) {
+      expect(r.problem.fields.layout).toBe("NHWC");
+      expect(r.problem.text).toMatch(/,layout=NHWC$/);
+      expect(r.message).toMatch(/invocations/);
+      expect(/vector-input/.test(r.message)).toBe(r.problem.fields.c % 4 !== 0);
+    }
+    expect(written[0].problem.text).toBe("1x3x224x224,64x7x7,pad=3,stride=2,layout=NHWC");
+
+    const nchw = join(dir, "suite-nchw.jsonl");
+    const plain = cli(
+      ...["sweep", "--suite", "resnet18", "--family", "igemm", "--configs", config],
+      ...["--baseline", "none", "--out", nchw, "--store", store()],
+    );
+    expect(plain.status).toBe(0);
+    for (const r of records(nchw)) {
+      expect(r.problem.fields.layout).toBe("NCHW");
+      expect(r.message).toMatch(/^vector-input: /);
+    }
+  });
+
+  it("--strategy local is listed in the help and runs; an unknown strategy is refused", () => {
+    const help = cli("sweep", "--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--strategy NAME\s+exhaustive or random or local or model-guided/);
+    expect(help.stdout).toMatch(/--strategy exhaustive\|random\|local\|model-guided/);
+
+    const out = join(dir, "local.jsonl");
+    const run = cli(
+      ...["sweep", "--problem", PROBLEM, "--family", "direct", "--strategy", "local", "--seed", "3"],
+      ...["--budget", "3", "--baseline", "none", "--out", out, "--store", store(), "--json"],
+    );
+    expect(run.status).toBe(0);
+    expect(run.json).toMatchObject({ problems: 1, candidates: 3, stopped: "budget" });
+    expect(new Set(records(out).map((r) => JSON.stringify(r.config))).size).toBe(3);
+
+    const unknown = cli("sweep", "--problem", PROBLEM, "--strategy", "nearby", "--store", store());
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("--strategy must be exhaustive or random or local or model-guided");
   });
 });
