@@ -2,18 +2,30 @@
  * Builds public/demo/dataset.jsonl from record files measured on a GPU: every record is validated
  * against the record schema (a bad one stops the build, naming file, line and field), and each
  * device's limits are cut to the ones the kernel families read, which keeps the file small. Records
- * come out oldest first, so the last ones carry the newest device peaks.
- * Usage: npx tsx scripts/demo-dataset.ts OUT.jsonl IN.jsonl [IN.jsonl ...]
+ * come out oldest first, so the last ones carry the newest device peaks. With --baselines FILE, the tfjs
+ * baselines come from FILE's records (e.g. re-timed in fresh processes) and records of problems it
+ * lacks carry none: a baseline measured on a long-lived tfjs backend can be several times too slow.
+ * Usage: npx tsx scripts/demo-dataset.ts OUT.jsonl IN.jsonl [IN.jsonl ...] [--baselines FILE.jsonl]
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { readJsonl, writeRecords } from "../src/core/dataset/io";
 import { familyLimitFields } from "../src/core/model/device";
 
-const [out, ...inputs] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { baselines: { type: "string" } },
+});
+const [out, ...inputs] = positionals;
 if (!out || !inputs.length) {
-  console.error("usage: npx tsx scripts/demo-dataset.ts OUT.jsonl IN.jsonl [IN.jsonl ...]");
+  console.error(
+    "usage: npx tsx scripts/demo-dataset.ts OUT.jsonl IN.jsonl [IN.jsonl ...] [--baselines FILE.jsonl]",
+  );
   process.exit(2);
 }
+const baselines = values.baselines
+  ? new Map(readJsonl(readFileSync(values.baselines, "utf8")).map((r) => [r.problem.text, r.baseline]))
+  : null;
 const records = inputs.flatMap((file) => {
   try {
     const read = readJsonl(readFileSync(file, "utf8"));
@@ -29,6 +41,7 @@ records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 const slim = records.map((r) => ({
   ...r,
   device: { ...r.device, limits: familyLimitFields(r.device.limits) },
+  baseline: baselines ? (baselines.get(r.problem.text) ?? null) : r.baseline,
 }));
 const text = writeRecords(slim, "jsonl");
 // The written file must read back through the same schema.
