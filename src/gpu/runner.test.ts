@@ -179,4 +179,19 @@ describe("sweeps", () => {
     expect(result.baseline.medianNs).toBeGreaterThan(0);
     expect(result.baseline.gflops).toBeGreaterThan(0);
   });
+
+  it("gives each baseline a fresh tfjs backend, on a device of its own", async () => {
+    const tf = await import("@tensorflow/tfjs");
+    const devices: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const result = await measureTfjsBaseline(session.gpu as GPU, problem, { samples: 2 });
+      expect(result, result.ok ? "" : result.message).toMatchObject({ ok: true });
+      // The backend that timed it has been replaced: the next use builds a new one.
+      expect(tf.findBackend("webgpu")).toBeNull();
+      await tf.setBackend("webgpu");
+      devices.push((tf.backend() as unknown as { device: GPUDevice }).device);
+    }
+    expect(devices[0]).not.toBe(devices[1]);
+    expect(tf.memory().numTensors).toBe(0);
+  });
 });
