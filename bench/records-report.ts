@@ -5,27 +5,47 @@
  */
 import { readFileSync } from "node:fs";
 import { readJsonl } from "../src/core/dataset/io";
+import type { TuningRecord } from "../src/core/dataset/record";
 import { type BestEntry, summarize } from "../src/core/dataset/summary";
-import { parseProblem } from "../src/core/problem";
+import { parseProblem, problemFlops } from "../src/core/problem";
 
 const files = process.argv.slice(2);
 if (!files.length) {
   process.stderr.write("usage: node bench/run.mjs bench/records-report.ts FILE.jsonl [...]\n");
   process.exit(2);
 }
-/** The geometric-mean speedup per batch size, when the problems have more than one. */
-function byBatch(best: BestEntry[]): string[] {
-  const batches = new Map<number, number[]>();
+const geomean = (xs: number[]) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
+
+/**
+ * Per batch size: the geometric-mean speedup, tfjs's share of the FMA peak, and the speedup a kernel
+ * at the peak on every problem would have (the most any kernel can reach over this tfjs).
+ */
+function byBatch(best: BestEntry[], peakGflops: number | null): string[] {
+  const batches = new Map<number, BestEntry[]>();
   for (const b of best) {
-    if (b.speedup === null) continue;
+    if (b.speedup === null || b.baselineNs === null) continue;
     const n = parseProblem(b.problem).n;
-    batches.set(n, [...(batches.get(n) ?? []), b.speedup]);
+    batches.set(n, [...(batches.get(n) ?? []), b]);
   }
-  if (batches.size < 2) return [];
-  return [...batches].map(([n, s]) => {
-    const geomean = Math.exp(s.reduce((sum, x) => sum + Math.log(x), 0) / s.length);
-    return `  at batch ${n}: ${geomean.toFixed(2)} over ${s.length} problems (slowest ${Math.min(...s).toFixed(2)})`;
+  return [...batches].map(([n, entries]) => {
+    const speedups = entries.map((b) => b.speedup as number);
+    const line = `  at batch ${n}: ${geomean(speedups).toFixed(2)} over ${entries.length} problems (slowest ${Math.min(...speedups).toFixed(2)})`;
+    if (!peakGflops) return line;
+    // tfjs's share of the peak: the time a kernel at the peak takes over tfjs's time.
+    const tfjsShare = entries.map(
+      (b) => problemFlops(parseProblem(b.problem)) / peakGflops / (b.baselineNs as number),
+    );
+    return `${line}; tfjs at ${pct(Math.min(...tfjsShare))}-${pct(Math.max(...tfjsShare))} of the FMA peak, so a kernel at the peak would be ${geomean(tfjsShare.map((x) => 1 / x)).toFixed(2)}x`;
   });
+}
+
+/** Median milliseconds per candidate in each phase. */
+function phases(records: TuningRecord[]): string {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+  const timed = records.flatMap((r) => (r.phasesMs ? [r.phasesMs] : []));
+  if (!timed.length) return "";
+  const of = (k: "compile" | "verify" | "time") => median(timed.map((p) => p[k])).toFixed(1);
+  return `median per candidate: compile ${of("compile")} ms, verify ${of("verify")} ms, time ${of("time")} ms`;
 }
 
 const records = files.flatMap((file) => readJsonl(readFileSync(file, "utf8")));
@@ -43,7 +63,8 @@ const lines = [
   ),
   "",
   `geometric-mean speedup over tfjs: ${summary.geomeanSpeedup?.toFixed(2) ?? "-"}`,
-  ...byBatch(summary.best),
+  ...byBatch(summary.best, records.at(-1)?.device.peakGflops ?? null),
   `problems slower than tfjs: ${summary.best.filter((b) => b.speedup !== null && b.speedup < 1).length}`,
+  phases(records),
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -15,6 +15,15 @@ vi.mock("./verify", async (importOriginal) => {
 
 const P1 = "1x4x8x8,8x3x3,pad=1";
 const P2 = "1x8x6x6,4x3x3";
+/** Two problems, two families, two random candidates each. */
+const TWO_PROBLEMS: SweepRequest = {
+  problems: [P1, P2],
+  families: ["direct", "splitk"],
+  strategy: "random",
+  seed: 4,
+  budget: { candidates: 2 },
+  baseline: false,
+};
 // Peaks passed in, so these tests do not spend time on the microbenchmarks (harness.test.ts runs them).
 const PEAKS = { peakGflops: 3, peakGBps: 2 };
 
@@ -49,19 +58,7 @@ describe("runSweep", () => {
   it("renews the device between problems, not between the families of one problem", async () => {
     const { ran, sink, restore } = deviceTracking();
     try {
-      const outcome = await runSweep(
-        session,
-        {
-          problems: [P1, P2],
-          families: ["direct", "splitk"],
-          strategy: "random",
-          seed: 4,
-          budget: { candidates: 2 },
-          baseline: false,
-        },
-        sink,
-        { peaks: PEAKS },
-      );
+      const outcome = await runSweep(session, TWO_PROBLEMS, sink, { peaks: PEAKS });
       expect(outcome).toMatchObject({ problems: 2, candidates: 8, stopped: "budget" });
     } finally {
       restore();
@@ -87,14 +84,7 @@ describe("runSweep", () => {
   });
 
   it("verifies every candidate of a problem with the request's seed", async () => {
-    const request: SweepRequest = {
-      problems: [P1, P2],
-      families: ["direct", "splitk"],
-      strategy: "random",
-      seed: 4,
-      budget: { candidates: 2 },
-      baseline: false,
-    };
+    const request = TWO_PROBLEMS;
     const records: TuningRecord[] = [];
     await runSweep(session, request, { add: async (r) => void records.push(r) }, { peaks: PEAKS });
     const calls = vi.mocked(verifyPlan).mock.calls;

@@ -13,7 +13,7 @@ import { gemmShape, outputVectorized } from "./gemm";
 import { igemmSpace, igemmWgslFor } from "./igemm";
 
 /** Workgroups from which an unsplit grid is taken to fill a GPU already: splitting it only adds a pass. */
-export const FULL_GRID = 1024;
+const FULL_GRID = 1024;
 const REDUCE_WG = 256;
 /** Two slices of two BK=4 tiles. */
 const MIN_REDUCTION = 16;
