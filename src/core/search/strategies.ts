@@ -72,7 +72,8 @@ export const local: Strategy = (space, runner, options = {}) => {
   const random = rng(options.seed ?? 0);
   const total = spaceSize(space);
   const budget = options.budget?.candidates;
-  const starts = Math.max(4, Math.ceil((budget ?? total) / 4));
+  // Configs measured before climbing: the given starts, topped up with random ones.
+  const openers = Math.max(4, Math.ceil((budget ?? total) / 4));
   const measured = new Map<string, Outcome>();
   const expanded = new Set<string>();
 
@@ -105,7 +106,7 @@ export const local: Strategy = (space, runner, options = {}) => {
     };
     const given = (options.starts ?? []).filter((c) => checkConfig(space, c).length === 0);
     for (const config of given) if (fresh(config)) yield config;
-    const randomStarts = Math.max(2, starts - given.length);
+    const randomStarts = Math.max(2, openers - given.length);
     for (const config of samples(space, random, Math.min(randomStarts, total)))
       if (fresh(config)) yield config;
     let misses = 0;
