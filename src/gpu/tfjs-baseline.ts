@@ -22,10 +22,11 @@ export interface BaselineOptions {
 let ready: Promise<Tf> | undefined;
 
 /**
- * Loads tfjs with its WebGPU backend on `gpu` (in Node, navigator.gpu does not exist: it is set here).
+ * Loads tfjs with its WebGPU backend on `gpu` (in Node, navigator.gpu does not exist: it is set here,
+ * before the backend's import, which registers it only where navigator.gpu exists).
  * tfjs asks the adapter for its own device, beside the engine's.
  */
-function loadTfjs(gpu: GPU): Promise<Tf> {
+export function loadTfjsWebgpu(gpu: GPU): Promise<Tf> {
   ready ??= (async () => {
     const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
     if (!nav) Object.assign(globalThis, { navigator: { gpu } });
@@ -76,7 +77,7 @@ export async function measureTfjsBaseline(
   if (unsupported) return { ok: false, message: unsupported };
   let restore: string | undefined;
   try {
-    const tf = await loadTfjs(gpu);
+    const tf = await loadTfjsWebgpu(gpu);
     // The model may train on another backend in the same Worker: borrow webgpu, then give it back.
     const previous = tf.getBackend();
     if (previous !== "webgpu") {
@@ -131,6 +132,6 @@ export async function measureTfjsBaseline(
   } catch (error) {
     return { ok: false, message: `tfjs: ${(error as Error).message ?? String(error)}` };
   } finally {
-    if (restore) await (await loadTfjs(gpu)).setBackend(restore);
+    if (restore) await (await loadTfjsWebgpu(gpu)).setBackend(restore);
   }
 }

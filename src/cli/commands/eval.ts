@@ -1,14 +1,15 @@
 import { evaluateMiopenModel } from "../../core/miopen/model";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { loadModelDir, modelSolver, readPerfRows, startNodeBackend } from "./model-node";
+import { BACKEND_OPTION, loadModelDir, modelSolver, readPerfRows, startNodeBackend } from "./model-node";
 import { evalOnRecords, isRecordFile } from "./records-model";
 import { parseDirections } from "./train";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "Score a model's constrained beam search on every row of a data file, beside two baselines.",
-  usage: "eval --model DIR --data FILE.jsonl|FILE.db[.gz] [--beam K] [--solver S] [--direction F,B]",
+  usage:
+    "eval --model DIR --data FILE.jsonl|FILE.db[.gz] [--beam K] [--solver S] [--direction F,B] [--backend B]",
   options: {
     model: { type: "string", value: "DIR", description: "folder written by `train`" },
     data: {
@@ -23,12 +24,13 @@ export const evalCommand: Command = {
       description: "directions to score (default: those the model learned)",
     },
     beam: { type: "string", value: "K", description: "beam width", default: "8" },
+    ...BACKEND_OPTION,
   },
   async run(ctx) {
     const dir = requireString(ctx, "model");
     const file = requireString(ctx, "data");
     const width = optionalInt(ctx, "beam") ?? 8;
-    const backend = await startNodeBackend();
+    const backend = await startNodeBackend(ctx.values.backend);
     const { model, baselines } = await loadModelDir(dir);
     if (!baselines)
       throw new CliError(`${dir} has no baselines.json (written by train): nothing to compare against`);

@@ -29,7 +29,9 @@ import {
 } from "../../core/model/artifacts";
 import { startBackend } from "../../core/model/backend";
 import type { BaselineTable } from "../../core/model/baselines";
-import { CliError, type CommandContext } from "../command";
+import { loadTfjsWebgpu } from "../../gpu/tfjs-baseline";
+import { CliError, type CommandContext, type OptionSpec } from "../command";
+import { nodeGpu } from "../node-gpu";
 
 export const BASELINES_JSON = "baselines.json";
 export const MIOPEN_LICENSE = "LICENSE-MIOpen.txt";
@@ -40,29 +42,56 @@ function provideDirname(): void {
   scope.__dirname ??= dirname(fileURLToPath(import.meta.url));
 }
 
-let backend: Promise<string> | undefined;
+/** The tfjs backends the model commands can run on in Node. */
+const NODE_BACKENDS = ["wasm", "cpu", "webgpu"];
 
-/** The wasm backend (about 8x the cpu backend here), its binary embedded; cpu when wasm cannot start. */
-export function startNodeBackend(): Promise<string> {
-  backend ??= (async () => {
-    provideDirname();
-    // Node has SIMD and no wasm threads, so only the SIMD binary is ever fetched.
-    const url = `data:application/wasm;base64,${Buffer.from(tfjsWasmSimd).toString("base64")}`;
-    setWasmPaths(
-      {
-        "tfjs-backend-wasm.wasm": url,
-        "tfjs-backend-wasm-simd.wasm": url,
-        "tfjs-backend-wasm-threaded-simd.wasm": url,
-      },
-      true,
-    );
-    try {
-      return await startBackend(["wasm", "cpu"]);
-    } catch (error) {
-      throw new CliError((error as Error).message, 1);
-    }
-  })();
-  return backend;
+export const BACKEND_OPTION: Record<string, OptionSpec> = {
+  backend: {
+    type: "string",
+    value: "B",
+    description:
+      "tfjs backend: wasm (default; cpu when wasm cannot start), cpu, or webgpu (Dawn, on the Vulkan driver VK_DRIVER_FILES names, else SwiftShader)",
+  },
+};
+
+let wasmPathsSet = false;
+
+/** Points tfjs's wasm backend at its embedded binary, once. */
+function setWasmBinary(): void {
+  if (wasmPathsSet) return;
+  wasmPathsSet = true;
+  provideDirname();
+  // Node has SIMD and no wasm threads, so only the SIMD binary is ever fetched.
+  const url = `data:application/wasm;base64,${Buffer.from(tfjsWasmSimd).toString("base64")}`;
+  setWasmPaths(
+    {
+      "tfjs-backend-wasm.wasm": url,
+      "tfjs-backend-wasm-simd.wasm": url,
+      "tfjs-backend-wasm-threaded-simd.wasm": url,
+    },
+    true,
+  );
+}
+
+/**
+ * Starts tfjs on `requested` (--backend) when given (that one or a CliError, never another), else on wasm (about 8x
+ * the cpu backend here), cpu when wasm cannot start. Returns the backend's name.
+ */
+export async function startNodeBackend(requested?: string | boolean): Promise<string> {
+  if (requested !== undefined && (typeof requested !== "string" || !NODE_BACKENDS.includes(requested))) {
+    throw new CliError(`--backend: expected one of ${NODE_BACKENDS.join(", ")}, got '${String(requested)}'`);
+  }
+  setWasmBinary();
+  if (requested === "webgpu") {
+    const gpu = await nodeGpu();
+    if (!gpu) throw new CliError("--backend webgpu: Dawn (the `webgpu` package) could not start", 1);
+    await loadTfjsWebgpu(gpu);
+  }
+  try {
+    return await startBackend(requested ? [requested] : ["wasm", "cpu"]);
+  } catch (error) {
+    throw new CliError((error as Error).message, 1);
+  }
 }
 
 let sql: ReturnType<typeof initSqlJs> | undefined;

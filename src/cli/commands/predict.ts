@@ -7,14 +7,15 @@ import { miopenFeatures } from "../../core/model/features";
 import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { loadModelDir, modelSolver, startNodeBackend } from "./model-node";
+import { BACKEND_OPTION, loadModelDir, modelSolver, startNodeBackend } from "./model-node";
 import { predictWithRecordModel } from "./records-model";
 import { parseDirections } from "./train";
 
 export const predictCommand: Command = {
   name: "predict",
   summary: "Predict the best tuning configs for a problem: constrained beam search, every candidate valid.",
-  usage: "predict --model DIR --problem P [--beam K] [--device D] [--direction F|B] [--solver S]",
+  usage:
+    "predict --model DIR --problem P [--beam K] [--device D] [--direction F|B] [--solver S] [--backend B]",
   options: {
     model: { type: "string", value: "DIR", description: "folder written by `train`" },
     problem: {
@@ -35,6 +36,7 @@ export const predictCommand: Command = {
       value: "D",
       description: "models trained on records: the recorded device to predict for (default: the first)",
     },
+    ...BACKEND_OPTION,
   },
   async run(ctx) {
     const dir = requireString(ctx, "model");
@@ -48,7 +50,7 @@ export const predictCommand: Command = {
     }
     const [direction, ...more] = parseDirections(ctx.values.direction) ?? ["F"];
     if (more.length) throw new CliError("--direction: give one direction for a prediction");
-    await startNodeBackend();
+    await startNodeBackend(ctx.values.backend);
     const { model, baselines } = await loadModelDir(dir);
     const metadata = readMetadata(model);
     if (metadata.source.kind === "tunelab") {

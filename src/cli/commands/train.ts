@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { splitMiopenRows, trainMiopenModel } from "../../core/miopen/model";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/train";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { readPerfRows, saveModelDir, startNodeBackend, writePerfRows } from "./model-node";
+import { BACKEND_OPTION, readPerfRows, saveModelDir, startNodeBackend, writePerfRows } from "./model-node";
 import { isRecordFile, trainOnRecords } from "./records-model";
 
 export const HOLDOUT_DB = "holdout.db";
@@ -30,7 +30,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--no-attention] [--units U]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -70,6 +70,7 @@ export const trainCommand: Command = {
       value: "M",
       description: `time budget: stop after the epoch that passes it (default ${(DEFAULT_TRAIN_OPTIONS.maxSeconds ?? 0) / 60})`,
     },
+    ...BACKEND_OPTION,
   },
   async run(ctx) {
     const file = requireString(ctx, "data");
@@ -86,7 +87,7 @@ export const trainCommand: Command = {
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
-    const backend = await startNodeBackend();
+    const backend = await startNodeBackend(ctx.values.backend);
     if (isRecordFile(file)) return trainOnRecords(ctx, file, out, options, backend);
     const { solver, rows } = await readPerfRows(
       file,

@@ -46,7 +46,10 @@ export async function withModelScorer<T>(
     return encoder.predict(problemTensor, { batchSize: PREDICT_BATCH }) as tf.Tensor[];
   }) as [tf.Tensor, tf.Tensor];
 
-  const scoreSameLength = (requests: readonly ScoreRequest[], candidates: readonly (readonly number[])[]) => {
+  const scoreSameLength = async (
+    requests: readonly ScoreRequest[],
+    candidates: readonly (readonly number[])[],
+  ) => {
     const length = (requests[0]?.prefix.length ?? 0) + 2;
     const previous = new Float32Array(requests.length * length * vocabulary);
     requests.forEach((request, r) => {
@@ -60,7 +63,7 @@ export async function withModelScorer<T>(
         previous[(r * length + t) * vocabulary + id] = 1;
       });
     });
-    const probs = tf.tidy(() => {
+    const last = tf.tidy(() => {
       const rows = tf.tensor1d(
         requests.map((r) => r.search),
         "int32",
@@ -69,8 +72,10 @@ export async function withModelScorer<T>(
       if (attention) inputs.push(tf.gather(states, rows));
       const output = decoder.predict(inputs, { batchSize: PREDICT_BATCH }) as tf.Tensor3D;
       // Only the last step matters: the distribution of the value after the prefix.
-      return output.slice([0, length - 1, 0], [requests.length, 1, vocabulary]).dataSync() as Float32Array;
+      return output.slice([0, length - 1, 0], [requests.length, 1, vocabulary]);
     });
+    const probs = (await last.data()) as Float32Array;
+    last.dispose();
     return requests.map((request, r) =>
       (candidates[r] ?? []).map((value) => {
         const id = tokenizer.paramId(family, request.prefix.length, value);
@@ -89,7 +94,7 @@ export async function withModelScorer<T>(
       else byLength.set(r.prefix.length, [i]);
     });
     for (const indices of byLength.values()) {
-      const scores = scoreSameLength(
+      const scores = await scoreSameLength(
         indices.map((i) => requests[i] as ScoreRequest),
         indices.map((i) => candidates[i] ?? []),
       );
@@ -133,12 +138,12 @@ export async function predictConfigs(
  * The first decoding step: the distribution over the family token after START, masked to each
  * problem's allowed families (in the order given) and renormalised, as log-probabilities.
  */
-export function familyLogProbs(
+export async function familyLogProbs(
   model: tf.LayersModel | DecodingModels,
   tokenizer: Tokenizer,
   problems: readonly (readonly Feature[])[],
   allowed: readonly (readonly string[])[],
-): number[][] {
+): Promise<number[][]> {
   const { encoder, decoder, attention } = "encoder" in model ? model : decodingModels(model);
   const steps = tokenizer.featureCount;
   const width = tokenizer.stepWidth;
@@ -149,14 +154,16 @@ export function familyLogProbs(
     tokenizer.encodeFeatures(features, input.subarray(i * steps * width, (i + 1) * steps * width));
     start[i * vocabulary + START] = 1;
   });
-  const probs = tf.tidy(() => {
+  const next = tf.tidy(() => {
     const [states, state] = encoder.predict(tf.tensor3d(input, [problems.length, steps, width]), {
       batchSize: PREDICT_BATCH,
     }) as tf.Tensor[];
     const inputs = [tf.tensor3d(start, [problems.length, 1, vocabulary]), state as tf.Tensor];
     if (attention) inputs.push(states as tf.Tensor);
-    return (decoder.predict(inputs, { batchSize: PREDICT_BATCH }) as tf.Tensor).dataSync() as Float32Array;
+    return decoder.predict(inputs, { batchSize: PREDICT_BATCH }) as tf.Tensor;
   });
+  const probs = (await next.data()) as Float32Array;
+  next.dispose();
   return allowed.map((families, i) =>
     families.length
       ? logSoftmax(
@@ -197,7 +204,7 @@ export async function predictAcrossFamilies(
   const decoding = "encoder" in model ? model : decodingModels(model);
   const known = tokenizer.json.families.map((f) => f.id);
   const allowed = requests.map((r) => known.filter((family) => r.spaces[family]));
-  const familyScores = familyLogProbs(
+  const familyScores = await familyLogProbs(
     decoding,
     tokenizer,
     requests.map((r) => r.features),

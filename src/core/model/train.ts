@@ -109,17 +109,24 @@ export function disposeBatch(batch: Batch): void {
   tf.dispose([batch.problem, batch.previous, batch.next]);
 }
 
-/** Loss and teacher-forced token accuracy (family and parameters, not the END padding). */
-export function evaluateTeacherForced(
+/**
+ * Loss and teacher-forced token accuracy (family and parameters, not the END padding). Reads are
+ * awaited: tfjs's webgpu backend cannot read synchronously where there is no OffscreenCanvas (Node).
+ */
+export async function evaluateTeacherForced(
   model: tf.LayersModel,
   tokenizer: Tokenizer,
   batch: Batch,
-): { loss: number; accuracy: number } {
-  const { loss, predicted } = tf.tidy(() => {
+): Promise<{ loss: number; accuracy: number }> {
+  const [lossTensor, predictedTensor] = tf.tidy(() => {
     const probs = model.predict([batch.problem, batch.previous], { batchSize: 1024 }) as tf.Tensor3D;
-    const loss = tf.metrics.categoricalCrossentropy(batch.next, probs).mean().dataSync()[0] as number;
-    return { loss, predicted: probs.argMax(-1).dataSync() as Int32Array };
+    return [tf.metrics.categoricalCrossentropy(batch.next, probs).mean(), probs.argMax(-1)];
   });
+  const [[loss], predicted] = (await Promise.all([lossTensor.data(), predictedTensor.data()])) as [
+    Float32Array,
+    Int32Array,
+  ];
+  tf.dispose([lossTensor, predictedTensor]);
   const length = tokenizer.decoderLength;
   let right = 0;
   let total = 0;
@@ -130,7 +137,7 @@ export function evaluateTeacherForced(
     total++;
     if (predicted[i] === id) right++;
   });
-  return { loss, accuracy: total ? right / total : 0 };
+  return { loss: loss as number, accuracy: total ? right / total : 0 };
 }
 
 const now = () => Date.now() / 1000;
@@ -184,7 +191,7 @@ export async function trainSeq2Seq(
         // Let the event loop breathe (progress messages, cancellation) between batches.
         await tf.nextFrame();
       }
-      const { loss: valLoss, accuracy: valAccuracy } = evaluateTeacherForced(
+      const { loss: valLoss, accuracy: valAccuracy } = await evaluateTeacherForced(
         model,
         tokenizer,
         validationBatch,
