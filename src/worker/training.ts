@@ -14,6 +14,7 @@ import initSqlJs from "sql.js";
 import sqlWasmUrl from "sql.js/dist/sql-wasm-browser.wasm?url";
 import { solverSpace } from "../core/miopen/examples";
 import {
+  BLEND_BEAM_WIDTH,
   type EvalReport,
   evaluateMiopenModel,
   miopenProblemOf,
@@ -23,8 +24,8 @@ import {
 import { type MiopenDirection, openPerfDb, readSolverRows, solverCounts } from "../core/miopen/perfdb";
 import { type ModelFiles, type ModelMetadata, modelToFiles, readMetadata } from "../core/model/artifacts";
 import { startBackend } from "../core/model/backend";
-import type { BaselineTable } from "../core/model/baselines";
-import type { BeamResult } from "../core/model/beam";
+import { type Ranking, rankWithNeighbours } from "../core/model/baselines";
+import type { BeamCandidate, BeamResult } from "../core/model/beam";
 import { miopenFeatures } from "../core/model/features";
 import { predictConfigs } from "../core/model/predictor";
 import { Tokenizer } from "../core/model/tokenizer";
@@ -51,17 +52,17 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The model the worker holds: trained here or loaded, with what its evaluation needs. */
-let current: { model: tf.LayersModel; metadata: ModelMetadata; baselines?: BaselineTable } | undefined;
+/** The model the worker holds: trained here or loaded (its metadata carries the baselines' table). */
+let current: { model: tf.LayersModel; metadata: ModelMetadata } | undefined;
 
 /**
  * Makes a model the held one, ready to predict, save and download whether it was trained here or
  * loaded. Its metadata also goes into the model itself, as in a loaded model.json, so a save keeps it.
  */
-function hold(model: tf.LayersModel, metadata: ModelMetadata, baselines?: BaselineTable): void {
+function hold(model: tf.LayersModel, metadata: ModelMetadata): void {
   model.setUserDefinedMetadata(metadata as unknown as Record<string, unknown>);
   if (current && current.model !== model) current.model.dispose();
-  current = { model, metadata, ...(baselines ? { baselines } : {}) };
+  current = { model, metadata };
 }
 
 function requireModel() {
@@ -123,13 +124,15 @@ export const trainingApi = {
         backend: backendName,
       },
     );
-    hold(trained.model, trained.metadata, trained.baselines);
+    hold(trained.model, trained.metadata);
+    // Scored as `eval` scores it: the beam re-ranked by the neighbour blend chosen on validation.
     const holdout = await evaluateMiopenModel(
       trained.model,
       trained.tokenizer,
       trained.baselines,
       split.holdout,
-      8,
+      BLEND_BEAM_WIDTH,
+      trained.metadata.neighbours,
     );
     return {
       solver,
@@ -179,23 +182,26 @@ export const trainingApi = {
     direction: MiopenDirection = "F",
     width = 8,
     solver?: string,
-  ): Promise<BeamResult> {
+  ): Promise<RankedPrediction> {
     const { model, metadata } = requireModel();
     const family = solver ?? metadata.source.families[0];
     if (!family) throw new Error("the model knows no solver");
     const tokenizer = new Tokenizer(metadata.tokenizer);
     const problem = miopenProblemOf(parseProblem(problemText), direction);
     const space = solverSpace(family, problem, tokenizer.vocabulary(family));
-    const [result] = await predictConfigs(
-      model,
-      tokenizer,
-      family,
-      [{ features: miopenFeatures(problem), space }],
-      width,
-    );
+    const features = miopenFeatures(problem);
+    const [result] = await predictConfigs(model, tokenizer, family, [{ features, space }], width);
     if (!result) throw new Error("the beam search returned nothing");
-    return result;
+    if (!result.ok) return result;
+    // The order `eval` scores and the CLI's predict prints.
+    return {
+      ok: true,
+      ...rankWithNeighbours(result.candidates, metadata.baselines, metadata.neighbours, family, features),
+    };
   },
 };
 
 export type TrainingApi = typeof trainingApi;
+
+/** The beam's answer for one problem, in the order the model's saved neighbour blend ranks it. */
+export type RankedPrediction = ({ ok: true } & Ranking<BeamCandidate>) | Extract<BeamResult, { ok: false }>;

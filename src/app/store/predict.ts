@@ -1,6 +1,7 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 import type { CandidateStatus, DeviceInfo, TuningRecord } from "../../core/dataset/record";
+import type { NeighbourBlend } from "../../core/model/baselines";
 import type { Config } from "../../core/space/space";
 import type { MeasureProgress } from "../../worker/index";
 import { engine, errorMessage, modelEngine } from "../engine";
@@ -20,7 +21,14 @@ export interface PredictedCandidate {
 export type Prediction =
   | { state: "idle" }
   | { state: "predicting"; problem: string; family: string }
-  | { state: "ready"; problem: string; family: string; candidates: PredictedCandidate[] }
+  | {
+      state: "ready";
+      problem: string;
+      family: string;
+      candidates: PredictedCandidate[];
+      /** The neighbour blend that ordered the candidates (as `eval` scores them); null: the model's scores. */
+      rerankedBy: NeighbourBlend | null;
+    }
   | { state: "failed"; problem: string; family: string; message: string };
 
 export type Measurement =
@@ -62,6 +70,7 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
     set({ prediction: { state: "predicting", problem, family }, measurement: { state: "idle" } });
     try {
       let candidates: PredictedCandidate[];
+      let rerankedBy: NeighbourBlend | null = null;
       if (current?.kind === "tunelab") {
         const device = predictionDevice(get());
         if (!device)
@@ -83,8 +92,9 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
           config: c.config,
           logProb: c.logProb,
         }));
+        rerankedBy = result.rerankedBy;
       }
-      set({ prediction: { state: "ready", problem, family, candidates } });
+      set({ prediction: { state: "ready", problem, family, candidates, rerankedBy } });
     } catch (error) {
       set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
     }

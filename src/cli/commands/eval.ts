@@ -33,7 +33,9 @@ export const evalCommand: Command = {
     const backend = await startNodeBackend(ctx.values.backend);
     const { model, baselines } = await loadModelDir(dir);
     if (!baselines)
-      throw new CliError(`${dir} has no baselines.json (written by train): nothing to compare against`);
+      throw new CliError(
+        `${dir} holds no baselines table (models trained before it was saved inside model.json): train it again to score it`,
+      );
     const metadata = readMetadata(model);
     if (metadata.source.kind === "tunelab") {
       if (!isRecordFile(file))
@@ -67,10 +69,22 @@ export const evalCommand: Command = {
             `model alone         exact ${pct(report.modelAlone.exact)}  per value ${pct(report.modelAlone.perValue)}`,
           ]
         : []),
+      `teacher-forced      token accuracy ${pct(report.teacherForced.accuracy)} (each value given the true previous ones)`,
       `most frequent       exact ${pct(report.baselines.mostFrequent.exact)}  per value ${pct(report.baselines.mostFrequent.perValue)}`,
       `nearest neighbour   exact ${pct(report.baselines.nearestNeighbour.exact)}  per value ${pct(report.baselines.nearestNeighbour.perValue)}`,
     ].join("\n");
-    const { n, exact, perValue, topK, valid, unanswered, modelAlone, blend, baselines: yardsticks } = report;
+    const {
+      n,
+      exact,
+      perValue,
+      topK,
+      valid,
+      unanswered,
+      modelAlone,
+      blend,
+      teacherForced,
+      baselines: yardsticks,
+    } = report;
     return {
       result: {
         n,
@@ -83,6 +97,7 @@ export const evalCommand: Command = {
         seconds,
         modelAlone,
         ...(blend ? { blend } : {}),
+        teacherForced,
         baselines: yardsticks,
       },
       text,

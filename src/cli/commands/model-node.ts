@@ -1,7 +1,7 @@
 /**
  * Node side of the model commands: tfjs's wasm backend and sql.js with their .wasm files embedded in
  * the one-file CLI, perf-db files from disk, and model folders (model.json + weights.bin from tf.io,
- * baselines.json, the data's licence when the model was trained on MIOpen data).
+ * the data's licence when the model was trained on MIOpen data).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +25,7 @@ import {
   type ModelMetadata,
   modelFromFiles,
   modelToFiles,
+  readMetadata,
   WEIGHTS_BIN,
 } from "../../core/model/artifacts";
 import { startBackend } from "../../core/model/backend";
@@ -33,7 +34,6 @@ import { loadTfjsWebgpu } from "../../gpu/tfjs-baseline";
 import { CliError, type CommandContext, type OptionSpec } from "../command";
 import { nodeGpu } from "../node-gpu";
 
-export const BASELINES_JSON = "baselines.json";
 export const MIOPEN_LICENSE = "LICENSE-MIOpen.txt";
 
 /** Emscripten's Node glue reads __dirname, which an ES-module bundle lacks; the .wasm comes embedded anyway. */
@@ -151,13 +151,11 @@ export async function saveModelDir(
   dir: string,
   model: tf.LayersModel,
   metadata: ModelMetadata,
-  baselines: BaselineTable,
 ): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const files = await modelToFiles(model, metadata);
   writeFileSync(join(dir, MODEL_JSON), files.modelJson);
   writeFileSync(join(dir, WEIGHTS_BIN), files.weights);
-  writeFileSync(join(dir, BASELINES_JSON), JSON.stringify(baselines));
   if (metadata.source.kind === "miopen") writeFileSync(join(dir, MIOPEN_LICENSE), MIOPEN_NOTICE);
 }
 
@@ -172,11 +170,7 @@ export async function loadModelDir(
   } catch (error) {
     throw new CliError(`${dir}: ${(error as Error).message}`);
   }
-  const baselinesFile = join(dir, BASELINES_JSON);
-  const baselines = existsSync(baselinesFile)
-    ? (JSON.parse(readFileSync(baselinesFile, "utf8")) as BaselineTable)
-    : undefined;
-  return { model, baselines };
+  return { model, baselines: readMetadata(model).baselines };
 }
 
 /** The solver to decode: --solver when given, else the model's first; one the model knows either way. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ describe("train, predict and eval from the one-file CLI", () => {
     execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
   });
 
-  it("trains on a MIOpen file and writes the model, baselines, held-out rows and the data's licence", () => {
+  it("trains on a MIOpen file and writes the model (baselines inside), held-out rows and the data's licence", () => {
     const run = cli(
       "train",
       "--data",
@@ -37,9 +37,12 @@ describe("train, predict and eval from the one-file CLI", () => {
     const result = lastJson(run.stdout);
     expect(result).toMatchObject({ solver: "ConvAsm1x1U", directions: ["F"], epochs: 1, backend: "wasm" });
     expect(result.rows.holdout).toBeGreaterThan(1000);
-    for (const file of ["model.json", "weights.bin", "baselines.json", "holdout.db", "LICENSE-MIOpen.txt"]) {
+    for (const file of ["model.json", "weights.bin", "holdout.db", "LICENSE-MIOpen.txt"]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
+    // The baselines' table travels inside model.json: one point and config per training row.
+    const { baselines } = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).userDefinedMetadata;
+    expect(baselines.families.ConvAsm1x1U.values).toHaveLength(result.rows.train);
   });
 
   it("predicts valid candidates, best first", () => {

@@ -2,7 +2,7 @@ import { solverSpace } from "../../core/miopen/examples";
 import { miopenProblemOf } from "../../core/miopen/model";
 import type { MiopenDirection } from "../../core/miopen/perfdb";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
-import { blendWithNeighbours, nearestNeighbours } from "../../core/model/baselines";
+import { rankWithNeighbours } from "../../core/model/baselines";
 import { miopenFeatures } from "../../core/model/features";
 import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
@@ -92,16 +92,13 @@ export const predictCommand: Command = {
     }
     // The same re-ranking eval scores: the beam's candidates reordered by agreement with the nearest
     // training problems' configs, as chosen on validation shapes when the model was trained.
-    const blend = metadata.neighbours;
-    const ranked =
-      blend && baselines
-        ? blendWithNeighbours(
-            outcome.candidates,
-            nearestNeighbours(baselines, solver, miopenFeatures(miopenProblem), blend.count),
-            blend,
-          )
-        : outcome.candidates;
-    const reranked = blend && baselines && blend.weight > 0 ? blend : null;
+    const { candidates: ranked, rerankedBy: reranked } = rankWithNeighbours(
+      outcome.candidates,
+      baselines,
+      metadata.neighbours,
+      solver,
+      miopenFeatures(miopenProblem),
+    );
     const candidates = ranked.map((c) => ({
       config: c.config,
       values: c.values,

@@ -17,7 +17,7 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
   });
 
-  it("trains on JSONL records and writes the model, baselines and the held-out problems' records", () => {
+  it("trains on JSONL records and writes the model (baselines inside) and the held-out problems' records", () => {
     const run = cli("train", "--data", data, "--out", dir, "--epochs", "3", "--units", "8", "--json");
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
@@ -25,9 +25,14 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     // all 66 problems (direct and im2col were swept but never win).
     expect(result.families).toEqual(["igemm", "splitk"]);
     expect(result.problems).toEqual({ train: 48, validation: 5, holdout: 13 });
-    for (const file of ["model.json", "weights.bin", "baselines.json", "holdout.jsonl"]) {
+    for (const file of ["model.json", "weights.bin", "holdout.jsonl"]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
+    // The baselines' table travels inside model.json: the training problems, one config each.
+    const { baselines } = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).userDefinedMetadata;
+    expect(Object.values(baselines.families).map((f) => (f as { values: unknown[] }).values.length)).toEqual([
+      48,
+    ]);
     const held = new Set(
       readFileSync(join(dir, "holdout.jsonl"), "utf8")
         .trim()

@@ -61,7 +61,7 @@ export async function trainOnRecords(
     },
     { file, backend },
   );
-  await saveModelDir(out, trained.model, trained.metadata, trained.baselines);
+  await saveModelDir(out, trained.model, trained.metadata);
   const holdout = join(out, HOLDOUT_JSONL);
   const held = new Set(split.holdout.map((c) => c.text));
   if (held.size) {

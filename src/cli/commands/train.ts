@@ -40,7 +40,7 @@ export const trainCommand: Command = {
     out: {
       type: "string",
       value: "DIR",
-      description: "folder for model.json, weights.bin, baselines.json, holdout.jsonl or holdout.db",
+      description: "folder for model.json, weights.bin, holdout.jsonl or holdout.db",
     },
     solver: { type: "string", value: "S", description: "MIOpen solver (default: the file's most common)" },
     direction: {
@@ -113,7 +113,7 @@ export const trainCommand: Command = {
       },
       { file, ...(directions ? { directions } : {}), backend },
     );
-    await saveModelDir(out, trained.model, trained.metadata, trained.baselines);
+    await saveModelDir(out, trained.model, trained.metadata);
     const holdout = join(out, HOLDOUT_DB);
     await writePerfRows(holdout, split.holdout);
     const last = trained.history.at(-1);

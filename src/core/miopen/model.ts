@@ -13,6 +13,7 @@ import {
   type NeighbourBlend,
   nearestNeighbourGuess,
   nearestNeighbours,
+  rankWithNeighbours,
 } from "../model/baselines";
 import type { BeamCandidate } from "../model/beam";
 import { miopenFeatures } from "../model/features";
@@ -20,7 +21,14 @@ import { type Scores, score, scoreGuesses } from "../model/metrics";
 import { predictConfigs } from "../model/predictor";
 import { splitByGroup } from "../model/split";
 import { Tokenizer } from "../model/tokenizer";
-import { type TrainOptions, type TrainResult, trainSeq2Seq } from "../model/train";
+import {
+  disposeBatch,
+  encodeExamples,
+  evaluateTeacherForced,
+  type TrainOptions,
+  type TrainResult,
+  trainSeq2Seq,
+} from "../model/train";
 import type { ConvProblem } from "../problem";
 import { checkConfig, toConfig } from "../space/space";
 import { miopenExample, shapeKey, solverParamNames, solverSpace } from "./examples";
@@ -91,6 +99,7 @@ export async function trainMiopenModel(
     },
     options: kept,
     neighbours: { count, weight },
+    baselines,
     training: {
       examples: train.length,
       validation: split.validation.length,
@@ -188,6 +197,11 @@ export interface EvalReport extends Scores {
   /** The model's beam without the neighbour blend (equal to the report when there is none). */
   modelAlone: Scores;
   blend?: NeighbourBlend;
+  /**
+   * Each token predicted from the true previous ones (family and parameter tokens): the accuracy
+   * training reports per epoch, the kind of figure sequence-model papers quote, above exact match.
+   */
+  teacherForced: { loss: number; accuracy: number };
   baselines: {
     mostFrequent: { exact: number; perValue: number };
     nearestNeighbour: { exact: number; perValue: number };
@@ -212,16 +226,20 @@ export async function evaluateMiopenModel(
         rows,
         beams.map((b, i) => {
           const row = rows[i] as PerfRow;
-          const near = nearestNeighbours(baselines, row.solver, miopenFeatures(row.problem), blend.count);
-          return blendWithNeighbours(b, near, blend);
+          return rankWithNeighbours(b, baselines, blend, row.solver, miopenFeatures(row.problem)).candidates;
         }),
       )
     : modelAlone;
+  const batch = encodeExamples(tokenizer, rows.map(miopenExample));
+  const teacherForced = await evaluateTeacherForced(model, tokenizer, batch).finally(() =>
+    disposeBatch(batch),
+  );
   const truths = rows.map((r) => r.params);
   return {
     ...scores,
     modelAlone,
     ...(blend ? { blend } : {}),
+    teacherForced,
     baselines: {
       mostFrequent: scoreGuesses(
         truths,

@@ -1,12 +1,13 @@
 /**
  * One model format everywhere: tfjs's layers-model JSON plus one weights file, with tunelab's own
- * metadata (tokenizer, what it was trained on) inside model.json's userDefinedMetadata. Node writes
+ * metadata (tokenizer, what it was trained on, the baselines' table) inside model.json's
+ * userDefinedMetadata. Node writes
  * the two files to a folder; the browser keeps the same artifacts in IndexedDB (tf.io) or loads the
  * folder over HTTP, so a model from either side loads in the other.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DeviceLimits } from "../families/family";
-import type { NeighbourBlend } from "./baselines";
+import type { BaselineTable, NeighbourBlend } from "./baselines";
 import { Tokenizer, type TokenizerJson } from "./tokenizer";
 import type { TrainOptions } from "./train";
 
@@ -32,6 +33,11 @@ export interface ModelMetadata {
   >;
   /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
   neighbours?: NeighbourBlend;
+  /**
+   * What the baselines and the blend remember of the training set (its problems and configs): saved
+   * inside the model so that every copy of it, file or IndexedDB, predicts and scores alike.
+   */
+  baselines?: BaselineTable;
   training: { examples: number; validation: number; bestEpoch: number; seconds: number; backend: string };
 }
 

@@ -81,11 +81,30 @@ export interface NeighbourBlend {
   weight: number;
 }
 
-export function blendWithNeighbours(
-  candidates: readonly BeamCandidate[],
+export interface Ranking<C extends BeamCandidate> {
+  candidates: C[];
+  /** The blend that reordered the beam; null where the model's scores alone rank it. */
+  rerankedBy: NeighbourBlend | null;
+}
+
+/** Candidates in the order the model's saved blend gives them (as they are when it saved none). */
+export function rankWithNeighbours<C extends BeamCandidate>(
+  candidates: readonly C[],
+  table: BaselineTable | undefined,
+  blend: NeighbourBlend | undefined,
+  family: string,
+  features: readonly Feature[],
+): Ranking<C> {
+  if (!table || !blend || blend.weight === 0) return { candidates: [...candidates], rerankedBy: null };
+  const near = nearestNeighbours(table, family, features, blend.count);
+  return { candidates: blendWithNeighbours(candidates, near, blend), rerankedBy: blend };
+}
+
+export function blendWithNeighbours<C extends BeamCandidate>(
+  candidates: readonly C[],
   neighbours: readonly (readonly number[])[],
   blend: NeighbourBlend,
-): BeamCandidate[] {
+): C[] {
   const used = neighbours.slice(0, blend.count);
   if (!used.length || blend.weight === 0) return [...candidates];
   const agreement = (values: readonly number[]) =>

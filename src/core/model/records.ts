@@ -131,6 +131,9 @@ export async function trainRecordModel(
     split.validation.map((c) => c.example),
     options,
   );
+  const baselines = buildBaselines(
+    train.map((e) => ({ ...e, family: ANY_FAMILY, values: sequence(tokenizer, e.family, e.values) })),
+  );
   const { signal: _, onEpoch: __, ...kept } = options;
   const devices = [...new Map(all.map((c) => [c.device.description, c.device])).values()];
   const metadata: ModelMetadata = {
@@ -144,6 +147,7 @@ export async function trainRecordModel(
       devices,
     },
     options: kept,
+    baselines,
     training: {
       examples: train.length,
       validation: split.validation.length,
@@ -152,9 +156,6 @@ export async function trainRecordModel(
       backend: source.backend,
     },
   };
-  const baselines = buildBaselines(
-    train.map((e) => ({ ...e, family: ANY_FAMILY, values: sequence(tokenizer, e.family, e.values) })),
-  );
   return { ...result, metadata, baselines, tokenizer };
 }
 

@@ -99,6 +99,20 @@ describe("a tiny real training run", () => {
     expect(report.topK).toBe(report.modelAlone.topK);
   });
 
+  it("scores teacher-forced tokens on any rows as training scored its validation rows", async () => {
+    const split = splitMiopenRows(rows, ["F", "B"], 5);
+    const report = await evaluateMiopenModel(
+      trained.model,
+      trained.tokenizer,
+      trained.baselines,
+      split.validation,
+      2,
+    );
+    const best = trained.history[trained.bestEpoch - 1];
+    expect(report.teacherForced.accuracy).toBeCloseTo(best?.valAccuracy ?? -1, 6);
+    expect(report.teacherForced.loss).toBeCloseTo(best?.valLoss ?? -1, 4);
+  });
+
   it("rejects a model.json that is not a tunelab model", async () => {
     await expect(modelFromFiles({ modelJson: "{}", weights: new Uint8Array() })).rejects.toThrow(
       /modelTopology/,

@@ -177,6 +177,13 @@ export default function PredictPage() {
               }
             />
           )}
+          {prediction.state === "ready" && prediction.rerankedBy && (
+            <p className="muted" data-testid="reranked-note">
+              Ranked as <code>eval</code> scores them: each score plus {prediction.rerankedBy.weight} × its
+              agreement with the configs of the {prediction.rerankedBy.count} nearest training problems (a
+              blend chosen on the validation problems). The scores shown are the model's alone.
+            </p>
+          )}
           {candidates.length > 0 && (
             <table className="table" data-testid="candidates">
               <caption className="sr-only">Predicted candidates</caption>

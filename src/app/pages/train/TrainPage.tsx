@@ -213,6 +213,8 @@ function SettingsForm({
 function TrainedSummary({ summary }: { summary: TrainSummary }) {
   const { holdout } = summary;
   const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const yardsticks = (alone: number, nearest: number, frequent: number) =>
+    `model alone ${percent(alone)} · nearest neighbour ${percent(nearest)} · most frequent ${percent(frequent)}`;
   return (
     <>
       <Callout tone="info" title="Trained">
@@ -226,14 +228,27 @@ function TrainedSummary({ summary }: { summary: TrainSummary }) {
           label="Exact (top-1)"
           value={percent(holdout.exact)}
           testId="holdout-exact"
-          hint={`most-frequent guess: ${percent(holdout.baselines.mostFrequent.exact)}`}
+          hint={yardsticks(
+            holdout.modelAlone.exact,
+            holdout.baselines.nearestNeighbour.exact,
+            holdout.baselines.mostFrequent.exact,
+          )}
         />
         <Stat
           label="Per value"
           value={percent(holdout.perValue)}
-          hint={`nearest neighbour: ${percent(holdout.baselines.nearestNeighbour.perValue)}`}
+          hint={yardsticks(
+            holdout.modelAlone.perValue,
+            holdout.baselines.nearestNeighbour.perValue,
+            holdout.baselines.mostFrequent.perValue,
+          )}
         />
         <Stat label="In the top K" value={percent(holdout.topK)} />
+        <Stat
+          label="Tokens, teacher-forced"
+          value={percent(holdout.teacherForced.accuracy)}
+          hint="each value predicted from the true previous ones"
+        />
         <Stat
           label="Valid configs"
           value={percent(holdout.valid)}
