@@ -19,10 +19,11 @@ import { readPerfRows, startNodeBackend } from "../src/cli/commands/model-node";
 import { solverSpace } from "../src/core/miopen/examples";
 import { splitMiopenRows, trainMiopenModel } from "../src/core/miopen/model";
 import type { PerfRow } from "../src/core/miopen/perfdb";
+import { DEFAULT_TRAIN_OPTIONS } from "../src/core/model/defaults";
 import { miopenFeatures } from "../src/core/model/features";
 import { predictConfigs } from "../src/core/model/predictor";
 import { decodingModels } from "../src/core/model/seq2seq";
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from "../src/core/model/train";
+import type { TrainOptions } from "../src/core/model/train";
 
 const { values } = parseArgs({
   options: {

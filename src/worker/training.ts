@@ -26,10 +26,11 @@ import { type ModelFiles, type ModelMetadata, modelToFiles, readMetadata } from 
 import { startBackend } from "../core/model/backend";
 import { type Ranking, rankWithNeighbours } from "../core/model/baselines";
 import type { BeamCandidate, BeamResult } from "../core/model/beam";
+import { DEFAULT_TRAIN_OPTIONS } from "../core/model/defaults";
 import { miopenFeatures } from "../core/model/features";
 import { predictConfigs } from "../core/model/predictor";
 import { Tokenizer } from "../core/model/tokenizer";
-import { DEFAULT_TRAIN_OPTIONS, type EpochProgress, type TrainOptions } from "../core/model/train";
+import type { EpochProgress, TrainOptions } from "../core/model/train";
 import { parseProblem } from "../core/problem";
 
 let backend: Promise<string> | undefined;

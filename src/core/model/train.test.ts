@@ -14,9 +14,10 @@ import {
 import { openPerfDb, type PerfRow, readSolverRows } from "../miopen/perfdb";
 import { checkConfig } from "../space/space";
 import { modelFromFiles, modelToFiles, modelTokenizer } from "./artifacts";
+import { DEFAULT_TRAIN_OPTIONS } from "./defaults";
 import { miopenFeatures } from "./features";
 import { predictConfigs } from "./predictor";
-import { DEFAULT_TRAIN_OPTIONS, TrainingAborted } from "./train";
+import { TrainingAborted } from "./train";
 
 const SOLVER = "ConvAsm1x1U";
 let rows: PerfRow[];
