@@ -65,11 +65,6 @@ export const trainCommand: Command = {
       description: "epochs without a better validation loss before stopping",
     },
     lr: { type: "string", value: "R", description: "Adam learning rate" },
-    "label-smoothing": {
-      type: "string",
-      value: "E",
-      description: "share of each target spread evenly over the vocabulary",
-    },
     minutes: {
       type: "string",
       value: "M",
@@ -89,7 +84,6 @@ export const trainCommand: Command = {
       batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
       learningRate: learningRate(ctx.values.lr) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
-      labelSmoothing: Number(ctx.values["label-smoothing"] ?? 0),
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };

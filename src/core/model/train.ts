@@ -26,8 +26,6 @@ export interface TrainOptions extends ModelOptions {
   learningRate: number;
   /** Epochs without a better validation loss before stopping. */
   patience: number;
-  /** Share of each target's probability spread evenly over the vocabulary (0: one-hot targets). */
-  labelSmoothing?: number;
   /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */
   maxSeconds?: number;
   signal?: AbortLike;
@@ -150,10 +148,6 @@ export async function trainSeq2Seq(
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "categoricalCrossentropy" });
   const trainBatch = encodeExamples(tokenizer, train);
   const validationBatch = encodeExamples(tokenizer, validation);
-  const smoothing = options.labelSmoothing ?? 0;
-  const trainTargets = smoothing
-    ? tf.tidy(() => trainBatch.next.mul(1 - smoothing).add(smoothing / tokenizer.size))
-    : trainBatch.next;
   const random = rng(options.seed);
   const history: EpochProgress[] = [];
   let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
@@ -169,8 +163,8 @@ export async function trainSeq2Seq(
       for (let from = 0; from < order.length; from += options.batchSize) {
         if (options.signal?.aborted) throw new TrainingAborted();
         const indices = tf.tensor1d(order.slice(from, from + options.batchSize), "int32");
-        const [problem, previous, next] = [trainBatch.problem, trainBatch.previous, trainTargets].map((t) =>
-          tf.gather(t, indices),
+        const [problem, previous, next] = [trainBatch.problem, trainBatch.previous, trainBatch.next].map(
+          (t) => tf.gather(t, indices),
         );
         const loss = await model.trainOnBatch(
           [problem as tf.Tensor, previous as tf.Tensor],
@@ -214,7 +208,6 @@ export async function trainSeq2Seq(
     tf.dispose(best.weights);
     disposeBatch(trainBatch);
     disposeBatch(validationBatch);
-    if (trainTargets !== trainBatch.next) trainTargets.dispose();
   }
   return { model, history, bestEpoch: best.epoch, stoppedEarly, seconds: now() - started };
 }
