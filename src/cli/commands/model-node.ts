@@ -74,8 +74,8 @@ function setWasmBinary(): void {
 }
 
 /**
- * Starts tfjs on `requested` (--backend) when given (that one or a CliError, never another), else on wasm (about 8x
- * the cpu backend here), cpu when wasm cannot start. Returns the backend's name.
+ * Starts tfjs on `requested` (--backend) when given: that one or a CliError, never another. Else on
+ * wasm (about 8x the cpu backend here), cpu when wasm cannot start. Returns the backend's name.
  */
 export async function startNodeBackend(requested?: string | boolean): Promise<string> {
   if (requested !== undefined && (typeof requested !== "string" || !NODE_BACKENDS.includes(requested))) {
