@@ -147,6 +147,13 @@ export async function writePerfRows(file: string, rows: readonly PerfRow[]): Pro
   writeFileSync(join(dirname(file), MIOPEN_LICENSE), MIOPEN_NOTICE);
 }
 
+/** The last line of `train`: where the model is, and how to score it. */
+export function scoreHint(out: string, holdout: string | null): string {
+  return holdout
+    ? `model in ${out}; score it on the held-out problems with: eval --model ${out} --data ${holdout}`
+    : `model in ${out}; no problems held out (--holdout 0): score it with eval on another file's problems`;
+}
+
 export async function saveModelDir(
   dir: string,
   model: tf.LayersModel,

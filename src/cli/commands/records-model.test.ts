@@ -42,6 +42,33 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     expect(held.size).toBe(13);
   });
 
+  it("trains on every problem but the validation share with --holdout 0, and writes no held-out file", () => {
+    const all = join(root, "all");
+    const run = cli(
+      "train",
+      "--data",
+      data,
+      "--out",
+      all,
+      "--holdout",
+      "0",
+      "--epochs",
+      "1",
+      "--units",
+      "8",
+      "--json",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    // The 66 recorded problems: a tenth validates, the rest train (48 + 5 with the default fifth held out).
+    expect(result.problems).toEqual({ train: 59, validation: 7, holdout: 0 });
+    expect(result.holdout).toBeNull();
+    expect(existsSync(join(all, "holdout.jsonl"))).toBe(false);
+    const bad = cli("train", "--data", data, "--out", all, "--holdout", "1");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--holdout must be a number in [0, 1), got '1'");
+  });
+
   it("predicts valid candidates across families for the recorded device, best first", () => {
     const run = cli(
       "predict",

@@ -20,7 +20,7 @@ import {
 import type { TrainOptions } from "../../core/model/train";
 import type { ConvProblem } from "../../core/problem";
 import { CliError, type CommandContext } from "../command";
-import { saveModelDir } from "./model-node";
+import { saveModelDir, scoreHint } from "./model-node";
 import { readRecordFile } from "./store";
 
 export const HOLDOUT_JSONL = "holdout.jsonl";
@@ -38,12 +38,13 @@ export async function trainOnRecords(
   file: string,
   out: string,
   options: TrainOptions,
+  holdoutFraction: number,
   backend: string,
 ) {
   const records = readRecords(file);
   let split: ReturnType<typeof splitRecordCases>;
   try {
-    split = splitRecordCases(recordCases(records), options.seed);
+    split = splitRecordCases(recordCases(records), options.seed, holdoutFraction);
   } catch (error) {
     throw new CliError(`${file}: ${(error as Error).message}`);
   }
@@ -93,9 +94,7 @@ export async function trainOnRecords(
   };
   const text = [
     `trained on ${result.problems.train} problems of ${file} (families ${result.families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
-    held.size
-      ? `model in ${out}; score it on the held-out problems with: eval --model ${out} --data ${holdout}`
-      : `model in ${out}`,
+    scoreHint(out, result.holdout),
   ].join("\n");
   return { result, text };
 }

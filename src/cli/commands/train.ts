@@ -1,8 +1,16 @@
 import { join } from "node:path";
 import { splitMiopenRows, trainMiopenModel } from "../../core/miopen/model";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/defaults";
-import { CliError, type Command, optionalInt, requireString } from "../command";
-import { BACKEND_OPTION, readPerfRows, saveModelDir, startNodeBackend, writePerfRows } from "./model-node";
+import { HOLDOUT_FRACTION } from "../../core/model/split";
+import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
+import {
+  BACKEND_OPTION,
+  readPerfRows,
+  saveModelDir,
+  scoreHint,
+  startNodeBackend,
+  writePerfRows,
+} from "./model-node";
 import { isRecordFile, trainOnRecords } from "./records-model";
 
 export const HOLDOUT_DB = "holdout.db";
@@ -18,19 +26,21 @@ export function parseDirections(value: string | boolean | undefined): string[] |
   return directions;
 }
 
-function learningRate(value: string | boolean | undefined): number | undefined {
+/** A number below 1 given as --name: above 0, or from 0 when `zero` is allowed. */
+function fraction(ctx: CommandContext, name: string, zero: boolean): number | undefined {
+  const value = ctx.values[name];
   if (value === undefined) return undefined;
-  const rate = Number(value);
-  if (typeof value !== "string" || !(rate > 0 && rate < 1))
-    throw new CliError(`--lr must be a number in (0, 1), got '${String(value)}'`);
-  return rate;
+  const x = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !((zero ? x >= 0 : x > 0) && x < 1))
+    throw new CliError(`--${name} must be a number in ${zero ? "[0" : "(0"}, 1), got '${String(value)}'`);
+  return x;
 }
 
 export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -65,6 +75,12 @@ export const trainCommand: Command = {
       description: "epochs without a better validation loss before stopping",
     },
     lr: { type: "string", value: "R", description: "Adam learning rate" },
+    holdout: {
+      type: "string",
+      value: "F",
+      description: "share of the problems held out for eval (0: train on all but the validation share)",
+      default: String(HOLDOUT_FRACTION),
+    },
     minutes: {
       type: "string",
       value: "M",
@@ -83,19 +99,20 @@ export const trainCommand: Command = {
       units: optionalInt(ctx, "units") ?? DEFAULT_TRAIN_OPTIONS.units,
       batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
-      learningRate: learningRate(ctx.values.lr) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
+      learningRate: fraction(ctx, "lr", false) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
+    const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;
     const backend = await startNodeBackend(ctx.values.backend);
-    if (isRecordFile(file)) return trainOnRecords(ctx, file, out, options, backend);
+    if (isRecordFile(file)) return trainOnRecords(ctx, file, out, options, holdoutFraction, backend);
     const { solver, rows } = await readPerfRows(
       file,
       typeof ctx.values.solver === "string" ? ctx.values.solver : undefined,
     );
     let split: ReturnType<typeof splitMiopenRows>;
     try {
-      split = splitMiopenRows(rows, directions, options.seed);
+      split = splitMiopenRows(rows, directions, options.seed, holdoutFraction);
     } catch (error) {
       throw new CliError(`${file} ${solver}: ${(error as Error).message}`);
     }
@@ -114,8 +131,8 @@ export const trainCommand: Command = {
       { file, ...(directions ? { directions } : {}), backend },
     );
     await saveModelDir(out, trained.model, trained.metadata);
-    const holdout = join(out, HOLDOUT_DB);
-    await writePerfRows(holdout, split.holdout);
+    const holdout = split.holdout.length ? join(out, HOLDOUT_DB) : null;
+    if (holdout) await writePerfRows(holdout, split.holdout);
     const last = trained.history.at(-1);
     const result = {
       model: out,
@@ -136,7 +153,7 @@ export const trainCommand: Command = {
     const text = [
       `trained ${solver} on ${result.rows.train} rows in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
       `beam re-ranked by the ${result.neighbours?.count} nearest training problems, weight ${result.neighbours?.weight} (chosen on the validation shapes)`,
-      `model in ${out}; score it on the held-out problems with: eval --model ${out} --data ${holdout}`,
+      scoreHint(out, holdout),
     ].join("\n");
     return { result, text };
   },

@@ -19,7 +19,7 @@ import type { BeamCandidate } from "../model/beam";
 import { miopenFeatures } from "../model/features";
 import { type Scores, score, scoreGuesses } from "../model/metrics";
 import { predictConfigs } from "../model/predictor";
-import { splitByGroup } from "../model/split";
+import { HOLDOUT_FRACTION, splitForTraining } from "../model/split";
 import { Tokenizer } from "../model/tokenizer";
 import {
   disposeBatch,
@@ -34,29 +34,25 @@ import { checkConfig, toConfig } from "../space/space";
 import { miopenExample, shapeKey, solverParamNames, solverSpace } from "./examples";
 import type { MiopenDirection, MiopenProblem, PerfRow } from "./perfdb";
 
-export const HOLDOUT_FRACTION = 0.2;
-export const VALIDATION_FRACTION = 0.1;
-
 export interface MiopenSplit {
   train: PerfRow[];
   validation: PerfRow[];
   holdout: PerfRow[];
 }
 
-/** Keeps the chosen directions, then holds out a fifth of the shapes and a tenth of the rest for validation. */
+/** Keeps the chosen directions, then splits by problem (its two directions stay together). */
 export function splitMiopenRows(
   rows: readonly PerfRow[],
   directions: readonly string[] | undefined,
   seed: number,
+  holdoutFraction = HOLDOUT_FRACTION,
 ): MiopenSplit {
   const chosen = directions?.length
     ? rows.filter((r) => directions.includes(r.problem.direction))
     : [...rows];
   if (!chosen.length) throw new Error(`no rows with direction ${directions?.join(" or ")}`);
   const byShape = (r: PerfRow) => shapeKey(r.problem);
-  const { kept, held } = splitByGroup(chosen, byShape, HOLDOUT_FRACTION, seed);
-  const { kept: train, held: validation } = splitByGroup(kept, byShape, VALIDATION_FRACTION, seed + 1);
-  return { train, validation, holdout: held };
+  return splitForTraining(chosen, byShape, seed, holdoutFraction);
 }
 
 export interface TrainedMiopenModel extends TrainResult {

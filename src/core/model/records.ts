@@ -17,12 +17,9 @@ import { deviceFeatures, modelDeviceOf } from "./device";
 import { convFeatures, type Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyBeamResult, predictAcrossFamilies } from "./predictor";
-import { splitByGroup } from "./split";
+import { HOLDOUT_FRACTION, splitForTraining } from "./split";
 import { type Example, Tokenizer } from "./tokenizer";
 import { type TrainOptions, type TrainResult, trainSeq2Seq } from "./train";
-
-export const HOLDOUT_FRACTION = 0.2;
-export const VALIDATION_FRACTION = 0.1;
 
 export function problemDeviceFeatures(problem: ConvProblem, device: ModelDevice): Feature[] {
   return [...convFeatures(problem), ...deviceFeatures(device)];
@@ -91,16 +88,19 @@ export interface RecordSplit {
   holdout: RecordCase[];
 }
 
-/** Holds out a fifth of the problems (on every device), then a tenth of the rest for validation. */
-export function splitRecordCases(cases: readonly RecordCase[], seed: number): RecordSplit {
+/** Splits by problem (each on every device): a fifth held out by default, a tenth of the rest validates. */
+export function splitRecordCases(
+  cases: readonly RecordCase[],
+  seed: number,
+  holdoutFraction = HOLDOUT_FRACTION,
+): RecordSplit {
   if (!cases.length) throw new Error("no problem has a verified (status ok) record");
   const byProblem = (c: RecordCase) => c.text;
-  const { kept, held } = splitByGroup(cases, byProblem, HOLDOUT_FRACTION, seed);
-  const { kept: train, held: validation } = splitByGroup(kept, byProblem, VALIDATION_FRACTION, seed + 1);
+  const { train, validation, holdout } = splitForTraining(cases, byProblem, seed, holdoutFraction);
   if (!validation.length || !train.length) {
     throw new Error(`${cases.length} problems are too few to train with early stopping (need at least 3)`);
   }
-  return { train, validation, holdout: held };
+  return { train, validation, holdout };
 }
 
 /** The baselines guess the family too: their table keys every example under one pseudo-family. */

@@ -19,3 +19,22 @@ export function splitByGroup<T>(
   for (const item of items) (held.has(groupOf(item)) ? split.held : split.kept).push(item);
   return split;
 }
+
+/** The share of groups held out for scoring by default, and the share of the rest kept for validation. */
+export const HOLDOUT_FRACTION = 0.2;
+const VALIDATION_FRACTION = 0.1;
+
+/**
+ * Training, validation (early stopping) and held-out parts, split by group: `holdoutFraction` of the
+ * groups held out (0 when the model is scored elsewhere), then a tenth of the rest for validation.
+ */
+export function splitForTraining<T>(
+  items: readonly T[],
+  groupOf: (item: T) => string,
+  seed: number,
+  holdoutFraction = HOLDOUT_FRACTION,
+): { train: T[]; validation: T[]; holdout: T[] } {
+  const { kept, held } = splitByGroup(items, groupOf, holdoutFraction, seed);
+  const { kept: train, held: validation } = splitByGroup(kept, groupOf, VALIDATION_FRACTION, seed + 1);
+  return { train, validation, holdout: held };
+}
