@@ -21,8 +21,11 @@ describe("a new user's journey through the lab", () => {
   let problems: string[];
   /** The Node CLI's candidates for the model the page trained: the page must rank them alike. */
   let cliCandidates: { values: number[]; logProb: number }[] = [];
-  const shot = (name: string) =>
-    page.screenshot({ path: `test-results/journey-${name}.png`, fullPage: true });
+  const shot = async (name: string) => {
+    // From the top: a full-page shot of a scrolled page paints the sticky header mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `test-results/journey-${name}.png`, fullPage: true });
+  };
   const tab = (name: string) => page.getByRole("tab", { name, exact: true });
 
   beforeAll(async () => {
@@ -176,7 +179,23 @@ describe("a new user's journey through the lab", () => {
 
   it("trains a tiny model on a MIOpen perf database, with live curves, and keeps it", async () => {
     await tab("Train").click();
-    await page.getByLabel("MIOpen perf database to train on").setInputFiles(MIOPEN_DB);
+    const chooser = page.getByLabel("MIOpen perf database to train on");
+    await chooser.setInputFiles(MIOPEN_DB);
+    // The file is read as it is chosen: its solvers, the paper's ConvAsm1x1U first, and its directions.
+    const solver = page.getByRole("combobox", { name: "Solver" });
+    await expect.poll(() => solver.inputValue(), { timeout: 30_000 }).toBe("ConvAsm1x1U");
+    expect(await solver.locator("option").count()).toBeGreaterThan(5);
+    await page.getByRole("checkbox", { name: "backward data (B)" }).uncheck();
+    expect(await page.getByRole("checkbox", { name: "forward (F)" }).isChecked()).toBe(true);
+    // A file that is not a perf database is refused with its reason, and the chosen one stays.
+    await chooser.setInputFiles({
+      name: "broken.db",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from("no"),
+    });
+    await page.getByText("broken.db is not an SQLite database").waitFor({ timeout: 30_000 });
+    expect(await solver.inputValue()).toBe("ConvAsm1x1U");
+    expect(await page.getByText("gfx900_56.db.gz").isVisible()).toBe(true);
     await page.getByRole("spinbutton", { name: "Epochs" }).fill("2");
     await page.getByRole("spinbutton", { name: "Hidden units" }).fill("16");
     await page.getByRole("spinbutton", { name: "Batch size" }).fill("512");
@@ -189,6 +208,7 @@ describe("a new user's journey through the lab", () => {
       .poll(() => page.getByTestId("chart-training").locator(".recharts-line-curve").count())
       .toBeGreaterThan(1);
     expect(await page.getByTestId("current-model").textContent()).toContain("tunelab-latest");
+    expect(await page.getByText(/^ConvAsm1x1U: \d+ training rows/).isVisible()).toBe(true);
     await shot("train");
   });
 

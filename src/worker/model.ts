@@ -121,6 +121,7 @@ export const modelWorkerApi = {
   loadModel: settled(trainingApi.loadModel),
   listModels: settled(trainingApi.listModels),
   predict: settled(trainingApi.predict),
+  perfDbSolvers: settled(trainingApi.perfDbSolvers),
   /** Trains one model at a time; `cancel(jobId)` stops a run between batches or drops a waiting one. */
   async trainModel(jobId: string, request: TrainRequest, onProgress?: (progress: EpochProgress) => void) {
     await backendsChosen;

@@ -21,7 +21,13 @@ import {
   splitMiopenRows,
   trainMiopenModel,
 } from "../core/miopen/model";
-import { type MiopenDirection, openPerfDb, readSolverRows, solverCounts } from "../core/miopen/perfdb";
+import {
+  type MiopenDirection,
+  openPerfDb,
+  readSolverRows,
+  type SolverCount,
+  solverCounts,
+} from "../core/miopen/perfdb";
 import { type ModelFiles, type ModelMetadata, modelToFiles, readMetadata } from "../core/model/artifacts";
 import { startBackend } from "../core/model/backend";
 import { type Ranking, rankWithNeighbours } from "../core/model/baselines";
@@ -96,7 +102,25 @@ export interface TrainSummary {
   holdout: EvalReport;
 }
 
+/** Opens a perf database's bytes (.db, or gzip-compressed as MIOpen ships them). */
+async function openDb(data: Uint8Array, name: string) {
+  const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
+  return openPerfDb(SQL, data, { gunzip, name });
+}
+
 export const trainingApi = {
+  /** A perf database's solvers, most rows first, with their directions: what a model can learn from it. */
+  async perfDbSolvers(data: Uint8Array, name: string): Promise<SolverCount[]> {
+    const db = await openDb(data, name);
+    try {
+      const counts = solverCounts(db);
+      if (!counts.length) throw new Error(`${name} has no perf_db rows`);
+      return counts;
+    } finally {
+      db.close();
+    }
+  },
+
   /** Trains on a perf database; `onProgress` hears every epoch, `signal` cancels between batches. */
   async trainModel(
     request: TrainRequest,
@@ -104,8 +128,7 @@ export const trainingApi = {
     signal?: AbortSignal,
   ): Promise<TrainSummary> {
     const backendName = await modelBackend();
-    const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
-    const db = await openPerfDb(SQL, request.data, { gunzip, name: request.name });
+    const db = await openDb(request.data, request.name);
     let solver: string;
     let rows: ReturnType<typeof readSolverRows>;
     try {

@@ -1,6 +1,7 @@
 import type { StateCreator } from "zustand/vanilla";
 import type { TuningRecord } from "../../core/dataset/record";
-import { engine, errorMessage } from "../engine";
+import type { MiopenDirection, SolverCount } from "../../core/miopen/perfdb";
+import { engine, errorMessage, modelEngine } from "../engine";
 import type { LabState } from "./index";
 
 export type RecordsLoad =
@@ -23,7 +24,14 @@ export type ImportState =
 export interface MiopenFile {
   name: string;
   bytes: Uint8Array;
+  /** Its solvers, most rows first, and the solver and directions chosen to learn. */
+  solvers: SolverCount[];
+  solver: string;
+  directions: MiopenDirection[];
 }
+
+/** The solver the Train page starts with: the paper's ConvAsm1x1U where the file has it, else the largest. */
+const PREFERRED_SOLVER = "ConvAsm1x1U";
 
 /** Perf databases come as SQLite files, plain or gzip-compressed as MIOpen's sources ship them. */
 export function isPerfDbName(name: string): boolean {
@@ -39,6 +47,9 @@ export interface RecordsSlice {
    * perf database (.db, .db.gz) for training.
    */
   importFile(file: File): Promise<void>;
+  /** Picks the solver to learn (all its directions), or the directions of the chosen one. */
+  chooseTrainingSolver(solver: string): void;
+  chooseTrainingDirections(directions: MiopenDirection[]): void;
   clearRecords(): Promise<void>;
   /** Reads this device's stored records from the engine (IndexedDB, in the Worker). */
   loadRecords(): Promise<void>;
@@ -55,8 +66,18 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
     set({ importState: { state: "importing", name: file.name } });
     try {
       if (isPerfDbName(file.name)) {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        // Read here, not at training: a file that is not a perf database is refused before it is kept.
+        const solvers = await modelEngine().perfDbSolvers(bytes, file.name);
+        const chosen = solvers.find((s) => s.solver === PREFERRED_SOLVER) ?? (solvers[0] as SolverCount);
         set({
-          miopenFile: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+          miopenFile: {
+            name: file.name,
+            bytes,
+            solvers,
+            solver: chosen.solver,
+            directions: chosen.directions,
+          },
           importState: { state: "idle" },
         });
         return;
@@ -70,6 +91,15 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
     } catch (error) {
       set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
     }
+  },
+  chooseTrainingSolver(solver) {
+    const file = get().miopenFile;
+    const chosen = file?.solvers.find((s) => s.solver === solver);
+    if (file && chosen) set({ miopenFile: { ...file, solver, directions: chosen.directions } });
+  },
+  chooseTrainingDirections(directions) {
+    const file = get().miopenFile;
+    if (file) set({ miopenFile: { ...file, directions } });
   },
   async clearRecords() {
     await engine().clearRecords();

@@ -116,7 +116,13 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
     try {
       const { savedAs, ...summary } = await modelEngine().trainModel(
         jobId,
-        { data: file.bytes, name: file.name, options: { ...options, maxSeconds: minutes * 60 } },
+        {
+          data: file.bytes,
+          name: file.name,
+          solver: file.solver,
+          directions: file.directions,
+          options: { ...options, maxSeconds: minutes * 60 },
+        },
         proxy(onEpoch),
       );
       set((s) => ({

@@ -143,9 +143,23 @@ export async function openPerfDb(
 }
 
 /** How many tuned entries each solver has, most first. */
-export function solverCounts(db: Database): { solver: string; rows: number }[] {
-  const result = db.exec("SELECT solver, COUNT(*) FROM perf_db GROUP BY solver ORDER BY 2 DESC, 1");
-  return (result[0]?.values ?? []).map(([solver, rows]) => ({ solver: String(solver), rows: Number(rows) }));
+export interface SolverCount {
+  solver: string;
+  rows: number;
+  /** The directions its rows have (F, B, W), in that order. */
+  directions: MiopenDirection[];
+}
+
+/** The file's solvers, most rows first, with the directions each was tuned for. */
+export function solverCounts(db: Database): SolverCount[] {
+  const result = db.exec(
+    "SELECT p.solver, COUNT(*), GROUP_CONCAT(DISTINCT c.direction) FROM perf_db p JOIN config c ON c.id = p.config GROUP BY p.solver ORDER BY 2 DESC, 1",
+  );
+  return (result[0]?.values ?? []).map(([solver, rows, directions]) => ({
+    solver: String(solver),
+    rows: Number(rows),
+    directions: (["F", "B", "W"] as const).filter((d) => String(directions).split(",").includes(d)),
+  }));
 }
 
 function parseParams(text: string, where: string): number[] {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import type { MiopenDirection } from "../../../core/miopen/perfdb";
 import type { NamedFile } from "../../../worker/model";
 import type { TrainSummary } from "../../../worker/training";
 import { ChartBox, TrainingCurves } from "../../charts";
@@ -6,6 +7,7 @@ import { Callout, Card, Progress, Stat } from "../../components/ui";
 import { downloadFile } from "../../download";
 import { bytes, eta } from "../../format";
 import { useLab } from "../../store";
+import type { MiopenFile } from "../../store/records";
 import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/train";
 
 type NumericSetting = keyof typeof SETTING_BOUNDS;
@@ -39,7 +41,12 @@ export default function TrainPage() {
                 Cancel training
               </button>
             ) : (
-              <button type="button" className="button" disabled={!miopenFile} onClick={() => startTraining()}>
+              <button
+                type="button"
+                className="button"
+                disabled={!miopenFile?.directions.length}
+                onClick={() => startTraining()}
+              >
                 Start training
               </button>
             )}
@@ -51,9 +58,12 @@ export default function TrainPage() {
           subtitle="A MIOpen performance database: each row is one problem and the tuned config of one solver."
         >
           {miopenFile ? (
-            <p>
-              <span className="mono">{miopenFile.name}</span> · {bytes(miopenFile.bytes.length)}
-            </p>
+            <>
+              <p>
+                <span className="mono">{miopenFile.name}</span> · {bytes(miopenFile.bytes.length)}
+              </p>
+              <SolverPicker file={miopenFile} disabled={running} />
+            </>
           ) : (
             <p className="muted">No database chosen yet.</p>
           )}
@@ -206,6 +216,60 @@ function SettingsForm({
         />
         Attention
       </label>
+    </div>
+  );
+}
+
+const DIRECTION_NAMES: Record<MiopenDirection, string> = {
+  F: "forward",
+  B: "backward data",
+  W: "backward weights",
+};
+
+/** Which of the file's solvers to learn, and which of its directions. */
+function SolverPicker({ file, disabled }: { file: MiopenFile; disabled: boolean }) {
+  const chooseSolver = useLab((s) => s.chooseTrainingSolver);
+  const chooseDirections = useLab((s) => s.chooseTrainingDirections);
+  const id = useId();
+  const solver = file.solvers.find((s) => s.solver === file.solver);
+  return (
+    <div className="stack" style={{ marginBottom: "0.75rem" }}>
+      <div>
+        <label className="field-label" htmlFor={`${id}-solver`}>
+          Solver
+        </label>
+        <select
+          id={`${id}-solver`}
+          className="select"
+          value={file.solver}
+          disabled={disabled}
+          onChange={(e) => chooseSolver(e.target.value)}
+        >
+          {file.solvers.map((s) => (
+            <option key={s.solver} value={s.solver}>
+              {s.solver} · {s.rows.toLocaleString("en")} rows
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset className="strategy" disabled={disabled}>
+        <legend className="field-label">Directions</legend>
+        {solver?.directions.map((d) => (
+          <label key={d} className="checkbox">
+            <input
+              type="checkbox"
+              checked={file.directions.includes(d)}
+              onChange={(e) =>
+                chooseDirections(
+                  solver.directions.filter((x) => (x === d ? e.target.checked : file.directions.includes(x))),
+                )
+              }
+            />
+            {DIRECTION_NAMES[d]} ({d})
+          </label>
+        ))}
+      </fieldset>
+      {!file.directions.length && <span className="muted">Choose at least one direction.</span>}
     </div>
   );
 }
