@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { readJsonl } from "../src/core/dataset/io";
 import type { TuningRecord } from "../src/core/dataset/record";
-import { type BestEntry, summarize } from "../src/core/dataset/summary";
+import { type BestEntry, geometricMean, summarize } from "../src/core/dataset/summary";
 import { parseProblem, problemFlops } from "../src/core/problem";
 
 const files = process.argv.slice(2);
@@ -14,7 +14,6 @@ if (!files.length) {
   process.stderr.write("usage: node bench/run.mjs bench/records-report.ts FILE.jsonl [...]\n");
   process.exit(2);
 }
-const geomean = (xs: number[]) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 
 /**
  * Per batch size: the geometric-mean speedup, tfjs's share of the FMA peak, and the speedup a kernel
@@ -29,13 +28,13 @@ function byBatch(best: BestEntry[], peakGflops: number | null): string[] {
   }
   return [...batches].map(([n, entries]) => {
     const speedups = entries.map((b) => b.speedup as number);
-    const line = `  at batch ${n}: ${geomean(speedups).toFixed(2)} over ${entries.length} problems (slowest ${Math.min(...speedups).toFixed(2)})`;
+    const line = `  at batch ${n}: ${geometricMean(speedups)?.toFixed(2)} over ${entries.length} problems (slowest ${Math.min(...speedups).toFixed(2)})`;
     if (!peakGflops) return line;
     // tfjs's share of the peak: the time a kernel at the peak takes over tfjs's time.
     const tfjsShare = entries.map(
       (b) => problemFlops(parseProblem(b.problem)) / peakGflops / (b.baselineNs as number),
     );
-    return `${line}; tfjs at ${pct(Math.min(...tfjsShare))}-${pct(Math.max(...tfjsShare))} of the FMA peak, so a kernel at the peak would be ${geomean(tfjsShare.map((x) => 1 / x)).toFixed(2)}x`;
+    return `${line}; tfjs at ${pct(Math.min(...tfjsShare))}-${pct(Math.max(...tfjsShare))} of the FMA peak, so a kernel at the peak would be ${geometricMean(tfjsShare.map((x) => 1 / x))?.toFixed(2)}x`;
   });
 }
 

@@ -7,6 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { configKey, type TuningRecord } from "../dataset/record";
+import { geometricMean } from "../dataset/summary";
 import type { DeviceLimits } from "../families/family";
 import { FAMILIES, familyById } from "../families/index";
 import { type ConvProblem, formatProblem } from "../problem";
@@ -210,10 +211,6 @@ export interface RecordEvalReport extends Scores {
   };
 }
 
-function geomean(values: readonly number[]): number | null {
-  return values.length ? Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length) : null;
-}
-
 /** Scores every case: the model's beam (family and values, top-1 and top-K, times) and the baselines. */
 export async function evaluateRecordModel(
   model: tf.LayersModel,
@@ -259,8 +256,8 @@ export async function evaluateRecordModel(
     ...scores,
     family: familyRight / cases.length,
     times: {
-      top1: { measured: top1.length, geomeanRatio: geomean(top1) },
-      topK: { measured: topK.length, geomeanRatio: geomean(topK) },
+      top1: { measured: top1.length, geomeanRatio: geometricMean(top1) },
+      topK: { measured: topK.length, geomeanRatio: geometricMean(topK) },
     },
     baselines: {
       mostFrequent: scoreGuesses(

@@ -4,6 +4,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { describe, expect, it } from "vitest";
 import { readJsonl } from "../dataset/io";
 import { configKey } from "../dataset/record";
+import { geometricMean } from "../dataset/summary";
 import { FAMILIES } from "../families/index";
 import { modelFromFiles, modelTokenizer, readMetadata } from "../model/artifacts";
 import { recordCases, recordModelRanking } from "../model/records";
@@ -93,7 +94,6 @@ describe("model-guided strategy on the replay runner", () => {
       if (!resnet50.has(c.text)) unseen.push(best / c.bestNs);
     }
     model.dispose();
-    const geomean = (rs: number[]) => Math.exp(rs.reduce((s, r) => s + Math.log(r), 0) / rs.length);
     // 66 problems: resnet50's 23 layers at batch 1 and 32, and 10 layers of other networks at both.
     expect(ratios).toHaveLength(66);
     expect(unseen).toHaveLength(20);
@@ -103,11 +103,11 @@ describe("model-guided strategy on the replay runner", () => {
     const found = ratios.filter(Number.isFinite);
     expect(found.length).toBeGreaterThanOrEqual(ratios.length * 0.9);
     expect(found.filter((r) => r === 1).length).toBeGreaterThanOrEqual(ratios.length * 0.5);
-    expect(geomean(found)).toBeLessThan(1.2);
+    expect(geometricMean(found)).toBeLessThan(1.2);
     // On the layers it never saw: all 20 found, 8 the best known, geomean 1.13x of the best known.
     expect(unseen.every(Number.isFinite)).toBe(true);
     expect(unseen.filter((r) => r === 1).length).toBeGreaterThanOrEqual(unseen.length * 0.35);
-    expect(geomean(unseen)).toBeLessThan(1.2);
+    expect(geometricMean(unseen)).toBeLessThan(1.2);
     // 66 problems take 3-5 s on wasm alone, more beside other test files.
   }, 60_000);
 });
