@@ -141,7 +141,7 @@ async function beamCandidates(
 }
 
 /** Candidate lists scored against the rows' tuned configs; validity on the solver's full space. */
-function scoreCandidates(
+export function scoreCandidates(
   tokenizer: Tokenizer,
   rows: readonly PerfRow[],
   candidates: readonly (readonly BeamCandidate[])[],

@@ -1,0 +1,111 @@
+/**
+ * One split, several initialisation seeds: trains a model per seed on the same training rows (the
+ * CLI's defaults, ended by early stopping rather than the time budget), scores each on the held-out
+ * rows as `eval` does, then the ensemble that averages their log-probabilities at every beam step
+ * (re-ranked with the first model's neighbour blend). Prints one JSON object.
+ *   node bench/run.mjs bench/model-seeds.ts [--data FILE.db.gz] [--seeds 1,2] [--split-seed 1]
+ */
+import { parseArgs } from "node:util";
+import { readPerfRows, startNodeBackend } from "../src/cli/commands/model-node";
+import { solverSpace } from "../src/core/miopen/examples";
+import {
+  evaluateMiopenModel,
+  scoreCandidates,
+  splitMiopenRows,
+  type TrainedMiopenModel,
+  trainMiopenModel,
+} from "../src/core/miopen/model";
+import { rankWithNeighbours } from "../src/core/model/baselines";
+import { type BeamCandidate, type BeamResult, beamSearchMany, type Scorer } from "../src/core/model/beam";
+import { DEFAULT_TRAIN_OPTIONS } from "../src/core/model/defaults";
+import { miopenFeatures } from "../src/core/model/features";
+import { withModelScorer } from "../src/core/model/predictor";
+
+const SOLVER = "ConvAsm1x1U";
+const WIDTH = 8;
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: "data/miopen/gfx906_60.db.gz" },
+    seeds: { type: "string", default: "1,2" },
+    "split-seed": { type: "string", default: "1" },
+  },
+});
+const backend = await startNodeBackend();
+const { rows } = await readPerfRows(values.data, SOLVER);
+const split = splitMiopenRows(rows, undefined, Number(values["split-seed"]));
+const features = split.holdout.map((r) => miopenFeatures(r.problem));
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+const trained: TrainedMiopenModel[] = [];
+const single = [];
+for (const seed of values.seeds.split(",").map(Number)) {
+  // Early stopping ends every run: the budget only guards against a run that never stops.
+  const model = await trainMiopenModel(
+    split,
+    { ...DEFAULT_TRAIN_OPTIONS, seed, maxSeconds: 3600 },
+    { file: values.data, backend },
+  );
+  const report = await evaluateMiopenModel(
+    model.model,
+    model.tokenizer,
+    model.baselines,
+    split.holdout,
+    WIDTH,
+    model.metadata.neighbours,
+  );
+  trained.push(model);
+  single.push({
+    seed,
+    bestEpoch: model.bestEpoch,
+    epochs: model.history.length,
+    blended: { exact: round(report.exact), perValue: round(report.perValue) },
+    alone: { exact: round(report.modelAlone.exact), perValue: round(report.modelAlone.perValue) },
+  });
+}
+
+/** The beam over every held-out row, each step scored by the mean of the models' log-probabilities. */
+async function ensembleBeams(i: number, scorers: Scorer[]): Promise<BeamResult[]> {
+  const member = trained[i];
+  if (!member) {
+    const mean: Scorer = async (requests, candidates) => {
+      const all = await Promise.all(scorers.map((s) => s(requests, candidates)));
+      return (all[0] ?? []).map((row, r) =>
+        row.map((_, j) => all.reduce((sum, scores) => sum + (scores[r]?.[j] ?? 0), 0) / all.length),
+      );
+    };
+    const vocabulary = trained[0]?.tokenizer.vocabulary(SOLVER) ?? [];
+    const searches = split.holdout.map((r) => ({
+      space: solverSpace(SOLVER, r.problem, vocabulary),
+      vocabulary,
+    }));
+    return beamSearchMany(searches, WIDTH, mean);
+  }
+  return withModelScorer(member.model, member.tokenizer, SOLVER, features, (scorer) =>
+    ensembleBeams(i + 1, [...scorers, scorer]),
+  );
+}
+
+const beams = (await ensembleBeams(0, [])).map((b) => (b.ok ? b.candidates : []));
+const first = trained[0];
+const scored = (candidates: BeamCandidate[][]) => {
+  if (!first) throw new Error("--seeds named no seed");
+  const s = scoreCandidates(first.tokenizer, split.holdout, candidates);
+  return { exact: round(s.exact), perValue: round(s.perValue), valid: s.valid };
+};
+console.log(
+  JSON.stringify({
+    data: values.data,
+    holdout: split.holdout.length,
+    single,
+    ensemble: {
+      alone: scored(beams),
+      blended: scored(
+        beams.map(
+          (b, i) =>
+            rankWithNeighbours(b, first?.baselines, first?.metadata.neighbours, SOLVER, features[i] ?? [])
+              .candidates,
+        ),
+      ),
+    },
+  }),
+);
