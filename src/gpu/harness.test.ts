@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeGpu } from "../cli/node-gpu";
 import { type AcquiredDevice, acquireDevice } from "./device";
-import { detectQuantization, sampleStats, timeKernel } from "./harness";
+import { detectQuantization, type HarnessOptions, sampleStats, timeKernel } from "./harness";
 import { measurePeaks } from "./microbench";
 import { timeComputePasses } from "./timestamps";
 
@@ -89,6 +89,22 @@ describe("the harness on Dawn", () => {
     expect(predicted).toMatchObject({ ok: false, status: "timeout" });
     const measured = await timeKernel(acquired.device, run, { maxSubmitNs: 1000 });
     expect(measured).toMatchObject({ ok: false, status: "timeout", message: /exceeds the 0 ms/ });
+  });
+
+  it("checks every timed sample against the guard, not only the probe", async () => {
+    const run = await busyKernel(acquired.device, 256);
+    let passes = 0;
+    // The probe reads true; every later pass (a stalled GPU, a clock that fell) reads 2 s.
+    const stalling: HarnessOptions["timer"] = (base) => async (device, record, count) => {
+      const deltas = await base(device, record, count);
+      return deltas.map((d) => (++passes > 2 ? 2e9 : d));
+    };
+    const result = await timeKernel(acquired.device, run, { timer: stalling });
+    expect(result).toMatchObject({
+      ok: false,
+      status: "timeout",
+      message: /a sample of \d+ runs took 2000.0 ms/,
+    });
   });
 
   it("sees Dawn's default 65.536 us quantization in real timestamps", async () => {

@@ -24,7 +24,20 @@ export interface HarnessOptions {
   estimatedRunNs?: number;
   /** Use timestamp queries (default: when the device has `timestamp-query`). */
   timestamps?: boolean;
+  /** One run's time already measured (e.g. by the verification run): the probing starts from it. */
+  knownRunNs?: number;
+  /** Runs per sample fixed (no probing), e.g. to re-time a kernel exactly as it was timed before. */
+  runsPerSample?: number;
+  /** Wraps the pass timer (tests simulate a drifting clock with it). */
+  timer?: (base: PassTimer) => PassTimer;
 }
+
+/** Times `count` passes, each holding what `record` encodes; one GPU time (ns) per pass. */
+export type PassTimer = (
+  device: GPUDevice,
+  record: (pass: GPUComputePassEncoder) => void,
+  count: number,
+) => Promise<number[]>;
 
 export type HarnessResult =
   | ({ ok: true; medianNs: number; iqrNs: number; samplesNs: number[] } & TimingInfo)
@@ -78,6 +91,12 @@ export function guardMessage(runNs: number, maxSubmitNs: number, what: string): 
   return `${what} ${(runNs / 1e6).toFixed(1)} ms for one run exceeds the ${(maxSubmitNs / 1e6).toFixed(0)} ms per-submit limit`;
 }
 
+/** Runs per sample for a run of `runNs`: enough to pass minSampleNs, within the guard and the cap. */
+function firstRuns(runNs: number, o: typeof DEFAULTS): number {
+  const wanted = Math.ceil((o.minSampleNs / runNs) * 1.2);
+  return Math.max(1, Math.min(o.maxRunsPerSample, Math.floor(o.maxSubmitNs / runNs), wanted));
+}
+
 /**
  * Times `encodeRun` (one run of a kernel: its dispatches, recorded into a compute pass). Failures of the
  * GPU surface as thrown errors from WebGPU; a run too long for the guard returns status `timeout`.
@@ -96,15 +115,20 @@ export async function timeKernel(
   const encodeRuns = (runs: number) => (pass: GPUComputePassEncoder) => {
     for (let i = 0; i < runs; i++) encodeRun(pass);
   };
-  const measure = (runs: number, count: number) =>
-    useTimestamps
-      ? timeComputePasses(device, encodeRuns(runs), count)
-      : wallTimeComputePasses(device, encodeRuns(runs), count);
+  const base: PassTimer = useTimestamps ? timeComputePasses : wallTimeComputePasses;
+  const timer = o.timer ? o.timer(base) : base;
+  // Every pass is checked against the guard, not only the probes: a sample past it is a timeout.
+  let overLimit: string | null = null;
+  const measure = async (runs: number, count: number) => {
+    const deltas = await timer(device, encodeRuns(runs), count);
+    overLimit ??= guardMessage(Math.max(...deltas), o.maxSubmitNs, `a sample of ${runs} runs took`);
+    return deltas;
+  };
 
   // Grow the runs per sample until a sample lasts minSampleNs, never letting one submit pass the guard.
-  let runs = 1;
-  let runNs = 0;
-  for (;;) {
+  let runs = o.runsPerSample ?? (o.knownRunNs ? firstRuns(o.knownRunNs, o) : 1);
+  let runNs = o.knownRunNs ?? 0;
+  while (o.runsPerSample === undefined) {
     // The shorter of two probes: one stall of a busy machine must not pass for the kernel's speed.
     const delta = Math.min(...(await measure(runs, 2)));
     runNs = delta / runs;
@@ -129,6 +153,7 @@ export async function timeKernel(
     measured.push(...batch);
     kept.push(...batch.filter((d) => d > 0));
   }
+  if (overLimit) return { ok: false, status: "timeout", message: overLimit };
   if (!kept.length) {
     return { ok: false, status: "runtime-failed", message: "every timed sample read zero or negative" };
   }

@@ -6,10 +6,11 @@ import { igemmFamily } from "../core/families/igemm";
 import { parseProblem, tensorElements } from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, relativeError } from "../core/reference";
+import { randomTensor } from "./bench";
 import { createKernelInstance, KernelCache } from "./kernel";
 import { deviceLimits } from "./limits";
 import { timeComputePass } from "./timestamps";
-import { randomTensor, verifyConfig } from "./verify";
+import { verifyConfig } from "./verify";
 
 let device: GPUDevice;
 let limits: DeviceLimits;

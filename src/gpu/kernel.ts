@@ -158,11 +158,15 @@ export const POISON_BITS = 0x7fc00000;
 const POISON_CHUNK = 1 << 20;
 let poisonWords: Uint32Array<ArrayBuffer> | undefined;
 
-/** Allocates and binds the kernel's buffers; an allocation or binding failure comes back as a value. */
+/**
+ * Allocates and binds the kernel's buffers (its scratch, and the tensors unless a problem's shared ones
+ * are given); an allocation or binding failure comes back as a value.
+ */
 export async function createKernelInstance(
   device: GPUDevice,
   problem: ConvProblem,
   kernel: CompiledKernel,
+  tensors?: Pick<KernelBuffers, "input" | "filter" | "output">,
 ): Promise<{ ok: true; instance: KernelInstance } | { ok: false; message: string }> {
   const sizes = tensorElements(problem);
   const made: GPUBuffer[] = [];
@@ -178,9 +182,11 @@ export async function createKernelInstance(
   device.pushErrorScope("out-of-memory");
   device.pushErrorScope("validation");
   const buffers: KernelBuffers = {
-    input: storage("input", sizes.input * 4, GPUBufferUsage.COPY_DST),
-    filter: storage("filter", sizes.filter * 4, GPUBufferUsage.COPY_DST),
-    output: storage("output", sizes.output * 4, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
+    ...(tensors ?? {
+      input: storage("input", sizes.input * 4, GPUBufferUsage.COPY_DST),
+      filter: storage("filter", sizes.filter * 4, GPUBufferUsage.COPY_DST),
+      output: storage("output", sizes.output * 4, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
+    }),
     scratch: Object.fromEntries(kernel.plan.scratch.map((s) => [s.name, storage(s.name, s.bytes)])),
   };
   const lookup = (name: string): GPUBuffer => {

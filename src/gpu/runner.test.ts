@@ -6,7 +6,7 @@ import type { KernelFamily } from "../core/families/family";
 import { parseProblem, tensorElements } from "../core/problem";
 import { random } from "../core/search/strategies";
 import { rule } from "../core/space/space";
-import { candidateRunner, runCandidate } from "./runner";
+import { MeasurementEngine, runCandidate } from "./runner";
 import { GpuSession } from "./session";
 import { runSweep } from "./sweep";
 import { measureTfjsBaseline } from "./tfjs-baseline";
@@ -99,7 +99,7 @@ describe("the candidate runner", () => {
 
     const wrong = await run(constantFamily, { WG: 64 });
     expect(wrong.status).toBe("wrong-result");
-    expect(wrong.message).toMatch(/relative error .* exceeds/);
+    expect(wrong.message).toMatch(/relative error .* \(limit 0.0001\)/);
 
     const invalid = await run(constantFamily, { WG: 128 });
     expect(invalid).toMatchObject({ status: "invalid", message: "not-128: 128 is refused" });
@@ -117,22 +117,22 @@ describe("the candidate runner", () => {
 
 describe("sweeps", () => {
   it("survive a device lost mid-candidate: that one is runtime-failed, the rest run on a new device", async () => {
-    let planned = 0;
-    // The device is destroyed while the second candidate is in flight (between planning and compiling).
-    const sabotaged: KernelFamily = {
-      ...directFamily,
-      plan(p, config, limits) {
-        if (++planned === 2) void session.device().then((live) => live.device.destroy());
-        return directFamily.plan(p, config, limits);
-      },
-    };
     const first = await session.device();
     const device = await session.deviceInfo(PEAKS);
     const space = directFamily.space(problem, first.limits);
-    const result = await random(space, candidateRunner(session, device, sabotaged, problem), {
-      seed: 3,
-      budget: { candidates: 4 },
-    });
+    const engine = new MeasurementEngine(session, device, async () => {});
+    const runner = engine.runner(directFamily, problem);
+    let runs = 0;
+    // The device is destroyed as the second candidate starts.
+    const sabotaged = {
+      ...runner,
+      run(config: Record<string, number>) {
+        if (++runs === 2) void session.device().then((live) => live.device.destroy());
+        return runner.run(config);
+      },
+    };
+    const result = await random(space, sabotaged, { seed: 3, budget: { candidates: 4 } });
+    await engine.flush();
     const statuses = result.outcomes.map((r) =>
       r.status === "runtime-failed" && /lost|destroy/i.test(r.message) ? "lost" : r.status,
     );

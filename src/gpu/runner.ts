@@ -1,39 +1,101 @@
 /**
- * One candidate, start to finish: plan -> compile -> verify against the CPU reference -> time. Only a
- * verified candidate gets a time. Every failure is a record with its status and message (invalid,
- * compile-failed, wrong-result, runtime-failed, timeout); a device lost mid-candidate makes that
- * candidate runtime-failed and the next one runs on a fresh device.
+ * The measurement engine: candidates, start to finish, on one GPU session. Each candidate is planned,
+ * compiled (ahead of time, several at once, while earlier ones are measured), checked element by element
+ * against the problem's reference on the GPU, and only then timed. Every failure is a record with its
+ * status and message (invalid, compile-failed, wrong-result, runtime-failed, timeout); a device lost
+ * mid-candidate makes that candidate runtime-failed and the next one runs on a fresh device.
+ *
+ * Timings must hold over long sweeps, so the engine guards the GPU's clock twice:
+ *  - a heater keeps the GPU busy while the CPU compiles, and is paused for timed samples; its own
+ *    dispatch times say whether the clock is up, and a candidate is timed only once it is;
+ *  - a drift sentinel: the problem's first verified config is re-timed every few candidates; when it
+ *    drifts past a threshold the engine warms the GPU up again and re-times every candidate since the
+ *    last good check. Records reach the sink only once a good check covers them, with that evidence.
  */
 
 import {
   type Baseline,
   type CandidateStatus,
+  type ClockEvidence,
+  configKey,
   type DeviceInfo,
   problemEntry,
   RECORD_SCHEMA_VERSION,
   TUNELAB_VERSION,
   type TuningRecord,
+  tuningRecordSchema,
 } from "../core/dataset/record";
-import type { KernelFamily } from "../core/families/family";
+import type { KernelFamily, KernelPlan } from "../core/families/family";
 import { planConfig } from "../core/families/index";
-import { type ConvProblem, problemFlops, tensorElements } from "../core/problem";
+import { type ConvProblem, formatProblem, problemFlops } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
-import { type HarnessOptions, timeKernel } from "./harness";
-import { createKernelInstance } from "./kernel";
+import { ProblemBench } from "./bench";
+import { type HarnessOptions, type HarnessResult, timeKernel } from "./harness";
+import { GpuHeater, WARM_RATIO } from "./heater";
+import type { KernelInstance } from "./kernel";
 import type { GpuSession, LiveDevice } from "./session";
-import { type VerifyFailureKind, type VerifyOptions, verifyPlan } from "./verify";
+import { judgeComparison } from "./verify";
 
-export interface RunnerOptions {
+export interface EngineOptions {
   harness?: HarnessOptions;
-  verify?: VerifyOptions;
-  /** tfjs's time for this problem on this device, stored on every record. */
+  /** Seed of the problem's random tensors (default 0), and the accepted errors. */
+  verify?: { seed?: number; tolerance?: number; elementTolerance?: number; maxCpuReferenceMacs?: number };
+  /** tfjs's time for the problem on this device, stored on every record. */
   baseline?: Baseline | null;
+  /** Keep the GPU busy between timed candidates (default: on, except on CPU adapters like SwiftShader). */
+  keepWarm?: boolean;
+  /** Re-time the reference config every `every` candidates; drift past `threshold` (a fraction) re-times. */
+  sentinel?: { every?: number; threshold?: number } | false;
+  /** Candidates compiled ahead of the one being measured (default 8; 0 on CPU adapters). */
+  compileAhead?: number;
+  /** Called after each drift check, with what it saw and did. */
+  onDriftCheck?: (check: DriftCheck) => void;
+  /** What brings the clock back after a drift (default: warming the GPU up; tests simulate it). */
+  restore?: () => Promise<unknown>;
 }
 
-const STATUS_OF: Record<VerifyFailureKind, CandidateStatus> = {
-  invalid: "invalid",
-  compile: "compile-failed",
+/** One re-timing of the problem's reference config. */
+export interface DriftCheck {
+  problem: string;
+  /** Candidates measured in the sweep before this check. */
+  at: number;
+  /** Reference time now over its time when it became the reference. */
+  ratio: number;
+  drifted: boolean;
+  /** After a drift: whether warming up brought the reference back within the threshold. */
+  restored: boolean | null;
+  /** Candidates timed again because of this check. */
+  retimed: number;
+  /** The reference's ratio after the re-timing (the evidence the new times stand on). */
+  after: number | null;
+}
+
+export interface EngineReport {
+  /** Candidates measured (stored ones not counted), the wall time they took, and their rate. */
+  throughput: { candidates: number; seconds: number; perSecond: number | null };
+  drift: {
+    threshold: number;
+    checks: number;
+    drifted: number;
+    /** Drifts that warming up did not cure (the re-timed candidates then stand on a drifted clock). */
+    unresolved: number;
+    retimed: number;
+    /** Largest |ratio - 1| of any check that stood (after re-timing where there was a drift). */
+    maxDeviation: number;
+    log: DriftCheck[];
+  };
+}
+
+const DEFAULT_EVERY = 10;
+const DEFAULT_THRESHOLD = 0.05;
+const DEFAULT_COMPILE_AHEAD = 8;
+const RESTORE_ATTEMPTS = 3;
+/** Warm-up when a problem starts or the clock has fallen: the H200 needed 200-400 ms of work. */
+const WARM_MIN_MS = 400;
+const WARM_MAX_MS = 3000;
+
+const STATUS_FAILED: Record<"allocation" | "runtime" | "unwritten" | "mismatch", CandidateStatus> = {
   allocation: "runtime-failed",
   runtime: "runtime-failed",
   unwritten: "wrong-result",
@@ -56,101 +118,531 @@ const failed = (status: CandidateStatus, message: string, partial: Partial<Measu
   ...partial,
 });
 
-async function measure(
-  live: LiveDevice,
-  family: KernelFamily,
-  problem: ConvProblem,
-  config: Config,
-  peakGflops: number | null,
-  options: RunnerOptions,
-): Promise<Measured> {
-  const planned = planConfig(family, problem, config, live.limits);
-  if (!planned.ok) {
-    return failed("invalid", planned.violations.map((v) => `${v.rule}: ${v.message}`).join("; "));
+/** A measured candidate waiting for the drift check that covers it; its kernel is kept to re-time it. */
+interface Pending {
+  record: TuningRecord;
+  instance: KernelInstance | null;
+  runsPerSample: number | null;
+}
+
+/** The problem's reference config: re-timed exactly as it was first timed. */
+interface Sentinel {
+  instance: KernelInstance;
+  runsPerSample: number;
+  runNs: number;
+  baselineNs: number;
+}
+
+/** What the engine holds for the problem being measured, on one device. */
+interface ProblemState {
+  live: LiveDevice;
+  text: string;
+  bench: ProblemBench;
+  heater: GpuHeater | null;
+  sentinel: Sentinel | null;
+  pending: Pending[];
+}
+
+function isCpuAdapter(live: LiveDevice): boolean {
+  const { adapter } = live;
+  return (
+    adapter.isFallbackAdapter ||
+    /swiftshader|llvmpipe|lavapipe/i.test(`${adapter.description} ${adapter.device} ${adapter.architecture}`)
+  );
+}
+
+export class MeasurementEngine {
+  private state: ProblemState | null = null;
+  private heater: GpuHeater | null = null;
+  private preparing: Promise<ProblemState> | null = null;
+  private measured = 0;
+  private measuredMs = 0;
+  private readonly log: DriftCheck[] = [];
+  private readonly every: number;
+  private readonly threshold: number;
+  private queued: { live: LiveDevice; family: KernelFamily; problem: ConvProblem; config: Config }[] = [];
+  private compiling = 0;
+  /** Configs already queued for compiling on `prefetchedOn` (a strategy hints the same ones repeatedly). */
+  private readonly prefetched = new Set<string>();
+  private prefetchedOn: LiveDevice | null = null;
+
+  constructor(
+    readonly session: GpuSession,
+    readonly device: DeviceInfo,
+    /** Where records go once a drift check covers them (the store, a file, a test's array). */
+    private readonly sink: (record: TuningRecord) => Promise<void>,
+    private readonly options: EngineOptions = {},
+  ) {
+    const sentinel = options.sentinel === false ? null : (options.sentinel ?? {});
+    this.every = sentinel ? (sentinel.every ?? DEFAULT_EVERY) : Number.POSITIVE_INFINITY;
+    this.threshold = sentinel ? (sentinel.threshold ?? DEFAULT_THRESHOLD) : Number.POSITIVE_INFINITY;
   }
-  const started = performance.now();
-  const verified = await verifyPlan(live.cache, problem, planned.plan, options.verify);
-  const verifiedAt = performance.now();
-  if (!verified.ok) {
-    const verification =
-      verified.relativeError === undefined
-        ? null
-        : {
-            relativeError: Number.isFinite(verified.relativeError) ? verified.relativeError : null,
-            checked: 0,
-            total: tensorElements(problem).output,
-          };
-    return failed(STATUS_OF[verified.kind], verified.message, { verification });
+
+  /** The search strategies' view: configs of one family on one problem, compiled ahead when hinted. */
+  runner(
+    family: KernelFamily,
+    problem: ConvProblem,
+    baseline: Baseline | null = this.options.baseline ?? null,
+  ): CandidateRunner<TuningRecord> {
+    return {
+      run: (config) => this.run(family, problem, config, baseline),
+      prefetch: (configs) => void this.prefetch(family, problem, configs),
+    };
   }
-  const verification = {
-    relativeError: verified.relativeError,
-    checked: verified.compared,
-    total: tensorElements(problem).output,
-  };
-  const compiled = await live.cache.compile(planned.plan);
-  if (!compiled.ok) return failed("compile-failed", compiled.message);
-  const made = await createKernelInstance(live.device, problem, compiled);
-  if (!made.ok) return failed("runtime-failed", made.message, { verification });
-  try {
-    const estimatedRunNs = peakGflops ? problemFlops(problem) / peakGflops : undefined;
-    const timed = await timeKernel(live.device, made.instance.encode, { estimatedRunNs, ...options.harness });
-    if (!timed.ok) return failed(timed.status, timed.message, { verification });
+
+  /** Queues the given configs (the next ones a strategy will measure) for compiling, a few at a time. */
+  private async prefetch(
+    family: KernelFamily,
+    problem: ConvProblem,
+    configs: readonly Config[],
+  ): Promise<void> {
+    const live = await this.session.device().catch(() => null);
+    if (!live) return;
+    if (this.prefetchedOn !== live) this.prefetched.clear();
+    this.prefetchedOn = live;
+    const scope = `${family.id}|${formatProblem(problem)}|`;
+    const fresh = configs.filter((config) => {
+      const key = scope + configKey(config);
+      if (this.prefetched.has(key)) return false;
+      this.prefetched.add(key);
+      return true;
+    });
+    // Hints for another problem or family are stale: the strategy has moved on.
+    this.queued = this.queued.filter((q) => q.family === family && q.problem === problem);
+    this.queued.push(...fresh.map((config) => ({ live, family, problem, config })));
+    this.pump();
+  }
+
+  private pump(): void {
+    const live = this.prefetchedOn;
+    // On a CPU adapter compiling ahead would take the cores that run (and time) the kernels.
+    const limit = this.options.compileAhead ?? (live && isCpuAdapter(live) ? 0 : DEFAULT_COMPILE_AHEAD);
+    while (this.compiling < limit && this.queued.length) {
+      const { live, family, problem, config } = this.queued.shift() as (typeof this.queued)[number];
+      if (live.lostReason) continue;
+      const planned = planConfig(family, problem, config, live.limits);
+      if (!planned.ok) continue;
+      this.compiling++;
+      live.cache.compile(planned.plan).finally(() => {
+        this.compiling--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Measures one candidate and returns its record (provisional until a drift check covers it). */
+  async run(
+    family: KernelFamily,
+    problem: ConvProblem,
+    config: Config,
+    baseline: Baseline | null,
+  ): Promise<TuningRecord> {
+    const started = performance.now();
+    let measured: Measured;
+    let clock: ClockEvidence | undefined;
+    let keep: Omit<Pending, "record"> = { instance: null, runsPerSample: null };
+    let state: ProblemState | null = null;
+    try {
+      const live = await this.session.device();
+      // An invalid config costs nothing on the GPU, not even the problem's bench.
+      const planned = planConfig(family, problem, config, live.limits);
+      if (!planned.ok) {
+        const message = planned.violations.map((v) => `${v.rule}: ${v.message}`).join("; ");
+        return await this.handOver(
+          this.record(problem, family, config, failed("invalid", message), baseline, undefined),
+          started,
+        );
+      }
+      state = await this.problemState(live, problem);
+      const current = state;
+      // A lost device may leave WebGPU promises pending forever: the loss itself ends the candidate.
+      const lost = live.lost.then((info) => ({
+        measured: failed("runtime-failed", `device lost (${info.reason}): ${info.message}`),
+      }));
+      const outcome = await Promise.race([this.measure(current, planned.plan, problem), lost]);
+      measured = outcome.measured;
+      if ("instance" in outcome) {
+        keep = { instance: outcome.instance, runsPerSample: outcome.runsPerSample };
+        clock = outcome.clock;
+      }
+      if (live.lostReason) measured = failed("runtime-failed", live.lostReason);
+    } catch (error) {
+      measured = failed("runtime-failed", (error as Error).message ?? String(error));
+    }
+    const record = this.record(problem, family, config, measured, baseline, clock);
+    if (!state || state.live.lostReason) {
+      keep.instance?.destroy();
+      return this.handOver(record, started);
+    }
+    this.count(started);
+    state.pending.push({ record, ...keep });
+    const sentinelOn = Number.isFinite(this.every);
+    if (sentinelOn && !state.sentinel && keep.instance && keep.runsPerSample && record.medianNs !== null) {
+      // The problem's first verified config becomes its reference (and keeps its kernel).
+      state.sentinel = {
+        instance: keep.instance,
+        runsPerSample: keep.runsPerSample,
+        runNs: record.medianNs,
+        baselineNs: record.medianNs,
+      };
+    }
+    if (state.pending.length >= this.every) await this.check(state);
+    return record;
+  }
+
+  private count(started: number): void {
+    this.measured++;
+    this.measuredMs += performance.now() - started;
+  }
+
+  /** A record no drift check needs to cover (no time, or no device left): it queues only to keep order. */
+  private async handOver(record: TuningRecord, started: number): Promise<TuningRecord> {
+    this.count(started);
+    const state = this.state;
+    if (state?.pending.length && !state.live.lostReason)
+      state.pending.push({ record, instance: null, runsPerSample: null });
+    else await this.sink(record);
+    return record;
+  }
+
+  private record(
+    problem: ConvProblem,
+    family: KernelFamily,
+    config: Config,
+    measured: Measured,
+    baseline: Baseline | null,
+    clock: ClockEvidence | undefined,
+  ): TuningRecord {
+    const gflops = measured.medianNs === null ? null : problemFlops(problem) / measured.medianNs;
+    const record: TuningRecord = {
+      schema: RECORD_SCHEMA_VERSION,
+      tunelab: TUNELAB_VERSION,
+      createdAt: new Date().toISOString(),
+      device: this.device,
+      problem: problemEntry(problem),
+      family: family.id,
+      config,
+      ...measured,
+      gflops,
+      peakFraction: gflops !== null && this.device.peakGflops ? gflops / this.device.peakGflops : null,
+      baseline,
+      ...(clock ? { clock } : {}),
+    };
+    // A record that breaks the schema would break every later read of the store: fail it here instead.
+    const checked = tuningRecordSchema.safeParse(record);
+    if (checked.success) return record;
+    const issue = checked.error.issues[0];
+    return {
+      ...record,
+      ...failed(
+        "runtime-failed",
+        `the record failed its schema at ${issue?.path.join(".")}: ${issue?.message}`,
+      ),
+      gflops: null,
+      peakFraction: null,
+      clock: undefined,
+    };
+  }
+
+  /** The heater of `live` (one per device, calibrated once), or null when keeping warm is off. */
+  private async heaterFor(live: LiveDevice): Promise<GpuHeater | null> {
+    if (this.heater?.device === live.device) return this.heater;
+    this.heater?.destroy();
+    this.heater = null;
+    if (!(this.options.keepWarm ?? !isCpuAdapter(live))) return null;
+    const heater = await GpuHeater.create(live.device);
+    await heater.calibrate();
+    this.heater = heater;
+    return heater;
+  }
+
+  /**
+   * Brings the GPU to its working clock and leaves it idle: for timing something else on the same GPU
+   * (tfjs's conv2d baseline), whose device shares the clock.
+   */
+  async warmUp(): Promise<void> {
+    const heater = await this.heaterFor(await this.session.device());
+    await heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS);
+    await heater?.stop();
+  }
+
+  /** The state of `problem` on `live`, made when either changed (the previous problem's is settled first). */
+  private async problemState(live: LiveDevice, problem: ConvProblem): Promise<ProblemState> {
+    const text = formatProblem(problem);
+    const seed = this.options.verify?.seed ?? 0;
+    const current = this.state;
+    if (current && current.live === live && current.text === text && !live.lostReason) return current;
+    if (this.preparing) return this.preparing;
+    this.preparing = (async () => {
+      if (current) await this.settle(current);
+      const heater = await this.heaterFor(live);
+      const bench = await ProblemBench.create(live.device, problem, {
+        seed,
+        maxCpuReferenceMacs: this.options.verify?.maxCpuReferenceMacs,
+      });
+      // Bring the clock up before the problem's first timed sample: checked, not assumed.
+      await heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS);
+      heater?.start();
+      return { live, text, bench, heater, sentinel: null, pending: [] };
+    })();
+    try {
+      this.state = await this.preparing;
+      return this.state;
+    } finally {
+      this.preparing = null;
+    }
+  }
+
+  private async measure(
+    state: ProblemState,
+    plan: KernelPlan,
+    problem: ConvProblem,
+  ): Promise<
+    | { measured: Measured }
+    | { measured: Measured; instance: KernelInstance; runsPerSample: number; clock: ClockEvidence }
+  > {
+    const { live, bench, heater } = state;
+    const started = performance.now();
+    const compiled = await live.cache.compile(plan);
+    if (!compiled.ok) {
+      return {
+        measured: failed("compile-failed", `${compiled.stage} ${compiled.pass}: ${compiled.message}`),
+      };
+    }
+    const compiledAt = performance.now();
+    const made = await bench.instantiate(compiled);
+    if (!made.ok) return { measured: failed(STATUS_FAILED.allocation, made.message) };
+    const { instance } = made;
+    let owned = true;
+    try {
+      const outcome = await this.verifyAndTime(state, instance, problem, started, compiledAt);
+      if (outcome.measured.status !== "ok" || !("runsPerSample" in outcome))
+        return { measured: outcome.measured };
+      owned = false;
+      return {
+        ...outcome,
+        instance,
+        clock: { heaterRatio: outcome.heaterRatio, sentinelRatio: null, retimed: 0 },
+      };
+    } finally {
+      if (owned) instance.destroy();
+      if (heater && !heater.running) heater.start();
+    }
+  }
+
+  private async verifyAndTime(
+    state: ProblemState,
+    instance: KernelInstance,
+    problem: ConvProblem,
+    started: number,
+    compiledAt: number,
+  ): Promise<
+    { measured: Measured } | { measured: Measured; runsPerSample: number; heaterRatio: number | null }
+  > {
+    const verify = this.options.verify ?? {};
+    const harness = this.options.harness ?? {};
+    const maxSubmitNs = harness.maxSubmitNs ?? 1e9;
+    const checked = await state.bench.check(instance);
+    const verifiedAt = performance.now();
+    if (!checked.ok) return { measured: failed(STATUS_FAILED.runtime, checked.message) };
+    const c = checked.comparison;
+    const verification = {
+      relativeError: Number.isFinite(c.relativeError) ? c.relativeError : null,
+      checked: c.compared,
+      total: c.compared,
+      maxElementError: Number.isFinite(c.maxElementError) ? c.maxElementError : null,
+      reference: state.bench.referenceSource,
+    };
+    // The hang guard covers the checked run too: a run past the limit is a timeout, not a result.
+    if (checked.runNs !== null && checked.runNs > maxSubmitNs) {
+      const message = `the verification run took ${(checked.runNs / 1e6).toFixed(1)} ms, past the ${(maxSubmitNs / 1e6).toFixed(0)} ms per-submit limit`;
+      return { measured: failed("timeout", message, { verification }) };
+    }
+    const failure = judgeComparison(c, verify);
+    if (failure) return { measured: failed(STATUS_FAILED[failure.kind], failure.message, { verification }) };
+    const heaterRatio = await this.readyClock(state);
+    const estimatedRunNs = this.device.peakGflops
+      ? problemFlops(problem) / this.device.peakGflops
+      : undefined;
+    const timed = await timeKernel(state.live.device, instance.encode, {
+      estimatedRunNs,
+      ...(checked.runNs ? { knownRunNs: checked.runNs } : {}),
+      ...harness,
+    });
+    if (!timed.ok) return { measured: failed(timed.status, timed.message, { verification }) };
     const { ok: _, medianNs, iqrNs, samplesNs, ...timing } = timed;
     const phasesMs = {
-      compile: verified.compileMs,
-      verify: verifiedAt - started - verified.compileMs,
+      compile: compiledAt - started,
+      verify: verifiedAt - compiledAt,
       time: performance.now() - verifiedAt,
     };
-    return { status: "ok", message: "", medianNs, iqrNs, samplesNs, verification, timing, phasesMs };
-  } finally {
-    made.instance.destroy();
+    return {
+      measured: { status: "ok", message: "", medianNs, iqrNs, samplesNs, verification, timing, phasesMs },
+      runsPerSample: timing.dispatchesPerSample,
+      heaterRatio,
+    };
+  }
+
+  /** Pauses the heater for timed samples, warming up first if its last dispatch says the clock fell. */
+  private async readyClock(state: ProblemState): Promise<number | null> {
+    const { heater } = state;
+    if (!heater) return null;
+    if (heater.reading.clockRatio < WARM_RATIO) await heater.warmUp(0, WARM_MAX_MS);
+    await heater.stop();
+    return heater.reading.clockRatio;
+  }
+
+  /** Times a kept kernel again, exactly as before (same runs per sample). */
+  private async retime(state: ProblemState, instance: KernelInstance, runsPerSample: number, runNs: number) {
+    await this.readyClock(state);
+    try {
+      return await timeKernel(state.live.device, instance.encode, {
+        ...this.options.harness,
+        runsPerSample,
+        knownRunNs: runNs,
+      });
+    } finally {
+      state.heater?.start();
+    }
+  }
+
+  private async sentinelRatio(state: ProblemState): Promise<number | null> {
+    const s = state.sentinel;
+    if (!s) return null;
+    const timed = await this.retime(state, s.instance, s.runsPerSample, s.runNs);
+    return timed.ok ? timed.medianNs / s.baselineNs : null;
+  }
+
+  /**
+   * The drift check: re-times the reference; within the threshold, the pending records are confirmed.
+   * Past it, the GPU is warmed up until the reference is back (a reference that got faster means it was
+   * first timed slow: it is re-based), every pending candidate is timed again, and the check repeats
+   * once more as the new times' evidence.
+   */
+  private async check(state: ProblemState): Promise<void> {
+    const ratio = await this.sentinelRatio(state);
+    if (ratio === null || !state.sentinel) return this.confirm(state, null);
+    const entry: DriftCheck = {
+      problem: state.text,
+      at: this.measured,
+      ratio,
+      drifted: Math.abs(ratio - 1) > this.threshold,
+      restored: null,
+      retimed: 0,
+      after: null,
+    };
+    let standing = ratio;
+    if (entry.drifted) {
+      let now = ratio;
+      for (let attempt = 0; attempt < RESTORE_ATTEMPTS && Math.abs(now - 1) > this.threshold; attempt++) {
+        if (now < 1) {
+          state.sentinel.baselineNs *= now;
+          now = 1;
+          break;
+        }
+        await (this.options.restore ?? (() => state.heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS)))();
+        now = (await this.sentinelRatio(state)) ?? now;
+      }
+      entry.restored = Math.abs(now - 1) <= this.threshold;
+      for (const p of state.pending) {
+        if (!p.instance || !p.runsPerSample || p.record.medianNs === null) continue;
+        const timed = await this.retime(state, p.instance, p.runsPerSample, p.record.medianNs);
+        applyRetime(p.record, timed, this.device);
+        entry.retimed++;
+      }
+      standing = entry.after = (await this.sentinelRatio(state)) ?? now;
+    }
+    this.log.push(entry);
+    this.options.onDriftCheck?.(entry);
+    return this.confirm(state, standing);
+  }
+
+  /** Hands the pending records to the sink with the check that covers them, and frees their kernels. */
+  private async confirm(state: ProblemState, sentinelRatio: number | null): Promise<void> {
+    const pending = state.pending;
+    state.pending = [];
+    for (const p of pending) {
+      if (p.record.clock) p.record.clock.sentinelRatio = sentinelRatio;
+      if (p.instance !== state.sentinel?.instance) p.instance?.destroy();
+      await this.sink(p.record);
+    }
+  }
+
+  /** Checks and hands over what is pending, then frees the problem's bench and reference. */
+  private async settle(state: ProblemState): Promise<void> {
+    if (!state.live.lostReason && state.pending.length) await this.check(state);
+    else await this.confirm(state, null);
+    await state.heater?.stop();
+    state.sentinel?.instance.destroy();
+    state.bench.destroy();
+  }
+
+  /** Settles the current problem: every record measured so far reaches the sink. */
+  async flush(): Promise<void> {
+    const state = this.state;
+    this.state = null;
+    if (state) await this.settle(state);
+    this.heater?.destroy();
+    this.heater = null;
+  }
+
+  report(): EngineReport {
+    const seconds = this.measuredMs / 1000;
+    const standing = this.log.map((c) => Math.abs((c.after ?? c.ratio) - 1));
+    return {
+      throughput: {
+        candidates: this.measured,
+        seconds,
+        perSecond: seconds > 0 ? this.measured / seconds : null,
+      },
+      drift: {
+        threshold: this.threshold,
+        checks: this.log.length,
+        drifted: this.log.filter((c) => c.drifted).length,
+        unresolved: this.log.filter((c) => c.restored === false).length,
+        retimed: this.log.reduce((n, c) => n + c.retimed, 0),
+        maxDeviation: standing.length ? Math.max(...standing) : 0,
+        log: [...this.log],
+      },
+    };
   }
 }
 
-/** Runs one candidate on the session's current device and returns its record; never throws. */
+/** Replaces a record's time with a re-timing (or fails it, when the re-timing failed). */
+function applyRetime(record: TuningRecord, timed: HarnessResult, device: DeviceInfo): void {
+  const retimed = (record.clock?.retimed ?? 0) + 1;
+  if (!timed.ok) {
+    Object.assign(
+      record,
+      failed(timed.status, `re-timed after a drift: ${timed.message}`, { verification: record.verification }),
+    );
+    Object.assign(record, { gflops: null, peakFraction: null });
+  } else {
+    const { ok: _, medianNs, iqrNs, samplesNs, ...timing } = timed;
+    const gflops = problemFlops(record.problem.fields) / medianNs;
+    Object.assign(record, {
+      medianNs,
+      iqrNs,
+      samplesNs,
+      timing,
+      gflops,
+      peakFraction: device.peakGflops ? gflops / device.peakGflops : null,
+    });
+  }
+  record.clock = { heaterRatio: record.clock?.heaterRatio ?? null, sentinelRatio: null, retimed };
+}
+
+/** Runs one candidate with an engine of its own (e.g. checking a single config); never throws. */
 export async function runCandidate(
   session: GpuSession,
   device: DeviceInfo,
   family: KernelFamily,
   problem: ConvProblem,
   config: Config,
-  options: RunnerOptions = {},
+  options: EngineOptions = {},
 ): Promise<TuningRecord> {
-  let measured: Measured;
-  try {
-    const live = await session.device();
-    // A lost device may leave WebGPU promises pending forever: the loss itself ends the candidate.
-    const lost = live.lost.then((info) =>
-      failed("runtime-failed", `device lost (${info.reason}): ${info.message}`),
-    );
-    measured = await Promise.race([measure(live, family, problem, config, device.peakGflops, options), lost]);
-    if (live.lostReason) measured = failed("runtime-failed", live.lostReason);
-  } catch (error) {
-    measured = failed("runtime-failed", (error as Error).message ?? String(error));
-  }
-  const gflops = measured.medianNs === null ? null : problemFlops(problem) / measured.medianNs;
-  return {
-    schema: RECORD_SCHEMA_VERSION,
-    tunelab: TUNELAB_VERSION,
-    createdAt: new Date().toISOString(),
-    device,
-    problem: problemEntry(problem),
-    family: family.id,
-    config,
-    ...measured,
-    gflops,
-    peakFraction: gflops !== null && device.peakGflops ? gflops / device.peakGflops : null,
-    baseline: options.baseline ?? null,
-  };
-}
-
-/** The search strategies' view: a runner of configs of one family on one problem. */
-export function candidateRunner(
-  session: GpuSession,
-  device: DeviceInfo,
-  family: KernelFamily,
-  problem: ConvProblem,
-  options: RunnerOptions = {},
-): CandidateRunner<TuningRecord> {
-  return { run: (config) => runCandidate(session, device, family, problem, config, options) };
+  const engine = new MeasurementEngine(session, device, async () => {}, options);
+  const record = await engine.runner(family, problem).run(config);
+  await engine.flush();
+  return record;
 }

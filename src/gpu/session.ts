@@ -78,15 +78,6 @@ export class GpuSession {
     };
   }
 
-  /**
-   * Gives the device back so that the next `device()` acquires a fresh one. Sweeps renew between
-   * problems: on Dawn over Vulkan (NVIDIA H100) a device that has allocated and freed a few GB of
-   * large buffers ran every later kernel four to five times slower; a fresh device did not.
-   */
-  renew(): void {
-    this.destroy();
-  }
-
   destroy(): void {
     this.live?.then((l) => l.ok && l.device.destroy());
     this.live = undefined;

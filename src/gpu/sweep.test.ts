@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nodeGpu } from "../cli/node-gpu";
 import type { TuningRecord } from "../core/dataset/record";
 import { local, random } from "../core/search/strategies";
 import type { Outcome, Strategy, TuneOptions, TuneResult } from "../core/search/strategy";
-import { GpuSession, type LiveDevice } from "./session";
+import { ProblemBench } from "./bench";
+import { GpuSession } from "./session";
 import { runSweep, type SweepRequest } from "./sweep";
-import { verifyPlan } from "./verify";
-
-// The real verifier, wrapped so the tests can read the options each candidate was verified with.
-vi.mock("./verify", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("./verify")>();
-  return { ...actual, verifyPlan: vi.fn(actual.verifyPlan) };
-});
 
 const P1 = "1x4x8x8,8x3x3,pad=1";
 const P2 = "1x8x6x6,4x3x3";
@@ -32,74 +26,38 @@ beforeAll(async () => {
   session = new GpuSession(await nodeGpu());
 });
 afterAll(() => session.destroy());
-beforeEach(() => {
-  vi.mocked(verifyPlan).mockClear();
-});
-
-/** A sink that keeps each record with the device its candidate ran on (the last one handed out). */
-function deviceTracking() {
-  let current: LiveDevice | null = null;
-  const device = session.device.bind(session);
-  const spy = vi.spyOn(session, "device").mockImplementation(async () => {
-    current = await device();
-    return current;
-  });
-  const ran: { record: TuningRecord; live: LiveDevice }[] = [];
-  const sink = {
-    add: async (record: TuningRecord) => {
-      if (!current) throw new Error("a candidate finished before any device was handed out");
-      ran.push({ record, live: current });
-    },
-  };
-  return { ran, sink, restore: () => spy.mockRestore() };
-}
 
 describe("runSweep", () => {
-  it("renews the device between problems, not between the families of one problem", async () => {
-    const { ran, sink, restore } = deviceTracking();
+  it("makes each problem's bench once, with the request's seed, and checks every output element", async () => {
+    const create = vi.spyOn(ProblemBench, "create");
     try {
-      const outcome = await runSweep(session, TWO_PROBLEMS, sink, { peaks: PEAKS });
+      const records: TuningRecord[] = [];
+      const outcome = await runSweep(
+        session,
+        TWO_PROBLEMS,
+        { add: async (r) => void records.push(r) },
+        { peaks: PEAKS },
+      );
       expect(outcome).toMatchObject({ problems: 2, candidates: 8, stopped: "budget" });
+      expect(records.map((r) => `${r.problem.text} ${r.family}`)).toEqual([
+        ...Array(2).fill(`${P1} direct`),
+        ...Array(2).fill(`${P1} splitk`),
+        ...Array(2).fill(`${P2} direct`),
+        ...Array(2).fill(`${P2} splitk`),
+      ]);
+      expect(records.every((r) => r.status === "ok")).toBe(true);
+      for (const r of records) expect(r.verification?.checked).toBe(r.verification?.total);
+      expect(create.mock.calls.map(([, problem, options]) => `${problem.h}:${options.seed}`)).toEqual([
+        "8:4",
+        "6:4",
+      ]);
+      // The sweep's summary says how fast it went and what the drift checks saw.
+      expect(outcome.throughput.candidates).toBe(8);
+      expect(outcome.throughput.perSecond).toBeGreaterThan(0);
+      expect(outcome.drift.checks).toBeGreaterThanOrEqual(2); // each problem's tail is checked
     } finally {
-      restore();
+      create.mockRestore();
     }
-    expect(ran.map((r) => `${r.record.problem.text} ${r.record.family}`)).toEqual([
-      ...Array(2).fill(`${P1} direct`),
-      ...Array(2).fill(`${P1} splitk`),
-      ...Array(2).fill(`${P2} direct`),
-      ...Array(2).fill(`${P2} splitk`),
-    ]);
-    expect(ran.every((r) => r.record.status === "ok")).toBe(true);
-    const devicesOf = (problem: string) =>
-      new Set(ran.filter((r) => r.record.problem.text === problem).map((r) => r.live.device));
-    const [first] = devicesOf(P1);
-    const [second] = devicesOf(P2);
-    expect(devicesOf(P1).size).toBe(1);
-    expect(devicesOf(P2).size).toBe(1);
-    expect(second).not.toBe(first);
-    // The first problem's device was given back (destroyed), not merely left behind.
-    const firstLive = ran[0]?.live;
-    await vi.waitFor(() => expect(firstLive?.lostReason).toMatch(/destroy/i));
-    expect(ran.at(-1)?.live.lostReason).toBeNull();
-  });
-
-  it("verifies every candidate of a problem with the request's seed", async () => {
-    const request = TWO_PROBLEMS;
-    const records: TuningRecord[] = [];
-    await runSweep(session, request, { add: async (r) => void records.push(r) }, { peaks: PEAKS });
-    const calls = vi.mocked(verifyPlan).mock.calls;
-    expect(records.filter((r) => r.verification !== null)).toHaveLength(8);
-    expect(calls).toHaveLength(8);
-    expect(calls.map(([, problem, , options]) => `${problem.h}:${options?.seed}`)).toEqual([
-      ...Array(4).fill("8:4"),
-      ...Array(4).fill("6:4"),
-    ]);
-
-    // Without a seed every candidate still shares one: 0.
-    vi.mocked(verifyPlan).mockClear();
-    const { seed: _, ...unseeded } = request;
-    await runSweep(session, { ...unseeded, problems: [P1] }, { add: async () => {} }, { peaks: PEAKS });
-    expect(vi.mocked(verifyPlan).mock.calls.map(([, , , options]) => options?.seed)).toEqual([0, 0, 0, 0]);
   });
 
   it("starts a local search from the stored best of its problem and family, then earlier winners", async () => {

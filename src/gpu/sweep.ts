@@ -19,7 +19,7 @@ import { type StrategyName, strategyByName } from "../core/search/strategies";
 import { type AbortFlag, type Budget, isBetter, type Strategy } from "../core/search/strategy";
 import { spaceSize } from "../core/space/space";
 import type { DevicePeaks } from "./microbench";
-import { candidateRunner, type RunnerOptions } from "./runner";
+import { type EngineOptions, type EngineReport, MeasurementEngine } from "./runner";
 import type { GpuSession } from "./session";
 import { measureTfjsBaseline } from "./tfjs-baseline";
 
@@ -62,12 +62,12 @@ export interface SweepOptions {
   existing?: Iterable<TuningRecord>;
   /** Peaks already measured on this device; measured now when absent. */
   peaks?: DevicePeaks | null;
-  runner?: Omit<RunnerOptions, "baseline">;
+  engine?: Omit<EngineOptions, "baseline">;
   /** The strategy of each problem and family on this device (e.g. a model's ranking); else request.strategy. */
   strategyFor?: (problem: ConvProblem, family: KernelFamily, device: DeviceInfo) => Strategy;
 }
 
-export interface SweepOutcome extends SweepSummary {
+export interface SweepOutcome extends SweepSummary, EngineReport {
   stopped: "exhausted" | "budget" | "aborted";
 }
 
@@ -141,72 +141,75 @@ export async function runSweep(
     if (request.baseline === false) return null;
     if (!baselines.has(text)) {
       const before = [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline;
+      if (!before) await engine.warmUp(); // tfjs's device shares the GPU's clock
       const result = before ? null : await measureTfjsBaseline(session.gpu as GPU, problem);
       baselines.set(text, before ?? (result?.ok ? result.baseline : null));
     }
     return baselines.get(text) ?? null;
   };
 
+  // Records reach the sink once a drift check covers them; progress reports them as they are measured.
+  const engine = new MeasurementEngine(session, device, (record) => sink.add(record), {
+    ...options.engine,
+    // One verification seed per sweep: a problem's random inputs and reference are made once.
+    verify: { seed: request.seed ?? 0, ...options.engine?.verify },
+  });
   // The best config of each family on the problems swept so far: where a local search starts.
   const winners = new Map<string, TuningRecord["config"][]>();
-  let previous: string | null = null;
-  for (const { problem, family, space } of pairs) {
-    if (options.signal?.aborted) {
-      stopped = "aborted";
-      break;
+  try {
+    for (const { problem, family, space } of pairs) {
+      if (options.signal?.aborted) {
+        stopped = "aborted";
+        break;
+      }
+      const text = formatProblem(problem);
+      const runner = engine.runner(family, problem, await baselineOf(problem));
+      const timedRunner = {
+        async run(config: TuningRecord["config"]) {
+          const before = Date.now();
+          const record = await runner.run(config);
+          measuredMs += Date.now() - before;
+          measured++;
+          return record;
+        },
+        prefetch: runner.prefetch,
+      };
+      const strategy = strategyFor(problem, family, device);
+      const result = await strategy(space, timedRunner, {
+        seed: request.seed,
+        // A resumed search climbs on from its own best so far, then from earlier problems' winners.
+        starts: [
+          ...storedBest(stored.values(), text, family.id),
+          ...(winners.get(family.id) ?? []).slice(-MAX_STARTS).reverse(),
+        ],
+        budget: request.budget,
+        signal: options.signal,
+        cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
+        onOutcome: (record) => {
+          records.push(record);
+          const left = total - records.length;
+          const best = summarize(records.filter((r) => r.problem.text === text)).best[0] ?? null;
+          options.onProgress?.({
+            problem: text,
+            family: family.id,
+            done: records.length,
+            total,
+            etaMs: measured ? (measuredMs / measured) * left : null,
+            best,
+            record,
+          });
+        },
+      });
+      if (result.best) winners.set(family.id, [...(winners.get(family.id) ?? []), result.best.config]);
+      if (result.stopped === "aborted") {
+        stopped = "aborted";
+        break;
+      }
+      if (result.stopped === "budget") stopped = "budget";
     }
-    const text = formatProblem(problem);
-    if (previous !== null && previous !== text) session.renew();
-    previous = text;
-    const baseline = await baselineOf(problem);
-    // One verification seed per sweep: a problem's random inputs and reference are made once.
-    const runner = candidateRunner(session, device, family, problem, {
-      verify: { seed: request.seed ?? 0 },
-      ...options.runner,
-      baseline,
-    });
-    const timedRunner = {
-      async run(config: TuningRecord["config"]) {
-        const before = Date.now();
-        const record = await runner.run(config);
-        measuredMs += Date.now() - before;
-        measured++;
-        await sink.add(record);
-        return record;
-      },
-    };
-    const strategy = strategyFor(problem, family, device);
-    const result = await strategy(space, timedRunner, {
-      seed: request.seed,
-      // A resumed search climbs on from its own best so far, then from earlier problems' winners.
-      starts: [
-        ...storedBest(stored.values(), text, family.id),
-        ...(winners.get(family.id) ?? []).slice(-MAX_STARTS).reverse(),
-      ],
-      budget: request.budget,
-      signal: options.signal,
-      cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
-      onOutcome: (record) => {
-        records.push(record);
-        const left = total - records.length;
-        const best = summarize(records.filter((r) => r.problem.text === text)).best[0] ?? null;
-        options.onProgress?.({
-          problem: text,
-          family: family.id,
-          done: records.length,
-          total,
-          etaMs: measured ? (measuredMs / measured) * left : null,
-          best,
-          record,
-        });
-      },
-    });
-    if (result.best) winners.set(family.id, [...(winners.get(family.id) ?? []), result.best.config]);
-    if (result.stopped === "aborted") {
-      stopped = "aborted";
-      break;
-    }
-    if (result.stopped === "budget") stopped = "budget";
+  } finally {
+    await engine.flush();
   }
-  return { ...summarize(records), stopped };
+  // Summarized after the flush: re-timed records carry their final times.
+  return { ...summarize(records), ...engine.report(), stopped };
 }

@@ -44,9 +44,9 @@ export function loadTfjsWebgpu(gpu: GPU): Promise<Tf> {
 }
 
 /**
- * Replaces tfjs's webgpu backend (its buffer pools and its device) with a fresh one on the next use.
- * A long-lived device slows down after a few GB of buffers (see GpuSession.renew); tfjs's own did too,
- * inflating later baselines up to fivefold on an H100. Only done when no tensors are alive.
+ * Replaces tfjs's webgpu backend (its buffer pools and its device) with a fresh one on the next use, so
+ * that one problem's baseline does not inherit another's pooled buffers. Only done when no tensors are
+ * alive.
  */
 function renewBackend(tf: Tf): void {
   const factory = tf.findBackendFactory("webgpu");

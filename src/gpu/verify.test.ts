@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeDevice } from "../cli/node-gpu";
 import type { DeviceLimits } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
-import { type ConvProblem, formatProblem, makeProblem, outputSize, parseProblem } from "../core/problem";
+import {
+  type ConvProblem,
+  formatProblem,
+  makeProblem,
+  outputSize,
+  parseProblem,
+  tensorElements,
+} from "../core/problem";
 import { rng } from "../core/random";
 import { sampleConfig } from "../core/space/space";
 import { KernelCache } from "./kernel";
@@ -106,7 +113,7 @@ describe("verification", () => {
       );
   });
 
-  it("compares a sample of a large problem's output", async () => {
+  it("checks every element of a large problem against the GPU reference", async () => {
     const large = parseProblem("1x32x24x24,32x3x3,pad=1");
     const result = await verifyConfig(
       cache,
@@ -114,8 +121,41 @@ describe("verification", () => {
       large,
       { BM: 64, BN: 32, BK: 16, TM: 4, TN: 4, VA: 1, VB: 4, PAD: 4, DB: 1 },
       limits,
-      { maxReferenceMacs: 1e5, sampleSize: 500 },
+      { maxCpuReferenceMacs: 1e5 },
     );
-    expect(result).toMatchObject({ ok: true, sampled: true, compared: 500 });
+    expect(result).toMatchObject({ ok: true, reference: "gpu", compared: tensorElements(large).output });
+  });
+
+  it("catches a kernel with a single wrong output element, on every seed", async () => {
+    const large = parseProblem("2x16x20x20,24x3x3,pad=1,layout=NHWC");
+    const config = { BM: 64, BN: 32, BK: 16, TM: 4, TN: 4, VA: 4, VB: 4, PAD: 4, DB: 1 };
+    const plan = familyById("igemm").plan(large, config, limits);
+    const total = tensorElements(large).output;
+    expect(await verifyPlan(cache, large, plan, { seed: 1, maxCpuReferenceMacs: 1e5 })).toMatchObject({
+      ok: true,
+    });
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      // The right kernel, then one element nudged by a quarter (the output's RMS is about 4).
+      const at = Math.floor(rng(seed)() * total);
+      const broken = {
+        ...plan,
+        shaderKey: `${plan.shaderKey}|one-wrong-at-${at}`,
+        passes: [
+          ...plan.passes,
+          {
+            label: "one-wrong",
+            entryPoint: "main",
+            dispatch: [1, 1, 1] as [number, number, number],
+            bindings: ["output"],
+            wgsl: `@group(0) @binding(0) var<storage, read_write> output: array<f32>;
+@compute @workgroup_size(1)
+fn main() { output[${at}] = output[${at}] + 0.25; }`,
+          },
+        ],
+      };
+      const result = await verifyPlan(cache, large, broken, { seed, maxCpuReferenceMacs: 1e5 });
+      expect(result, `seed ${seed}, element ${at}`).toMatchObject({ ok: false, kind: "mismatch" });
+      if (!result.ok) expect(result.message).toContain(`at offset ${at}`);
+    }
   });
 });

@@ -1,28 +1,26 @@
 /**
- * Checks a kernel against the CPU reference: random inputs from the check's seed (a fresh one unless
- * given; a sweep gives one per run so that a problem's inputs are made once), the output poisoned
- * with NaN before the run (so an element the kernel never writes fails), then the relative error
- * ||out - ref|| / ||ref|| over the whole output, or over a random sample of it for big problems.
- * Every outcome is a value: invalid configs, compile errors, allocation and runtime errors, and
- * wrong results alike.
+ * Checks a kernel against the problem's reference: random inputs from the check's seed (a fresh one
+ * unless given; a sweep gives one so that a problem's inputs and reference are made once), the output
+ * poisoned with NaN before the run (so an element the kernel never writes fails), then every output
+ * element compared on the GPU (see ProblemBench). Every outcome is a value: invalid configs, compile
+ * errors, allocation and runtime errors, and wrong results alike.
  */
 import type { DeviceLimits, KernelFamily, KernelPlan } from "../core/families/family";
 import { planConfig } from "../core/families/index";
-import { type ConvProblem, formatProblem, problemFlops, tensorElements } from "../core/problem";
-import { rng } from "../core/random";
-import { referenceConv, referenceSample, relativeError, sampleOffsets } from "../core/reference";
+import { type ConvProblem, formatProblem } from "../core/problem";
 import type { Config } from "../core/space/space";
-import { createKernelInstance, type KernelCache } from "./kernel";
+import { type Comparison, DEFAULT_ELEMENT_TOLERANCE, DEFAULT_TOLERANCE, ProblemBench } from "./bench";
+import type { KernelCache } from "./kernel";
 
 export interface VerifyOptions {
-  /** Seed of the random input and filter (and of the sample); a fresh one per check unless given. */
+  /** Seed of the random input and filter; a fresh one per check unless given. */
   seed?: number;
-  /** Largest accepted relative error (default 1e-4, for f32). */
+  /** Largest accepted relative error ||out - ref|| / ||ref|| (default 1e-4, for f32). */
   tolerance?: number;
-  /** Problems needing more multiply-adds than this on the CPU are compared on a sample (default 2e7). */
-  maxReferenceMacs?: number;
-  /** Output elements compared when sampling (default 2048). */
-  sampleSize?: number;
+  /** Largest accepted single-element error over the reference's RMS (default 1e-3). */
+  elementTolerance?: number;
+  /** Problems needing more multiply-adds than this get their reference from the GPU (default 2e7). */
+  maxCpuReferenceMacs?: number;
 }
 
 export type VerifyFailureKind = "invalid" | "compile" | "allocation" | "runtime" | "unwritten" | "mismatch";
@@ -31,11 +29,14 @@ export type VerifyResult =
   | {
       ok: true;
       relativeError: number;
-      /** Output elements compared with the reference. */
+      maxElementError: number;
+      /** Output elements compared with the reference: all of them. */
       compared: number;
-      sampled: boolean;
+      reference: "cpu" | "gpu";
       seed: number;
       compileMs: number;
+      /** The checked run's GPU time (null without timestamps). */
+      runNs: number | null;
     }
   | {
       ok: false;
@@ -43,49 +44,48 @@ export type VerifyResult =
       message: string;
       seed: number;
       relativeError?: number;
+      maxElementError?: number;
     };
 
-export const DEFAULT_TOLERANCE = 1e-4;
-
-/** Uniform values in [-1, 1): never all zeros, so a kernel that ignores its inputs fails. */
-export function randomTensor(length: number, random: () => number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) out[i] = random() * 2 - 1;
-  return out;
-}
-
-interface CheckData {
-  key: string;
-  input: Float32Array<ArrayBuffer>;
-  filter: Float32Array<ArrayBuffer>;
-  /** The reference output, whole (offsets null) or at sampled offsets. */
-  expected: { offsets: number[] | null; values: ArrayLike<number> };
-}
-
-/**
- * The last check's inputs and reference, kept: a sweep verifies every candidate of a problem with one
- * seed, so a batch-32 layer's tens of millions of random values and its reference are made once.
- */
-let lastCheck: CheckData | null = null;
-
-function checkData(problem: ConvProblem, seed: number, options: VerifyOptions): CheckData {
-  const sampleSize = options.sampleSize ?? 2048;
-  const sampled = problemFlops(problem) / 2 > (options.maxReferenceMacs ?? 2e7);
-  const key = `${formatProblem(problem)}|${seed}|${sampled ? sampleSize : "all"}`;
-  if (lastCheck?.key === key) return lastCheck;
-  const random = rng(seed);
-  const sizes = tensorElements(problem);
-  const input = randomTensor(sizes.input, random);
-  const filter = randomTensor(sizes.filter, random);
-  let expected: CheckData["expected"];
-  if (sampled) {
-    const offsets = sampleOffsets(sizes.output, sampleSize, random);
-    expected = { offsets, values: referenceSample(problem, input, filter, offsets) };
-  } else {
-    expected = { offsets: null, values: referenceConv(problem, input, filter) };
+/** Why a comparison fails the tolerances (unwritten elements first), or null when it passes. */
+export function judgeComparison(
+  c: Comparison,
+  options: Pick<VerifyOptions, "tolerance" | "elementTolerance"> = {},
+): { kind: "unwritten" | "mismatch"; message: string } | null {
+  if (c.nonFinite > 0) {
+    return {
+      kind: "unwritten",
+      message: `${c.nonFinite} of ${c.compared} output elements not written or not finite (first at offset ${c.firstNonFinite})`,
+    };
   }
-  lastCheck = { key, input, filter, expected };
-  return lastCheck;
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  const elementTolerance = options.elementTolerance ?? DEFAULT_ELEMENT_TOLERANCE;
+  if (c.relativeError < tolerance && c.maxElementError < elementTolerance) return null;
+  return {
+    kind: "mismatch",
+    message: `relative error ${c.relativeError.toExponential(2)} (limit ${tolerance}), worst element off by ${c.maxElementError.toExponential(2)} of the reference's RMS at offset ${c.worstOffset} (limit ${elementTolerance}), over all ${c.compared} elements`,
+  };
+}
+
+/** The last check's bench, kept: checks of one problem with one seed share its tensors and reference. */
+let lastBench: { key: string; bench: ProblemBench } | null = null;
+
+async function benchFor(
+  device: GPUDevice,
+  problem: ConvProblem,
+  seed: number,
+  options: VerifyOptions,
+): Promise<ProblemBench> {
+  const key = `${formatProblem(problem)}|${seed}|${options.maxCpuReferenceMacs ?? ""}`;
+  if (lastBench?.key === key && lastBench.bench.device === device) return lastBench.bench;
+  lastBench?.bench.destroy();
+  lastBench = null;
+  const bench = await ProblemBench.create(device, problem, {
+    seed,
+    maxCpuReferenceMacs: options.maxCpuReferenceMacs,
+  });
+  lastBench = { key, bench };
+  return bench;
 }
 
 let seedCounter = 0;
@@ -99,7 +99,6 @@ export async function verifyPlan(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const seed = options.seed ?? freshSeed();
-  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const compiled = await cache.compile(plan);
   if (!compiled.ok) {
     return {
@@ -109,47 +108,39 @@ export async function verifyPlan(
       message: `${compiled.stage} ${compiled.pass}: ${compiled.message}`,
     };
   }
-  const made = await createKernelInstance(cache.device, problem, compiled);
-  if (!made.ok) return { ok: false, kind: "allocation", seed, message: made.message };
-  const { instance } = made;
+  let bench: ProblemBench;
   try {
-    const { input, filter, expected } = checkData(problem, seed, options);
-    instance.write(input, filter);
-    instance.poisonOutput();
-    const ran = await instance.run();
-    if (!ran.ok) return { ok: false, kind: "runtime", seed, message: ran.message };
-    const output = await instance.readOutput();
-
-    const unwritten = output.findIndex((v) => !Number.isFinite(v));
-    if (unwritten >= 0) {
-      const count = output.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0);
+    bench = await benchFor(cache.device, problem, seed, options);
+  } catch (error) {
+    return { ok: false, kind: "allocation", seed, message: (error as Error).message };
+  }
+  const made = await bench.instantiate(compiled);
+  if (!made.ok) return { ok: false, kind: "allocation", seed, message: made.message };
+  try {
+    const checked = await bench.check(made.instance);
+    if (!checked.ok) return { ok: false, kind: "runtime", seed, message: checked.message };
+    const c = checked.comparison;
+    const failure = judgeComparison(c, options);
+    if (failure)
       return {
         ok: false,
-        kind: "unwritten",
+        ...failure,
         seed,
-        message: `${count} of ${output.length} output elements not written (first at offset ${unwritten})`,
+        relativeError: c.relativeError,
+        maxElementError: c.maxElementError,
       };
-    }
-    const sampled = expected.offsets !== null;
-    const error = sampled
-      ? relativeError(
-          (expected.offsets as number[]).map((o) => output[o] as number),
-          expected.values,
-        )
-      : relativeError(output, expected.values);
-    const compared = expected.values.length;
-    if (!(error < tolerance)) {
-      return {
-        ok: false,
-        kind: "mismatch",
-        seed,
-        relativeError: error,
-        message: `relative error ${error.toExponential(2)} exceeds ${tolerance} over ${compared} elements`,
-      };
-    }
-    return { ok: true, relativeError: error, compared, sampled, seed, compileMs: compiled.compileMs };
+    return {
+      ok: true,
+      relativeError: c.relativeError,
+      maxElementError: c.maxElementError,
+      compared: c.compared,
+      reference: bench.referenceSource,
+      seed,
+      compileMs: compiled.compileMs,
+      runNs: checked.runNs,
+    };
   } finally {
-    instance.destroy();
+    made.instance.destroy();
   }
 }
 

@@ -14,7 +14,7 @@ import { measureInOrder } from "../core/search/strategy";
 import type { AcquiredDevice, DeviceAcquisition } from "../gpu/device";
 import { SerialQueue } from "../gpu/jobs";
 import type { DevicePeaks } from "../gpu/microbench";
-import { candidateRunner } from "../gpu/runner";
+import { MeasurementEngine } from "../gpu/runner";
 import { DeviceUnavailable, GpuSession } from "../gpu/session";
 import { runSmokeKernel, type SmokeResult } from "../gpu/smoke";
 import { runSweep, type SweepOutcome, type SweepProgress, type SweepRequest } from "../gpu/sweep";
@@ -92,25 +92,24 @@ export const workerApi = {
       const stored = new Map((await allRecords()).map((r) => [recordKey(r), r]));
       const baseline =
         [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline ?? null;
-      const runner = candidateRunner(session, device, family, problem, { baseline });
+      const engine = new MeasurementEngine(session, device, putRecord, { baseline });
       // The configs' own order is the strategy: the same loop as every search (cache, abort, progress).
-      const result = await measureInOrder(
-        request.configs,
-        request.configs.length,
-        {
-          async run(config) {
-            const record = await runner.run(config);
-            await putRecord(record);
-            return record;
+      try {
+        const result = await measureInOrder(
+          request.configs,
+          request.configs.length,
+          engine.runner(family, problem),
+          {
+            signal,
+            cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
+            onOutcome: (record, p) => onProgress?.({ done: p.done, total: p.total, record }),
           },
-        },
-        {
-          signal,
-          cached: (config) => stored.get(candidateKey(device, text, family.id, config)),
-          onOutcome: (record, p) => onProgress?.({ done: p.done, total: p.total, record }),
-        },
-      );
-      return result.outcomes;
+          request.configs.length,
+        );
+        return result.outcomes;
+      } finally {
+        await engine.flush();
+      }
     });
   },
 

@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { TuningRecord } from "../../core/dataset/record";
-import type { BestEntry, SweepSummary } from "../../core/dataset/summary";
+import type { BestEntry } from "../../core/dataset/summary";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { modelDeviceOf } from "../../core/model/device";
 import { recordModelRanking } from "../../core/model/records";
@@ -8,6 +8,7 @@ import { formatProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { ordered } from "../../core/search/strategy";
+import type { EngineReport } from "../../gpu/runner";
 import { GpuSession } from "../../gpu/session";
 import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
@@ -30,6 +31,7 @@ export async function sweepToFile(
   out: string,
   store: string,
   strategyFor?: SweepOptions["strategyFor"],
+  engine?: SweepOptions["engine"],
 ): Promise<SweepOutcome> {
   const existing = readRecordFile(out);
   if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
@@ -50,6 +52,16 @@ export async function sweepToFile(
         existing,
         peaks,
         signal: controller.signal,
+        engine: {
+          ...engine,
+          onDriftCheck: (c) => {
+            if (!c.drifted) return;
+            const how = c.restored ? "restored" : "not restored";
+            ctx.progress(
+              `drift: ${c.problem}: the reference config ran at ${c.ratio.toFixed(2)}x its first time; ${how} by warming up, ${c.retimed} candidates re-timed`,
+            );
+          },
+        },
         ...(strategyFor ? { strategyFor } : {}),
         onProgress: (p) => {
           const r = p.record;
@@ -115,14 +127,44 @@ export function bestLine(b: BestEntry): string {
   return `${b.problem}  ${b.family} ${config}  ${(b.medianNs / 1e3).toFixed(1)} us  ${(b.gflops ?? 0).toFixed(2)} GFLOP/s${peak}${speed}`;
 }
 
-function summaryText(s: SweepSummary, out: string): string {
+/** How fast the sweep measured and what its drift checks saw, in one line. */
+export function engineLine({ throughput: t, drift: d }: EngineReport): string {
+  const rate = t.perSecond === null ? "" : ` (${t.perSecond.toFixed(1)}/s)`;
+  const drifted = d.drifted
+    ? `, ${d.drifted} drifted (${d.retimed} re-timed, ${d.unresolved} not restored)`
+    : "";
+  return `measured ${t.candidates} candidates in ${t.seconds.toFixed(1)} s${rate}; ${d.checks} drift checks${drifted}, largest standing deviation ${(100 * d.maxDeviation).toFixed(1)}% (threshold ${(100 * d.threshold).toFixed(0)}%)`;
+}
+
+function summaryText(s: SweepOutcome, out: string): string {
   const failed = Object.entries(s.failed)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
   return [
     `${s.problems} problems, ${s.candidates} candidates, ${s.timed} timed${failed ? `, failed: ${failed}` : ""} -> ${out}`,
+    engineLine(s),
     ...s.best.map(bestLine),
   ].join("\n");
+}
+
+/** --keep-warm, --sentinel and --compile-ahead: how the engine guards and paces its measurements. */
+function engineOptions(ctx: CommandContext): NonNullable<SweepOptions["engine"]> {
+  const warm = String(ctx.values["keep-warm"]);
+  if (!["auto", "on", "off"].includes(warm))
+    throw new CliError(`--keep-warm must be auto, on or off, got '${warm}'`);
+  const sentinel = String(ctx.values.sentinel);
+  const every = sentinel === "off" ? null : optionalInt(ctx, "sentinel");
+  const threshold = Number(ctx.values["drift-threshold"]);
+  if (!(threshold > 0 && threshold < 1))
+    throw new CliError(
+      `--drift-threshold must be a fraction in (0, 1), got '${ctx.values["drift-threshold"]}'`,
+    );
+  const ahead = optionalInt(ctx, "compile-ahead");
+  return {
+    ...(warm === "auto" ? {} : { keepWarm: warm === "on" }),
+    sentinel: every === null ? false : { every, threshold },
+    ...(ahead === undefined ? {} : { compileAhead: ahead }),
+  };
 }
 
 export const sweepCommand: Command = {
@@ -167,6 +209,31 @@ export const sweepCommand: Command = {
       type: "string",
       value: "FILE",
       description: "records file; an existing one is resumed (default: the store)",
+    },
+    "keep-warm": {
+      type: "string",
+      value: "W",
+      description:
+        "keep the GPU busy between timed candidates so its clock stays up: auto (not on CPU adapters), on or off",
+      default: "auto",
+    },
+    sentinel: {
+      type: "string",
+      value: "N",
+      description:
+        "re-time the problem's reference config every N candidates, re-timing them on drift; off to skip",
+      default: "10",
+    },
+    "drift-threshold": {
+      type: "string",
+      value: "F",
+      description: "the reference's deviation (a fraction) that counts as drift",
+      default: "0.05",
+    },
+    "compile-ahead": {
+      type: "string",
+      value: "N",
+      description: "candidates compiled in parallel ahead of the one measured (default 8, 0 on CPU adapters)",
     },
     configs: {
       type: "string",
@@ -219,8 +286,19 @@ export const sweepCommand: Command = {
       out,
       store,
       model ? modelGuidedStrategies(ctx, model, width) : listed,
+      engineOptions(ctx),
     ).finally(() => model?.dispose());
-    const { problems: n, candidates, timed, failed, best, geomeanSpeedup, stopped } = outcome;
+    const {
+      problems: n,
+      candidates,
+      timed,
+      failed,
+      best,
+      geomeanSpeedup,
+      stopped,
+      throughput,
+      drift,
+    } = outcome;
     const result = {
       problems: n,
       candidates,
@@ -238,6 +316,8 @@ export const sweepCommand: Command = {
       })),
       geomeanSpeedup,
       stopped,
+      throughput,
+      drift,
       out,
     };
     return { result, text: summaryText(outcome, out) };

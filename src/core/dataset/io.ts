@@ -108,6 +108,7 @@ const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json
   { name: "baseline", kind: "json" },
   { name: "device", kind: "json" },
   { name: "phasesMs", kind: "json", optional: true },
+  { name: "clock", kind: "json", optional: true },
 ];
 
 function csvCell(value: unknown): string {

@@ -72,11 +72,29 @@ export type TimingInfo = z.infer<typeof timingSchema>;
 export const verificationSchema = z.object({
   /** ||out - ref|| / ||ref|| over the compared elements; null when the output had NaN or infinity. */
   relativeError: nonNegative.nullable(),
-  /** Output elements compared with the CPU reference, of `total`. */
+  /** Output elements compared with the reference, of `total`. */
   checked: z.number().int().min(0),
   total: z.number().int().min(0),
+  /** The largest single-element error over the reference's root mean square (GPU-side checks). */
+  maxElementError: nonNegative.nullable().optional(),
+  /** "cpu": float64 on the CPU, whole; "gpu": the GPU's plain reference kernel, checked on a sample. */
+  reference: z.enum(["cpu", "gpu"]).optional(),
 });
 export type VerificationInfo = z.infer<typeof verificationSchema>;
+
+/**
+ * The evidence that a candidate's samples ran at the GPU's working clock. `heaterRatio`: the warm-up
+ * kernel's fastest time over its time just before the samples (1 at full clock; null without one).
+ * `sentinelRatio`: the problem's reference config re-timed at the check that covers this candidate,
+ * over its time when it became the reference (1 when nothing drifted; null without a reference).
+ * `retimed`: how often a drift check had the candidate timed again.
+ */
+export const clockEvidenceSchema = z.object({
+  heaterRatio: nonNegative.nullable(),
+  sentinelRatio: nonNegative.nullable(),
+  retimed: z.number().int().min(0),
+});
+export type ClockEvidence = z.infer<typeof clockEvidenceSchema>;
 
 export const baselineSchema = z.object({
   library: z.literal("tfjs"),
@@ -110,6 +128,7 @@ export const tuningRecordSchema = z
     baseline: baselineSchema.nullable(),
     /** Where the candidate's wall time went, in ms: compiling, verifying (minus compiling), timing. */
     phasesMs: z.object({ compile: nonNegative, verify: nonNegative, time: nonNegative }).optional(),
+    clock: clockEvidenceSchema.optional(),
   })
   .refine((r) => (r.status === "ok") === (r.medianNs !== null), {
     message: "medianNs is required when status is ok, and must be null otherwise",

@@ -88,7 +88,9 @@ export const local: Strategy = (space, runner, options = {}) => {
         if (!measured.has(configKey(next)) && checkConfig(space, next).length === 0) out.push(next);
       }
     }
-    return shuffled(random, out);
+    const order = shuffled(random, out);
+    runner.prefetch?.(order);
+    return order;
   };
   const fastestUnexpanded = (): Outcome | null => {
     let best: Outcome | null = null;

@@ -20,6 +20,8 @@ export interface Outcome {
 /** Measures one config. Implementations: the GPU runner, and `replayRunner` over recorded outcomes. */
 export interface CandidateRunner<O extends Outcome = Outcome> {
   run(config: Config): Promise<O>;
+  /** A hint: these configs are likely next (the GPU runner compiles them while it measures others). */
+  prefetch?(configs: readonly Config[]): void;
 }
 
 export interface Budget {
@@ -86,6 +88,8 @@ export async function measureInOrder<O extends Outcome>(
   total: number,
   runner: CandidateRunner<O>,
   options: TuneOptions<O> = {},
+  /** Configs read ahead of the one measured and offered to `runner.prefetch` (only where the order is fixed). */
+  lookahead = 0,
 ): Promise<TuneResult<O>> {
   const now = options.now ?? (() => Date.now());
   const start = now();
@@ -95,7 +99,7 @@ export async function measureInOrder<O extends Outcome>(
   let best: O | null = null;
   let measured = 0;
   let measuredMs = 0;
-  for (const config of candidates) {
+  for (const config of readAhead(candidates, lookahead, runner, options.cached)) {
     if (options.signal?.aborted) return { outcomes, best, stopped: "aborted" };
     if (outcomes.length >= limit) return { outcomes, best, stopped: "budget" };
     const elapsed = now() - start;
@@ -126,13 +130,42 @@ export async function measureInOrder<O extends Outcome>(
   return { outcomes, best, stopped: options.signal?.aborted ? "aborted" : "exhausted" };
 }
 
+/**
+ * The candidates in order, with the next `lookahead` of them (minus cached ones) offered to the runner's
+ * prefetch before each is measured.
+ */
+function* readAhead<O extends Outcome>(
+  candidates: Iterable<Config>,
+  lookahead: number,
+  runner: CandidateRunner<O>,
+  cached: TuneOptions<O>["cached"],
+): Generator<Config> {
+  if (!lookahead || !runner.prefetch) return yield* candidates;
+  const iterator = candidates[Symbol.iterator]();
+  const window: Config[] = [];
+  for (;;) {
+    while (window.length < lookahead) {
+      const next = iterator.next();
+      if (next.done) break;
+      window.push(next.value);
+    }
+    const config = window.shift();
+    if (!config) return;
+    runner.prefetch(window.filter((c) => !cached?.(c)));
+    yield config;
+  }
+}
+
+/** Fixed orders read this far ahead, so the GPU runner can compile while it measures. */
+const ORDERED_LOOKAHEAD = 16;
+
 /** A strategy that only decides an order up front (exhaustive, random, a model's ranked candidates). */
 export function ordered(
   order: (space: TuningSpace, seed: number) => { candidates: Iterable<Config>; total: number },
 ): Strategy {
   return (space, runner, options = {}) => {
     const { candidates, total } = order(space, options.seed ?? 0);
-    return measureInOrder(candidates, total, runner, options);
+    return measureInOrder(candidates, total, runner, options, ORDERED_LOOKAHEAD);
   };
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Do a sweep's times hold? Re-times a spread of a records file's verified candidates in this (fresh)
+ * process, with the engine's clock guards, and compares each with its time in the sweep:
+ *
+ *   node bench/run.mjs bench/retime.ts --data runs.jsonl [--sample 30] [--compile-ahead 0] [--out FILE.json]
+ *
+ * The candidates are taken evenly over the file's order, so a sweep that slowed down as it went shows
+ * as a drift late in the file. --compile-ahead 0 re-times with a serial engine (no compiling ahead):
+ * against a pipelined sweep, that is the pipelined-vs-serial check. Prints the median and largest
+ * |fresh / sweep - 1|, and writes every pair to --out.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { readRecordFile } from "../src/cli/commands/store";
+import { nodeGpu } from "../src/cli/node-gpu";
+import { familyById } from "../src/core/families/index";
+import { parseProblem } from "../src/core/problem";
+import { MeasurementEngine } from "../src/gpu/runner";
+import { GpuSession } from "../src/gpu/session";
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string" },
+    sample: { type: "string", default: "30" },
+    "compile-ahead": { type: "string" },
+    out: { type: "string" },
+  },
+});
+if (!values.data) throw new Error("--data FILE.jsonl is required");
+const ok = readRecordFile(values.data).filter((r) => r.status === "ok" && r.medianNs !== null);
+const count = Math.min(Number(values.sample), ok.length);
+const chosen = Array.from({ length: count }, (_, i) => ok[Math.floor((i * ok.length) / count)]).flatMap(
+  (r, i) => (r ? [{ record: r, index: Math.floor((i * ok.length) / count) }] : []),
+);
+
+const session = new GpuSession(await nodeGpu());
+const { adapter } = await session.device();
+const device = await session.deviceInfo(null);
+const engine = new MeasurementEngine(session, device, async () => {}, {
+  ...(values["compile-ahead"] === undefined ? {} : { compileAhead: Number(values["compile-ahead"]) }),
+});
+const pairs = [];
+for (const { record, index } of chosen) {
+  const fresh = await engine
+    .runner(familyById(record.family), parseProblem(record.problem.text))
+    .run(record.config);
+  pairs.push({ record, index, fresh });
+}
+await engine.flush(); // re-timings after a drift land in `fresh` too
+const rows = pairs.map(({ record, index, fresh }) => ({
+  index,
+  problem: record.problem.text,
+  family: record.family,
+  config: record.config,
+  sweepNs: record.medianNs,
+  freshNs: fresh.medianNs,
+  ratio: fresh.medianNs === null || record.medianNs === null ? null : fresh.medianNs / record.medianNs,
+  freshStatus: fresh.status,
+}));
+const deviations = rows
+  .flatMap((r) => (r.ratio === null ? [] : [Math.abs(r.ratio - 1)]))
+  .sort((a, b) => a - b);
+const at = (q: number) =>
+  deviations[Math.min(deviations.length - 1, Math.floor(q * deviations.length))] ?? null;
+const result = {
+  device: `${adapter.vendor} ${adapter.architecture} ${adapter.description}`,
+  data: values.data,
+  compared: deviations.length,
+  medianAbsDeviation: at(0.5),
+  p90AbsDeviation: at(0.9),
+  maxAbsDeviation: deviations.at(-1) ?? null,
+  engine: engine.report(),
+  rows,
+};
+if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 1)}\n`);
+const { rows: _, ...summary } = result;
+process.stdout.write(
+  `${JSON.stringify({ ...summary, engine: { ...summary.engine, drift: { ...summary.engine.drift, log: undefined } } }, null, 1)}\n`,
+);
+session.destroy();

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeGpu } from "../cli/node-gpu";
+import type { TuningRecord } from "../core/dataset/record";
+import { directFamily } from "../core/families/direct";
+import { parseProblem } from "../core/problem";
+import { random } from "../core/search/strategies";
+import type { CandidateRunner } from "../core/search/strategy";
+import type { HarnessOptions } from "./harness";
+import { type DriftCheck, MeasurementEngine } from "./runner";
+import { GpuSession } from "./session";
+
+const problem = parseProblem("1x8x12x12,8x3x3,pad=1");
+const PEAKS = { peakGflops: 3, peakGBps: 2 };
+const SLOWDOWN = 8;
+/** SwiftShader's times wander by a third on a busy machine; the simulated drop is far larger. */
+const THRESHOLD = 0.6;
+const HARNESS = { minSampleNs: 3e6 };
+
+let session: GpuSession;
+beforeAll(async () => {
+  session = new GpuSession(await nodeGpu());
+});
+afterAll(() => session.destroy());
+
+/** Measures 12 random direct configs; `onRun(n)` is called as the n-th (1-based) starts. */
+async function measure(engine: MeasurementEngine, onRun: (n: number) => void = () => {}) {
+  const runner = engine.runner(directFamily, problem);
+  const provisional: number[] = [];
+  let runs = 0;
+  const counting: CandidateRunner<TuningRecord> = {
+    prefetch: runner.prefetch,
+    async run(config) {
+      onRun(++runs);
+      const record = await runner.run(config);
+      provisional.push(record.medianNs ?? Number.NaN);
+      return record;
+    },
+  };
+  const space = directFamily.space(problem, (await session.device()).limits);
+  const result = await random(space, counting, { seed: 5, budget: { candidates: 12 } });
+  await engine.flush();
+  return { records: result.outcomes, provisional };
+}
+
+describe("the drift sentinel", () => {
+  it("sees a simulated clock drop, restores, re-times what was measured since the last good check, and says so", async () => {
+    const device = await session.deviceInfo(PEAKS);
+    // A clock that falls to an eighth as the 6th candidate starts and comes back when the engine restores
+    // it (SwiftShader has no clock to warm up: the simulated restore lifts the slowdown).
+    let factor = 1;
+    const timer: HarnessOptions["timer"] = (base) => async (d, record, count) =>
+      (await base(d, record, count)).map((ns) => ns * factor);
+    const checks: DriftCheck[] = [];
+    const sunk: TuningRecord[] = [];
+    const engine = new MeasurementEngine(session, device, async (r) => void sunk.push(r), {
+      harness: { ...HARNESS, timer },
+      sentinel: { every: 4, threshold: THRESHOLD },
+      onDriftCheck: (check) => void checks.push(check),
+      restore: async () => {
+        factor = 1;
+      },
+    });
+    const drifted = await measure(engine, (n) => {
+      if (n === 6) factor = SLOWDOWN;
+    });
+    expect(drifted.records.every((r) => r.status === "ok")).toBe(true);
+    expect(sunk).toHaveLength(12); // every record reached the sink, after its check
+
+    const report = engine.report();
+    // SwiftShader's own wander can pass the threshold too (rarely, on a loaded machine): at least ours does.
+    expect(report.drift).toMatchObject({ checks: 3, unresolved: 0 });
+    expect(report.drift.drifted).toBeGreaterThanOrEqual(1);
+    expect(checks[1]).toMatchObject({ drifted: true, restored: true, retimed: 4 });
+    expect(checks[1]?.ratio).toBeGreaterThan(SLOWDOWN / 2);
+    expect(report.drift.maxDeviation).toBeLessThan(THRESHOLD);
+
+    // The window of the drifted check (candidates 5-8) was re-timed.
+    const retimed = drifted.records.map((r) => r.clock?.retimed ?? 0);
+    expect(retimed.slice(4, 8)).toEqual([1, 1, 1, 1]);
+    expect(report.drift.retimed).toBe(retimed.reduce((a, b) => a + b, 0));
+    for (const r of drifted.records)
+      expect(Math.abs((r.clock?.sentinelRatio ?? 9) - 1)).toBeLessThan(THRESHOLD);
+
+    // Candidates 6-8 were first timed at an eighth of the clock; their final times match a clean run's.
+    const clean = await measure(
+      new MeasurementEngine(session, device, async () => {}, { harness: HARNESS, sentinel: false }),
+    );
+    // (The 8th's run returns after the check it triggers: only the 6th and 7th show their first time.)
+    for (const i of [5, 6, 7]) {
+      const final = drifted.records[i]?.medianNs ?? 0;
+      if (i < 7) expect(drifted.provisional[i] ?? 0).toBeGreaterThan(2.5 * final);
+      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeGreaterThan(0.4);
+      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeLessThan(2.5);
+    }
+  });
+});
