@@ -142,14 +142,18 @@ export async function timeKernel(
     runs = next;
   }
 
-  // Samples go out in batches that each stay under the per-submit limit; discarded ones are replaced
-  // (up to three times the samples asked for, in case the timer keeps reading zero).
+  // Samples go out in batches that each stay under the per-submit limit, the warm-up samples leading
+  // the first batch (one round trip less); discarded ones are replaced (up to three times the samples
+  // asked for, in case the timer keeps reading zero).
   const perSubmit = useTimestamps ? Math.max(1, Math.floor(o.maxSubmitNs / Math.max(runNs * runs, 1))) : 1;
-  const warmup = o.warmup > 0 ? await measure(runs, Math.min(o.warmup, perSubmit)) : [];
+  let warmupLeft = Math.min(o.warmup, perSubmit - 1);
+  const warmup: number[] = [];
   const measured: number[] = [];
   const kept: number[] = [];
   while (kept.length < samples && measured.length < 3 * samples) {
-    const batch = await measure(runs, Math.min(samples - kept.length, perSubmit));
+    const batch = await measure(runs, Math.min(samples - kept.length + warmupLeft, perSubmit));
+    warmup.push(...batch.splice(0, warmupLeft));
+    warmupLeft = 0;
     measured.push(...batch);
     kept.push(...batch.filter((d) => d > 0));
   }

@@ -2,7 +2,7 @@
  * Keeps a GPU at its working clock between timed candidates. A sweep spends most of its wall time on
  * the CPU (compiling the next candidates), and a GPU idle that long lowers its clock and does not raise
  * it again for short timed bursts: on an NVIDIA H200 every kernel after the first ~3 s of a sweep ran
- * at 345 instead of 1980 MHz. The heater submits FMA work back to back while it runs (a few ms a
+ * at 345 instead of 1980 MHz. The heater submits FMA work back to back while it runs (about 1.5 ms a
  * dispatch, two in flight), and its own dispatches, timestamped, are the clock's evidence: their time
  * against the fastest seen says how far the clock is from its best. It is paused while a candidate is
  * timed, so timed samples never share the GPU.
@@ -10,7 +10,7 @@
 import heaterWgsl from "../../shaders/heater.wgsl";
 
 /** One heater dispatch should last about this long. */
-const TARGET_DISPATCH_NS = 3e6;
+const TARGET_DISPATCH_NS = 1.5e6;
 const WORKGROUPS = 2048;
 const IN_FLIGHT = 2;
 /** The clock counts as up when a heater dispatch runs within this factor of the fastest one seen. */

@@ -164,6 +164,8 @@ export class MeasurementEngine {
   private compiling = 0;
   /** Configs already queued for compiling on `prefetchedOn` (a strategy hints the same ones repeatedly). */
   private readonly prefetched = new Set<string>();
+  /** Plans made while compiling ahead, taken (once) by the run of their config. */
+  private readonly plans = new Map<string, ReturnType<typeof planConfig>>();
   private prefetchedOn: LiveDevice | null = null;
 
   constructor(
@@ -198,11 +200,13 @@ export class MeasurementEngine {
   ): Promise<void> {
     const live = await this.session.device().catch(() => null);
     if (!live) return;
-    if (this.prefetchedOn !== live) this.prefetched.clear();
+    if (this.prefetchedOn !== live) {
+      this.prefetched.clear();
+      this.plans.clear();
+    }
     this.prefetchedOn = live;
-    const scope = `${family.id}|${formatProblem(problem)}|`;
     const fresh = configs.filter((config) => {
-      const key = scope + configKey(config);
+      const key = this.planKey(family, problem, config);
       if (this.prefetched.has(key)) return false;
       this.prefetched.add(key);
       return true;
@@ -213,6 +217,10 @@ export class MeasurementEngine {
     this.pump();
   }
 
+  private planKey(family: KernelFamily, problem: ConvProblem, config: Config): string {
+    return `${family.id}|${formatProblem(problem)}|${configKey(config)}`;
+  }
+
   private pump(): void {
     const live = this.prefetchedOn;
     // On a CPU adapter compiling ahead would take the cores that run (and time) the kernels.
@@ -221,6 +229,7 @@ export class MeasurementEngine {
       const { live, family, problem, config } = this.queued.shift() as (typeof this.queued)[number];
       if (live.lostReason) continue;
       const planned = planConfig(family, problem, config, live.limits);
+      this.plans.set(this.planKey(family, problem, config), planned);
       if (!planned.ok) continue;
       this.compiling++;
       live.cache.compile(planned.plan).finally(() => {
@@ -245,7 +254,11 @@ export class MeasurementEngine {
     try {
       const live = await this.session.device();
       // An invalid config costs nothing on the GPU, not even the problem's bench.
-      const planned = planConfig(family, problem, config, live.limits);
+      const key = this.planKey(family, problem, config);
+      const planned =
+        (this.prefetchedOn === live && this.plans.get(key)) ||
+        planConfig(family, problem, config, live.limits);
+      this.plans.delete(key);
       if (!planned.ok) {
         const message = planned.violations.map((v) => `${v.rule}: ${v.message}`).join("; ");
         return await this.handOver(
