@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import {
   DATASET_FORMATS,
   DatasetError,
@@ -6,9 +6,9 @@ import {
   formatFromName,
   readRecords,
 } from "../../core/dataset/io";
-import { recordKey } from "../../core/dataset/record";
+import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import { CliError, type Command } from "../command";
-import { appendRecords, readRecordFile, STORE_OPTION, storePath } from "./store";
+import { appendRecords, readRecordFile, STORE_OPTION, storePath, streamRecordFile } from "./store";
 
 /** --format, or the file's extension. */
 export function datasetFormat(value: unknown, file?: string): DatasetFormat {
@@ -19,6 +19,22 @@ export function datasetFormat(value: unknown, file?: string): DatasetFormat {
     );
   }
   return format as DatasetFormat;
+}
+
+/** A JSON or CSV file's records (JSONL files stream through the store's reader instead). */
+function readWholeFile(file: string, format: DatasetFormat): TuningRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return readRecords(text, format);
+  } catch (error) {
+    if (error instanceof DatasetError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 export const importCommand: Command = {
@@ -38,22 +54,12 @@ export const importCommand: Command = {
     const [file] = ctx.positionals;
     if (!file) throw new CliError("import: which file? (see --help)");
     const format = datasetFormat(ctx.values.format, file);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-    }
+    if (!existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
     // The whole file is validated before anything is written: a bad file leaves the store as it was.
-    let incoming: ReturnType<typeof readRecords>;
-    try {
-      incoming = readRecords(text, format);
-    } catch (error) {
-      if (error instanceof DatasetError) throw new CliError(`${file}: ${error.message}`);
-      throw error;
-    }
+    const incoming = format === "jsonl" ? await readRecordFile(file) : readWholeFile(file, format);
     const store = storePath(ctx);
-    const known = new Set(readRecordFile(store).map(recordKey));
+    const known = new Set<string>();
+    for await (const record of streamRecordFile(store)) known.add(recordKey(record));
     const added = incoming.filter((r) => {
       const key = recordKey(r);
       if (known.has(key)) return false;

@@ -27,8 +27,8 @@ export const HOLDOUT_JSONL = "holdout.jsonl";
 
 export const isRecordFile = (file: string) => file.toLowerCase().endsWith(".jsonl");
 
-function readRecords(file: string): TuningRecord[] {
-  const records = readRecordFile(file);
+async function readRecords(file: string): Promise<TuningRecord[]> {
+  const records = await readRecordFile(file);
   if (!records.length) throw new CliError(`--data ${file}: no records (missing or empty file)`);
   return records;
 }
@@ -41,7 +41,7 @@ export async function trainOnRecords(
   holdoutFraction: number,
   backend: string,
 ) {
-  const records = readRecords(file);
+  const records = await readRecords(file);
   let split: ReturnType<typeof splitRecordCases>;
   try {
     split = splitRecordCases(recordCases(records), options.seed, holdoutFraction);
@@ -159,7 +159,7 @@ export async function evalOnRecords(
   width: number,
   backend: string,
 ) {
-  const cases = recordCases(readRecords(file));
+  const cases = recordCases(await readRecords(file));
   if (!cases.length) throw new CliError(`${file} has no problem with a verified (status ok) record`);
   ctx.progress(`scoring ${cases.length} problems of ${file} (beam ${width}, ${backend} backend)`);
   const started = Date.now();

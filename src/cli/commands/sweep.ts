@@ -31,7 +31,7 @@ export async function sweepToFile(
   store: string,
   strategyFor?: SweepOptions["strategyFor"],
 ): Promise<SweepOutcome> {
-  const existing = readRecordFile(out);
+  const existing = await readRecordFile(out);
   if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
   const session = new GpuSession(await nodeGpu());
   const controller = new AbortController();

@@ -28,6 +28,12 @@ describe("dataset files", () => {
     expect(readRecords(writeRecords(records, format), format)).toEqual(records);
   });
 
+  it("writes JSON in pieces exactly as one stringified array", () => {
+    for (const some of [[], records.slice(0, 1), records]) {
+      expect(writeRecords(some, "json")).toBe(`${JSON.stringify(some, null, 1)}\n`);
+    }
+  });
+
   it("names the bad line and field of a JSONL file", () => {
     const lines = writeRecords(records, "jsonl").split("\n");
     const broken = JSON.parse(lines[1] as string);

@@ -51,28 +51,55 @@ export function readRecords(text: string, format: DatasetFormat): TuningRecord[]
 }
 
 export function writeRecords(records: readonly TuningRecord[], format: DatasetFormat): string {
+  const writer = recordWriter(format);
+  return writer.head + records.map(writer.record).join("") + writer.tail(records.length);
+}
+
+/** A format's text in pieces, so that any number of records can be written one at a time. */
+export interface RecordWriter {
+  head: string;
+  record(record: TuningRecord, index: number): string;
+  tail(count: number): string;
+}
+
+export function recordWriter(format: DatasetFormat): RecordWriter {
   switch (format) {
     case "jsonl":
-      return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+      return { head: "", record: (r) => `${JSON.stringify(r)}\n`, tail: () => "" };
     case "json":
-      return `${JSON.stringify(records, null, 1)}\n`;
+      // What JSON.stringify(records, null, 1) writes: each record one level in (JSON strings hold no newline).
+      return {
+        head: "[",
+        record: (r, i) => `${i ? "," : ""}\n ${JSON.stringify(r, null, 1).replaceAll("\n", "\n ")}`,
+        tail: (count) => (count ? "\n]\n" : "]\n"),
+      };
     case "csv":
-      return writeCsv(records);
+      return {
+        head: `${CSV_COLUMNS.map((c) => c.name).join(",")}\n`,
+        record: (r) => `${CSV_COLUMNS.map((c) => csvCell(r[c.name])).join(",")}\n`,
+        tail: () => "",
+      };
   }
+}
+
+/** The record on one JSONL line (1-based `line`), null for a blank line. */
+export function readJsonlLine(text: string, line: number): TuningRecord | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    throw new DatasetError(`line ${line}: not JSON (${(error as Error).message})`, line);
+  }
+  return validate(value, `line ${line}`, line);
 }
 
 export function readJsonl(text: string): TuningRecord[] {
   const records: TuningRecord[] = [];
   text.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new DatasetError(`line ${i + 1}: not JSON (${(error as Error).message})`, i + 1);
-    }
-    records.push(validate(value, `line ${i + 1}`, i + 1));
+    const record = readJsonlLine(raw, i + 1);
+    if (record) records.push(record);
   });
   return records;
 }
@@ -114,12 +141,6 @@ function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function writeCsv(records: readonly TuningRecord[]): string {
-  const rows = [CSV_COLUMNS.map((c) => c.name).join(",")];
-  for (const r of records) rows.push(CSV_COLUMNS.map((c) => csvCell(r[c.name])).join(","));
-  return `${rows.join("\n")}\n`;
 }
 
 /** RFC 4180 rows, each with the 1-based line it starts on (quoted cells may span lines). */
