@@ -1,8 +1,8 @@
-import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type DatasetFormat, recordWriter } from "../../core/dataset/io";
 import { CliError, type Command } from "../command";
+import { sameFile, writeFileAtomic } from "../files";
 import { datasetFormat } from "./import";
 import { STORE_OPTION, storePath, streamRecordFile } from "./store";
 
@@ -33,7 +33,9 @@ export const exportCommand: Command = {
       await pipeline(Readable.from(exportText(store, format, count)), process.stdout, { end: false });
       return { result: {}, text: "" };
     }
-    await pipeline(Readable.from(exportText(store, format, count)), createWriteStream(out));
+    if (sameFile(out, store))
+      throw new CliError(`--out ${out} is the store itself: export writes a copy, choose another file`);
+    await writeFileAtomic(out, exportText(store, format, count));
     return { result: { records: count.records, format, out }, text: `${count.records} records -> ${out}` };
   },
 };

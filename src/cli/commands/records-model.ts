@@ -3,10 +3,9 @@
  * problems into holdout.jsonl), predict across families on a recorded device, and eval with the
  * measured times of the predicted configs.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { writeRecords } from "../../core/dataset/io";
+import { recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
 import { type ModelDevice, modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import type { BaselineTable } from "../../core/model/baselines";
@@ -20,6 +19,7 @@ import {
 import type { TrainOptions } from "../../core/model/train";
 import type { ConvProblem } from "../../core/problem";
 import { CliError, type CommandContext } from "../command";
+import { writeFileAtomic } from "../files";
 import { saveModelDir, scoreHint } from "./model-node";
 import { readRecordFile } from "./store";
 
@@ -66,13 +66,8 @@ export async function trainOnRecords(
   const holdout = join(out, HOLDOUT_JSONL);
   const held = new Set(split.holdout.map((c) => c.text));
   if (held.size) {
-    writeFileSync(
-      holdout,
-      writeRecords(
-        records.filter((r) => held.has(r.problem.text)),
-        "jsonl",
-      ),
-    );
+    const line = recordWriter("jsonl").record;
+    await writeFileAtomic(holdout, records.filter((r) => held.has(r.problem.text)).map(line));
   }
   trained.model.dispose();
   const result = {

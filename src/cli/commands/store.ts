@@ -13,7 +13,6 @@ import {
   openSync,
   readFileSync,
   readSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -22,6 +21,7 @@ import type { TuningRecord } from "../../core/dataset/record";
 import type { DevicePeaks } from "../../gpu/microbench";
 import type { GpuSession } from "../../gpu/session";
 import { CliError, type CommandContext, type OptionSpec } from "../command";
+import { writeFileAtomic } from "../files";
 
 export const DEFAULT_STORE = ".tunelab/records.jsonl";
 
@@ -192,6 +192,6 @@ export async function devicePeaks(
   const peaks = await session.devicePeaks();
   cache[key] = { ...peaks, measuredAt: new Date().toISOString() };
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(cache, null, 1)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(cache, null, 1)}\n`);
   return peaks;
 }
