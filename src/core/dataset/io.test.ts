@@ -57,6 +57,40 @@ describe("dataset files", () => {
     expect(() => readRecords("schema,family\n1,x\n", "csv")).toThrow(/missing column 'tunelab'/);
   });
 
+  it("writes CSV that a spreadsheet cannot run as formulas, and reads it back as it was", () => {
+    const messages = [
+      '=HYPERLINK("http://x.example","open")',
+      "+1",
+      "-1",
+      "@SUM(A1)",
+      "\tx",
+      "\rx",
+      "'=x",
+      "'a",
+    ];
+    const tricky = messages.map((message, i) =>
+      sampleRecord({ status: "invalid", message, medianNs: null, config: { tileX: i, tileY: 1 } }),
+    );
+    const csv = writeRecords(tricky, "csv");
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x.example"",""open"")",`);
+    for (const line of csv.split("\n")) expect(line).not.toMatch(/(^|,)"?[=+\-@\t]/);
+    expect(readRecords(csv, "csv")).toEqual(tricky);
+  });
+
+  it("refuses a CSV column given twice and a number that is not plain decimal", () => {
+    const csv = writeRecords(records.slice(0, 1), "csv");
+    const [header = "", row = ""] = csv.split("\n");
+    expect(() => readRecords(`${header},family\n${row},im2col\n`, "csv")).toThrow(
+      /^line 1: column 'family' appears twice/,
+    );
+    for (const bad of ["0x10", "1e", " 1000", "Infinity", "1_000"]) {
+      expect(() => readRecords(csv.replace(",1000,", `,${bad},`), "csv")).toThrow(
+        `line 2, field medianNs: '${bad}' is not a decimal number`,
+      );
+    }
+    expect(readRecords(csv.replace(",1000,", ",1e3,"), "csv")).toEqual(records.slice(0, 1));
+  });
+
   it("insists an ok record has a time and a failed one has none", () => {
     const bad = { ...sampleRecord(), medianNs: null };
     expect(tuningRecordSchema.safeParse(bad).success).toBe(false);

@@ -76,7 +76,7 @@ export function recordWriter(format: DatasetFormat): RecordWriter {
     case "csv":
       return {
         head: `${CSV_COLUMNS.map((c) => c.name).join(",")}\n`,
-        record: (r) => `${CSV_COLUMNS.map((c) => csvCell(r[c.name])).join(",")}\n`,
+        record: (r) => `${CSV_COLUMNS.map((c) => csvCell(r[c.name], c.kind)).join(",")}\n`,
         tail: () => "",
       };
   }
@@ -116,7 +116,8 @@ export function readJson(text: string): TuningRecord[] {
 }
 
 /** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
-const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json"; optional?: true }[] = [
+type CsvKind = "string" | "number" | "json";
+const CSV_COLUMNS: { name: keyof TuningRecord; kind: CsvKind; optional?: true }[] = [
   { name: "schema", kind: "number" },
   { name: "tunelab", kind: "string" },
   { name: "createdAt", kind: "string" },
@@ -137,11 +138,26 @@ const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json
   { name: "phasesMs", kind: "json", optional: true },
 ];
 
-function csvCell(value: unknown): string {
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)), so such text
+ * cells are written after a quote mark, which spreadsheets show as text. Cells that already start with
+ * quote marks before one of these get one more, so reading takes exactly one off and nothing is lost.
+ */
+const FORMULA_LEAD = /^'*[=+\-@\t\r]/;
+
+function csvCell(value: unknown, kind: CsvKind): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (kind !== "number" && FORMULA_LEAD.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
+
+/** A cell as written before csvCell's quote mark. */
+const unescapeCell = (cell: string) =>
+  cell.startsWith("'") && FORMULA_LEAD.test(cell) ? cell.slice(1) : cell;
+
+/** Decimal numbers only, as JSON writes them: not 0x10, 1e, " 5", Infinity. */
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** RFC 4180 rows, each with the 1-based line it starts on (quoted cells may span lines). */
 function csvRows(text: string): { line: number; cells: string[] }[] {
@@ -185,7 +201,12 @@ function csvRows(text: string): { line: number; cells: string[] }[] {
 function readCsv(text: string): TuningRecord[] {
   const [header, ...rows] = csvRows(text);
   if (!header) return [];
-  const index = new Map(header.cells.map((name, i) => [name.trim(), i]));
+  const index = new Map<string, number>();
+  header.cells.forEach((cell, i) => {
+    const name = cell.trim();
+    if (index.has(name)) throw new DatasetError(`line 1: column '${name}' appears twice`, 1, name);
+    index.set(name, i);
+  });
   for (const c of CSV_COLUMNS) {
     if (!index.has(c.name) && !c.optional)
       throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
@@ -196,12 +217,19 @@ function readCsv(text: string): TuningRecord[] {
       const at = index.get(c.name);
       const cell = at === undefined ? "" : (cells[at] ?? "");
       if (c.optional && cell === "") continue;
-      if (c.kind === "string") value[c.name] = cell;
+      if (c.kind === "string") value[c.name] = unescapeCell(cell);
       else if (cell === "") value[c.name] = null;
-      else if (c.kind === "number") value[c.name] = Number(cell);
-      else {
+      else if (c.kind === "number") {
+        if (!DECIMAL.test(cell))
+          throw new DatasetError(
+            `line ${line}, field ${c.name}: '${cell}' is not a decimal number`,
+            line,
+            c.name,
+          );
+        value[c.name] = Number(cell);
+      } else {
         try {
-          value[c.name] = JSON.parse(cell);
+          value[c.name] = JSON.parse(unescapeCell(cell));
         } catch {
           throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
         }
