@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
+import { recordIssue } from "../../core/dataset/check";
 import {
   DATASET_FORMATS,
   DatasetError,
   type DatasetFormat,
   formatFromName,
-  readRecords,
+  type RecordItem,
+  readRecordItems,
+  recordPlace,
 } from "../../core/dataset/io";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import { CliError, type Command } from "../command";
-import { appendRecords, readRecordFile, STORE_OPTION, storePath, streamRecordFile } from "./store";
+import { appendRecords, STORE_OPTION, storePath, streamRecordFile, streamRecordItems } from "./store";
 
 /** --format, or the file's extension. */
 export function datasetFormat(value: unknown, file?: string): DatasetFormat {
@@ -21,8 +24,8 @@ export function datasetFormat(value: unknown, file?: string): DatasetFormat {
   return format as DatasetFormat;
 }
 
-/** A JSON or CSV file's records (JSONL files stream through the store's reader instead). */
-function readWholeFile(file: string, format: DatasetFormat): TuningRecord[] {
+/** A JSON or CSV file's records, or why each bad one is none (JSONL files stream instead). */
+function readWholeFile(file: string, format: DatasetFormat): RecordItem[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -30,23 +33,50 @@ function readWholeFile(file: string, format: DatasetFormat): TuningRecord[] {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
   try {
-    return readRecords(text, format);
+    return readRecordItems(text, format);
   } catch (error) {
     if (error instanceof DatasetError) throw new CliError(`${file}: ${error.message}`);
     throw error;
   }
 }
 
+interface Rejected {
+  line: number;
+  reason: string;
+}
+
+/** The file's records that hold together and mean what they say, and why each other one does not. */
+async function checkedRecords(file: string, format: DatasetFormat) {
+  const records: TuningRecord[] = [];
+  const rejected: Rejected[] = [];
+  const items = format === "jsonl" ? streamRecordItems(file) : readWholeFile(file, format);
+  for await (const item of items) {
+    if ("error" in item) rejected.push({ line: item.line, reason: item.error.message });
+    else {
+      const issue = recordIssue(item.record);
+      if (issue) rejected.push({ line: item.line, reason: `${recordPlace(format, item.line)}: ${issue}` });
+      else records.push(item.record);
+    }
+  }
+  return { records, rejected };
+}
+
 export const importCommand: Command = {
   name: "import",
-  summary: "Validate a JSON/JSONL/CSV file of records and add its new candidates to the store.",
-  usage: "import FILE [--format json|jsonl|csv] [--store FILE]",
+  summary:
+    "Check a JSON/JSONL/CSV file of records (shape and meaning) and add its new candidates to the store.",
+  usage: "import FILE [--format json|jsonl|csv] [--skip-invalid] [--store FILE]",
   positionals: 1,
   options: {
     format: {
       type: "string",
       value: "F",
       description: "json, jsonl or csv (default: from the file's extension)",
+    },
+    "skip-invalid": {
+      type: "boolean",
+      description:
+        "add the valid records and list each other one with its line and reason (default: a bad record adds nothing)",
     },
     ...STORE_OPTION,
   },
@@ -55,8 +85,15 @@ export const importCommand: Command = {
     if (!file) throw new CliError("import: which file? (see --help)");
     const format = datasetFormat(ctx.values.format, file);
     if (!existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
-    // The whole file is validated before anything is written: a bad file leaves the store as it was.
-    const incoming = format === "jsonl" ? await readRecordFile(file) : readWholeFile(file, format);
+    // The whole file is checked before anything is written: by default a bad record leaves the store as it was.
+    const { records: incoming, rejected } = await checkedRecords(file, format);
+    const [first] = rejected;
+    if (first && ctx.values["skip-invalid"] !== true) {
+      const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : "";
+      throw new CliError(
+        `${file}: ${first.reason}${more}; nothing imported (--skip-invalid adds the valid records)`,
+      );
+    }
     const store = storePath(ctx);
     const known = new Set<string>();
     for await (const record of streamRecordFile(store)) known.add(recordKey(record));
@@ -69,8 +106,11 @@ export const importCommand: Command = {
     appendRecords(store, added);
     const skipped = incoming.length - added.length;
     return {
-      result: { added: added.length, skipped, store },
-      text: `${added.length} records added to ${store}${skipped ? `, ${skipped} already there` : ""}`,
+      result: { added: added.length, skipped, rejected, store },
+      text: [
+        `${added.length} records added to ${store}${skipped ? `, ${skipped} already there` : ""}${rejected.length ? `, ${rejected.length} rejected:` : ""}`,
+        ...rejected.map((r) => `  ${r.reason}`),
+      ].join("\n"),
     };
   },
 };

@@ -69,3 +69,68 @@ describe("export", () => {
     expect(readdirSync(dir).sort()).toEqual(["records.csv", "records.jsonl"]);
   });
 });
+
+describe("import", () => {
+  /** The demo's records, the 2nd to 5th spoiled in meaning (their shape is fine). */
+  function spoiled(): string[] {
+    const records = demo.map((line) => JSON.parse(line));
+    records[1].config.BM = 999;
+    records[2].family = "winograd";
+    records[3].problem.text = records[3].problem.text.replace("pad=3", "pad=1");
+    records[4].config = { ...records[4].config, "fn main() {}": 1 };
+    return records.map((r) => JSON.stringify(r));
+  }
+
+  it("refuses a file with records that mean nothing, naming the first, and adds nothing", () => {
+    const file = join(dir, "spoiled.jsonl");
+    writeFileSync(file, text(spoiled()));
+    const fresh = join(dir, "fresh.jsonl");
+    const run = cli("import", file, "--store", fresh);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(
+      /^tunelab: .*spoiled\.jsonl: line 2: config: BM=999 is not one of [\d, ]+ \(igemm on .*\) \(and 3 more\); nothing imported \(--skip-invalid adds the valid records\)$/,
+    );
+    expect(readdirSync(dir)).not.toContain("fresh.jsonl");
+  });
+
+  it("--skip-invalid adds the valid records and lists the others with their line and reason", () => {
+    const file = join(dir, "spoiled.jsonl");
+    writeFileSync(file, text(spoiled()));
+    const fresh = join(dir, "fresh.jsonl");
+    const run = cli("import", file, "--store", fresh, "--skip-invalid", "--json");
+    expect(run.status).toBe(0);
+    expect(run.json.added).toBe(2);
+    expect(run.json.rejected.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
+      [2, expect.stringMatching(/^line 2: config: BM=999 is not one of /)],
+      [3, 'line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col)'],
+      [
+        4,
+        expect.stringMatching(
+          /^line 4: problem\.text ".*,pad=1,.*" does not match problem\.fields: padH 1 in the text, 3 in the fields; padW 1/,
+        ),
+      ],
+      [5, 'line 5: config: "fn main() {}" is not a parameter name'],
+    ]);
+    expect(readFileSync(fresh, "utf8")).toBe(text([demo[0] ?? "", demo[5] ?? ""]));
+
+    const shown = cli("import", file, "--store", join(dir, "other.jsonl"), "--skip-invalid");
+    expect(shown.stdout.split("\n").slice(0, 3)).toEqual([
+      `2 records added to ${join(dir, "other.jsonl")}, 4 rejected:`,
+      expect.stringMatching(/^ {2}line 2: config: BM=999/),
+      '  line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col)',
+    ]);
+  });
+
+  it("--skip-invalid keeps the good rows of a CSV file and names the bad row's line", () => {
+    const csv = join(dir, "records.csv");
+    expect(cli("export", "--format", "csv", "--out", csv, "--store", store).status).toBe(0);
+    const rows = readFileSync(csv, "utf8").split("\n");
+    rows[3] = (rows[3] ?? "").replace(/,ok,,(\d+)/, ",ok,,0x10");
+    writeFileSync(csv, rows.join("\n"));
+    const run = cli("import", csv, "--store", join(dir, "fresh.jsonl"), "--skip-invalid", "--json");
+    expect(run.json).toMatchObject({
+      added: 5,
+      rejected: [{ line: 4, reason: "line 4, field medianNs: '0x10' is not a decimal number" }],
+    });
+  });
+});

@@ -16,7 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { DatasetError, readJsonlLine, recordWriter } from "../../core/dataset/io";
+import { DatasetError, type RecordItem, readJsonlLine, recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { DevicePeaks } from "../../gpu/microbench";
 import type { GpuSession } from "../../gpu/session";
@@ -66,14 +66,14 @@ const isJson = (text: string) => {
 };
 
 /**
- * The records of a JSONL file one by one (none when it does not exist); a bad line fails naming file
- * and line. A last line without its newline that is not JSON is a write cut short (a full disk): it is
+ * The records of a JSONL file one by one, or why a line is none (nothing when the file does not
+ * exist). A last line without its newline that is not JSON is a write cut short (a full disk): it is
  * skipped with a warning, and the next append cuts it off.
  */
-export async function* streamRecordFile(
+export async function* streamRecordItems(
   path: string,
   warn: (message: string) => void = warnOnStderr,
-): AsyncGenerator<TuningRecord> {
+): AsyncGenerator<RecordItem> {
   if (!existsSync(path)) return;
   try {
     for await (const { text, line, whole } of fileLines(path)) {
@@ -81,12 +81,27 @@ export async function* streamRecordFile(
         warn(`${path}: line ${line} is cut short (an interrupted write), skipped; the next write removes it`);
         return;
       }
-      const record = readJsonlLine(text, line);
-      if (record) yield record;
+      try {
+        const record = readJsonlLine(text, line);
+        if (record) yield { line, record };
+      } catch (error) {
+        if (!(error instanceof DatasetError)) throw error;
+        yield { line, error };
+      }
     }
   } catch (error) {
-    if (error instanceof DatasetError) throw new CliError(`${path}: ${error.message}`);
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The records of a JSONL file one by one (see streamRecordItems); a bad line fails naming file and line. */
+export async function* streamRecordFile(
+  path: string,
+  warn?: (message: string) => void,
+): AsyncGenerator<TuningRecord> {
+  for await (const item of streamRecordItems(path, warn)) {
+    if ("error" in item) throw new CliError(`${path}: ${item.error.message}`);
+    yield item.record;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeProblem } from "../problem";
 import { sampleRecord } from "./fixtures";
-import { DATASET_FORMATS, DatasetError, readRecords, writeRecords } from "./io";
+import { DATASET_FORMATS, DatasetError, readRecordItems, readRecords, writeRecords } from "./io";
 import { problemEntry, recordKey, tuningRecordSchema } from "./record";
 import { summarize } from "./summary";
 
@@ -90,6 +90,26 @@ describe("dataset files", () => {
     }
     expect(readRecords(csv.replace(",1000,", ",1e3,"), "csv")).toEqual(records.slice(0, 1));
   });
+
+  it.each(DATASET_FORMATS)(
+    "reads each good record of a %s file and says why each bad one is none",
+    (format) => {
+      const text = writeRecords([records[0], records[0], records[1]] as typeof records, format).replace(
+        /"status": ?"ok"|,ok,/,
+        (m) => m.replace("ok", "fast"),
+      );
+      const items = readRecordItems(text, format);
+      const first = format === "csv" ? 2 : 1;
+      expect(items.map((i) => i.line)).toEqual(format === "csv" ? [2, 3, 4] : [1, 2, 3]);
+      expect(items[0]).toMatchObject({
+        error: { message: expect.stringMatching(/field status: /), line: first },
+      });
+      expect(items.slice(1).map((i) => ("record" in i ? i.record : i.error))).toEqual([
+        records[0],
+        records[1],
+      ]);
+    },
+  );
 
   it("insists an ok record has a time and a failed one has none", () => {
     const bad = { ...sampleRecord(), medianNs: null };

@@ -1,7 +1,8 @@
 /**
  * Records to and from text: JSONL (one record a line, the append-only store format), JSON (an array)
- * and CSV (one row a record; nested fields as JSON text in their cell). Reading validates everything
- * before returning anything, so a caller that stores the result never stores half a file.
+ * and CSV (one row a record; nested fields as JSON text in their cell). readRecords validates everything
+ * before returning anything, so a caller that stores the result never stores half a file;
+ * readRecordItems returns each record or why it is none, for a caller that keeps the good ones.
  */
 import type { z } from "zod";
 import { type TuningRecord, tuningRecordSchema } from "./record";
@@ -39,15 +40,48 @@ export function formatFromName(name: string): DatasetFormat | undefined {
   return DATASET_FORMATS.find((f) => f === ext);
 }
 
-export function readRecords(text: string, format: DatasetFormat): TuningRecord[] {
+/** Where a record sits in a file of `format`, as messages name it: a line, or a JSON array's record. */
+export const recordPlace = (format: DatasetFormat, n: number) =>
+  `${format === "json" ? "record" : "line"} ${n}`;
+
+/** One record of a file, or why the line (JSON: the record) numbered `line` is not one. */
+export type RecordItem = { line: number; record: TuningRecord } | { line: number; error: DatasetError };
+
+function attempt(line: number, read: () => TuningRecord | null): RecordItem[] {
+  try {
+    const record = read();
+    return record ? [{ line, record }] : [];
+  } catch (error) {
+    if (error instanceof DatasetError) return [{ line, error }];
+    throw error;
+  }
+}
+
+/**
+ * Every record of a file, or why each bad one is not a record, so that a caller can keep the good ones.
+ * What spoils the whole file (not JSON, not an array, a missing column) throws.
+ */
+export function readRecordItems(text: string, format: DatasetFormat): RecordItem[] {
   switch (format) {
     case "jsonl":
-      return readJsonl(text);
+      return text.split("\n").flatMap((raw, i) => attempt(i + 1, () => readJsonlLine(raw, i + 1)));
     case "json":
-      return readJson(text);
-    case "csv":
-      return readCsv(text);
+      return jsonArray(text).flatMap((item, i) =>
+        attempt(i + 1, () => validate(item, recordPlace(format, i + 1), i + 1)),
+      );
+    case "csv": {
+      const { index, rows } = csvTable(text);
+      return rows.flatMap(({ line, cells }) => attempt(line, () => csvRecord(index, cells, line)));
+    }
   }
+}
+
+/** Every record of a file; the first bad one throws, naming its line (or record) and field. */
+export function readRecords(text: string, format: DatasetFormat): TuningRecord[] {
+  return readRecordItems(text, format).map((item) => {
+    if ("error" in item) throw item.error;
+    return item.record;
+  });
 }
 
 export function writeRecords(records: readonly TuningRecord[], format: DatasetFormat): string {
@@ -92,19 +126,12 @@ export function readJsonlLine(text: string, line: number): TuningRecord | null {
   } catch (error) {
     throw new DatasetError(`line ${line}: not JSON (${(error as Error).message})`, line);
   }
-  return validate(value, `line ${line}`, line);
+  return validate(value, recordPlace("jsonl", line), line);
 }
 
-export function readJsonl(text: string): TuningRecord[] {
-  const records: TuningRecord[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const record = readJsonlLine(raw, i + 1);
-    if (record) records.push(record);
-  });
-  return records;
-}
+export const readJsonl = (text: string): TuningRecord[] => readRecords(text, "jsonl");
 
-export function readJson(text: string): TuningRecord[] {
+function jsonArray(text: string): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -112,7 +139,7 @@ export function readJson(text: string): TuningRecord[] {
     throw new DatasetError(`not JSON (${(error as Error).message})`);
   }
   if (!Array.isArray(value)) throw new DatasetError("expected a JSON array of records");
-  return value.map((item, i) => validate(item, `record ${i + 1}`, i + 1));
+  return value;
 }
 
 /** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
@@ -198,10 +225,11 @@ function csvRows(text: string): { line: number; cells: string[] }[] {
   return rows;
 }
 
-function readCsv(text: string): TuningRecord[] {
+/** A CSV file's header (column name to position) and its rows. */
+function csvTable(text: string): { index: Map<string, number>; rows: { line: number; cells: string[] }[] } {
   const [header, ...rows] = csvRows(text);
-  if (!header) return [];
   const index = new Map<string, number>();
+  if (!header) return { index, rows };
   header.cells.forEach((cell, i) => {
     const name = cell.trim();
     if (index.has(name)) throw new DatasetError(`line 1: column '${name}' appears twice`, 1, name);
@@ -211,30 +239,32 @@ function readCsv(text: string): TuningRecord[] {
     if (!index.has(c.name) && !c.optional)
       throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
   }
-  return rows.map(({ line, cells }) => {
-    const value: Record<string, unknown> = {};
-    for (const c of CSV_COLUMNS) {
-      const at = index.get(c.name);
-      const cell = at === undefined ? "" : (cells[at] ?? "");
-      if (c.optional && cell === "") continue;
-      if (c.kind === "string") value[c.name] = unescapeCell(cell);
-      else if (cell === "") value[c.name] = null;
-      else if (c.kind === "number") {
-        if (!DECIMAL.test(cell))
-          throw new DatasetError(
-            `line ${line}, field ${c.name}: '${cell}' is not a decimal number`,
-            line,
-            c.name,
-          );
-        value[c.name] = Number(cell);
-      } else {
-        try {
-          value[c.name] = JSON.parse(unescapeCell(cell));
-        } catch {
-          throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
-        }
+  return { index, rows };
+}
+
+function csvRecord(index: Map<string, number>, cells: readonly string[], line: number): TuningRecord {
+  const value: Record<string, unknown> = {};
+  for (const c of CSV_COLUMNS) {
+    const at = index.get(c.name);
+    const cell = at === undefined ? "" : (cells[at] ?? "");
+    if (c.optional && cell === "") continue;
+    if (c.kind === "string") value[c.name] = unescapeCell(cell);
+    else if (cell === "") value[c.name] = null;
+    else if (c.kind === "number") {
+      if (!DECIMAL.test(cell))
+        throw new DatasetError(
+          `line ${line}, field ${c.name}: '${cell}' is not a decimal number`,
+          line,
+          c.name,
+        );
+      value[c.name] = Number(cell);
+    } else {
+      try {
+        value[c.name] = JSON.parse(unescapeCell(cell));
+      } catch {
+        throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
       }
     }
-    return validate(value, `line ${line}`, line);
-  });
+  }
+  return validate(value, `line ${line}`, line);
 }
