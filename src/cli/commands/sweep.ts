@@ -1,10 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { BestEntry, SweepSummary } from "../../core/dataset/summary";
+import { FAMILIES } from "../../core/families/index";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { modelDeviceOf } from "../../core/model/device";
 import { recordModelRanking } from "../../core/model/records";
-import { formatProblem } from "../../core/problem";
+import { formatProblem, parseProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { ordered } from "../../core/search/strategy";
@@ -12,7 +13,13 @@ import { GpuSession } from "../../gpu/session";
 import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
-import { PROBLEM_OPTIONS, parseConfigArg, problemsFromArgs } from "../problem-args";
+import {
+  familyArg,
+  PROBLEM_OPTIONS,
+  parseConfigArg,
+  problemsFromArgs,
+  requireSupported,
+} from "../problem-args";
 import { loadModelDir, startNodeBackend } from "./model-node";
 import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
 
@@ -31,6 +38,10 @@ export async function sweepToFile(
   store: string,
   strategyFor?: SweepOptions["strategyFor"],
 ): Promise<SweepOutcome> {
+  requireSupported(
+    request.problems.map((text) => parseProblem(text)),
+    request.families === "all" ? FAMILIES : request.families.map(familyArg),
+  );
   const existing = await readRecordFile(out);
   if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
   const session = new GpuSession(await nodeGpu());
@@ -195,7 +206,7 @@ export const sweepCommand: Command = {
     const out = typeof ctx.values.out === "string" ? ctx.values.out : store;
     const request: SweepRequest = {
       problems,
-      families: family === "all" ? "all" : family.split(","),
+      families: family === "all" ? "all" : family.split(",").map((id) => familyArg(id.trim()).id),
       strategy: strategy as StrategyName | "model-guided",
       // A model-guided search measures at most the beam's width per problem.
       budget: budget === undefined ? (guided ? { candidates: width } : undefined) : { candidates: budget },
