@@ -21,7 +21,7 @@ import {
   requireSupported,
 } from "../problem-args";
 import { loadModelDir, startNodeBackend } from "./model-node";
-import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
+import { appendRecords, devicePeaks, STORE_OPTION, storePath, streamRecordFile } from "./store";
 
 /** The problems of --problem or --suite, in text form. */
 export const selectedProblems = (ctx: CommandContext): string[] =>
@@ -42,8 +42,13 @@ export async function sweepToFile(
     request.problems.map((text) => parseProblem(text)),
     request.families === "all" ? FAMILIES : request.families.map(familyArg),
   );
-  const existing = await readRecordFile(out);
-  if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
+  // A sweep reads only its own problems' records (its key, baselines and starting points): a large
+  // store streams past rather than being held.
+  const swept = new Set(request.problems);
+  const existing: TuningRecord[] = [];
+  for await (const r of streamRecordFile(out)) if (swept.has(r.problem.text)) existing.push(r);
+  if (existing.length)
+    ctx.progress(`resuming: ${existing.length} records of these problems already in ${out}`);
   const session = new GpuSession(await nodeGpu());
   const controller = new AbortController();
   const interrupt = () => {
