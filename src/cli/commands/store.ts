@@ -148,7 +148,7 @@ function mendTail(fd: number, path: string, warn: (message: string) => void): nu
   return start;
 }
 
-/** Records per write: large imports go out in pieces of about a megabyte, never as one string. */
+/** Records per write: a large import goes out in pieces, never as one string. */
 const RECORDS_PER_WRITE = 512;
 
 /**
