@@ -244,3 +244,13 @@ describe("sweep's options", () => {
     expect(unknown.stderr).toContain("--strategy must be exhaustive or random or local or model-guided");
   });
 });
+
+describe("verify", () => {
+  it("exits 2 naming why when no kernel is left to check on the device", () => {
+    const run = cli("verify", "--problem", "1x1x100000x100000,1x3x3", "--family", "direct");
+    expect(run.stderr.trim()).toBe(
+      "tunelab: no kernel to check (direct 1x1x100000x100000,1x3x3: no valid config on this device)",
+    );
+    expect(run.status).toBe(2);
+  });
+});
