@@ -56,9 +56,10 @@ export async function sweepToFile(
     controller.abort();
   };
   process.once("SIGINT", interrupt);
+  let outcome: SweepOutcome;
   try {
     const peaks = await devicePeaks(session, store);
-    return await runSweep(
+    outcome = await runSweep(
       session,
       request,
       { add: async (record: TuningRecord) => appendRecords(out, [record]) },
@@ -81,6 +82,12 @@ export async function sweepToFile(
     process.off("SIGINT", interrupt);
     session.destroy();
   }
+  if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
+    throw new CliError(
+      "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+    );
+  }
+  return outcome;
 }
 
 const STRATEGY_NAMES = [...Object.keys(STRATEGIES), "model-guided"];
