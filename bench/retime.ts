@@ -27,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.data) throw new Error("--data FILE.jsonl is required");
-const ok = readRecordFile(values.data).filter((r) => r.status === "ok" && r.medianNs !== null);
+const ok = (await readRecordFile(values.data)).filter((r) => r.status === "ok" && r.medianNs !== null);
 const count = Math.min(Number(values.sample), ok.length);
 const chosen = Array.from({ length: count }, (_, i) => ok[Math.floor((i * ok.length) / count)]).flatMap(
   (r, i) => (r ? [{ record: r, index: Math.floor((i * ok.length) / count) }] : []),

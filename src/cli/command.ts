@@ -29,7 +29,7 @@ export interface CommandContext {
 export interface CommandOutput {
   /** What `--json` prints as the last line of stdout. */
   result: object;
-  /** What a person reads when `--json` is absent. */
+  /** What a person reads when `--json` is absent (nothing when empty: the command wrote its output itself). */
   text: string;
   /** Exit status after printing (default 0): non-zero when the command ran but found problems. */
   exitCode?: number;

@@ -59,7 +59,8 @@ async function main(argv: string[]): Promise<number> {
     json,
     progress: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(json ? `${JSON.stringify(output.result)}\n` : `${output.text}\n`);
+  const printed = json ? JSON.stringify(output.result) : output.text;
+  if (printed) process.stdout.write(`${printed}\n`);
   return output.exitCode ?? 0;
 }
 

@@ -82,11 +82,23 @@ export function familiesFromArg(ctx: CommandContext, allowAll = true): KernelFam
     if (!allowAll) throw new CliError("--family: name one family here, not all");
     return [...FAMILIES];
   }
+  return [familyArg(value)];
+}
+
+/** The family with this id, or bad input naming the known ones. */
+export function familyArg(id: string): KernelFamily {
   try {
-    return [familyById(value)];
+    return familyById(id);
   } catch (error) {
     throw new CliError(`--family: ${(error as Error).message}`);
   }
+}
+
+/** Fails as bad input when no family runs any of the problems, saying why each does not. */
+export function requireSupported(problems: readonly ConvProblem[], families: readonly KernelFamily[]): void {
+  if (problems.some((p) => families.some((f) => f.unsupported(p) === null))) return;
+  const reasons = new Set(problems.flatMap((p) => families.map((f) => `${f.id}: ${f.unsupported(p)}`)));
+  throw new CliError(`nothing to run: no family given runs these problems (${[...reasons].join("; ")})`);
 }
 
 /** "BM=64,BN=64,..." into a config; values must be whole numbers. */
@@ -96,7 +108,9 @@ export function parseConfigArg(text: string): Config {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?\d+)$/.exec(part);
     if (!m) throw new CliError(`--config: expected name=value pairs separated by commas, got '${part}'`);
     const [, name = "", value = ""] = m;
-    if (name in config) throw new CliError(`--config: ${name} given twice`);
+    // Names every object has (__proto__, constructor) cannot be parameters, and would not be stored as one.
+    if (name in Object.prototype) throw new CliError(`--config: '${name}' is not a parameter name`);
+    if (Object.hasOwn(config, name)) throw new CliError(`--config: ${name} given twice`);
     config[name] = Number(value);
   }
   return config;

@@ -244,3 +244,28 @@ describe("sweep's options", () => {
     expect(unknown.stderr).toContain("--strategy must be exhaustive or random or local or model-guided");
   });
 });
+
+describe("verify", () => {
+  it("exits 2 naming why when no kernel is left to check on the device", () => {
+    const run = cli("verify", "--problem", "1x1x100000x100000,1x3x3", "--family", "direct");
+    expect(run.stderr.trim()).toBe(
+      "tunelab: no kernel to check (direct 1x1x100000x100000,1x3x3: no valid config on this device)",
+    );
+    expect(run.status).toBe(2);
+  });
+});
+
+describe("sweep with nothing to measure", () => {
+  it("exits 2 when no family has a valid config for the problems on the device", () => {
+    const out = join(dir, "nothing.jsonl");
+    const run = cli(
+      ...["sweep", "--problem", "1x1x100000x100000,1x3x3", "--family", "direct", "--baseline", "none"],
+      ...["--out", out, "--store", join(dir, "nothing-store.jsonl")],
+    );
+    expect(run.stderr.trim()).toBe(
+      "tunelab: nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+    );
+    expect(run.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});

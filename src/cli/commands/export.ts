@@ -1,8 +1,18 @@
-import { writeFileSync } from "node:fs";
-import { writeRecords } from "../../core/dataset/io";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { type DatasetFormat, recordWriter } from "../../core/dataset/io";
 import { CliError, type Command } from "../command";
+import { sameFile, writeFileAtomic } from "../files";
 import { datasetFormat } from "./import";
-import { readRecordFile, STORE_OPTION, storePath } from "./store";
+import { STORE_OPTION, storePath, streamRecordFile } from "./store";
+
+/** The store in `format`, piece by piece, counting the records into `count`. */
+async function* exportText(store: string, format: DatasetFormat, count: { records: number }) {
+  const writer = recordWriter(format);
+  yield writer.head;
+  for await (const record of streamRecordFile(store)) yield writer.record(record, count.records++);
+  yield writer.tail(count.records);
+}
 
 export const exportCommand: Command = {
   name: "export",
@@ -16,14 +26,16 @@ export const exportCommand: Command = {
   async run(ctx) {
     const format = datasetFormat(ctx.values.format);
     const store = storePath(ctx);
-    const records = readRecordFile(store);
-    const data = writeRecords(records, format);
     const out = ctx.values.out;
+    const count = { records: 0 };
     if (typeof out !== "string") {
       if (ctx.json) throw new CliError("export --json needs --out (stdout carries the JSON summary)");
-      return { result: {}, text: data.trimEnd() };
+      await pipeline(Readable.from(exportText(store, format, count)), process.stdout, { end: false });
+      return { result: {}, text: "" };
     }
-    writeFileSync(out, data);
-    return { result: { records: records.length, format, out }, text: `${records.length} records -> ${out}` };
+    if (sameFile(out, store))
+      throw new CliError(`--out ${out} is the store itself: export writes a copy, choose another file`);
+    await writeFileAtomic(out, exportText(store, format, count));
+    return { result: { records: count.records, format, out }, text: `${count.records} records -> ${out}` };
   },
 };

@@ -1,14 +1,17 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { recordIssue } from "../../core/dataset/check";
 import {
   DATASET_FORMATS,
   DatasetError,
   type DatasetFormat,
   formatFromName,
-  readRecords,
+  type RecordItem,
+  readRecordItems,
+  recordPlace,
 } from "../../core/dataset/io";
-import { recordKey } from "../../core/dataset/record";
+import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import { CliError, type Command } from "../command";
-import { appendRecords, readRecordFile, STORE_OPTION, storePath } from "./store";
+import { appendRecords, STORE_OPTION, storePath, streamRecordFile, streamRecordItems } from "./store";
 
 /** --format, or the file's extension. */
 export function datasetFormat(value: unknown, file?: string): DatasetFormat {
@@ -21,10 +24,48 @@ export function datasetFormat(value: unknown, file?: string): DatasetFormat {
   return format as DatasetFormat;
 }
 
+/** A JSON or CSV file's records, or why each bad one is none (JSONL files stream instead). */
+function readWholeFile(file: string, format: DatasetFormat): RecordItem[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return readRecordItems(text, format);
+  } catch (error) {
+    if (error instanceof DatasetError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+interface Rejected {
+  line: number;
+  reason: string;
+}
+
+/** The file's records that hold together and mean what they say, and why each other one does not. */
+async function checkedRecords(file: string, format: DatasetFormat) {
+  const records: TuningRecord[] = [];
+  const rejected: Rejected[] = [];
+  const items = format === "jsonl" ? streamRecordItems(file) : readWholeFile(file, format);
+  for await (const item of items) {
+    if ("error" in item) rejected.push({ line: item.line, reason: item.error.message });
+    else {
+      const issue = recordIssue(item.record);
+      if (issue) rejected.push({ line: item.line, reason: `${recordPlace(format, item.line)}: ${issue}` });
+      else records.push(item.record);
+    }
+  }
+  return { records, rejected };
+}
+
 export const importCommand: Command = {
   name: "import",
-  summary: "Validate a JSON/JSONL/CSV file of records and add its new candidates to the store.",
-  usage: "import FILE [--format json|jsonl|csv] [--store FILE]",
+  summary:
+    "Check a JSON/JSONL/CSV file of records (shape and meaning) and add its new candidates to the store.",
+  usage: "import FILE [--format json|jsonl|csv] [--skip-invalid] [--store FILE]",
   positionals: 1,
   options: {
     format: {
@@ -32,28 +73,30 @@ export const importCommand: Command = {
       value: "F",
       description: "json, jsonl or csv (default: from the file's extension)",
     },
+    "skip-invalid": {
+      type: "boolean",
+      description:
+        "add the valid records and list each other one with its line and reason (default: a bad record adds nothing)",
+    },
     ...STORE_OPTION,
   },
   async run(ctx) {
     const [file] = ctx.positionals;
     if (!file) throw new CliError("import: which file? (see --help)");
     const format = datasetFormat(ctx.values.format, file);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-    }
-    // The whole file is validated before anything is written: a bad file leaves the store as it was.
-    let incoming: ReturnType<typeof readRecords>;
-    try {
-      incoming = readRecords(text, format);
-    } catch (error) {
-      if (error instanceof DatasetError) throw new CliError(`${file}: ${error.message}`);
-      throw error;
+    if (!existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
+    // The whole file is checked before anything is written: by default a bad record leaves the store as it was.
+    const { records: incoming, rejected } = await checkedRecords(file, format);
+    const [first] = rejected;
+    if (first && ctx.values["skip-invalid"] !== true) {
+      const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : "";
+      throw new CliError(
+        `${file}: ${first.reason}${more}; nothing imported (--skip-invalid adds the valid records)`,
+      );
     }
     const store = storePath(ctx);
-    const known = new Set(readRecordFile(store).map(recordKey));
+    const known = new Set<string>();
+    for await (const record of streamRecordFile(store)) known.add(recordKey(record));
     const added = incoming.filter((r) => {
       const key = recordKey(r);
       if (known.has(key)) return false;
@@ -63,8 +106,11 @@ export const importCommand: Command = {
     appendRecords(store, added);
     const skipped = incoming.length - added.length;
     return {
-      result: { added: added.length, skipped, store },
-      text: `${added.length} records added to ${store}${skipped ? `, ${skipped} already there` : ""}`,
+      result: { added: added.length, skipped, rejected, store },
+      text: [
+        `${added.length} records added to ${store}${skipped ? `, ${skipped} already there` : ""}${rejected.length ? `, ${rejected.length} rejected:` : ""}`,
+        ...rejected.map((r) => `  ${r.reason}`),
+      ].join("\n"),
     };
   },
 };

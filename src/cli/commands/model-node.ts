@@ -3,7 +3,7 @@
  * the one-file CLI, perf-db files from disk, and model folders (model.json + weights.bin from tf.io,
  * the data's licence when the model was trained on MIOpen data).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -32,6 +32,7 @@ import { startBackend } from "../../core/model/backend";
 import type { BaselineTable } from "../../core/model/baselines";
 import { loadTfjsWebgpu } from "../../gpu/tfjs-baseline";
 import { CliError, type CommandContext, type OptionSpec } from "../command";
+import { writeFileAtomic } from "../files";
 import { nodeGpu } from "../node-gpu";
 
 export const MIOPEN_LICENSE = "LICENSE-MIOpen.txt";
@@ -143,8 +144,8 @@ export async function readPerfRows(
 
 /** Writes rows as a MIOpen-schema database (an extract: its licence goes beside it). */
 export async function writePerfRows(file: string, rows: readonly PerfRow[]): Promise<void> {
-  writeFileSync(file, writePerfDb(await sqlJs(), rows));
-  writeFileSync(join(dirname(file), MIOPEN_LICENSE), MIOPEN_NOTICE);
+  await writeFileAtomic(file, writePerfDb(await sqlJs(), rows));
+  await writeFileAtomic(join(dirname(file), MIOPEN_LICENSE), MIOPEN_NOTICE);
 }
 
 /** The last line of `train`: where the model is, and how to score it. */
@@ -161,9 +162,10 @@ export async function saveModelDir(
 ): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const files = await modelToFiles(model, metadata);
-  writeFileSync(join(dir, MODEL_JSON), files.modelJson);
-  writeFileSync(join(dir, WEIGHTS_BIN), files.weights);
-  if (metadata.source.kind === "miopen") writeFileSync(join(dir, MIOPEN_LICENSE), MIOPEN_NOTICE);
+  // weights.bin first: model.json, written last, names the weights that are already in place.
+  await writeFileAtomic(join(dir, WEIGHTS_BIN), files.weights);
+  await writeFileAtomic(join(dir, MODEL_JSON), files.modelJson);
+  if (metadata.source.kind === "miopen") await writeFileAtomic(join(dir, MIOPEN_LICENSE), MIOPEN_NOTICE);
 }
 
 export async function loadModelDir(

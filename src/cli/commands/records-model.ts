@@ -3,10 +3,9 @@
  * problems into holdout.jsonl), predict across families on a recorded device, and eval with the
  * measured times of the predicted configs.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { writeRecords } from "../../core/dataset/io";
+import { recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
 import { type ModelDevice, modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import type { BaselineTable } from "../../core/model/baselines";
@@ -20,6 +19,7 @@ import {
 import type { TrainOptions } from "../../core/model/train";
 import type { ConvProblem } from "../../core/problem";
 import { CliError, type CommandContext } from "../command";
+import { writeFileAtomic } from "../files";
 import { saveModelDir, scoreHint } from "./model-node";
 import { readRecordFile } from "./store";
 
@@ -27,8 +27,8 @@ export const HOLDOUT_JSONL = "holdout.jsonl";
 
 export const isRecordFile = (file: string) => file.toLowerCase().endsWith(".jsonl");
 
-function readRecords(file: string): TuningRecord[] {
-  const records = readRecordFile(file);
+async function readRecords(file: string): Promise<TuningRecord[]> {
+  const records = await readRecordFile(file);
   if (!records.length) throw new CliError(`--data ${file}: no records (missing or empty file)`);
   return records;
 }
@@ -41,7 +41,7 @@ export async function trainOnRecords(
   holdoutFraction: number,
   backend: string,
 ) {
-  const records = readRecords(file);
+  const records = await readRecords(file);
   let split: ReturnType<typeof splitRecordCases>;
   try {
     split = splitRecordCases(recordCases(records), options.seed, holdoutFraction);
@@ -66,13 +66,8 @@ export async function trainOnRecords(
   const holdout = join(out, HOLDOUT_JSONL);
   const held = new Set(split.holdout.map((c) => c.text));
   if (held.size) {
-    writeFileSync(
-      holdout,
-      writeRecords(
-        records.filter((r) => held.has(r.problem.text)),
-        "jsonl",
-      ),
-    );
+    const line = recordWriter("jsonl").record;
+    await writeFileAtomic(holdout, records.filter((r) => held.has(r.problem.text)).map(line));
   }
   trained.model.dispose();
   const result = {
@@ -159,7 +154,7 @@ export async function evalOnRecords(
   width: number,
   backend: string,
 ) {
-  const cases = recordCases(readRecords(file));
+  const cases = recordCases(await readRecords(file));
   if (!cases.length) throw new CliError(`${file} has no problem with a verified (status ok) record`);
   ctx.progress(`scoring ${cases.length} problems of ${file} (beam ${width}, ${backend} backend)`);
   const started = Date.now();

@@ -1,10 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { BestEntry } from "../../core/dataset/summary";
+import { FAMILIES } from "../../core/families/index";
 import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
 import { modelDeviceOf } from "../../core/model/device";
 import { recordModelRanking } from "../../core/model/records";
-import { formatProblem } from "../../core/problem";
+import { formatProblem, parseProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { ordered } from "../../core/search/strategy";
@@ -13,9 +14,15 @@ import { GpuSession } from "../../gpu/session";
 import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
-import { PROBLEM_OPTIONS, parseConfigArg, problemsFromArgs } from "../problem-args";
+import {
+  familyArg,
+  PROBLEM_OPTIONS,
+  parseConfigArg,
+  problemsFromArgs,
+  requireSupported,
+} from "../problem-args";
 import { loadModelDir, startNodeBackend } from "./model-node";
-import { appendRecords, devicePeaks, readRecordFile, STORE_OPTION, storePath } from "./store";
+import { appendRecords, devicePeaks, STORE_OPTION, storePath, streamRecordFile } from "./store";
 
 /** The problems of --problem or --suite, in text form. */
 export const selectedProblems = (ctx: CommandContext): string[] =>
@@ -33,8 +40,17 @@ export async function sweepToFile(
   strategyFor?: SweepOptions["strategyFor"],
   engine?: SweepOptions["engine"],
 ): Promise<SweepOutcome> {
-  const existing = readRecordFile(out);
-  if (existing.length) ctx.progress(`resuming: ${existing.length} records already in ${out}`);
+  requireSupported(
+    request.problems.map((text) => parseProblem(text)),
+    request.families === "all" ? FAMILIES : request.families.map(familyArg),
+  );
+  // A sweep reads only its own problems' records (its key, baselines and starting points): a large
+  // store streams past rather than being held.
+  const swept = new Set(request.problems);
+  const existing: TuningRecord[] = [];
+  for await (const r of streamRecordFile(out)) if (swept.has(r.problem.text)) existing.push(r);
+  if (existing.length)
+    ctx.progress(`resuming: ${existing.length} records of these problems already in ${out}`);
   const session = new GpuSession(await nodeGpu());
   const controller = new AbortController();
   const interrupt = () => {
@@ -42,9 +58,10 @@ export async function sweepToFile(
     controller.abort();
   };
   process.once("SIGINT", interrupt);
+  let outcome: SweepOutcome;
   try {
     const peaks = await devicePeaks(session, store);
-    return await runSweep(
+    outcome = await runSweep(
       session,
       request,
       { add: async (record: TuningRecord) => appendRecords(out, [record]) },
@@ -77,6 +94,12 @@ export async function sweepToFile(
     process.off("SIGINT", interrupt);
     session.destroy();
   }
+  if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
+    throw new CliError(
+      "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+    );
+  }
+  return outcome;
 }
 
 const STRATEGY_NAMES = [...Object.keys(STRATEGIES), "model-guided"];
@@ -262,7 +285,7 @@ export const sweepCommand: Command = {
     const out = typeof ctx.values.out === "string" ? ctx.values.out : store;
     const request: SweepRequest = {
       problems,
-      families: family === "all" ? "all" : family.split(","),
+      families: family === "all" ? "all" : family.split(",").map((id) => familyArg(id.trim()).id),
       strategy: strategy as StrategyName | "model-guided",
       // A model-guided search measures at most the beam's width per problem.
       budget: budget === undefined ? (guided ? { candidates: width } : undefined) : { candidates: budget },

@@ -3,13 +3,13 @@ import { rng, shuffled } from "../../core/random";
 import { type Config, enumerate } from "../../core/space/space";
 import { KernelCache } from "../../gpu/kernel";
 import { verifyConfig } from "../../gpu/verify";
-import type { Command } from "../command";
-import { optionalInt } from "../command";
+import { CliError, type Command, optionalInt } from "../command";
 import {
   FAMILY_OPTION,
   familiesFromArg,
   PROBLEM_OPTIONS,
   problemsFromArgs,
+  requireSupported,
   withDevice,
 } from "../problem-args";
 
@@ -44,6 +44,10 @@ export const verifyCommand: Command = {
   async run(ctx) {
     const problems = problemsFromArgs(ctx);
     const families = familiesFromArg(ctx);
+    requireSupported(
+      problems.map((p) => p.problem),
+      families,
+    );
     const sample = optionalInt(ctx, "sample");
     const seed = optionalInt(ctx, "seed", 0) ?? 1;
     const start = performance.now();
@@ -91,6 +95,10 @@ export const verifyCommand: Command = {
         }
       }
     });
+    if (checked === 0) {
+      const reasons = skipped.map((s) => `${s.family} ${s.problem}: ${s.reason}`);
+      throw new CliError(`no kernel to check (${reasons.join("; ")})`);
+    }
     const mismatches = failures.filter((f) => f.kind === "mismatch" || f.kind === "unwritten").length;
     const seconds = (performance.now() - start) / 1000;
     const text = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeProblem } from "../problem";
 import { sampleRecord } from "./fixtures";
-import { DATASET_FORMATS, DatasetError, readRecords, writeRecords } from "./io";
+import { DATASET_FORMATS, DatasetError, readRecordItems, readRecords, writeRecords } from "./io";
 import { problemEntry, recordKey, tuningRecordSchema } from "./record";
 import { summarize } from "./summary";
 
@@ -28,6 +28,12 @@ describe("dataset files", () => {
     expect(readRecords(writeRecords(records, format), format)).toEqual(records);
   });
 
+  it("writes JSON in pieces exactly as one stringified array", () => {
+    for (const some of [[], records.slice(0, 1), records]) {
+      expect(writeRecords(some, "json")).toBe(`${JSON.stringify(some, null, 1)}\n`);
+    }
+  });
+
   it("names the bad line and field of a JSONL file", () => {
     const lines = writeRecords(records, "jsonl").split("\n");
     const broken = JSON.parse(lines[1] as string);
@@ -50,6 +56,60 @@ describe("dataset files", () => {
     expect(() => readRecords(csv, "csv")).toThrow(/^line 4, field status: /);
     expect(() => readRecords("schema,family\n1,x\n", "csv")).toThrow(/missing column 'tunelab'/);
   });
+
+  it("writes CSV that a spreadsheet cannot run as formulas, and reads it back as it was", () => {
+    const messages = [
+      '=HYPERLINK("http://x.example","open")',
+      "+1",
+      "-1",
+      "@SUM(A1)",
+      "\tx",
+      "\rx",
+      "'=x",
+      "'a",
+    ];
+    const tricky = messages.map((message, i) =>
+      sampleRecord({ status: "invalid", message, medianNs: null, config: { tileX: i, tileY: 1 } }),
+    );
+    const csv = writeRecords(tricky, "csv");
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x.example"",""open"")",`);
+    for (const line of csv.split("\n")) expect(line).not.toMatch(/(^|,)"?[=+\-@\t]/);
+    expect(readRecords(csv, "csv")).toEqual(tricky);
+  });
+
+  it("refuses a CSV column given twice and a number that is not plain decimal", () => {
+    const csv = writeRecords(records.slice(0, 1), "csv");
+    const [header = "", row = ""] = csv.split("\n");
+    expect(() => readRecords(`${header},family\n${row},im2col\n`, "csv")).toThrow(
+      /^line 1: column 'family' appears twice/,
+    );
+    for (const bad of ["0x10", "1e", " 1000", "Infinity", "1_000"]) {
+      expect(() => readRecords(csv.replace(",1000,", `,${bad},`), "csv")).toThrow(
+        `line 2, field medianNs: '${bad}' is not a decimal number`,
+      );
+    }
+    expect(readRecords(csv.replace(",1000,", ",1e3,"), "csv")).toEqual(records.slice(0, 1));
+  });
+
+  it.each(DATASET_FORMATS)(
+    "reads each good record of a %s file and says why each bad one is none",
+    (format) => {
+      const text = writeRecords([records[0], records[0], records[1]] as typeof records, format).replace(
+        /"status": ?"ok"|,ok,/,
+        (m) => m.replace("ok", "fast"),
+      );
+      const items = readRecordItems(text, format);
+      const first = format === "csv" ? 2 : 1;
+      expect(items.map((i) => i.line)).toEqual(format === "csv" ? [2, 3, 4] : [1, 2, 3]);
+      expect(items[0]).toMatchObject({
+        error: { message: expect.stringMatching(/field status: /), line: first },
+      });
+      expect(items.slice(1).map((i) => ("record" in i ? i.record : i.error))).toEqual([
+        records[0],
+        records[1],
+      ]);
+    },
+  );
 
   it("insists an ok record has a time and a failed one has none", () => {
     const bad = { ...sampleRecord(), medianNs: null };

@@ -1,7 +1,8 @@
 /**
  * Records to and from text: JSONL (one record a line, the append-only store format), JSON (an array)
- * and CSV (one row a record; nested fields as JSON text in their cell). Reading validates everything
- * before returning anything, so a caller that stores the result never stores half a file.
+ * and CSV (one row a record; nested fields as JSON text in their cell). readRecords validates everything
+ * before returning anything, so a caller that stores the result never stores half a file;
+ * readRecordItems returns each record or why it is none, for a caller that keeps the good ones.
  */
 import type { z } from "zod";
 import { type TuningRecord, tuningRecordSchema } from "./record";
@@ -39,45 +40,98 @@ export function formatFromName(name: string): DatasetFormat | undefined {
   return DATASET_FORMATS.find((f) => f === ext);
 }
 
-export function readRecords(text: string, format: DatasetFormat): TuningRecord[] {
+/** Where a record sits in a file of `format`, as messages name it: a line, or a JSON array's record. */
+export const recordPlace = (format: DatasetFormat, n: number) =>
+  `${format === "json" ? "record" : "line"} ${n}`;
+
+/** One record of a file, or why the line (JSON: the record) numbered `line` is not one. */
+export type RecordItem = { line: number; record: TuningRecord } | { line: number; error: DatasetError };
+
+function attempt(line: number, read: () => TuningRecord | null): RecordItem[] {
+  try {
+    const record = read();
+    return record ? [{ line, record }] : [];
+  } catch (error) {
+    if (error instanceof DatasetError) return [{ line, error }];
+    throw error;
+  }
+}
+
+/**
+ * Every record of a file, or why each bad one is not a record, so that a caller can keep the good ones.
+ * What spoils the whole file (not JSON, not an array, a missing column) throws.
+ */
+export function readRecordItems(text: string, format: DatasetFormat): RecordItem[] {
   switch (format) {
     case "jsonl":
-      return readJsonl(text);
+      return text.split("\n").flatMap((raw, i) => attempt(i + 1, () => readJsonlLine(raw, i + 1)));
     case "json":
-      return readJson(text);
-    case "csv":
-      return readCsv(text);
+      return jsonArray(text).flatMap((item, i) =>
+        attempt(i + 1, () => validate(item, recordPlace(format, i + 1), i + 1)),
+      );
+    case "csv": {
+      const { index, rows } = csvTable(text);
+      return rows.flatMap(({ line, cells }) => attempt(line, () => csvRecord(index, cells, line)));
+    }
   }
+}
+
+/** Every record of a file; the first bad one throws, naming its line (or record) and field. */
+export function readRecords(text: string, format: DatasetFormat): TuningRecord[] {
+  return readRecordItems(text, format).map((item) => {
+    if ("error" in item) throw item.error;
+    return item.record;
+  });
 }
 
 export function writeRecords(records: readonly TuningRecord[], format: DatasetFormat): string {
+  const writer = recordWriter(format);
+  return writer.head + records.map(writer.record).join("") + writer.tail(records.length);
+}
+
+/** A format's text in pieces, so that any number of records can be written one at a time. */
+export interface RecordWriter {
+  head: string;
+  record(record: TuningRecord, index: number): string;
+  tail(count: number): string;
+}
+
+export function recordWriter(format: DatasetFormat): RecordWriter {
   switch (format) {
     case "jsonl":
-      return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+      return { head: "", record: (r) => `${JSON.stringify(r)}\n`, tail: () => "" };
     case "json":
-      return `${JSON.stringify(records, null, 1)}\n`;
+      // What JSON.stringify(records, null, 1) writes: each record one level in (JSON strings hold no newline).
+      return {
+        head: "[",
+        record: (r, i) => `${i ? "," : ""}\n ${JSON.stringify(r, null, 1).replaceAll("\n", "\n ")}`,
+        tail: (count) => (count ? "\n]\n" : "]\n"),
+      };
     case "csv":
-      return writeCsv(records);
+      return {
+        head: `${CSV_COLUMNS.map((c) => c.name).join(",")}\n`,
+        record: (r) => `${CSV_COLUMNS.map((c) => csvCell(r[c.name], c.kind)).join(",")}\n`,
+        tail: () => "",
+      };
   }
 }
 
-export function readJsonl(text: string): TuningRecord[] {
-  const records: TuningRecord[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new DatasetError(`line ${i + 1}: not JSON (${(error as Error).message})`, i + 1);
-    }
-    records.push(validate(value, `line ${i + 1}`, i + 1));
-  });
-  return records;
+/** The record on one JSONL line (1-based `line`), null for a blank line. */
+export function readJsonlLine(text: string, line: number): TuningRecord | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    throw new DatasetError(`line ${line}: not JSON (${(error as Error).message})`, line);
+  }
+  return validate(value, recordPlace("jsonl", line), line);
 }
 
-export function readJson(text: string): TuningRecord[] {
+export const readJsonl = (text: string): TuningRecord[] => readRecords(text, "jsonl");
+
+function jsonArray(text: string): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -85,11 +139,12 @@ export function readJson(text: string): TuningRecord[] {
     throw new DatasetError(`not JSON (${(error as Error).message})`);
   }
   if (!Array.isArray(value)) throw new DatasetError("expected a JSON array of records");
-  return value.map((item, i) => validate(item, `record ${i + 1}`, i + 1));
+  return value;
 }
 
 /** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
-const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json"; optional?: true }[] = [
+type CsvKind = "string" | "number" | "json";
+const CSV_COLUMNS: { name: keyof TuningRecord; kind: CsvKind; optional?: true }[] = [
   { name: "schema", kind: "number" },
   { name: "tunelab", kind: "string" },
   { name: "createdAt", kind: "string" },
@@ -111,17 +166,26 @@ const CSV_COLUMNS: { name: keyof TuningRecord; kind: "string" | "number" | "json
   { name: "clock", kind: "json", optional: true },
 ];
 
-function csvCell(value: unknown): string {
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)), so such text
+ * cells are written after a quote mark, which spreadsheets show as text. Cells that already start with
+ * quote marks before one of these get one more, so reading takes exactly one off and nothing is lost.
+ */
+const FORMULA_LEAD = /^'*[=+\-@\t\r]/;
+
+function csvCell(value: unknown, kind: CsvKind): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (kind !== "number" && FORMULA_LEAD.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function writeCsv(records: readonly TuningRecord[]): string {
-  const rows = [CSV_COLUMNS.map((c) => c.name).join(",")];
-  for (const r of records) rows.push(CSV_COLUMNS.map((c) => csvCell(r[c.name])).join(","));
-  return `${rows.join("\n")}\n`;
-}
+/** A cell as written before csvCell's quote mark. */
+const unescapeCell = (cell: string) =>
+  cell.startsWith("'") && FORMULA_LEAD.test(cell) ? cell.slice(1) : cell;
+
+/** Decimal numbers only, as JSON writes them: not 0x10, 1e, " 5", Infinity. */
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** RFC 4180 rows, each with the 1-based line it starts on (quoted cells may span lines). */
 function csvRows(text: string): { line: number; cells: string[] }[] {
@@ -162,31 +226,46 @@ function csvRows(text: string): { line: number; cells: string[] }[] {
   return rows;
 }
 
-function readCsv(text: string): TuningRecord[] {
+/** A CSV file's header (column name to position) and its rows. */
+function csvTable(text: string): { index: Map<string, number>; rows: { line: number; cells: string[] }[] } {
   const [header, ...rows] = csvRows(text);
-  if (!header) return [];
-  const index = new Map(header.cells.map((name, i) => [name.trim(), i]));
+  const index = new Map<string, number>();
+  if (!header) return { index, rows };
+  header.cells.forEach((cell, i) => {
+    const name = cell.trim();
+    if (index.has(name)) throw new DatasetError(`line 1: column '${name}' appears twice`, 1, name);
+    index.set(name, i);
+  });
   for (const c of CSV_COLUMNS) {
     if (!index.has(c.name) && !c.optional)
       throw new DatasetError(`line 1: missing column '${c.name}'`, 1, c.name);
   }
-  return rows.map(({ line, cells }) => {
-    const value: Record<string, unknown> = {};
-    for (const c of CSV_COLUMNS) {
-      const at = index.get(c.name);
-      const cell = at === undefined ? "" : (cells[at] ?? "");
-      if (c.optional && cell === "") continue;
-      if (c.kind === "string") value[c.name] = cell;
-      else if (cell === "") value[c.name] = null;
-      else if (c.kind === "number") value[c.name] = Number(cell);
-      else {
-        try {
-          value[c.name] = JSON.parse(cell);
-        } catch {
-          throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
-        }
+  return { index, rows };
+}
+
+function csvRecord(index: Map<string, number>, cells: readonly string[], line: number): TuningRecord {
+  const value: Record<string, unknown> = {};
+  for (const c of CSV_COLUMNS) {
+    const at = index.get(c.name);
+    const cell = at === undefined ? "" : (cells[at] ?? "");
+    if (c.optional && cell === "") continue;
+    if (c.kind === "string") value[c.name] = unescapeCell(cell);
+    else if (cell === "") value[c.name] = null;
+    else if (c.kind === "number") {
+      if (!DECIMAL.test(cell))
+        throw new DatasetError(
+          `line ${line}, field ${c.name}: '${cell}' is not a decimal number`,
+          line,
+          c.name,
+        );
+      value[c.name] = Number(cell);
+    } else {
+      try {
+        value[c.name] = JSON.parse(unescapeCell(cell));
+      } catch {
+        throw new DatasetError(`line ${line}, field ${c.name}: not JSON`, line, c.name);
       }
     }
-    return validate(value, `line ${line}`, line);
-  });
+  }
+  return validate(value, `line ${line}`, line);
 }

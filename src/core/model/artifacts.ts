@@ -89,6 +89,48 @@ export async function modelToFiles(model: tf.LayersModel, metadata: ModelMetadat
   return files;
 }
 
+const DTYPE_BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
+
+/**
+ * Refuses weights that tfjs would load without a word: a weights.bin longer or shorter than its
+ * manifest says (a wrong or damaged file), and NaN or infinite numbers, which would predict nonsense
+ * as calmly as a trained model predicts.
+ */
+function checkWeights(specs: readonly tf.io.WeightsManifestEntry[], bytes: Uint8Array): void {
+  const sizes = specs.map((spec) => {
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    const width = DTYPE_BYTES[dtype];
+    if (width === undefined)
+      throw new Error(`${WEIGHTS_BIN}: weight ${spec.name} has unknown dtype ${dtype}`);
+    return spec.shape.reduce((n, d) => n * d, 1) * width;
+  });
+  const expected = sizes.reduce((a, b) => a + b, 0);
+  if (bytes.byteLength !== expected) {
+    throw new Error(
+      `${WEIGHTS_BIN} holds ${bytes.byteLength} bytes where ${MODEL_JSON} describes ${expected}: it belongs to another model or is damaged`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  specs.forEach((spec, i) => {
+    if (spec.dtype === "float32" && !spec.quantization) {
+      for (let at = offset; at < offset + (sizes[i] ?? 0); at += 4) {
+        const value = view.getFloat32(at, true);
+        if (!Number.isFinite(value))
+          throw new Error(`${WEIGHTS_BIN}: weight ${spec.name} holds ${value}: the model is damaged`);
+      }
+    }
+    offset += sizes[i] ?? 0;
+  });
+}
+
 export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
   let json: tf.io.ModelJSON;
   try {
@@ -101,6 +143,7 @@ export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel>
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const bytes = files.weights;
+    checkWeights(specs, bytes);
     return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
   });
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
