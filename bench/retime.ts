@@ -36,9 +36,14 @@ const chosen = Array.from({ length: count }, (_, i) => ok[Math.floor((i * ok.len
 const session = new GpuSession(await nodeGpu());
 const { adapter } = await session.device();
 const device = await session.deviceInfo(null);
-const engine = new MeasurementEngine(session, device, async () => {}, {
-  ...(values["compile-ahead"] === undefined ? {} : { compileAhead: Number(values["compile-ahead"]) }),
-});
+const engine = new MeasurementEngine(
+  session,
+  device,
+  { add: async () => {} },
+  {
+    ...(values["compile-ahead"] === undefined ? {} : { compileAhead: Number(values["compile-ahead"]) }),
+  },
+);
 const pairs = [];
 for (const { record, index } of chosen) {
   const fresh = await engine

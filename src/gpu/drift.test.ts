@@ -52,14 +52,19 @@ describe("the drift sentinel", () => {
       (await base(d, record, count)).map((ns) => ns * factor);
     const checks: DriftCheck[] = [];
     const sunk: TuningRecord[] = [];
-    const engine = new MeasurementEngine(session, device, async (r) => void sunk.push(r), {
-      harness: { ...HARNESS, timer },
-      sentinel: { every: 4, threshold: THRESHOLD },
-      onDriftCheck: (check) => void checks.push(check),
-      restore: async () => {
-        factor = 1;
+    const engine = new MeasurementEngine(
+      session,
+      device,
+      { add: async (r) => void sunk.push(r) },
+      {
+        harness: { ...HARNESS, timer },
+        sentinel: { every: 4, threshold: THRESHOLD },
+        onDriftCheck: (check) => void checks.push(check),
+        restore: async () => {
+          factor = 1;
+        },
       },
-    });
+    );
     const drifted = await measure(engine, (n) => {
       if (n === 6) factor = SLOWDOWN;
     });
@@ -83,7 +88,7 @@ describe("the drift sentinel", () => {
 
     // Candidates 6-8 were first timed at an eighth of the clock; their final times match a clean run's.
     const clean = await measure(
-      new MeasurementEngine(session, device, async () => {}, { harness: HARNESS, sentinel: false }),
+      new MeasurementEngine(session, device, { add: async () => {} }, { harness: HARNESS, sentinel: false }),
     );
     // (The 8th's run returns after the check it triggers: only the 6th and 7th show their first time.)
     for (const i of [5, 6, 7]) {

@@ -126,9 +126,10 @@ export async function timeKernel(
   };
 
   // Grow the runs per sample until a sample lasts minSampleNs, never letting one submit pass the guard.
+  // A known run time (the checked run's) stands in for the probes.
   let runs = o.runsPerSample ?? (o.knownRunNs ? firstRuns(o.knownRunNs, o) : 1);
   let runNs = o.knownRunNs ?? 0;
-  while (o.runsPerSample === undefined) {
+  while (o.runsPerSample === undefined && !o.knownRunNs) {
     // The shorter of two probes: one stall of a busy machine must not pass for the kernel's speed.
     const delta = Math.min(...(await measure(runs, 2)));
     runNs = delta / runs;
@@ -143,19 +144,33 @@ export async function timeKernel(
   }
 
   // Samples go out in batches that each stay under the per-submit limit, the warm-up samples leading
-  // the first batch (one round trip less); discarded ones are replaced (up to three times the samples
-  // asked for, in case the timer keeps reading zero).
-  const perSubmit = useTimestamps ? Math.max(1, Math.floor(o.maxSubmitNs / Math.max(runNs * runs, 1))) : 1;
-  let warmupLeft = Math.min(o.warmup, perSubmit - 1);
-  const warmup: number[] = [];
-  const measured: number[] = [];
-  const kept: number[] = [];
-  while (kept.length < samples && measured.length < 3 * samples) {
-    const batch = await measure(runs, Math.min(samples - kept.length + warmupLeft, perSubmit));
-    warmup.push(...batch.splice(0, warmupLeft));
-    warmupLeft = 0;
-    measured.push(...batch);
-    kept.push(...batch.filter((d) => d > 0));
+  // the first batch; discarded ones are replaced (up to three times the samples asked for, in case the
+  // timer keeps reading zero).
+  const takeSamples = async () => {
+    const perSubmit = useTimestamps ? Math.max(1, Math.floor(o.maxSubmitNs / Math.max(runNs * runs, 1))) : 1;
+    let warmupLeft = Math.min(o.warmup, perSubmit - 1);
+    const taken = { warmup: [] as number[], measured: [] as number[], kept: [] as number[] };
+    while (taken.kept.length < samples && taken.measured.length < 3 * samples) {
+      const batch = await measure(runs, Math.min(samples - taken.kept.length + warmupLeft, perSubmit));
+      taken.warmup.push(...batch.splice(0, warmupLeft));
+      warmupLeft = 0;
+      taken.measured.push(...batch);
+      taken.kept.push(...batch.filter((d) => d > 0));
+    }
+    return taken;
+  };
+  let { warmup, measured, kept } = await takeSamples();
+  // A known run time can be too long (a first run, still cold): samples then fall short; grow them.
+  for (let retry = 0; o.knownRunNs && o.runsPerSample === undefined && kept.length && retry < 2; retry++) {
+    const typical = sampleStats(kept).medianNs;
+    if (typical >= o.minSampleNs / 2 || runs >= o.maxRunsPerSample || overLimit) break;
+    runNs = typical / runs;
+    runs = Math.min(
+      o.maxRunsPerSample,
+      Math.floor(o.maxSubmitNs / runNs),
+      Math.ceil((o.minSampleNs / typical) * runs * 1.2),
+    );
+    ({ warmup, measured, kept } = await takeSamples());
   }
   if (overLimit) return { ok: false, status: "timeout", message: overLimit };
   if (!kept.length) {

@@ -8,6 +8,7 @@
  * timed, so timed samples never share the GPU.
  */
 import heaterWgsl from "../../shaders/heater.wgsl";
+import { timeComputePasses, wallTimeComputePasses } from "./timestamps";
 
 /** One heater dispatch should last about this long. */
 const TARGET_DISPATCH_NS = 1.5e6;
@@ -67,47 +68,19 @@ export class GpuHeater {
     this.device.queue.writeBuffer(this.iterationsBuffer, 0, new Uint32Array([this.iterations]));
   }
 
-  /** One timestamped dispatch (GPU time in ns, or wall time without timestamps). */
+  /** One timed dispatch (GPU time in ns, or wall time without timestamps). */
   private async dispatch(): Promise<number> {
-    const { device } = this;
-    const timed = device.features.has("timestamp-query");
-    const querySet = timed ? device.createQuerySet({ type: "timestamp", count: 2 }) : null;
-    const resolve = querySet
-      ? device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC })
-      : null;
-    const readback = querySet
-      ? device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ })
-      : null;
-    try {
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass(
-        querySet
-          ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } }
-          : {},
-      );
-      pass.setPipeline(this.pipeline);
-      pass.setBindGroup(0, this.bind);
-      pass.dispatchWorkgroups(WORKGROUPS);
-      pass.end();
-      if (querySet && resolve && readback) {
-        encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
-        encoder.copyBufferToBuffer(resolve, 0, readback, 0, 16);
-      }
-      const started = performance.now();
-      device.queue.submit([encoder.finish()]);
-      if (!readback) {
-        await device.queue.onSubmittedWorkDone();
-        return (performance.now() - started) * 1e6;
-      }
-      await readback.mapAsync(GPUMapMode.READ);
-      const [begin = 0n, end = 0n] = new BigUint64Array(readback.getMappedRange().slice(0));
-      readback.unmap();
-      return Number(end - begin);
-    } finally {
-      querySet?.destroy();
-      resolve?.destroy();
-      readback?.destroy();
-    }
+    const timer = this.device.features.has("timestamp-query") ? timeComputePasses : wallTimeComputePasses;
+    const [ns = Number.NaN] = await timer(
+      this.device,
+      (pass) => {
+        pass.setPipeline(this.pipeline);
+        pass.setBindGroup(0, this.bind);
+        pass.dispatchWorkgroups(WORKGROUPS);
+      },
+      1,
+    );
+    return ns;
   }
 
   private record(ns: number): void {

@@ -120,7 +120,7 @@ describe("sweeps", () => {
     const first = await session.device();
     const device = await session.deviceInfo(PEAKS);
     const space = directFamily.space(problem, first.limits);
-    const engine = new MeasurementEngine(session, device, async () => {});
+    const engine = new MeasurementEngine(session, device, { add: async () => {} });
     const runner = engine.runner(directFamily, problem);
     let runs = 0;
     // The device is destroyed as the second candidate starts.

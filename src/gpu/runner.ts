@@ -55,6 +55,16 @@ export interface EngineOptions {
   restore?: () => Promise<unknown>;
 }
 
+/**
+ * Where records go: the store, a file, a test's array. A sink that can `amend` (a keyed store) gets each
+ * record as soon as it is measured and again once a drift check covers it (re-timed or confirmed), so a
+ * reload loses nothing; an append-only one gets each record once, when its check is done.
+ */
+export interface EngineSink {
+  add(record: TuningRecord): Promise<void>;
+  amend?(record: TuningRecord): Promise<void>;
+}
+
 /** One re-timing of the problem's reference config. */
 export interface DriftCheck {
   problem: string;
@@ -171,8 +181,7 @@ export class MeasurementEngine {
   constructor(
     readonly session: GpuSession,
     readonly device: DeviceInfo,
-    /** Where records go once a drift check covers them (the store, a file, a test's array). */
-    private readonly sink: (record: TuningRecord) => Promise<void>,
+    private readonly sink: EngineSink,
     private readonly options: EngineOptions = {},
   ) {
     const sentinel = options.sentinel === false ? null : (options.sentinel ?? {});
@@ -289,6 +298,7 @@ export class MeasurementEngine {
     }
     this.count(started);
     state.pending.push({ record, ...keep });
+    if (this.sink.amend) await this.sink.add(record);
     const sentinelOn = Number.isFinite(this.every);
     if (sentinelOn && !state.sentinel && keep.instance && keep.runsPerSample && record.medianNs !== null) {
       // The problem's first verified config becomes its reference (and keeps its kernel).
@@ -312,9 +322,9 @@ export class MeasurementEngine {
   private async handOver(record: TuningRecord, started: number): Promise<TuningRecord> {
     this.count(started);
     const state = this.state;
-    if (state?.pending.length && !state.live.lostReason)
+    if (state?.pending.length && !state.live.lostReason && !this.sink.amend)
       state.pending.push({ record, instance: null, runsPerSample: null });
-    else await this.sink(record);
+    else await this.sink.add(record);
     return record;
   }
 
@@ -455,6 +465,8 @@ export class MeasurementEngine {
     const verify = this.options.verify ?? {};
     const harness = this.options.harness ?? {};
     const maxSubmitNs = harness.maxSubmitNs ?? 1e9;
+    // The heater pauses from here: the checked run's time is clean, and it stands in for the probes.
+    const heaterRatio = await this.readyClock(state);
     const checked = await state.bench.check(instance);
     const verifiedAt = performance.now();
     if (!checked.ok) return { measured: failed(STATUS_FAILED.runtime, checked.message) };
@@ -473,7 +485,6 @@ export class MeasurementEngine {
     }
     const failure = judgeComparison(c, verify);
     if (failure) return { measured: failed(STATUS_FAILED[failure.kind], failure.message, { verification }) };
-    const heaterRatio = await this.readyClock(state);
     const estimatedRunNs = this.device.peakGflops
       ? problemFlops(problem) / this.device.peakGflops
       : undefined;
@@ -577,7 +588,7 @@ export class MeasurementEngine {
     for (const p of pending) {
       if (p.record.clock) p.record.clock.sentinelRatio = sentinelRatio;
       if (p.instance !== state.sentinel?.instance) p.instance?.destroy();
-      await this.sink(p.record);
+      await (this.sink.amend ? this.sink.amend(p.record) : this.sink.add(p.record));
     }
   }
 
@@ -654,7 +665,7 @@ export async function runCandidate(
   config: Config,
   options: EngineOptions = {},
 ): Promise<TuningRecord> {
-  const engine = new MeasurementEngine(session, device, async () => {}, options);
+  const engine = new MeasurementEngine(session, device, { add: async () => {} }, options);
   const record = await engine.runner(family, problem).run(config);
   await engine.flush();
   return record;

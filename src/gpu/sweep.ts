@@ -19,7 +19,7 @@ import { type StrategyName, strategyByName } from "../core/search/strategies";
 import { type AbortFlag, type Budget, isBetter, type Strategy } from "../core/search/strategy";
 import { spaceSize } from "../core/space/space";
 import type { DevicePeaks } from "./microbench";
-import { type EngineOptions, type EngineReport, MeasurementEngine } from "./runner";
+import { type EngineOptions, type EngineReport, type EngineSink, MeasurementEngine } from "./runner";
 import type { GpuSession } from "./session";
 import { measureTfjsBaseline } from "./tfjs-baseline";
 
@@ -50,10 +50,11 @@ export interface SweepProgress {
   record: TuningRecord;
 }
 
-/** Where finished candidates go: the Worker's IndexedDB, the CLI's JSONL file, or a test's array. */
-export interface RecordSink {
-  add(record: TuningRecord): Promise<void>;
-}
+/**
+ * Where finished candidates go: the Worker's IndexedDB (keyed: it takes each record early and amends
+ * it), the CLI's JSONL file (append-only: each record once its drift check is done), or a test's array.
+ */
+export type RecordSink = EngineSink;
 
 export interface SweepOptions {
   signal?: AbortFlag;
@@ -149,7 +150,7 @@ export async function runSweep(
   };
 
   // Records reach the sink once a drift check covers them; progress reports them as they are measured.
-  const engine = new MeasurementEngine(session, device, (record) => sink.add(record), {
+  const engine = new MeasurementEngine(session, device, sink, {
     ...options.engine,
     // One verification seed per sweep: a problem's random inputs and reference are made once.
     verify: { seed: request.seed ?? 0, ...options.engine?.verify },

@@ -74,7 +74,12 @@ export const workerApi = {
     onProgress?: (progress: SweepProgress) => void,
   ): Promise<SweepOutcome> {
     return queue.run(jobId, async (signal) =>
-      runSweep(session, request, { add: putRecord }, { signal, onProgress, existing: await allRecords() }),
+      runSweep(
+        session,
+        request,
+        { add: putRecord, amend: putRecord },
+        { signal, onProgress, existing: await allRecords() },
+      ),
     );
   },
 
@@ -92,7 +97,12 @@ export const workerApi = {
       const stored = new Map((await allRecords()).map((r) => [recordKey(r), r]));
       const baseline =
         [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline ?? null;
-      const engine = new MeasurementEngine(session, device, putRecord, { baseline });
+      const engine = new MeasurementEngine(
+        session,
+        device,
+        { add: putRecord, amend: putRecord },
+        { baseline },
+      );
       // The configs' own order is the strategy: the same loop as every search (cache, abort, progress).
       try {
         const result = await measureInOrder(

@@ -1,7 +1,7 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
-import type { MeasureProgress, SweepProgress, SweepRequest } from "../../worker/index";
+import type { MeasureProgress, SweepOutcome, SweepProgress, SweepRequest } from "../../worker/index";
 import { engine, errorMessage, modelEngine } from "../engine";
 import type { LabState } from "./index";
 
@@ -31,6 +31,10 @@ export type SweepRun =
       stopped: "exhausted" | "budget" | "aborted";
       done: number;
       total: number;
+      /** Candidates measured per second (stored ones not counted); null when none was measured. */
+      perSecond: number | null;
+      /** What the engine's drift checks saw; null for a model-guided run (it measures a few configs). */
+      drift: SweepOutcome["drift"] | null;
     }
   | { state: "failed"; request: SweepRequest; message: string };
 
@@ -97,14 +101,24 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
       }));
     };
     try {
-      const outcome =
+      const outcome: Pick<SweepOutcome, "candidates" | "stopped" | "throughput"> & {
+        drift?: SweepOutcome["drift"];
+      } =
         request.strategy === "model-guided"
           ? await modelGuidedSweep(get(), jobId, request, onProgress)
           : await engine().sweep(jobId, request, proxy(onProgress));
       const run = get().sweep;
       const total = run.state === "running" && run.total ? run.total : outcome.candidates;
       set({
-        sweep: { state: "finished", request, stopped: outcome.stopped, done: outcome.candidates, total },
+        sweep: {
+          state: "finished",
+          request,
+          stopped: outcome.stopped,
+          done: outcome.candidates,
+          total,
+          perSecond: outcome.throughput.perSecond,
+          drift: outcome.drift ?? null,
+        },
       });
     } catch (error) {
       set({ sweep: { state: "failed", request, message: errorMessage(error) } });
@@ -139,7 +153,7 @@ async function modelGuidedSweep(
   jobId: string,
   request: SweepRequest,
   onProgress: (p: SweepProgress) => void,
-): Promise<{ candidates: number; stopped: "exhausted" | "budget" | "aborted" }> {
+): Promise<Pick<SweepOutcome, "candidates" | "stopped" | "throughput">> {
   const [problem] = request.problems;
   const family = request.families === "all" ? undefined : request.families[0];
   if (state.model.current?.kind !== "tunelab")
@@ -172,5 +186,14 @@ async function modelGuidedSweep(
       }),
     ),
   );
-  return { candidates: records.length, stopped: records.length < configs.length ? "aborted" : "exhausted" };
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    candidates: records.length,
+    stopped: records.length < configs.length ? "aborted" : "exhausted",
+    throughput: {
+      candidates: records.length,
+      seconds,
+      perSecond: seconds > 0 ? records.length / seconds : null,
+    },
+  };
 }

@@ -182,7 +182,7 @@ function engineOptions(ctx: CommandContext): NonNullable<SweepOptions["engine"]>
     throw new CliError(
       `--drift-threshold must be a fraction in (0, 1), got '${ctx.values["drift-threshold"]}'`,
     );
-  const ahead = optionalInt(ctx, "compile-ahead");
+  const ahead = optionalInt(ctx, "compile-ahead", 0);
   return {
     ...(warm === "auto" ? {} : { keepWarm: warm === "on" }),
     sentinel: every === null ? false : { every, threshold },

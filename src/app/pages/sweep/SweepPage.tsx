@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo } from "react";
 import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
+import type { SweepOutcome } from "../../../worker/index";
 import { Callout, Card, Progress, Stat } from "../../components/ui";
 import { checkProblemText } from "../../explore/problemText";
 import { useSpaceAnalysis } from "../../explore/SpaceView";
@@ -212,6 +213,7 @@ export default function SweepPage() {
                     {count(run.done)} of {count(run.total)} candidates
                   </span>
                   <span>{run.etaMs === null ? "estimating…" : `about ${eta(run.etaMs / 1000)} left`}</span>
+                  {run.done > 0 && <span>{rate(run.done, (Date.now() - run.startedAt) / 1000)}</span>}
                 </>
               }
             />
@@ -226,6 +228,7 @@ export default function SweepPage() {
               : {count(run.done)} of {count(run.total)} candidates.
             </p>
           )}
+          {run.state === "finished" && <EngineLine perSecond={run.perSecond} drift={run.drift} />}
           {run.state === "failed" && (
             <Callout tone="bad" title="The sweep failed">
               {run.message}
@@ -243,5 +246,27 @@ export default function SweepPage() {
         )}
       </div>
     </div>
+  );
+}
+
+const rate = (candidates: number, seconds: number) =>
+  seconds > 0 ? `${(candidates / seconds).toFixed(1)} candidates/s` : "";
+
+/** How fast the run measured, and whether its timings held (the engine's drift checks). */
+function EngineLine({ perSecond, drift }: { perSecond: number | null; drift: SweepOutcome["drift"] | null }) {
+  const speed =
+    perSecond === null ? "Nothing new measured" : `Measured at ${perSecond.toFixed(1)} candidates/s`;
+  let held = "";
+  if (drift && drift.checks > 0) {
+    const deviation = `${(100 * drift.maxDeviation).toFixed(1)}%`;
+    held = drift.drifted
+      ? `; the reference config drifted at ${drift.drifted} of ${drift.checks} checks: ${drift.retimed} candidates re-timed${drift.unresolved ? `, ${drift.unresolved} times without the clock coming back` : ""}; largest deviation standing ${deviation}`
+      : `; timings held: ${drift.checks} drift checks, largest deviation ${deviation} (threshold ${(100 * drift.threshold).toFixed(0)}%)`;
+  }
+  return (
+    <p className="muted" data-testid="sweep-engine">
+      {speed}
+      {held}.
+    </p>
   );
 }
