@@ -105,6 +105,10 @@ describe("a new user's journey through the lab", () => {
     await page.getByTestId("sweep-status").waitFor({ timeout: 120_000 });
     expect(await page.getByTestId("sweep-status").textContent()).toMatch(/6 of 6 candidates/);
     expect(await page.getByTestId("measured-count").textContent()).toBe("6");
+    // How fast it measured, and that the drift check at the problem's end ran.
+    expect(await page.getByTestId("sweep-engine").textContent()).toMatch(
+      /Measured at \d+\.\d candidates\/s; (timings held: 1 drift check,|the reference config drifted)/,
+    );
     // Every chart drew: one dot per measured candidate, a best-so-far line, histogram bars.
     await expect
       .poll(() => page.getByTestId("chart-runtime").locator(".recharts-scatter-symbol").count(), {

@@ -261,7 +261,7 @@ function EngineLine({ perSecond, drift }: { perSecond: number | null; drift: Swe
     const deviation = `${(100 * drift.maxDeviation).toFixed(1)}%`;
     held = drift.drifted
       ? `; the reference config drifted at ${drift.drifted} of ${drift.checks} checks: ${drift.retimed} candidates re-timed${drift.unresolved ? `, ${drift.unresolved} times without the clock coming back` : ""}; largest deviation standing ${deviation}`
-      : `; timings held: ${drift.checks} drift checks, largest deviation ${deviation} (threshold ${(100 * drift.threshold).toFixed(0)}%)`;
+      : `; timings held: ${count(drift.checks)} drift check${drift.checks === 1 ? "" : "s"}, largest deviation ${deviation} (threshold ${(100 * drift.threshold).toFixed(0)}%)`;
   }
   return (
     <p className="muted" data-testid="sweep-engine">
