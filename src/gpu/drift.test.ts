@@ -6,7 +6,8 @@ import { parseProblem } from "../core/problem";
 import { random } from "../core/search/strategies";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { HarnessOptions } from "./harness";
-import { type DriftCheck, MeasurementEngine } from "./runner";
+import { GpuHeater } from "./heater";
+import { type DriftCheck, MeasurementEngine, runCandidate } from "./runner";
 import { GpuSession } from "./session";
 
 const problem = parseProblem("1x8x12x12,8x3x3,pad=1");
@@ -97,5 +98,43 @@ describe("the drift sentinel", () => {
       expect(final / (clean.records[i]?.medianNs ?? 1)).toBeGreaterThan(0.4);
       expect(final / (clean.records[i]?.medianNs ?? 1)).toBeLessThan(2.5);
     }
+  });
+});
+
+describe("the heater", () => {
+  it("calibrates, keeps the GPU busy until stopped, and reads the clock from its own dispatches", async () => {
+    const { device } = await session.device();
+    const heater = await GpuHeater.create(device);
+    try {
+      await heater.calibrate();
+      heater.start();
+      expect(heater.running).toBe(true);
+      const reading = await heater.warmUp(100, 2000);
+      await heater.stop();
+      expect(heater.running).toBe(false);
+      expect(reading.latestNs).toBeGreaterThan(0);
+      expect(reading.fastestNs).toBeLessThanOrEqual(reading.latestNs);
+      expect(reading.clockRatio).toBeGreaterThan(0);
+      expect(reading.clockRatio).toBeLessThanOrEqual(1);
+    } finally {
+      heater.destroy();
+    }
+  });
+
+  it("is what the engine pauses before each checked run, with its reading in the record", async () => {
+    const device = await session.deviceInfo(PEAKS);
+    const record = await runCandidate(
+      session,
+      device,
+      directFamily,
+      problem,
+      { TK: 1, TQ: 1, WGX: 4, WGY: 8 },
+      {
+        keepWarm: true,
+      },
+    );
+    expect(record.status).toBe("ok");
+    expect(record.clock?.heaterRatio).toBeGreaterThan(0);
+    expect(record.clock?.sentinelRatio).not.toBeNull(); // its own check at the end covers it
   });
 });

@@ -7,12 +7,14 @@
  * against the fastest seen says how far the clock is from its best. It is paused while a candidate is
  * timed, so timed samples never share the GPU.
  */
-import heaterWgsl from "../../shaders/heater.wgsl";
+import fmaWgsl from "../../shaders/microbench-fma.wgsl";
 import { timeComputePasses, wallTimeComputePasses } from "./timestamps";
 
 /** One heater dispatch should last about this long. */
 const TARGET_DISPATCH_NS = 1.5e6;
 const WORKGROUPS = 2048;
+/** The FMA microbenchmark's workgroup size. */
+const WORKGROUP = 256;
 const IN_FLIGHT = 2;
 /** The clock counts as up when a heater dispatch runs within this factor of the fastest one seen. */
 export const WARM_RATIO = 0.9;
@@ -30,42 +32,36 @@ export class GpuHeater {
   private fastestNs = Number.POSITIVE_INFINITY;
   private latestNs = Number.POSITIVE_INFINITY;
   private iterations = 64;
+  private pipeline: GPUComputePipeline | null = null;
+  private bind: GPUBindGroup | null = null;
 
   private constructor(
     readonly device: GPUDevice,
-    private readonly pipeline: GPUComputePipeline,
-    private readonly bind: GPUBindGroup,
-    private readonly iterationsBuffer: GPUBuffer,
-    private readonly owned: GPUBuffer[],
+    /** Where the FMA chains end: one vec4 per invocation. */
+    private readonly sink: GPUBuffer,
   ) {}
 
   static async create(device: GPUDevice): Promise<GpuHeater> {
-    const module = device.createShaderModule({ code: heaterWgsl, label: "heater" });
-    const pipeline = await device.createComputePipelineAsync({
-      label: "heater",
-      layout: "auto",
-      compute: { module, entryPoint: "main" },
-    });
-    const sink = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
-    const iterations = device.createBuffer({
-      size: 16,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    const bind = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: sink } },
-        { binding: 1, resource: { buffer: iterations } },
-      ],
-    });
-    const heater = new GpuHeater(device, pipeline, bind, iterations, [sink, iterations]);
-    heater.setIterations(64);
+    const sink = device.createBuffer({ size: WORKGROUPS * WORKGROUP * 16, usage: GPUBufferUsage.STORAGE });
+    const heater = new GpuHeater(device, sink);
+    await heater.setIterations(64);
     return heater;
   }
 
-  private setIterations(n: number): void {
+  /** The FMA microbenchmark's kernel with `n` iterations a chain (a pipeline constant: calibration only). */
+  private async setIterations(n: number): Promise<void> {
     this.iterations = Math.max(1, Math.min(1 << 20, Math.round(n)));
-    this.device.queue.writeBuffer(this.iterationsBuffer, 0, new Uint32Array([this.iterations]));
+    const module = this.device.createShaderModule({ code: fmaWgsl, label: "heater" });
+    const pipeline = await this.device.createComputePipelineAsync({
+      label: "heater",
+      layout: "auto",
+      compute: { module, entryPoint: "main", constants: { ITERATIONS: this.iterations } },
+    });
+    this.bind = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: this.sink } }],
+    });
+    this.pipeline = pipeline;
   }
 
   /** One timed dispatch (GPU time in ns, or wall time without timestamps). */
@@ -74,8 +70,8 @@ export class GpuHeater {
     const [ns = Number.NaN] = await timer(
       this.device,
       (pass) => {
-        pass.setPipeline(this.pipeline);
-        pass.setBindGroup(0, this.bind);
+        pass.setPipeline(this.pipeline as GPUComputePipeline);
+        pass.setBindGroup(0, this.bind as GPUBindGroup);
         pass.dispatchWorkgroups(WORKGROUPS);
       },
       1,
@@ -94,7 +90,7 @@ export class GpuHeater {
     for (let i = 0; i < 12; i++) {
       const ns = await this.dispatch();
       if (ns >= TARGET_DISPATCH_NS / 2 || this.iterations >= 1 << 20) break;
-      this.setIterations(this.iterations * Math.min(16, TARGET_DISPATCH_NS / Math.max(ns, 1)));
+      await this.setIterations(this.iterations * Math.min(16, TARGET_DISPATCH_NS / Math.max(ns, 1)));
     }
     this.fastestNs = Number.POSITIVE_INFINITY;
     this.record(await this.dispatch());
@@ -145,6 +141,6 @@ export class GpuHeater {
 
   destroy(): void {
     this.isRunning = false;
-    for (const b of this.owned) b.destroy();
+    this.sink.destroy();
   }
 }
