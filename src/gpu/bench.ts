@@ -9,7 +9,14 @@
 
 import referenceWgsl from "../../shaders/reference-conv.wgsl";
 import compareWgsl from "../../shaders/verify-compare.wgsl";
-import { type ConvProblem, outputSize, problemFlops, tensorElements } from "../core/problem";
+import {
+  type BufferLimits,
+  type ConvProblem,
+  outputSize,
+  problemErrors,
+  problemFlops,
+  tensorElements,
+} from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, referenceSample, relativeError, sampleOffsets } from "../core/reference";
 import { type CompiledKernel, createKernelInstance, type KernelInstance, POISON_BITS } from "./kernel";
@@ -40,6 +47,26 @@ export interface Comparison {
   firstNonFinite: number;
   /** Output elements compared: all of them. */
   compared: number;
+}
+
+/**
+ * A bench holds the input, filter, output, reference and poison tensors on the GPU (and the inputs on
+ * the CPU): beyond this a typo (a 16000x16000 image) would eat the machine before failing. The largest
+ * suite layer at batch 32 (vgg16 32x64x224x224,64x3x3) needs 1.53 GiB.
+ */
+export const MAX_BENCH_BYTES = 2 * 2 ** 30;
+
+/**
+ * Why a problem cannot get a bench on a device (a tensor past its buffer limits, or more memory than
+ * MAX_BENCH_BYTES), or null: checked before any tensor is made.
+ */
+export function benchRefusal(problem: ConvProblem, limits: BufferLimits): string | null {
+  const tooLarge = problemErrors(problem, limits);
+  if (tooLarge.length) return tooLarge.map((e) => e.message).join("; ");
+  const sizes = tensorElements(problem);
+  const bytes = (sizes.input + sizes.filter + 3 * sizes.output) * 4;
+  if (bytes <= MAX_BENCH_BYTES) return null;
+  return `it needs ${(bytes / 2 ** 30).toFixed(1)} GiB for its tensors, reference and checks, past the ${MAX_BENCH_BYTES / 2 ** 30} GiB a bench may take`;
 }
 
 const COMPARE_WORKGROUP = 256;
@@ -85,6 +112,8 @@ export class ProblemBench {
 
   /** Uploads the tensors and makes the reference; throws when the device cannot hold them. */
   static async create(device: GPUDevice, problem: ConvProblem, options: BenchOptions): Promise<ProblemBench> {
+    const refused = benchRefusal(problem, device.limits);
+    if (refused) throw new Error(refused);
     const sizes = tensorElements(problem);
     const random = rng(options.seed);
     const input = randomTensor(sizes.input, random);

@@ -18,6 +18,7 @@ import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import { type StrategyName, strategyByName } from "../core/search/strategies";
 import { type AbortFlag, type Budget, isBetter, type Strategy } from "../core/search/strategy";
 import { spaceSize } from "../core/space/space";
+import { benchRefusal } from "./bench";
 import type { DevicePeaks } from "./microbench";
 import { type EngineOptions, type EngineReport, type EngineSink, MeasurementEngine } from "./runner";
 import type { GpuSession } from "./session";
@@ -87,6 +88,9 @@ function storedBest(
   return best ? [best.config] : [];
 }
 
+/** A request this device cannot run as asked (bad input, not a failure of the GPU). */
+export class SweepRequestError extends Error {}
+
 /** Parses and checks a request up front, so a typo fails before any GPU work. */
 export function resolveRequest(request: SweepRequest): {
   problems: ConvProblem[];
@@ -116,6 +120,11 @@ export async function runSweep(
   const { problems, families } = resolveRequest(request);
   const strategyFor = options.strategyFor ?? namedStrategy(request.strategy);
   const live = await session.device();
+  const refused = problems.flatMap((problem) => {
+    const reason = benchRefusal(problem, live.device.limits);
+    return reason ? [`${formatProblem(problem)}: ${reason}`] : [];
+  });
+  if (refused.length) throw new SweepRequestError(`too large for this device: ${refused.join("; ")}`);
   const peaks = options.peaks === undefined ? await session.devicePeaks() : options.peaks;
   const device: DeviceInfo = await session.deviceInfo(peaks);
   const stored = new Map<string, TuningRecord>();

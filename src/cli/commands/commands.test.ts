@@ -131,6 +131,32 @@ describe("sweep, compare, import, export", () => {
     expect(run.json.peaks.peakGflops).toBeGreaterThan(0);
     expect(run.json.peaks.peakGBps).toBeGreaterThan(0);
   });
+
+  it("measures the peaks again when peaks.json holds what is not two positive numbers", () => {
+    const store = join(dir, "peaks-store", "store.jsonl");
+    expect(cli("devices", "--store", store, "--json").status).toBe(0);
+    const file = join(dir, "peaks-store", "peaks.json");
+    const cache = JSON.parse(readFileSync(file, "utf8"));
+    for (const key of Object.keys(cache)) cache[key] = { ...cache[key], peakGflops: "abc", peakGBps: -5 };
+    writeFileSync(file, JSON.stringify(cache));
+    const out = join(dir, "peaks-sweep.jsonl");
+    const args = ["--family", "direct", "--strategy", "random", "--budget", "1", "--baseline", "none"];
+    const run = cli("sweep", "--problem", PROBLEM, ...args, "--store", store, "--out", out, "--json");
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/peaks.json: the peaks stored for this device are not two positive numbers/);
+    for (const r of records(out)) expect(r.device.peakGflops).toBeGreaterThan(0);
+  });
+
+  it("refuses a problem too large for the device before making any tensor, and exits 2", () => {
+    const started = Date.now();
+    const run = cli(
+      ...["sweep", "--problem", "1x1x16000x16000,1x1x1", "--family", "direct", "--baseline", "none"],
+      ...["--store", join(dir, "large-store.jsonl"), "--out", join(dir, "large.jsonl")],
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/too large for this device: 1x1x16000x16000,1x1x1: .*(GiB|buffer limit)/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 });
 
 describe("sweep's options", () => {

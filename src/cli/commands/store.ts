@@ -16,6 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { z } from "zod";
 import { DatasetError, type RecordItem, readJsonlLine, recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { DevicePeaks } from "../../gpu/microbench";
@@ -183,9 +184,9 @@ export function appendRecords(
   }
 }
 
-interface PeaksFile {
-  [device: string]: DevicePeaks & { measuredAt: string };
-}
+/** peaks.json: each device's measured peaks. An entry that is not two positive numbers is measured again. */
+const peaksEntrySchema = z.object({ peakGflops: z.number().positive(), peakGBps: z.number().positive() });
+type PeaksFile = Record<string, unknown>;
 
 /** The device's peaks: from the cache beside the store, else measured now and cached. */
 export async function devicePeaks(
@@ -198,12 +199,18 @@ export async function devicePeaks(
   const key = [adapter.vendor, adapter.architecture, adapter.description || adapter.device].join("|");
   let cache: PeaksFile = {};
   try {
-    cache = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PeaksFile) : {};
+    const parsed: unknown = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+    cache = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as PeaksFile) : {};
   } catch {
     cache = {}; // a damaged cache is only a cache: measure again
   }
-  const cached = cache[key];
-  if (cached && !options.remeasure) return { peakGflops: cached.peakGflops, peakGBps: cached.peakGBps };
+  const cached = peaksEntrySchema.safeParse(cache[key]);
+  if (cached.success && !options.remeasure)
+    return { peakGflops: cached.data.peakGflops, peakGBps: cached.data.peakGBps };
+  if (cache[key] !== undefined && !cached.success)
+    warnOnStderr(
+      `${file}: the peaks stored for this device are not two positive numbers; measuring them again`,
+    );
   const peaks = await session.devicePeaks();
   cache[key] = { ...peaks, measuredAt: new Date().toISOString() };
   mkdirSync(dirname(file), { recursive: true });

@@ -11,7 +11,13 @@ import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { ordered } from "../../core/search/strategy";
 import type { EngineReport } from "../../gpu/runner";
 import { GpuSession } from "../../gpu/session";
-import { runSweep, type SweepOptions, type SweepOutcome, type SweepRequest } from "../../gpu/sweep";
+import {
+  runSweep,
+  type SweepOptions,
+  type SweepOutcome,
+  type SweepRequest,
+  SweepRequestError,
+} from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { nodeGpu } from "../node-gpu";
 import {
@@ -89,7 +95,7 @@ export async function sweepToFile(
       },
     );
   } catch (error) {
-    throw new CliError((error as Error).message, 1);
+    throw new CliError((error as Error).message, error instanceof SweepRequestError ? 2 : 1);
   } finally {
     process.off("SIGINT", interrupt);
     session.destroy();
