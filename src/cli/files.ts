@@ -1,5 +1,14 @@
 /** Whole-file writes that a reader, a crash or a full disk never catches half done. */
-import { createWriteStream, existsSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -35,4 +44,43 @@ export function sameFile(a: string, b: string): boolean {
   if (!existsSync(a) || !existsSync(b)) return false;
   const [x, y] = [statSync(a), statSync(b)];
   return x.dev === y.dev && x.ino === y.ino;
+}
+
+/** Whether a process with this id is alive (one we may not signal is alive too). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `work` holding `path`.lock, so two sweeps never append to one file: a lock held by a live process
+ * is refused naming it (bad input, exit 2); one left by a process that died is taken over.
+ */
+export async function withWriterLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${path}.lock`;
+  mkdirSync(dirname(resolve(lock)), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(readFileSync(lock, "utf8"), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+        throw new CliError(
+          `another process (pid ${holder}) is writing ${path}; wait for it, or remove ${lock} if it is not a tunelab`,
+        );
+      }
+      rmSync(lock, { force: true }); // left by a process that is gone
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }

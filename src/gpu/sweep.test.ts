@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nodeGpu } from "../cli/node-gpu";
 import type { TuningRecord } from "../core/dataset/record";
+import { formatProblem } from "../core/problem";
 import { local, random } from "../core/search/strategies";
 import type { Outcome, Strategy, TuneOptions, TuneResult } from "../core/search/strategy";
 import { ProblemBench } from "./bench";
 import { GpuSession } from "./session";
-import { runSweep, type SweepRequest } from "./sweep";
+import { resolveRequest, runSweep, type SweepRequest } from "./sweep";
 
 const P1 = "1x4x8x8,8x3x3,pad=1";
 const P2 = "1x8x6x6,4x3x3";
@@ -26,6 +27,18 @@ beforeAll(async () => {
   session = new GpuSession(await nodeGpu());
 });
 afterAll(() => session.destroy());
+
+describe("a sweep request", () => {
+  it("sweeps a problem spelled twice, or a family listed twice, once", () => {
+    const { problems, families } = resolveRequest({
+      problems: ["1x4x8x8,8x3x3,pad=1", "1x4x8x8,8x3x3,pad=1x1,layout=NCHW", P2],
+      families: ["direct", "splitk", "direct"],
+      strategy: "random",
+    });
+    expect(problems.map((p) => formatProblem(p))).toEqual([P1, P2]);
+    expect(families.map((f) => f.id)).toEqual(["direct", "splitk"]);
+  });
+});
 
 describe("runSweep", () => {
   it("makes each problem's bench once, with the request's seed, and checks every output element", async () => {

@@ -88,6 +88,10 @@ function storedBest(
   return best ? [best.config] : [];
 }
 
+function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item] as const)).values()];
+}
+
 /** A request this device cannot run as asked (bad input, not a failure of the GPU). */
 export class SweepRequestError extends Error {}
 
@@ -97,8 +101,18 @@ export function resolveRequest(request: SweepRequest): {
   families: typeof FAMILIES;
 } {
   if (!request.problems.length) throw new Error("no problems to sweep");
-  const problems = request.problems.map((text) => parseProblem(text));
-  const families = request.families === "all" ? FAMILIES : request.families.map((id) => familyById(id));
+  // One problem spelled twice (pad=1, pad=1x1) or a family listed twice is swept once.
+  const problems = unique(
+    request.problems.map((text) => parseProblem(text)),
+    formatProblem,
+  );
+  const families =
+    request.families === "all"
+      ? FAMILIES
+      : unique(
+          request.families.map((id) => familyById(id)),
+          (f) => f.id,
+        );
   if (request.strategy !== "model-guided") strategyByName(request.strategy);
   return { problems, families };
 }

@@ -147,6 +147,32 @@ describe("sweep, compare, import, export", () => {
     for (const r of records(out)) expect(r.device.peakGflops).toBeGreaterThan(0);
   });
 
+  it("lets one sweep write a file at a time, and takes over a lock its dead holder left", () => {
+    const out = join(dir, "locked.jsonl");
+    const args = [
+      "sweep",
+      "--problem",
+      PROBLEM,
+      "--family",
+      "direct",
+      "--strategy",
+      "random",
+      "--budget",
+      "1",
+    ];
+    const tail = ["--baseline", "none", "--store", join(dir, "locked-store.jsonl"), "--out", out, "--json"];
+    writeFileSync(`${out}.lock`, `${process.pid}\n`); // this test's own process: alive
+    const refused = cli(...args, ...tail);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`another process (pid ${process.pid}) is writing ${out}`);
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(`${out}.lock`, "4194303\n"); // above Linux's largest pid: gone
+    const taken = cli(...args, ...tail);
+    expect(taken.status).toBe(0);
+    expect(records(out)).toHaveLength(1);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  });
+
   it("refuses a problem too large for the device before making any tensor, and exits 2", () => {
     const started = Date.now();
     const run = cli(

@@ -11,6 +11,7 @@ import {
 } from "../../core/dataset/io";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import { CliError, type Command } from "../command";
+import { withWriterLock } from "../files";
 import { appendRecords, STORE_OPTION, storePath, streamRecordFile, streamRecordItems } from "./store";
 
 /** --format, or the file's extension. */
@@ -95,15 +96,19 @@ export const importCommand: Command = {
       );
     }
     const store = storePath(ctx);
-    const known = new Set<string>();
-    for await (const record of streamRecordFile(store)) known.add(recordKey(record));
-    const added = incoming.filter((r) => {
-      const key = recordKey(r);
-      if (known.has(key)) return false;
-      known.add(key);
-      return true;
+    // Under the store's writer lock: a sweep appending meanwhile could add the same candidates.
+    const added = await withWriterLock(store, async () => {
+      const known = new Set<string>();
+      for await (const record of streamRecordFile(store)) known.add(recordKey(record));
+      const fresh = incoming.filter((r) => {
+        const key = recordKey(r);
+        if (known.has(key)) return false;
+        known.add(key);
+        return true;
+      });
+      appendRecords(store, fresh);
+      return fresh;
     });
-    appendRecords(store, added);
     const skipped = incoming.length - added.length;
     return {
       result: { added: added.length, skipped, rejected, store },

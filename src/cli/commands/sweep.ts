@@ -19,6 +19,7 @@ import {
   SweepRequestError,
 } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
+import { withWriterLock } from "../files";
 import { nodeGpu } from "../node-gpu";
 import {
   familyArg,
@@ -50,62 +51,65 @@ export async function sweepToFile(
     request.problems.map((text) => parseProblem(text)),
     request.families === "all" ? FAMILIES : request.families.map(familyArg),
   );
-  // A sweep reads only its own problems' records (its key, baselines and starting points): a large
-  // store streams past rather than being held.
-  const swept = new Set(request.problems);
-  const existing: TuningRecord[] = [];
-  for await (const r of streamRecordFile(out)) if (swept.has(r.problem.text)) existing.push(r);
-  if (existing.length)
-    ctx.progress(`resuming: ${existing.length} records of these problems already in ${out}`);
-  const session = new GpuSession(await nodeGpu());
-  const controller = new AbortController();
-  const interrupt = () => {
-    ctx.progress("stopping after the candidate in flight...");
-    controller.abort();
-  };
-  process.once("SIGINT", interrupt);
-  let outcome: SweepOutcome;
-  try {
-    const peaks = await devicePeaks(session, store);
-    outcome = await runSweep(
-      session,
-      request,
-      { add: async (record: TuningRecord) => appendRecords(out, [record]) },
-      {
-        existing,
-        peaks,
-        signal: controller.signal,
-        engine: {
-          ...engine,
-          onDriftCheck: (c) => {
-            if (!c.drifted) return;
-            const how = c.restored ? "restored" : "not restored";
-            ctx.progress(
-              `drift: ${c.problem}: the reference config ran at ${c.ratio.toFixed(2)}x its first time; ${how} by warming up, ${c.retimed} candidates re-timed`,
-            );
+  // One writer per file: a second sweep into the same --out would duplicate candidates.
+  return withWriterLock(out, async () => {
+    // A sweep reads only its own problems' records (its key, baselines and starting points): a large
+    // store streams past rather than being held.
+    const swept = new Set(request.problems);
+    const existing: TuningRecord[] = [];
+    for await (const r of streamRecordFile(out)) if (swept.has(r.problem.text)) existing.push(r);
+    if (existing.length)
+      ctx.progress(`resuming: ${existing.length} records of these problems already in ${out}`);
+    const session = new GpuSession(await nodeGpu());
+    const controller = new AbortController();
+    const interrupt = () => {
+      ctx.progress("stopping after the candidate in flight...");
+      controller.abort();
+    };
+    process.once("SIGINT", interrupt);
+    let outcome: SweepOutcome;
+    try {
+      const peaks = await devicePeaks(session, store);
+      outcome = await runSweep(
+        session,
+        request,
+        { add: async (record: TuningRecord) => appendRecords(out, [record]) },
+        {
+          existing,
+          peaks,
+          signal: controller.signal,
+          engine: {
+            ...engine,
+            onDriftCheck: (c) => {
+              if (!c.drifted) return;
+              const how = c.restored ? "restored" : "not restored";
+              ctx.progress(
+                `drift: ${c.problem}: the reference config ran at ${c.ratio.toFixed(2)}x its first time; ${how} by warming up, ${c.retimed} candidates re-timed`,
+              );
+            },
+          },
+          ...(strategyFor ? { strategyFor } : {}),
+          onProgress: (p) => {
+            const r = p.record;
+            const time = r.medianNs === null ? r.status : `${(r.medianNs / 1e3).toFixed(1)} us`;
+            const eta = p.etaMs === null ? "" : `  eta ${(p.etaMs / 1000).toFixed(0)} s`;
+            ctx.progress(`[${p.done}/${p.total}] ${p.problem} ${p.family} ${time}${eta}`);
           },
         },
-        ...(strategyFor ? { strategyFor } : {}),
-        onProgress: (p) => {
-          const r = p.record;
-          const time = r.medianNs === null ? r.status : `${(r.medianNs / 1e3).toFixed(1)} us`;
-          const eta = p.etaMs === null ? "" : `  eta ${(p.etaMs / 1000).toFixed(0)} s`;
-          ctx.progress(`[${p.done}/${p.total}] ${p.problem} ${p.family} ${time}${eta}`);
-        },
-      },
-    );
-  } catch (error) {
-    throw new CliError((error as Error).message, error instanceof SweepRequestError ? 2 : 1);
-  } finally {
-    process.off("SIGINT", interrupt);
-    session.destroy();
-  }
-  if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
-    throw new CliError(
-      "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
-    );
-  }
-  return outcome;
+      );
+    } catch (error) {
+      throw new CliError((error as Error).message, error instanceof SweepRequestError ? 2 : 1);
+    } finally {
+      process.off("SIGINT", interrupt);
+      session.destroy();
+    }
+    if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
+      throw new CliError(
+        "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+      );
+    }
+    return outcome;
+  });
 }
 
 const STRATEGY_NAMES = [...Object.keys(STRATEGIES), "model-guided"];
