@@ -120,6 +120,7 @@ export async function predictConfigs(
   width: number,
 ): Promise<BeamResult[]> {
   const vocabulary = tokenizer.vocabulary(family);
+  for (const p of problems) tokenizer.checkSpace(family, p.space);
   return withModelScorer(
     model,
     tokenizer,

@@ -15,6 +15,7 @@ import type { TuningRecord } from "../dataset/record";
 import { familyById } from "../families/index";
 import { checkConfig } from "../space/space";
 import { modelTokenizer, readMetadata } from "./artifacts";
+import { predictConfigs } from "./predictor";
 import { predictRecordConfigs, recordCases } from "./records";
 
 const DEMO = "public/demo";
@@ -99,6 +100,28 @@ describe("the demo model loaded over HTTP, as the browser loads it", () => {
     // candidate is a problem's best known config for 19 of the 66 recorded problems, 20 of which are
     // layers the model never saw (2 of those exact), so the bound is a little under 19/66.
     expect(exact / cases.length).toBeGreaterThanOrEqual(0.25);
+    model.dispose();
+  });
+
+  it("refuses a space whose parameters differ from the ones it was trained on, naming the difference", async () => {
+    const recording = JSON.parse(await fetchText("recording.json")) as { model: string };
+    const model = await tf.loadLayersModel(new URL(recording.model, base).href);
+    const tokenizer = modelTokenizer(model);
+    const igemm = familyById("igemm");
+    const [c] = recordCases(readJsonl(await fetchText("dataset.jsonl")));
+    if (!c) throw new Error("no recorded case");
+    const space = igemm.space(c.problem, c.device.limits);
+    const request = (params: typeof space.params) => [
+      { features: c.example.features, space: { ...space, params } },
+    ];
+    const [first, second, ...rest] = space.params;
+    if (!first || !second) throw new Error("igemm has parameters");
+    await expect(
+      predictConfigs(model, tokenizer, "igemm", request([second, first, ...rest]), 2),
+    ).rejects.toThrow(`this igemm orders them ${[second, first, ...rest].map((p) => p.name).join(",")}`);
+    await expect(
+      predictConfigs(model, tokenizer, "igemm", request([{ ...first, name: "TILE_M" }, second, ...rest]), 2),
+    ).rejects.toThrow(`this igemm lacks ${first.name} and has TILE_M, which the model never saw`);
     model.dispose();
   });
 });

@@ -4,6 +4,7 @@
  * solver), then the family's parameter values in their fixed order, then END. Every (family, position,
  * value) has its own token, so each position has its own vocabulary.
  */
+import type { TuningSpace } from "../space/space";
 import { encodeValue, type Feature, VALUE_WIDTH } from "./features";
 
 /** One training or scoring example: a problem's features and a tuned config of one family. */
@@ -109,6 +110,27 @@ export class Tokenizer {
       );
     }
     return family;
+  }
+
+  /**
+   * Refuses a space whose parameters are not the ones the model was trained on, in the same order:
+   * tokens are per position, so a renamed, added, dropped or reordered parameter would silently
+   * decode into the wrong values. The message names the difference.
+   */
+  checkSpace(family: string, space: Pick<TuningSpace, "params">): void {
+    const saved = this.family(family).params;
+    const live = space.params.map((p) => p.name);
+    if (saved.join() === live.join()) return;
+    const missing = saved.filter((name) => !live.includes(name));
+    const added = live.filter((name) => !saved.includes(name));
+    const differences = [
+      ...(missing.length ? [`lacks ${missing.join(", ")}`] : []),
+      ...(added.length ? [`has ${added.join(", ")}, which the model never saw`] : []),
+    ];
+    const detail = differences.length ? differences.join(" and ") : `orders them ${live.join(",")}`;
+    throw new Error(
+      `the model was trained on ${family}'s parameters ${saved.join(",")}; this ${family} ${detail}: train the model again on this space`,
+    );
   }
 
   /** Values the model can emit at each parameter position of a family. */
