@@ -601,6 +601,15 @@ export class MeasurementEngine {
     state.bench.destroy();
   }
 
+  /**
+   * Runs the drift check over what is pending (the problem's bench stays): afterwards every record
+   * measured so far has its final time, e.g. to pick a search's winner from.
+   */
+  async checkpoint(): Promise<void> {
+    const state = this.state;
+    if (state?.pending.length && !state.live.lostReason) await this.check(state);
+  }
+
   /** Settles the current problem: every record measured so far reaches the sink. */
   async flush(): Promise<void> {
     const state = this.state;

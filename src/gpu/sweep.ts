@@ -224,7 +224,10 @@ export async function runSweep(
           });
         },
       });
-      if (result.best) winners.set(family.id, [...(winners.get(family.id) ?? []), result.best.config]);
+      // The winner by final times: a drift check may have re-timed what the search saw.
+      await engine.checkpoint();
+      const winner = result.outcomes.reduce<TuningRecord | null>((b, r) => (isBetter(r, b) ? r : b), null);
+      if (winner) winners.set(family.id, [...(winners.get(family.id) ?? []), winner.config]);
       if (result.stopped === "aborted") {
         stopped = "aborted";
         break;

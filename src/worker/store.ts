@@ -1,6 +1,7 @@
 /**
- * The browser's record store: IndexedDB (through idb), one record written per finished candidate, so a
- * reload mid-sweep loses at most the candidate in flight. Keyed by candidate (recordKey).
+ * The browser's record store: IndexedDB (through idb), each candidate written as soon as it is measured
+ * (and again once its drift check is done), so a reload mid-sweep loses at most the candidate in flight.
+ * Keyed by candidate (recordKey).
  */
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import { recordKey, type TuningRecord } from "../core/dataset/record";
@@ -21,7 +22,17 @@ function open(): Promise<IDBPDatabase<TunelabDb>> {
 }
 
 export async function putRecord(record: TuningRecord): Promise<void> {
-  await (await open()).put("records", record, recordKey(record));
+  try {
+    await (await open()).put("records", record, recordKey(record));
+  } catch (error) {
+    // A full quota ends the sweep with what to do; every record stored before it stays.
+    if ((error as DOMException).name === "QuotaExceededError") {
+      throw new Error(
+        "the browser's storage for this site is full: the candidates measured so far are kept; export the dataset and clear it (Dataset page), or free space, then resume the sweep",
+      );
+    }
+    throw error;
+  }
 }
 
 export async function allRecords(): Promise<TuningRecord[]> {

@@ -308,14 +308,14 @@ describe("verify", () => {
 });
 
 describe("sweep with nothing to measure", () => {
-  it("exits 2 when no family has a valid config for the problems on the device", () => {
+  it("exits 2 saying which tensor is too large when a problem cannot fit the device", () => {
     const out = join(dir, "nothing.jsonl");
     const run = cli(
       ...["sweep", "--problem", "1x1x100000x100000,1x3x3", "--family", "direct", "--baseline", "none"],
       ...["--out", out, "--store", join(dir, "nothing-store.jsonl")],
     );
-    expect(run.stderr.trim()).toBe(
-      "tunelab: nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+    expect(run.stderr.trim()).toMatch(
+      /^tunelab: too large for this device: 1x1x100000x100000,1x3x3: a 40000000000-byte tensor exceeds this device's \d+-byte buffer limit$/,
     );
     expect(run.status).toBe(2);
     expect(existsSync(out)).toBe(false);
