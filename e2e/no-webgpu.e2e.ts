@@ -44,6 +44,12 @@ describe("the lab on a machine without WebGPU", () => {
         timeout: 30_000,
       })
       .toBeGreaterThan(10);
+    // A point's tooltip names its problem and kernel, in FLOP/byte and FLOP/s.
+    const roofline = page.getByTestId("roofline");
+    await roofline.locator(".recharts-scatter-symbol").first().hover();
+    await expect
+      .poll(() => roofline.locator(".chart-tooltip").textContent(), { timeout: 10_000 })
+      .toMatch(/layout=NHWC.*FLOP\/s at [\d.]+ FLOP\/byte/);
     await page.screenshot({ path: "test-results/demo-device.png", fullPage: true });
     await page.getByRole("tab", { name: "Dataset" }).click();
     const stored = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8")).length;
