@@ -1,7 +1,15 @@
 import { useId, useMemo, useState } from "react";
 import { CANDIDATE_STATUSES, type TuningRecord } from "../../core/dataset/record";
 import { count, duration } from "../format";
-import { COLUMNS, type ColumnId, DEFAULT_QUERY, queryRecords, type TableQuery, toggleSort } from "./table";
+import {
+  COLUMNS,
+  type ColumnId,
+  DEFAULT_QUERY,
+  onePeakPerDevice,
+  queryRecords,
+  type TableQuery,
+  toggleSort,
+} from "./table";
 
 const PAGE_ROWS = 200;
 
@@ -30,7 +38,8 @@ const NUMERIC = new Set<ColumnId>(["medianNs", "gflops", "peakFraction"]);
 export function DatasetTable({ records }: { records: readonly TuningRecord[] }) {
   const id = useId();
   const [query, setQuery] = useState<TableQuery>(DEFAULT_QUERY);
-  const rows = useMemo(() => queryRecords(records, query), [records, query]);
+  const comparable = useMemo(() => onePeakPerDevice(records), [records]);
+  const rows = useMemo(() => queryRecords(comparable, query), [comparable, query]);
   const present = useMemo(() => new Set(records.map((r) => r.status)), [records]);
   const toggleStatus = (status: string) =>
     setQuery((q) => ({
