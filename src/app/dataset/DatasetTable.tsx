@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from "react";
 import { CANDIDATE_STATUSES, type TuningRecord } from "../../core/dataset/record";
-import { count, duration } from "../format";
+import { configText, count, duration } from "../format";
 import {
   COLUMNS,
   type ColumnId,
@@ -24,9 +24,7 @@ function cell(r: TuningRecord, id: ColumnId): string {
     case "createdAt":
       return new Date(r.createdAt).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" });
     case "config":
-      return Object.entries(r.config)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" ");
+      return configText(r.config);
     default:
       return String(COLUMNS.find((c) => c.id === id)?.value(r) ?? "");
   }

@@ -6,7 +6,7 @@ import { ChartBox, ScoreVsRuntime } from "../../charts";
 import { Callout, Card, GuardedButton, Progress, Stat } from "../../components/ui";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
-import { duration } from "../../format";
+import { configText, duration } from "../../format";
 import { useLab } from "../../store";
 import { whyNoGpu } from "../../store/device";
 import { type Direction, speedupOverTfjs } from "../../store/predict";
@@ -230,11 +230,7 @@ export default function PredictPage() {
                   <tr key={c.rank}>
                     <td className="num">{c.rank}</td>
                     {acrossFamilies && <td className="mono">{c.family}</td>}
-                    <td className="mono">
-                      {Object.entries(c.config)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(" ")}
-                    </td>
+                    <td className="mono">{configText(c.config)}</td>
                     <td className="num mono">{c.logProb.toFixed(3)}</td>
                     <td
                       className="prob-cell"
