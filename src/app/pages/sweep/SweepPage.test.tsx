@@ -22,4 +22,13 @@ describe("SweepPage's Start sweep", () => {
     const start = screen.getByRole("button", { name: "Start sweep", description: /no WebGPU/ });
     expect(start.hasAttribute("disabled")).toBe(true);
   });
+
+  it("names why a family cannot run the problem", () => {
+    const problem = "1x64x56x56,64x3x3,pad=1,precision=f16";
+    setLabStore(createLabStore({ view: { ...DEFAULT_VIEW, page: "sweep", problem } }));
+    render(<SweepPage />);
+    const direct = screen.getByRole("option", { name: /^Direct/ }) as HTMLOptionElement;
+    expect(direct.disabled).toBe(true);
+    expect(direct.textContent).toMatch(/— f32 problems only/);
+  });
 });

@@ -72,7 +72,6 @@ export default function SweepPage() {
     ? demoRecords.filter((r) => r.problem.text === problemText && r.family === family?.id)
     : sweepRecords;
   const running = run.state === "running";
-  const blockedBy = whySweepCannotStart();
   function whySweepCannotStart(): string | null {
     if (view.demo) return "The demo shows a recording: leave it to sweep on this device's GPU.";
     if (device.state !== "ready") return whyNoGpu(device);
@@ -83,6 +82,7 @@ export default function SweepPage() {
     if (size === 0) return `No ${family.title} config is valid for this problem on this GPU.`;
     return null;
   }
+  const blockedBy = whySweepCannotStart();
   const start = () =>
     problem &&
     family &&
@@ -112,11 +112,14 @@ export default function SweepPage() {
             disabled={running}
             onChange={(e) => setView({ family: e.target.value })}
           >
-            {FAMILIES.map((f) => (
-              <option key={f.id} value={f.id} disabled={Boolean(problem && f.unsupported(problem))}>
-                {f.title}
-              </option>
-            ))}
+            {FAMILIES.map((f) => {
+              const unsupported = problem && f.unsupported(problem);
+              return (
+                <option key={f.id} value={f.id} disabled={Boolean(unsupported)}>
+                  {unsupported ? `${f.title} — ${unsupported}` : f.title}
+                </option>
+              );
+            })}
           </select>
           <fieldset className="strategy" disabled={running}>
             <legend className="field-label">Strategy</legend>
