@@ -44,26 +44,37 @@ describe("the lab on a machine without WebGPU", () => {
         timeout: 30_000,
       })
       .toBeGreaterThan(10);
+    // A point's tooltip names its problem and kernel, in FLOP/byte and FLOP/s.
+    const roofline = page.getByTestId("roofline");
+    await roofline.locator(".recharts-scatter-symbol").first().hover();
+    await expect
+      .poll(() => roofline.locator(".chart-tooltip").textContent(), { timeout: 10_000 })
+      .toMatch(/layout=NHWC.*FLOP\/s at [\d.]+ FLOP\/byte/);
     await page.screenshot({ path: "test-results/demo-device.png", fullPage: true });
     await page.getByRole("tab", { name: "Dataset" }).click();
     const stored = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8")).length;
     await expect
       .poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 })
       .toBe(stored.toLocaleString("en-US"));
-    // A recorded problem's sweep results chart without a GPU (the recording is NHWC).
+    // The demo opens on a recorded problem (the recording is NHWC), its Sweep charts full.
+    expect(new URL(page.url()).searchParams.get("problem")).toMatch(/layout=NHWC$/);
     await page.getByRole("tab", { name: "Explore" }).click();
-    await page.getByRole("textbox", { name: "Problem" }).fill("1x64x56x56,64x3x3,pad=1,layout=NHWC");
+    expect(await page.getByRole("combobox", { name: "Layout" }).inputValue()).toBe("NHWC");
     await page.getByRole("tab", { name: "Sweep" }).click();
     await expect
       .poll(() => page.getByTestId("chart-runtime").locator(".recharts-scatter-symbol").count(), {
         timeout: 30_000,
       })
-      .toBeGreaterThan(0);
+      .toBeGreaterThan(10);
     expect(await banner.isVisible()).toBe(true);
+    // A disabled Start says why.
+    const start = page.getByRole("button", { name: "Start sweep" });
+    expect(await start.isDisabled()).toBe(true);
+    const why = await start.getAttribute("aria-describedby");
+    expect(await page.locator(`[id="${why}"]`).textContent()).toMatch(/demo shows a recording/);
     await page.screenshot({ path: "test-results/demo-sweep.png", fullPage: true });
-    // The recorded model predicts across the lab's kernel families for the recorded GPU.
+    // The recorded model is chosen: it predicts across the lab's kernel families for the recorded GPU.
     await page.getByRole("tab", { name: "Predict" }).click();
-    await page.getByRole("button", { name: "Use the recorded model" }).click();
     await expect
       .poll(() => page.getByTestId("predict-model").textContent(), { timeout: 60_000 })
       .toContain("recorded demo model");

@@ -50,3 +50,10 @@ export function eta(seconds: number): string {
   if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
 }
+
+/** A config as the tables write it: "BM=64 BN=64 BK=16". */
+export function configText(config: Record<string, number>): string {
+  return Object.entries(config)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(" ");
+}

@@ -4,7 +4,8 @@
  * e.g. `1x64x56x56,64x3x3,pad=1`.
  */
 
-export type Layout = "NCHW" | "NHWC";
+export const LAYOUTS = ["NCHW", "NHWC"] as const;
+export type Layout = (typeof LAYOUTS)[number];
 export type Precision = "f32" | "f16";
 
 export interface ConvProblem {

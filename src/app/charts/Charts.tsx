@@ -164,7 +164,10 @@ export interface RooflinePoint {
   /** FLOP per byte moved (compulsory traffic: each tensor read or written once). */
   intensity: number;
   gflops: number;
-  label: string;
+  /** The problem's text form. */
+  problem: string;
+  /** The family and config that ran it. */
+  kernel: string;
 }
 
 /**
@@ -219,8 +222,7 @@ export function Roofline({
         />
         <Tooltip
           {...tooltipProps(c)}
-          formatter={(v, name) => [si(Number(v) * 1e9, "FLOP/s"), String(name)]}
-          labelFormatter={(v) => `${si(Number(v), "", 3)} FLOP/B`}
+          content={({ payload }) => <RooflineTooltip shown={payload?.[0]?.payload} colors={c} />}
         />
         <Line
           data={roof}
@@ -240,6 +242,38 @@ export function Roofline({
         />
       </ComposedChart>
     </ResponsiveContainer>
+  );
+}
+
+/**
+ * What the pointer is on: a kernel (its problem, family and config, the FLOP/byte and the FLOP/s it
+ * reached) or the roof (the FLOP/s attainable at that FLOP/byte).
+ */
+export function RooflineTooltip({
+  shown,
+  colors,
+}: {
+  shown: RooflinePoint | { intensity: number; roof: number } | undefined;
+  colors: ChartColors;
+}) {
+  if (!shown) return null;
+  const intensity = `${si(shown.intensity, "", 3)} FLOP/byte`;
+  return (
+    <div className="chart-tooltip" style={tooltipProps(colors).contentStyle}>
+      {"problem" in shown ? (
+        <>
+          <div className="mono">{shown.problem}</div>
+          <div className="mono">{shown.kernel}</div>
+          <div>
+            {si(shown.gflops * 1e9, "FLOP/s")} at {intensity}
+          </div>
+        </>
+      ) : (
+        <div>
+          attainable {si(shown.roof * 1e9, "FLOP/s")} at {intensity}
+        </div>
+      )}
+    </div>
   );
 }
 

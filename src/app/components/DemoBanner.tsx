@@ -9,10 +9,15 @@ export function DemoBanner() {
   const setView = useLab((s) => s.setView);
   const checkDemo = useLab((s) => s.checkDemo);
   const loadDemoRecords = useLab((s) => s.loadDemoRecords);
+  const openRecordedProblem = useLab((s) => s.openRecordedProblem);
   useEffect(() => {
     if (demo && demoData.state === "checking") checkDemo();
     if (demo && demoData.state === "available" && load.state === "idle") loadDemoRecords();
   }, [demo, demoData, load, checkDemo, loadDemoRecords]);
+  // On entering the demo (or once its records arrive), show a problem it has measurements of.
+  useEffect(() => {
+    if (demo && load.state === "ready") openRecordedProblem();
+  }, [demo, load.state, openRecordedProblem]);
   if (!demo) return null;
   const where =
     demoData.state === "available"

@@ -52,6 +52,48 @@ export function Stat({
   );
 }
 
+/**
+ * A button that is disabled exactly while something stands in its way, and then says what beside
+ * itself (as its accessible description too). `busy` disables it without a word: its running action
+ * shows its own progress.
+ */
+export function GuardedButton({
+  blockedBy,
+  busy = false,
+  className = "button",
+  title,
+  onClick,
+  children,
+}: {
+  blockedBy: string | null;
+  busy?: boolean;
+  className?: string;
+  title?: string;
+  onClick(): void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <>
+      <button
+        type="button"
+        className={className}
+        disabled={busy || blockedBy !== null}
+        aria-describedby={blockedBy ? id : undefined}
+        title={title}
+        onClick={onClick}
+      >
+        {children}
+      </button>
+      {blockedBy && (
+        <span id={id} className="blocked-by">
+          {blockedBy}
+        </span>
+      )}
+    </>
+  );
+}
+
 export function Callout({
   tone,
   title,

@@ -48,4 +48,16 @@ describe("DatasetTable", () => {
     fireEvent.click(screen.getByRole("button", { name: "compile-failed" }));
     expect(firstColumn("Status")).toEqual(["compile-failed"]);
   });
+
+  it("shows % of peak against one peak per device, so two sweeps' rows compare", () => {
+    const sweep = (peakGflops: number, medianNs: number) =>
+      sampleRecord({
+        device: { ...sampleRecord().device, peakGflops },
+        gflops: 2,
+        peakFraction: 2 / peakGflops,
+        medianNs,
+      });
+    render(<DatasetTable records={[sweep(8, 100), sweep(10, 200)]} />);
+    expect(firstColumn("% of peak")).toEqual(["20%", "20%"]);
+  });
 });

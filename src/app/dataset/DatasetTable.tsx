@@ -1,7 +1,15 @@
 import { useId, useMemo, useState } from "react";
 import { CANDIDATE_STATUSES, type TuningRecord } from "../../core/dataset/record";
-import { count, duration } from "../format";
-import { COLUMNS, type ColumnId, DEFAULT_QUERY, queryRecords, type TableQuery, toggleSort } from "./table";
+import { configText, count, duration } from "../format";
+import {
+  COLUMNS,
+  type ColumnId,
+  DEFAULT_QUERY,
+  onePeakPerDevice,
+  queryRecords,
+  type TableQuery,
+  toggleSort,
+} from "./table";
 
 const PAGE_ROWS = 200;
 
@@ -16,9 +24,7 @@ function cell(r: TuningRecord, id: ColumnId): string {
     case "createdAt":
       return new Date(r.createdAt).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" });
     case "config":
-      return Object.entries(r.config)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" ");
+      return configText(r.config);
     default:
       return String(COLUMNS.find((c) => c.id === id)?.value(r) ?? "");
   }
@@ -30,7 +36,8 @@ const NUMERIC = new Set<ColumnId>(["medianNs", "gflops", "peakFraction"]);
 export function DatasetTable({ records }: { records: readonly TuningRecord[] }) {
   const id = useId();
   const [query, setQuery] = useState<TableQuery>(DEFAULT_QUERY);
-  const rows = useMemo(() => queryRecords(records, query), [records, query]);
+  const comparable = useMemo(() => onePeakPerDevice(records), [records]);
+  const rows = useMemo(() => queryRecords(comparable, query), [comparable, query]);
   const present = useMemo(() => new Set(records.map((r) => r.status)), [records]);
   const toggleStatus = (status: string) =>
     setQuery((q) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sampleRecord } from "../../core/dataset/fixtures";
-import { DEFAULT_QUERY, queryRecords, toggleSort } from "./table";
+import { DEFAULT_QUERY, onePeakPerDevice, queryRecords, toggleSort } from "./table";
 
 const fast = sampleRecord({ config: { tileX: 8, tileY: 2 }, medianNs: 500, gflops: 2 });
 const slow = sampleRecord({ config: { tileX: 2, tileY: 2 }, medianNs: 4000, gflops: 0.1 });
@@ -40,5 +40,19 @@ describe("queryRecords", () => {
     const byGflops = toggleSort(DEFAULT_QUERY, "gflops");
     expect(byGflops).toMatchObject({ sortBy: "gflops", descending: false });
     expect(toggleSort(byGflops, "gflops").descending).toBe(true);
+  });
+});
+
+describe("% of peak", () => {
+  it("is taken against one peak per device, the highest its sweeps measured", () => {
+    const device = (peakGflops: number | null) => ({ ...fast.device, peakGflops });
+    const sweeps = [
+      sampleRecord({ device: device(8), gflops: 2, peakFraction: 0.25 }),
+      sampleRecord({ device: device(10), gflops: 2, peakFraction: 0.2 }),
+      sampleRecord({ device: device(null), gflops: 4, peakFraction: null }),
+      sampleRecord({ device: { ...device(4), description: "another GPU" }, gflops: 1, peakFraction: 0.25 }),
+      broken,
+    ];
+    expect(onePeakPerDevice(sweeps).map((r) => r.peakFraction)).toEqual([0.2, 0.2, 0.4, 0.25, null]);
   });
 });

@@ -68,6 +68,22 @@ export function queryRecords(records: readonly TuningRecord[], query: TableQuery
     .map(({ r }) => r);
 }
 
+/**
+ * The records with "% of peak" taken against one peak per device, the highest its records carry:
+ * each sweep measured a peak of its own, and rows against different peaks would not compare.
+ */
+export function onePeakPerDevice(records: readonly TuningRecord[]): TuningRecord[] {
+  const device = (r: TuningRecord) => `${r.device.vendor}|${r.device.architecture}|${r.device.description}`;
+  const peaks = new Map<string, number>();
+  for (const r of records) {
+    if (r.device.peakGflops) peaks.set(device(r), Math.max(r.device.peakGflops, peaks.get(device(r)) ?? 0));
+  }
+  return records.map((r) => {
+    const peak = peaks.get(device(r));
+    return { ...r, peakFraction: peak && r.gflops !== null ? r.gflops / peak : null };
+  });
+}
+
 /** Clicking a header: a new column sorts ascending, the same column flips. */
 export function toggleSort(query: TableQuery, column: ColumnId): TableQuery {
   return query.sortBy === column

@@ -24,7 +24,7 @@ export function RooflineCard({
     <Card
       title={title}
       className="span-2"
-      subtitle="Attainable FLOP/s is the lower of the compute peak and bandwidth × arithmetic intensity. Points: the fastest kernel measured for each problem."
+      subtitle="Attainable FLOP/s is the lower of the compute peak and bandwidth × arithmetic intensity. Points: the fastest kernel measured for each problem and family."
       actions={actions}
     >
       {children}

@@ -1,6 +1,7 @@
 import type { TuningRecord } from "../../core/dataset/record";
 import { problemFlops, tensorElements } from "../../core/problem";
 import type { RooflinePoint } from "../charts";
+import { configText } from "../format";
 
 /**
  * FLOP per byte of compulsory traffic: every tensor read or written once from memory. A kernel's
@@ -24,7 +25,8 @@ export function rooflinePoints(records: readonly TuningRecord[]): RooflinePoint[
   return [...best.values()].map((r) => ({
     intensity: arithmeticIntensity(r),
     gflops: problemFlops(r.problem.fields) / r.medianNs,
-    label: `${r.problem.text} · ${r.family}`,
+    problem: r.problem.text,
+    kernel: `${r.family} ${configText(r.config)}`,
   }));
 }
 

@@ -62,3 +62,10 @@ export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (s
     }
   },
 });
+
+/** Why kernels cannot run on this device, said beside the controls that would run them; null when they can. */
+export function whyNoGpu(device: DeviceStatus): string | null {
+  if (device.state === "probing") return "Looking for a GPU…";
+  if (device.state === "unavailable") return "This needs a GPU, and this browser offers no WebGPU.";
+  return null;
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createLabStore } from "./index";
 import { speedupOverTfjs } from "./predict";
 import { isPerfDbName } from "./records";
@@ -50,5 +50,31 @@ describe("import routing", () => {
     expect(isPerfDbName("gfx906_60.db")).toBe(true);
     expect(isPerfDbName("gfx906_60.DB.gz")).toBe(true);
     expect(isPerfDbName("records.jsonl")).toBe(false);
+  });
+});
+
+describe("a sweep cut short by a reload", () => {
+  afterEach(() => localStorage.clear());
+
+  it("comes back with the form set as it was, beside Resume", () => {
+    const request = {
+      problems: ["1x64x56x56,64x3x3,pad=1"],
+      families: ["igemm"],
+      strategy: "random" as const,
+      budget: { candidates: 200 },
+      seed: 7,
+    };
+    localStorage.setItem("tunelab.sweep.running", JSON.stringify(request));
+    const state = createLabStore().getState();
+    expect(state.interrupted).toEqual(request);
+    expect(state.sweepSettings).toEqual({ strategy: "random", budget: 200, seed: 7 });
+  });
+
+  it("starts from the defaults when nothing was interrupted", () => {
+    expect(createLabStore().getState().sweepSettings).toEqual({
+      strategy: "exhaustive",
+      budget: 64,
+      seed: 1,
+    });
   });
 });

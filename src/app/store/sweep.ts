@@ -63,11 +63,27 @@ function readInterrupted(): SweepRequest | null {
   }
 }
 
+const DEFAULT_SWEEP_SETTINGS: SweepSettings = { strategy: "exhaustive", budget: 64, seed: 1 };
+
+/** The form as a request had it (the defaults for what it leaves out). */
+function settingsOf(request: SweepRequest | null): SweepSettings {
+  return {
+    strategy: request?.strategy ?? DEFAULT_SWEEP_SETTINGS.strategy,
+    budget: request?.budget?.candidates ?? DEFAULT_SWEEP_SETTINGS.budget,
+    seed: request?.seed ?? DEFAULT_SWEEP_SETTINGS.seed,
+  };
+}
+
+/** After a reload: the interrupted sweep, and the form set as it was for it, beside "Resume". */
+function restoredForm(): Pick<SweepSlice, "interrupted" | "sweepSettings"> {
+  const interrupted = typeof localStorage === "undefined" ? null : readInterrupted();
+  return { interrupted, sweepSettings: settingsOf(interrupted) };
+}
+
 export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set, get) => ({
-  sweepSettings: { strategy: "exhaustive", budget: 64, seed: 1 },
+  ...restoredForm(),
   sweep: { state: "idle" },
   sweepRecords: [],
-  interrupted: typeof localStorage === "undefined" ? null : readInterrupted(),
   setSweepSettings: (partial) => set((s) => ({ sweepSettings: { ...s.sweepSettings, ...partial } })),
 
   async loadSweepRecords(problem, family) {

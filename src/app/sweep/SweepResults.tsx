@@ -3,7 +3,7 @@ import type { TuningRecord } from "../../core/dataset/record";
 import { BestSoFar, ChartBox, RuntimeByParam, RuntimeHistogram } from "../charts";
 import { Heatmap } from "../components/Heatmap";
 import { Card } from "../components/ui";
-import { count, duration } from "../format";
+import { configText, count, duration } from "../format";
 import { bestByPair, bestSoFar, failureGroups, fastest, measured } from "./derive";
 
 /**
@@ -51,11 +51,7 @@ export function SweepResults({
           best ? (
             <>
               Fastest so far: <strong className="mono">{duration(best.medianNs)}</strong> with{" "}
-              <span className="mono">
-                {Object.entries(best.config)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(" ")}
-              </span>
+              <span className="mono">{configText(best.config)}</span>
             </>
           ) : (
             "No successful candidate yet."
@@ -145,10 +141,7 @@ export function SweepResults({
                       <span className="mono">{m.message || "(no message)"}</span>
                       <span className="muted">
                         {" "}
-                        ×{m.count}, e.g.{" "}
-                        {Object.entries(m.example)
-                          .map(([k, v]) => `${k}=${v}`)
-                          .join(" ")}
+                        ×{m.count}, e.g. {configText(m.example)}
                       </span>
                     </li>
                   ))}

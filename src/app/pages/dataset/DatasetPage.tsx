@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from "react";
 import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
 import type { TuningRecord } from "../../../core/dataset/record";
-import { Callout, Card, Stat } from "../../components/ui";
+import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
 import { DatasetTable } from "../../dataset/DatasetTable";
 import { downloadFile } from "../../download";
 import { bytes, count } from "../../format";
@@ -64,16 +64,14 @@ export default function DatasetPage() {
                 <option value="csv">CSV</option>
               </select>
             </label>
-            <button
-              type="button"
-              className="button"
-              disabled={!records.length}
+            <GuardedButton
+              blockedBy={records.length ? null : "Nothing to export yet."}
               onClick={() =>
                 downloadFile(writeRecords(records, format), `tunelab-dataset.${format}`, MIME[format])
               }
             >
               Export
-            </button>
+            </GuardedButton>
             {!demo && (
               <>
                 <button
@@ -96,14 +94,13 @@ export default function DatasetPage() {
                     e.target.value = "";
                   }}
                 />
-                <button
-                  type="button"
+                <GuardedButton
                   className="button danger"
-                  disabled={!records.length}
+                  blockedBy={records.length ? null : "Nothing to clear."}
                   onClick={() => confirm.current?.showModal()}
                 >
                   Clear…
-                </button>
+                </GuardedButton>
               </>
             )}
           </>

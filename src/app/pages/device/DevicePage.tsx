@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
-import { Callout, Card, Stat } from "../../components/ui";
+import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
 import { RooflineCard } from "../../device/RooflineCard";
 import { recordedPeaks } from "../../device/roofline";
 import { bytes, count, duration } from "../../format";
@@ -121,14 +121,13 @@ export function DevicePage() {
           (r) => r.device.description === adapter.description && r.device.vendor === adapter.vendor,
         )}
         actions={
-          <button
-            type="button"
-            className="button"
+          <GuardedButton
+            blockedBy={hasTimestamps ? null : "This adapter cannot time kernels (no timestamp-query)."}
+            busy={peaks.state === "measuring"}
             onClick={measurePeaks}
-            disabled={peaks.state === "measuring" || !hasTimestamps}
           >
             {peaks.state === "done" ? "Measure again" : "Measure peak FLOPS and bandwidth"}
-          </button>
+          </GuardedButton>
         }
       >
         {peaks.state === "measuring" && <p aria-live="polite">Running the FMA and copy microbenchmarks…</p>}

@@ -1,19 +1,30 @@
 import { useId, useMemo, useState } from "react";
-import { formatProblem } from "../../../core/problem";
+import { formatProblem, LAYOUTS, type Layout } from "../../../core/problem";
 import { SUITES } from "../../../core/suites";
+import { checkProblemText } from "../../explore/problemText";
 
-/** Picks a layer of a real network; the chosen layer's text goes into the problem field. */
+/** Picks a layer of a real network and its memory layout; the chosen layer's text goes into the problem field. */
 export function SuitePicker({ current, onPick }: { current: string; onPick(text: string): void }) {
   const id = useId();
   const [suiteId, setSuiteId] = useState(SUITES[0]?.id ?? "");
+  // The layout is the shown problem's, so a recorded NHWC problem is among the layers; changing it
+  // changes the problem's layout (a typed-in one too).
+  const check = checkProblemText(current);
+  const [layoutWhileInvalid, setLayoutWhileInvalid] = useState<Layout>("NCHW");
+  const layout = check.ok ? check.problem.layout : layoutWhileInvalid;
+  const pickLayout = (next: Layout) => {
+    if (check.ok) onPick(formatProblem({ ...check.problem, layout: next }));
+    else setLayoutWhileInvalid(next);
+  };
   const suite = SUITES.find((s) => s.id === suiteId);
   const layers = useMemo(
-    () => (suite ? suite.layers(1).map((l) => ({ ...l, text: formatProblem(l.problem) })) : []),
-    [suite],
+    () =>
+      suite ? suite.layers(1).map((l) => ({ ...l, text: formatProblem({ ...l.problem, layout }) })) : [],
+    [suite, layout],
   );
   const selected = layers.find((l) => l.text === current)?.text ?? "";
   return (
-    <div className="fields" style={{ gridTemplateColumns: "1fr", marginBottom: "0.75rem" }}>
+    <div className="fields" style={{ gridTemplateColumns: "1fr 1fr", marginBottom: "0.75rem" }}>
       <div>
         <label className="field-label" htmlFor={`${id}-suite`}>
           Suite
@@ -32,6 +43,23 @@ export function SuitePicker({ current, onPick }: { current: string; onPick(text:
         </select>
       </div>
       <div>
+        <label className="field-label" htmlFor={`${id}-layout`}>
+          Layout
+        </label>
+        <select
+          id={`${id}-layout`}
+          className="select"
+          value={layout}
+          onChange={(e) => pickLayout(e.target.value as Layout)}
+        >
+          {LAYOUTS.map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div style={{ gridColumn: "1 / -1" }}>
         <label className="field-label" htmlFor={`${id}-layer`}>
           Layer
         </label>

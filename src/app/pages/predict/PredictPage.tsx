@@ -3,14 +3,16 @@ import { configKey } from "../../../core/dataset/record";
 import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import { ChartBox, ScoreVsRuntime } from "../../charts";
-import { Callout, Card, Progress, Stat } from "../../components/ui";
+import { Callout, Card, GuardedButton, Progress, Stat } from "../../components/ui";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
-import { duration } from "../../format";
+import { configText, duration } from "../../format";
 import { useLab } from "../../store";
+import { whyNoGpu } from "../../store/device";
 import { type Direction, speedupOverTfjs } from "../../store/predict";
 import { shownRecords } from "../../store/records";
 import { fastest } from "../../sweep/derive";
+import { useRecordedModelInDemo } from "../train/useRecordedModel";
 
 export default function PredictPage() {
   const view = useLab((s) => s.view);
@@ -37,6 +39,7 @@ export default function PredictPage() {
   const measurable = acrossFamilies || Boolean(family);
   const demoData = useLab((s) => s.demoData);
   const loadRecordedModel = useLab((s) => s.loadRecordedModel);
+  useRecordedModelInDemo();
   // A candidate already in the records (e.g. the recording's) shows that measurement until re-measured.
   const stored = useMemo(
     () =>
@@ -121,27 +124,37 @@ export default function PredictPage() {
             </button>
           )}
           <div className="card-actions" style={{ marginTop: "0.75rem" }}>
-            <button
-              type="button"
-              className="button"
-              disabled={!model.current || !problemText || prediction.state === "predicting"}
+            <GuardedButton
+              blockedBy={
+                !model.current
+                  ? "No model yet: train or load one on the Train page."
+                  : !problemText
+                    ? "The problem is not valid."
+                    : null
+              }
+              busy={prediction.state === "predicting"}
               onClick={() => problemText && predict(problemText)}
             >
               Predict
-            </button>
+            </GuardedButton>
             {measurement.state === "measuring" ? (
               <button type="button" className="button danger" onClick={() => cancelMeasurement()}>
                 Cancel measuring
               </button>
             ) : (
-              <button
-                type="button"
+              <GuardedButton
                 className="button secondary"
-                disabled={!candidates.length || !measurable || device.state !== "ready"}
+                blockedBy={
+                  !candidates.length
+                    ? "Predict first."
+                    : !measurable
+                      ? "A MIOpen solver's configs run on AMD GPUs, not here."
+                      : whyNoGpu(device)
+                }
                 onClick={() => measureCandidates()}
               >
                 Measure candidates
-              </button>
+              </GuardedButton>
             )}
           </div>
           {candidates.length > 0 && !measurable && (
@@ -217,11 +230,7 @@ export default function PredictPage() {
                   <tr key={c.rank}>
                     <td className="num">{c.rank}</td>
                     {acrossFamilies && <td className="mono">{c.family}</td>}
-                    <td className="mono">
-                      {Object.entries(c.config)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(" ")}
-                    </td>
+                    <td className="mono">{configText(c.config)}</td>
                     <td className="num mono">{c.logProb.toFixed(3)}</td>
                     <td
                       className="prob-cell"

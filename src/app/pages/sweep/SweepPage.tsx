@@ -2,11 +2,12 @@ import { useEffect, useId, useMemo } from "react";
 import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import type { SweepOutcome } from "../../../worker/index";
-import { Callout, Card, Progress, Stat } from "../../components/ui";
+import { Callout, Card, GuardedButton, Progress, Stat } from "../../components/ui";
 import { checkProblemText } from "../../explore/problemText";
 import { useSpaceAnalysis } from "../../explore/SpaceView";
 import { count, eta } from "../../format";
 import { useLab } from "../../store";
+import { whyNoGpu } from "../../store/device";
 import type { SweepStrategy } from "../../store/sweep";
 import { SweepResults } from "../../sweep/SweepResults";
 import { deviceLimits, recordedLimits } from "../device/adapter";
@@ -71,8 +72,17 @@ export default function SweepPage() {
     ? demoRecords.filter((r) => r.problem.text === problemText && r.family === family?.id)
     : sweepRecords;
   const running = run.state === "running";
-  const canRun =
-    !view.demo && device.state === "ready" && device.report.hasTimestamps && problem && family && size > 0;
+  function whySweepCannotStart(): string | null {
+    if (view.demo) return "The demo shows a recording: leave it to sweep on this device's GPU.";
+    if (device.state !== "ready") return whyNoGpu(device);
+    if (!device.report.hasTimestamps) return "This GPU cannot time kernels (no timestamp-query).";
+    if (!problem) return "The problem is not valid: fix it on the Explore page.";
+    if (!family) return "No kernel family supports this problem.";
+    if (analysis?.state !== "done") return "Counting the valid configs…";
+    if (size === 0) return `No ${family.title} config is valid for this problem on this GPU.`;
+    return null;
+  }
+  const blockedBy = whySweepCannotStart();
   const start = () =>
     problem &&
     family &&
@@ -102,11 +112,14 @@ export default function SweepPage() {
             disabled={running}
             onChange={(e) => setView({ family: e.target.value })}
           >
-            {FAMILIES.map((f) => (
-              <option key={f.id} value={f.id} disabled={Boolean(problem && f.unsupported(problem))}>
-                {f.title}
-              </option>
-            ))}
+            {FAMILIES.map((f) => {
+              const unsupported = problem && f.unsupported(problem);
+              return (
+                <option key={f.id} value={f.id} disabled={Boolean(unsupported)}>
+                  {unsupported ? `${f.title} — ${unsupported}` : f.title}
+                </option>
+              );
+            })}
           </select>
           <fieldset className="strategy" disabled={running}>
             <legend className="field-label">Strategy</legend>
@@ -159,15 +172,16 @@ export default function SweepPage() {
                 Cancel sweep
               </button>
             ) : (
-              <button type="button" className="button" disabled={!canRun} onClick={start}>
+              <GuardedButton blockedBy={blockedBy} onClick={start}>
                 Start sweep
-              </button>
+              </GuardedButton>
             )}
             {interrupted && !running && (
               <button
                 type="button"
                 className="button secondary"
-                disabled={!canRun}
+                disabled={blockedBy !== null}
+                title={blockedBy ?? undefined}
                 onClick={() => startSweep(interrupted)}
               >
                 Resume sweep

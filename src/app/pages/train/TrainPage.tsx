@@ -3,12 +3,13 @@ import type { MiopenDirection } from "../../../core/miopen/perfdb";
 import type { NamedFile } from "../../../worker/model";
 import type { TrainSummary } from "../../../worker/training";
 import { ChartBox, TrainingCurves } from "../../charts";
-import { Callout, Card, Progress, Stat } from "../../components/ui";
+import { Callout, Card, GuardedButton, Progress, Stat } from "../../components/ui";
 import { downloadFile } from "../../download";
 import { bytes, eta } from "../../format";
 import { useLab } from "../../store";
 import type { MiopenFile } from "../../store/records";
 import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/train";
+import { useRecordedModelInDemo } from "./useRecordedModel";
 
 type NumericSetting = keyof typeof SETTING_BOUNDS;
 const NUMERIC_SETTINGS = Object.keys(SETTING_BOUNDS) as NumericSetting[];
@@ -41,16 +42,19 @@ export default function TrainPage() {
                 Cancel training
               </button>
             ) : (
-              <button
-                type="button"
-                className="button"
-                disabled={!miopenFile?.directions.length}
+              <GuardedButton
+                blockedBy={
+                  !miopenFile
+                    ? "Choose the training data below first."
+                    : !miopenFile.directions.length
+                      ? "Choose at least one direction below."
+                      : null
+                }
                 onClick={() => startTraining()}
               >
                 Start training
-              </button>
+              </GuardedButton>
             )}
-            {!miopenFile && <span className="muted">Choose the training data below first.</span>}
           </div>
         </Card>
         <Card
@@ -269,7 +273,6 @@ function SolverPicker({ file, disabled }: { file: MiopenFile; disabled: boolean 
           </label>
         ))}
       </fieldset>
-      {!file.directions.length && <span className="muted">Choose at least one direction.</span>}
     </div>
   );
 }
@@ -334,6 +337,8 @@ export function downloadFiles(files: readonly NamedFile[]): void {
   }
 }
 
+const NO_MODEL = "No model held yet: train one, or load one.";
+
 /**
  * The model the engine holds: save it in this browser, download it as the CLI's files, load a saved
  * one or one served over HTTP.
@@ -348,6 +353,7 @@ function ModelCard() {
   const listModels = useLab((s) => s.listModels);
   const demoData = useLab((s) => s.demoData);
   const loadRecordedModel = useLab((s) => s.loadRecordedModel);
+  useRecordedModelInDemo();
   const [name, setName] = useState("my-model");
   const [url, setUrl] = useState("");
   useEffect(() => {
@@ -379,15 +385,15 @@ function ModelCard() {
             onChange={(e) => setName(e.target.value)}
           />
         </div>
-        <button
-          type="button"
-          className="button secondary"
-          style={{ alignSelf: "end" }}
-          disabled={!model.current || !name.trim()}
-          onClick={() => saveModel(name.trim())}
-        >
-          Save model
-        </button>
+        <div style={{ alignSelf: "end" }}>
+          <GuardedButton
+            className="button secondary"
+            blockedBy={!model.current ? NO_MODEL : !name.trim() ? "Name it first." : null}
+            onClick={() => saveModel(name.trim())}
+          >
+            Save model
+          </GuardedButton>
+        </div>
         <div>
           <label className="field-label" htmlFor={`${id}-url`}>
             Load from
@@ -406,21 +412,21 @@ function ModelCard() {
             ))}
           </datalist>
         </div>
-        <button
-          type="button"
-          className="button secondary"
-          style={{ alignSelf: "end" }}
-          disabled={!url.trim()}
-          onClick={() => loadModel(url.trim())}
-        >
-          Load model
-        </button>
+        <div style={{ alignSelf: "end" }}>
+          <GuardedButton
+            className="button secondary"
+            blockedBy={url.trim() ? null : "Say where to load from first."}
+            onClick={() => loadModel(url.trim())}
+          >
+            Load model
+          </GuardedButton>
+        </div>
       </div>
       <div className="card-actions" style={{ marginTop: "0.75rem" }}>
-        <button
-          type="button"
+        <GuardedButton
           className="button secondary"
-          disabled={!model.current || downloading}
+          blockedBy={model.current ? null : NO_MODEL}
+          busy={downloading}
           title="model.json + weights.bin, the folder `npm run cli -- predict --model FOLDER` reads"
           onClick={async () => {
             setDownloading(true);
@@ -430,7 +436,7 @@ function ModelCard() {
           }}
         >
           Download model
-        </button>
+        </GuardedButton>
         {demoData.state === "available" && demoData.recording.model && (
           <button type="button" className="button secondary" onClick={() => loadRecordedModel()}>
             Use the recorded model

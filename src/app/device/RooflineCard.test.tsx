@@ -1,0 +1,33 @@
+import { cleanup, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { RooflineTooltip } from "../charts/Charts";
+import { RooflineCard } from "./RooflineCard";
+
+const COLORS = { accent: "", violet: "", amber: "", rose: "", text: "", muted: "", line: "", bg: "" };
+
+describe("the roofline", () => {
+  afterEach(cleanup);
+
+  it("says it plots one point per problem and family", () => {
+    render(<RooflineCard peaks={null} records={[]} />);
+    expect(screen.getByText(/the fastest kernel measured for each problem and family\./)).toBeTruthy();
+  });
+
+  it("names a point's problem and kernel, its FLOP/byte and its FLOP/s", () => {
+    const point = {
+      intensity: 28.1,
+      gflops: 17_600,
+      problem: "32x64x56x56,64x3x3,pad=1,layout=NHWC",
+      kernel: "igemm BM=64 BN=64",
+    };
+    render(<RooflineTooltip shown={point} colors={COLORS} />);
+    expect(screen.getByText(point.problem)).toBeTruthy();
+    expect(screen.getByText(point.kernel)).toBeTruthy();
+    expect(screen.getByText("17.6 TFLOP/s at 28.1 FLOP/byte")).toBeTruthy();
+  });
+
+  it("gives the attainable FLOP/s on the roof", () => {
+    render(<RooflineTooltip shown={{ intensity: 4, roof: 8000 }} colors={COLORS} />);
+    expect(screen.getByText("attainable 8 TFLOP/s at 4 FLOP/byte")).toBeTruthy();
+  });
+});
