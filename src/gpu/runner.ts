@@ -241,10 +241,14 @@ export class MeasurementEngine {
       this.plans.set(this.planKey(family, problem, config), planned);
       if (!planned.ok) continue;
       this.compiling++;
-      live.cache.compile(planned.plan).finally(() => {
-        this.compiling--;
-        this.pump();
-      });
+      // A failure here shows again, as the candidate's own, when its run compiles it.
+      live.cache
+        .compile(planned.plan)
+        .catch(() => undefined)
+        .finally(() => {
+          this.compiling--;
+          this.pump();
+        });
     }
   }
 
