@@ -99,7 +99,7 @@ export default function SweepPage() {
       <div className="stack">
         <Card
           title="Sweep"
-          subtitle="Compile, verify against the CPU reference, and time each candidate on this GPU."
+          subtitle="Compile, check every output element against the reference, and time each candidate on this GPU."
         >
           <p className="mono">{problemText || view.problem}</p>
           <label className="field-label" htmlFor={`${id}-family`}>
@@ -274,7 +274,7 @@ function EngineLine({ perSecond, drift }: { perSecond: number | null; drift: Swe
   if (drift && drift.checks > 0) {
     const deviation = `${(100 * drift.maxDeviation).toFixed(1)}%`;
     held = drift.drifted
-      ? `; the reference config drifted at ${drift.drifted} of ${drift.checks} checks: ${drift.retimed} candidates re-timed${drift.unresolved ? `, ${drift.unresolved} times without the clock coming back` : ""}; largest deviation standing ${deviation}`
+      ? `; the reference config drifted at ${drift.drifted} of ${count(drift.checks)} checks: ${count(drift.retimed)} candidates re-timed${drift.unresolved ? ` (${drift.unresolved} ${drift.unresolved === 1 ? "check" : "checks"} still off after warming up)` : ""}; largest deviation standing ${deviation}`
       : `; timings held: ${count(drift.checks)} drift check${drift.checks === 1 ? "" : "s"}, largest deviation ${deviation} (threshold ${(100 * drift.threshold).toFixed(0)}%)`;
   }
   return (
