@@ -5,7 +5,8 @@
  * arrives through a callback the page wraps with comlink's `proxy()`.
  */
 import { expose } from "comlink";
-import { type DatasetFormat, readRecords, writeRecords } from "../core/dataset/io";
+import { checkItem, type Rejected } from "../core/dataset/check";
+import { type DatasetFormat, readRecordItems, writeRecords } from "../core/dataset/io";
 import { candidateKey, recordKey, type TuningRecord } from "../core/dataset/record";
 import { type SweepSummary, summarize } from "../core/dataset/summary";
 import { familyById } from "../core/families/index";
@@ -153,9 +154,25 @@ export const workerApi = {
     return summarize(await allRecords());
   },
 
-  /** Validates a whole file, then adds its new candidates; a bad file throws naming the line or field. */
-  async importRecords(text: string, format: DatasetFormat): Promise<{ added: number; skipped: number }> {
-    return addNewRecords(readRecords(text, format));
+  /**
+   * Checks a whole file (each record's shape and meaning), then adds its new candidates. A bad record
+   * adds nothing, naming its line, unless `skipInvalid`: then the valid ones are added and the others
+   * come back with their line and reason.
+   */
+  async importRecords(
+    text: string,
+    format: DatasetFormat,
+    skipInvalid = false,
+  ): Promise<{ added: number; skipped: number; rejected: Rejected[] }> {
+    const checked = readRecordItems(text, format).map((item) => checkItem(item, format));
+    const rejected = checked.filter((c): c is Rejected => !("record" in c));
+    const [first] = rejected;
+    if (first && !skipInvalid) {
+      const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : "";
+      throw new Error(`${first.reason}${more}; nothing imported`);
+    }
+    const records = checked.flatMap((c) => ("record" in c ? [c.record] : []));
+    return { ...(await addNewRecords(records)), rejected };
   },
 
   /** The store as JSON, JSONL or CSV text. */

@@ -1,4 +1,5 @@
 import type { StateCreator } from "zustand/vanilla";
+import type { Rejected } from "../../core/dataset/check";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { MiopenDirection, SolverCount } from "../../core/miopen/perfdb";
 import { engine, errorMessage, modelEngine } from "../engine";
@@ -17,7 +18,7 @@ export type RecordsLoad =
 export type ImportState =
   | { state: "idle" }
   | { state: "importing"; name: string }
-  | { state: "done"; name: string; added: number; skipped: number }
+  | { state: "done"; name: string; added: number; skipped: number; rejected: Rejected[] }
   | { state: "failed"; name: string; message: string };
 
 /** A MIOpen performance database the person imported: the Train page learns from it. */
@@ -46,7 +47,7 @@ export interface RecordsSlice {
    * Reads a JSONL / JSON / CSV file of records (the ones already stored are skipped), or keeps a MIOpen
    * perf database (.db, .db.gz) for training.
    */
-  importFile(file: File): Promise<void>;
+  importFile(file: File, options?: { skipInvalid?: boolean }): Promise<void>;
   /** Picks the solver to learn (all its directions), or the directions of the chosen one. */
   chooseTrainingSolver(solver: string): void;
   chooseTrainingDirections(directions: MiopenDirection[]): void;
@@ -62,7 +63,7 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
   records: [],
   importState: { state: "idle" },
   miopenFile: null,
-  async importFile(file) {
+  async importFile(file, options = {}) {
     set({ importState: { state: "importing", name: file.name } });
     try {
       if (isPerfDbName(file.name)) {
@@ -85,9 +86,13 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
       const { formatFromName } = await import("../../core/dataset/io");
       const format = formatFromName(file.name);
       if (!format) throw new Error(`${file.name}: expected a .jsonl, .json, .csv, .db or .db.gz file`);
-      const { added, skipped } = await engine().importRecords(await file.text(), format);
+      const { added, skipped, rejected } = await engine().importRecords(
+        await file.text(),
+        format,
+        options.skipInvalid,
+      );
       await get().loadRecords();
-      set({ importState: { state: "done", name: file.name, added, skipped } });
+      set({ importState: { state: "done", name: file.name, added, skipped, rejected } });
     } catch (error) {
       set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
     }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { recordIssue } from "../../core/dataset/check";
+import { checkItem, type Rejected } from "../../core/dataset/check";
 import {
   DATASET_FORMATS,
   DatasetError,
@@ -7,7 +7,6 @@ import {
   formatFromName,
   type RecordItem,
   readRecordItems,
-  recordPlace,
 } from "../../core/dataset/io";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import { CliError, type Command } from "../command";
@@ -41,23 +40,15 @@ function readWholeFile(file: string, format: DatasetFormat): RecordItem[] {
   }
 }
 
-interface Rejected {
-  line: number;
-  reason: string;
-}
-
 /** The file's records that hold together and mean what they say, and why each other one does not. */
 async function checkedRecords(file: string, format: DatasetFormat) {
   const records: TuningRecord[] = [];
   const rejected: Rejected[] = [];
   const items = format === "jsonl" ? streamRecordItems(file) : readWholeFile(file, format);
   for await (const item of items) {
-    if ("error" in item) rejected.push({ line: item.line, reason: item.error.message });
-    else {
-      const issue = recordIssue(item.record);
-      if (issue) rejected.push({ line: item.line, reason: `${recordPlace(format, item.line)}: ${issue}` });
-      else records.push(item.record);
-    }
+    const checked = checkItem(item, format);
+    if ("record" in checked) records.push(checked.record);
+    else rejected.push(checked);
   }
   return { records, rejected };
 }

@@ -7,6 +7,7 @@ import { FAMILIES } from "../families/index";
 import { recordLimits } from "../model/device";
 import { type ConvProblem, parseProblem } from "../problem";
 import { checkConfig } from "../space/space";
+import { type DatasetFormat, type RecordItem, recordPlace } from "./io";
 import type { TuningRecord } from "./record";
 
 /** What the CLI's --config accepts and the families name their parameters with. */
@@ -53,4 +54,19 @@ export function recordIssue(record: TuningRecord): string | null {
     return `config: ${violations.map((v) => v.message).join("; ")} (${family.id} on ${record.problem.text})`;
   }
   return null;
+}
+
+/** A record refused on import: its line (or row, or array index) and why. */
+export interface Rejected {
+  line: number;
+  reason: string;
+}
+
+/** A read item as a record that holds together and means what it says, or why it is refused. */
+export function checkItem(item: RecordItem, format: DatasetFormat): { record: TuningRecord } | Rejected {
+  if ("error" in item) return { line: item.line, reason: item.error.message };
+  const issue = recordIssue(item.record);
+  return issue
+    ? { line: item.line, reason: `${recordPlace(format, item.line)}: ${issue}` }
+    : { record: item.record };
 }

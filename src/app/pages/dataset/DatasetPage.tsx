@@ -9,6 +9,9 @@ import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
 import { measured } from "../../sweep/derive";
 
+/** Rejected records listed after an import; the rest are counted. */
+const MAX_REJECTED_SHOWN = 20;
+
 function summarizeRecords(records: readonly TuningRecord[]) {
   return {
     candidates: records.length,
@@ -31,6 +34,7 @@ export default function DatasetPage() {
   const setView = useLab((s) => s.setView);
   const importState = useLab((s) => s.importState);
   const importFile = useLab((s) => s.importFile);
+  const [skipInvalid, setSkipInvalid] = useState(false);
   const clearRecords = useLab((s) => s.clearRecords);
   const miopenFile = useLab((s) => s.miopenFile);
   const goTo = useLab((s) => s.goTo);
@@ -90,10 +94,18 @@ export default function DatasetPage() {
                   accept=".jsonl,.json,.csv,.db,.db.gz,.gz"
                   onChange={(e) => {
                     const file = e.target.files?.[0];
-                    if (file) importFile(file);
+                    if (file) importFile(file, { skipInvalid });
                     e.target.value = "";
                   }}
                 />
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={skipInvalid}
+                    onChange={(e) => setSkipInvalid(e.target.checked)}
+                  />
+                  Import the valid records of a file with bad ones
+                </label>
                 <GuardedButton
                   className="button danger"
                   blockedBy={records.length ? null : "Nothing to clear."}
@@ -116,7 +128,18 @@ export default function DatasetPage() {
         {importState.state === "done" && (
           <Callout tone="info" title="Imported">
             {count(importState.added)} records from {importState.name}
-            {importState.skipped ? `, ${count(importState.skipped)} already stored` : ""}.
+            {importState.skipped ? `, ${count(importState.skipped)} already stored` : ""}
+            {importState.rejected.length ? `, ${count(importState.rejected.length)} rejected:` : "."}
+            {importState.rejected.length > 0 && (
+              <ul data-testid="import-rejected">
+                {importState.rejected.slice(0, MAX_REJECTED_SHOWN).map((r) => (
+                  <li key={r.line}>{r.reason}</li>
+                ))}
+                {importState.rejected.length > MAX_REJECTED_SHOWN && (
+                  <li>and {count(importState.rejected.length - MAX_REJECTED_SHOWN)} more</li>
+                )}
+              </ul>
+            )}
           </Callout>
         )}
         {importState.state === "failed" && (
