@@ -19,6 +19,7 @@ import {
 } from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, referenceSample, relativeError, sampleOffsets } from "../core/reference";
+import { computePipeline, dispatchGrid } from "./compute";
 import { type CompiledKernel, createKernelInstance, type KernelInstance, POISON_BITS } from "./kernel";
 
 export interface BenchOptions {
@@ -79,21 +80,6 @@ export function randomTensor(length: number, random: () => number): Float32Array
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) out[i] = random() * 2 - 1;
   return out;
-}
-
-/** Workgroup counts over x and y covering `groups` (x is capped by the device). */
-function grid(device: GPUDevice, groups: number): [number, number] {
-  const maxX = device.limits.maxComputeWorkgroupsPerDimension;
-  return groups <= maxX ? [groups, 1] : [maxX, Math.ceil(groups / maxX)];
-}
-
-async function computePipeline(device: GPUDevice, code: string, label: string): Promise<GPUComputePipeline> {
-  const module = device.createShaderModule({ code, label });
-  return device.createComputePipelineAsync({
-    label,
-    layout: "auto",
-    compute: { module, entryPoint: "main" },
-  });
 }
 
 export class ProblemBench {
@@ -315,7 +301,7 @@ async function runGpuReference(
 ): Promise<void> {
   const { p, q } = outputSize(problem);
   const total = tensorElements(problem).output;
-  const [x, y] = grid(device, Math.ceil(total / REFERENCE_WORKGROUP));
+  const [x, y] = dispatchGrid(device, Math.ceil(total / REFERENCE_WORKGROUP));
   const params = device.createBuffer({ size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const pr = problem;
   device.queue.writeBuffer(

@@ -8,6 +8,7 @@
  * timed, so timed samples never share the GPU.
  */
 import fmaWgsl from "../../shaders/microbench-fma.wgsl";
+import { computePipeline } from "./compute";
 import { timeComputePasses, wallTimeComputePasses } from "./timestamps";
 
 /** One heater dispatch should last about this long. */
@@ -51,12 +52,7 @@ export class GpuHeater {
   /** The FMA microbenchmark's kernel with `n` iterations a chain (a pipeline constant: calibration only). */
   private async setIterations(n: number): Promise<void> {
     this.iterations = Math.max(1, Math.min(1 << 20, Math.round(n)));
-    const module = this.device.createShaderModule({ code: fmaWgsl, label: "heater" });
-    const pipeline = await this.device.createComputePipelineAsync({
-      label: "heater",
-      layout: "auto",
-      compute: { module, entryPoint: "main", constants: { ITERATIONS: this.iterations } },
-    });
+    const pipeline = await computePipeline(this.device, fmaWgsl, "heater", { ITERATIONS: this.iterations });
     this.bind = this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [{ binding: 0, resource: { buffer: this.sink } }],

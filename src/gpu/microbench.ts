@@ -4,6 +4,7 @@
  */
 import copyWgsl from "../../shaders/microbench-copy.wgsl";
 import fmaWgsl from "../../shaders/microbench-fma.wgsl";
+import { computePipeline, dispatchGrid } from "./compute";
 import { type HarnessOptions, timeKernel } from "./harness";
 
 export interface DevicePeaks {
@@ -15,27 +16,12 @@ const WORKGROUP = 256;
 const FMA_ITERATIONS = 256;
 const FLOPS_PER_INVOCATION = FMA_ITERATIONS * 8 * 4 * 2;
 
-/** Workgroup counts over x and y for `groups` workgroups (x is capped by the device). */
-function grid(device: GPUDevice, groups: number): [number, number] {
-  const maxX = device.limits.maxComputeWorkgroupsPerDimension;
-  return groups <= maxX ? [groups, 1] : [maxX, Math.ceil(groups / maxX)];
-}
-
-async function pipeline(device: GPUDevice, code: string, label: string, constants?: Record<string, number>) {
-  const module = device.createShaderModule({ code, label });
-  return device.createComputePipelineAsync({
-    label,
-    layout: "auto",
-    compute: constants ? { module, entryPoint: "main", constants } : { module, entryPoint: "main" },
-  });
-}
-
 /** Longest a single run of a microbenchmark should take: grows the grid until the GPU is full. */
 const TARGET_RUN_NS = 2e6;
 
 /** Peak FMA GFLOP/s: the grid doubles until one run lasts TARGET_RUN_NS, so every core is busy. */
 export async function measurePeakGflops(device: GPUDevice, harness: HarnessOptions = {}): Promise<number> {
-  const fma = await pipeline(device, fmaWgsl, "microbench-fma", { ITERATIONS: FMA_ITERATIONS });
+  const fma = await computePipeline(device, fmaWgsl, "microbench-fma", { ITERATIONS: FMA_ITERATIONS });
   const sinkCap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const maxGroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension * 16, sinkCap / (WORKGROUP * 16));
   let best = 0;
@@ -46,7 +32,7 @@ export async function measurePeakGflops(device: GPUDevice, harness: HarnessOptio
         layout: fma.getBindGroupLayout(0),
         entries: [{ binding: 0, resource: { buffer: sink } }],
       });
-      const [x, y] = grid(device, groups);
+      const [x, y] = dispatchGrid(device, groups);
       const result = await timeKernel(
         device,
         (pass) => {
@@ -72,7 +58,7 @@ export async function measurePeakGflops(device: GPUDevice, harness: HarnessOptio
  * (an H100's 50 MB L2 made 16 MiB copies read above its DRAM's 3.35 TB/s).
  */
 export async function measurePeakGBps(device: GPUDevice, harness: HarnessOptions = {}): Promise<number> {
-  const copy = await pipeline(device, copyWgsl, "microbench-copy");
+  const copy = await computePipeline(device, copyWgsl, "microbench-copy");
   const cap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, 256 << 20);
   let rate = 0;
   for (let bytes = Math.min(64 << 20, cap); bytes <= cap; bytes *= 4) {
@@ -86,7 +72,7 @@ export async function measurePeakGBps(device: GPUDevice, harness: HarnessOptions
           { binding: 1, resource: { buffer: dst } },
         ],
       });
-      const [x, y] = grid(device, Math.ceil(bytes / 16 / WORKGROUP));
+      const [x, y] = dispatchGrid(device, Math.ceil(bytes / 16 / WORKGROUP));
       const result = await timeKernel(
         device,
         (pass) => {

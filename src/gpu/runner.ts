@@ -340,7 +340,6 @@ export class MeasurementEngine {
     baseline: Baseline | null,
     clock: ClockEvidence | undefined,
   ): TuningRecord {
-    const gflops = measured.medianNs === null ? null : problemFlops(problem) / measured.medianNs;
     const record: TuningRecord = {
       schema: RECORD_SCHEMA_VERSION,
       tunelab: TUNELAB_VERSION,
@@ -350,8 +349,7 @@ export class MeasurementEngine {
       family: family.id,
       config,
       ...measured,
-      gflops,
-      peakFraction: gflops !== null && this.device.peakGflops ? gflops / this.device.peakGflops : null,
+      ...speedOf(problem, measured.medianNs, this.device),
       baseline,
       ...(clock ? { clock } : {}),
     };
@@ -498,15 +496,14 @@ export class MeasurementEngine {
       ...harness,
     });
     if (!timed.ok) return { measured: failed(timed.status, timed.message, { verification }) };
-    const { ok: _, medianNs, iqrNs, samplesNs, ...timing } = timed;
     const phasesMs = {
       compile: compiledAt - started,
       verify: verifiedAt - compiledAt,
       time: performance.now() - verifiedAt,
     };
     return {
-      measured: { status: "ok", message: "", medianNs, iqrNs, samplesNs, verification, timing, phasesMs },
-      runsPerSample: timing.dispatchesPerSample,
+      measured: { status: "ok", message: "", ...timedFields(timed), verification, phasesMs },
+      runsPerSample: timed.dispatchesPerSample,
       heaterRatio,
     };
   }
@@ -645,6 +642,17 @@ export class MeasurementEngine {
   }
 }
 
+/** A record's GFLOP/s and share of the device's FMA peak for a median time (nulls without one). */
+function speedOf(problem: ConvProblem, medianNs: number | null, device: DeviceInfo) {
+  const gflops = medianNs === null ? null : problemFlops(problem) / medianNs;
+  return { gflops, peakFraction: gflops !== null && device.peakGflops ? gflops / device.peakGflops : null };
+}
+
+/** A successful timing as a record's fields. */
+function timedFields({ ok: _, medianNs, iqrNs, samplesNs, ...timing }: Extract<HarnessResult, { ok: true }>) {
+  return { medianNs, iqrNs, samplesNs, timing };
+}
+
 /** Replaces a record's time with a re-timing (or fails it, when the re-timing failed). */
 function applyRetime(record: TuningRecord, timed: HarnessResult, device: DeviceInfo): void {
   const retimed = (record.clock?.retimed ?? 0) + 1;
@@ -653,18 +661,9 @@ function applyRetime(record: TuningRecord, timed: HarnessResult, device: DeviceI
       record,
       failed(timed.status, `re-timed after a drift: ${timed.message}`, { verification: record.verification }),
     );
-    Object.assign(record, { gflops: null, peakFraction: null });
+    Object.assign(record, speedOf(record.problem.fields, null, device));
   } else {
-    const { ok: _, medianNs, iqrNs, samplesNs, ...timing } = timed;
-    const gflops = problemFlops(record.problem.fields) / medianNs;
-    Object.assign(record, {
-      medianNs,
-      iqrNs,
-      samplesNs,
-      timing,
-      gflops,
-      peakFraction: device.peakGflops ? gflops / device.peakGflops : null,
-    });
+    Object.assign(record, timedFields(timed), speedOf(record.problem.fields, timed.medianNs, device));
   }
   record.clock = { heaterRatio: record.clock?.heaterRatio ?? null, sentinelRatio: null, retimed };
 }
