@@ -14,7 +14,10 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-export const BASE_URL = process.env.TUNELAB_URL ?? "http://127.0.0.1:4173";
+/** The port `vite preview` serves on; set TUNELAB_E2E_PORT to run two checkouts' suites side by side. */
+export const PREVIEW_PORT = process.env.TUNELAB_E2E_PORT ?? "4173";
+
+export const BASE_URL = process.env.TUNELAB_URL ?? `http://127.0.0.1:${PREVIEW_PORT}`;
 
 /** Chromium as a laptop without a usable GPU sees it: WebGPU gives no adapter. */
 export const NO_WEBGPU_ARGS = [

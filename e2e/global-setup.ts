@@ -1,12 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { BASE_URL } from "./browser";
+import { BASE_URL, PREVIEW_PORT } from "./browser";
 
 let server: ChildProcess | undefined;
 
 /** Builds the app and serves it with `vite preview`, as a user of the built lab would get it. */
 export async function setup() {
   execFileSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
-  server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", "4173", "--strictPort"], {
+  server = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", PREVIEW_PORT, "--strictPort"], {
     stdio: "ignore",
     detached: true,
   });
