@@ -140,7 +140,7 @@ export async function withDevice<T>(
 ): Promise<T> {
   const acquired = await nodeDevice();
   try {
-    return await work(acquired.device, deviceLimits(acquired.device));
+    return await work(acquired.device, deviceLimits(acquired.adapter));
   } finally {
     acquired.device.destroy();
   }

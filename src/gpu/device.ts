@@ -1,4 +1,8 @@
-import { DEVICE_LIMIT_NAMES } from "../core/families/family";
+import {
+  DEVICE_LIMIT_NAMES,
+  SUBGROUP_MATRIX_FEATURE,
+  type SubgroupMatrixConfig,
+} from "../core/families/family";
 
 /**
  * One way to get a GPUDevice in the page, a module Worker, or Node (the `webgpu` package):
@@ -10,7 +14,12 @@ import { DEVICE_LIMIT_NAMES } from "../core/families/family";
 export const COMPUTE_LIMITS = DEVICE_LIMIT_NAMES;
 
 /** Optional features used when the adapter offers them. */
-export const WANTED_FEATURES = ["timestamp-query", "shader-f16", "subgroups"] as const;
+export const WANTED_FEATURES = [
+  "timestamp-query",
+  "shader-f16",
+  "subgroups",
+  SUBGROUP_MATRIX_FEATURE,
+] as const;
 
 export interface AdapterReport {
   vendor: string;
@@ -20,6 +29,11 @@ export interface AdapterReport {
   isFallbackAdapter: boolean;
   features: string[];
   limits: Record<string, number>;
+  /** Invocations per subgroup (0 when the adapter does not say). */
+  subgroupMinSize: number;
+  subgroupMaxSize: number;
+  /** Shapes its subgroup-matrix multiply takes, when it offers the feature. */
+  subgroupMatrixConfigs: SubgroupMatrixConfig[];
 }
 
 export type Unavailable = {
@@ -63,6 +77,14 @@ function readLimits(limits: GPUSupportedLimits): Record<string, number> {
 
 export function describeAdapter(adapter: GPUAdapter, limits: GPUSupportedLimits): AdapterReport {
   const info = adapter.info;
+  // Subgroup sizes and matrix configs are newer than the typings (and experimental): read them if present.
+  const extra = info as
+    | (GPUAdapterInfo & {
+        subgroupMinSize?: number;
+        subgroupMaxSize?: number;
+        subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig>;
+      })
+    | undefined;
   return {
     vendor: info?.vendor ?? "",
     architecture: info?.architecture ?? "",
@@ -71,6 +93,15 @@ export function describeAdapter(adapter: GPUAdapter, limits: GPUSupportedLimits)
     isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
     features: [...adapter.features].map(String).sort(),
     limits: readLimits(limits),
+    subgroupMinSize: Number(extra?.subgroupMinSize ?? 0),
+    subgroupMaxSize: Number(extra?.subgroupMaxSize ?? 0),
+    subgroupMatrixConfigs: [...(extra?.subgroupMatrixConfigs ?? [])].map((c) => ({
+      componentType: String(c.componentType),
+      resultComponentType: String(c.resultComponentType),
+      M: Number(c.M),
+      N: Number(c.N),
+      K: Number(c.K),
+    })),
   };
 }
 

@@ -40,7 +40,7 @@ export class GpuSession {
       const live: LiveDevice = {
         ...acquired,
         cache: new KernelCache(acquired.device),
-        limits: deviceLimits(acquired.device),
+        limits: deviceLimits(acquired.adapter),
         lostReason: null,
       };
       acquired.lost.then((info) => {
@@ -73,6 +73,10 @@ export class GpuSession {
       architecture: adapter.architecture,
       description: adapter.description || adapter.device,
       limits: adapter.limits,
+      features: adapter.features,
+      subgroupMinSize: adapter.subgroupMinSize,
+      subgroupMaxSize: adapter.subgroupMaxSize,
+      subgroupMatrixConfigs: adapter.subgroupMatrixConfigs,
       peakGflops: peaks?.peakGflops ?? null,
       peakGBps: peaks?.peakGBps ?? null,
     };

@@ -22,8 +22,9 @@ let limits: DeviceLimits;
 let cache: KernelCache;
 
 beforeAll(async () => {
-  device = (await nodeDevice()).device;
-  limits = deviceLimits(device);
+  const acquired = await nodeDevice();
+  device = acquired.device;
+  limits = deviceLimits(acquired.adapter);
   cache = new KernelCache(device);
 });
 afterAll(() => device?.destroy());

@@ -31,6 +31,21 @@ export const deviceInfoSchema = z.object({
   architecture: z.string(),
   description: z.string(),
   limits: z.record(z.string(), z.number()),
+  /** Optional features the device had (shader-f16, subgroups, subgroup matrices); absent in older records. */
+  features: z.array(z.string()).optional(),
+  subgroupMinSize: z.number().int().min(0).optional(),
+  subgroupMaxSize: z.number().int().min(0).optional(),
+  subgroupMatrixConfigs: z
+    .array(
+      z.object({
+        componentType: z.string(),
+        resultComponentType: z.string(),
+        M: z.number().int().positive(),
+        N: z.number().int().positive(),
+        K: z.number().int().positive(),
+      }),
+    )
+    .optional(),
   /** Measured by the FMA microbenchmark; null when not measured. */
   peakGflops: z.number().positive().nullable(),
   /** Measured by the copy microbenchmark; null when not measured. */

@@ -17,6 +17,20 @@ export interface DeviceLimits {
   maxStorageBuffersPerShaderStage: number;
   shaderF16: boolean;
   subgroups: boolean;
+  /** Invocations per subgroup, the least and most the device uses (0 when unknown). */
+  subgroupMinSize: number;
+  subgroupMaxSize: number;
+  /** The matrix shapes and types its subgroup-matrix (tensor-core) operations take; empty without them. */
+  subgroupMatrixConfigs: readonly SubgroupMatrixConfig[];
+}
+
+/** One shape a device's subgroup-matrix multiply takes: M x K times K x N of `componentType` into `resultComponentType`. */
+export interface SubgroupMatrixConfig {
+  componentType: string;
+  resultComponentType: string;
+  M: number;
+  N: number;
+  K: number;
 }
 
 /** The numeric limits of DeviceLimits: the ones a device is asked for at the adapter's maximum. */
@@ -44,7 +58,42 @@ export const SPEC_DEFAULT_LIMITS: DeviceLimits = {
   maxStorageBuffersPerShaderStage: 8,
   shaderF16: false,
   subgroups: false,
+  subgroupMinSize: 0,
+  subgroupMaxSize: 0,
+  subgroupMatrixConfigs: [],
 };
+
+/** What a device says of itself, as an adapter reports it or a record keeps it. */
+export interface DeviceFacts {
+  limits: Readonly<Record<string, number>>;
+  /** Absent in records made before features were kept: then none are assumed. */
+  features?: readonly string[];
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
+  subgroupMatrixConfigs?: readonly SubgroupMatrixConfig[];
+}
+
+/** The one way from a device's facts to what the families read; a missing limit is an error naming it. */
+export function limitsOf(device: DeviceFacts, name = "the device"): DeviceLimits {
+  const features = new Set(device.features ?? []);
+  const limits: DeviceLimits = {
+    ...SPEC_DEFAULT_LIMITS,
+    shaderF16: features.has("shader-f16"),
+    subgroups: features.has("subgroups"),
+    subgroupMinSize: device.subgroupMinSize ?? 0,
+    subgroupMaxSize: device.subgroupMaxSize ?? 0,
+    subgroupMatrixConfigs: features.has(SUBGROUP_MATRIX_FEATURE) ? (device.subgroupMatrixConfigs ?? []) : [],
+  };
+  for (const key of DEVICE_LIMIT_NAMES) {
+    const value = device.limits[key];
+    if (value === undefined) throw new Error(`${name} records no limit ${key}`);
+    limits[key] = value;
+  }
+  return limits;
+}
+
+/** The WebGPU feature that offers subgroup matrices (tensor cores); experimental, behind a flag. */
+export const SUBGROUP_MATRIX_FEATURE = "chromium-experimental-subgroup-matrix";
 
 /**
  * Memory layouts every family reads and writes (f32, densely packed, row-major in the order given):

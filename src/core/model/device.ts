@@ -3,22 +3,13 @@
  * adapter limits) and its class (vendor and workgroup limits) as encoder features.
  */
 import type { DeviceInfo } from "../dataset/record";
-import { DEVICE_LIMIT_NAMES, type DeviceLimits } from "../families/family";
+import { DEVICE_LIMIT_NAMES, type DeviceLimits, limitsOf } from "../families/family";
 import type { ModelDevice } from "./artifacts";
 import type { Feature } from "./features";
 
-/**
- * The limits a record's device had, as the families read them. Records store the adapter's numeric
- * limits, not its features, so shader-f16 and subgroups count as absent (the spaces stay safe).
- */
-export function recordLimits(device: Pick<DeviceInfo, "limits" | "description">): DeviceLimits {
-  const limits = { shaderF16: false, subgroups: false } as DeviceLimits;
-  for (const name of DEVICE_LIMIT_NAMES) {
-    const value = device.limits[name];
-    if (value === undefined) throw new Error(`device '${device.description}' records no limit ${name}`);
-    limits[name] = value;
-  }
-  return limits;
+/** The limits a record's device had, as the families read them (features count only if recorded). */
+export function recordLimits(device: DeviceInfo): DeviceLimits {
+  return limitsOf(device, `device '${device.description}'`);
 }
 
 /** The compute limits the families read: all a dataset needs to keep of a device's limits. */

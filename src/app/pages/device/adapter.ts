@@ -1,4 +1,9 @@
-import { type DeviceLimits, SPEC_DEFAULT_LIMITS } from "../../../core/families/family";
+import {
+  type DeviceFacts,
+  type DeviceLimits,
+  limitsOf,
+  SPEC_DEFAULT_LIMITS,
+} from "../../../core/families/family";
 import type { AdapterReport } from "../../../gpu/device";
 
 /** A short human name for an adapter: "nvidia hopper", "google swiftshader", or its description. */
@@ -23,27 +28,11 @@ export const LIMIT_MEANINGS: Record<string, string> = {
 
 /** The core's plain-number view of a device, from the limits and features the Worker reported. */
 export function deviceLimits(adapter: AdapterReport | null): DeviceLimits {
-  if (!adapter) return SPEC_DEFAULT_LIMITS;
-  const limits = { ...SPEC_DEFAULT_LIMITS };
-  for (const key of Object.keys(limits) as (keyof DeviceLimits)[]) {
-    const value = adapter.limits[key];
-    if (typeof value === "number" && typeof limits[key] === "number") (limits[key] as number) = value;
-  }
-  limits.shaderF16 = adapter.features.includes("shader-f16");
-  limits.subgroups = adapter.features.includes("subgroups");
-  return limits;
+  return adapter ? limitsOf(adapter, adapter.description || "this GPU") : SPEC_DEFAULT_LIMITS;
 }
 
 /** The limits a recorded dataset was measured under (the records carry them), for demo mode. */
-export function recordedLimits(
-  records: readonly { device: { limits: Record<string, number> } }[],
-): DeviceLimits | null {
+export function recordedLimits(records: readonly { device: DeviceFacts }[]): DeviceLimits | null {
   const first = records[0];
-  if (!first) return null;
-  const limits = { ...SPEC_DEFAULT_LIMITS };
-  for (const key of Object.keys(limits) as (keyof DeviceLimits)[]) {
-    const value = first.device.limits[key];
-    if (typeof value === "number" && typeof limits[key] === "number") (limits[key] as number) = value;
-  }
-  return limits;
+  return first ? limitsOf(first.device, "the recorded device") : null;
 }
