@@ -1,3 +1,4 @@
+{{ENABLES}}
 // Register-tiled GEMM for convolution: out[m][n] = sum_k A[m][k] * B[n][k] per group, where m runs
 // over output pixels (N*P*Q), n over the group's output channels and k over its (channel, r, s).
 // Each workgroup computes a BM x BN block of the output through BK-deep slices of A and B staged in

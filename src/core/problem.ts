@@ -69,6 +69,9 @@ export function problemFlops(p: ConvProblem): number {
   return 2 * p.n * p.k * oh * ow * (p.c / p.groups) * p.r * p.s;
 }
 
+/** Bytes one element of the problem's tensors takes in memory. */
+export const elementBytes = (p: ConvProblem): 2 | 4 => (p.precision === "f16" ? 2 : 4);
+
 export function tensorElements(p: ConvProblem): { input: number; filter: number; output: number } {
   const { p: oh, q: ow } = outputSize(p);
   return {
@@ -206,8 +209,7 @@ export function problemErrors(p: ConvProblem, limits?: BufferLimits): { part: st
     });
   }
   if (limits && !errors.length) {
-    const bytes = p.precision === "f16" ? 2 : 4;
-    const largest = Math.max(...Object.values(tensorElements(p))) * bytes;
+    const largest = Math.max(...Object.values(tensorElements(p))) * elementBytes(p);
     const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     if (largest > cap) {
       errors.push({

@@ -9,9 +9,11 @@
 
 import referenceWgsl from "../../shaders/reference-conv.wgsl";
 import compareWgsl from "../../shaders/verify-compare.wgsl";
+import { toHalf } from "../core/half";
 import {
   type BufferLimits,
   type ConvProblem,
+  elementBytes,
   outputSize,
   problemErrors,
   problemFlops,
@@ -19,8 +21,15 @@ import {
 } from "../core/problem";
 import { rng } from "../core/random";
 import { referenceConv, referenceSample, relativeError, sampleOffsets } from "../core/reference";
+import { F32_TOLERANCE, type Tolerance, toleranceFor } from "../core/tolerance";
 import { computePipeline, dispatchGrid } from "./compute";
-import { type CompiledKernel, createKernelInstance, type KernelInstance, POISON_BITS } from "./kernel";
+import {
+  type CompiledKernel,
+  createKernelInstance,
+  type KernelInstance,
+  POISON_CHUNK,
+  poisonWord,
+} from "./kernel";
 
 export interface BenchOptions {
   /** Seed of the random input and filter (and of the reference's sampled check). */
@@ -28,14 +37,6 @@ export interface BenchOptions {
   /** Problems needing more multiply-adds than this get their reference from the GPU (default 2e7). */
   maxCpuReferenceMacs?: number;
 }
-
-/** Largest accepted relative error ||out - ref|| / ||ref|| (f32). */
-export const DEFAULT_TOLERANCE = 1e-4;
-/**
- * Largest accepted single-element error, relative to the reference's root mean square: a sum of a few
- * thousand f32 products in another order differs by about 1e-6 of that, one wrong element by far more.
- */
-export const DEFAULT_ELEMENT_TOLERANCE = 1e-3;
 
 export interface Comparison {
   /** ||out - ref|| / ||ref|| over the finite elements. */
@@ -48,6 +49,10 @@ export interface Comparison {
   firstNonFinite: number;
   /** Output elements compared: all of them. */
   compared: number;
+  /** The reference's largest |value| over its root mean square. */
+  referencePeak: number;
+  /** What a correct kernel stays within, for this problem's precision (src/core/tolerance.ts). */
+  tolerance: Tolerance;
 }
 
 /**
@@ -65,7 +70,8 @@ export function benchRefusal(problem: ConvProblem, limits: BufferLimits): string
   const tooLarge = problemErrors(problem, limits);
   if (tooLarge.length) return tooLarge.map((e) => e.message).join("; ");
   const sizes = tensorElements(problem);
-  const bytes = (sizes.input + sizes.filter + 3 * sizes.output) * 4;
+  // Tensors and the poison in the problem's precision, the reference in f32.
+  const bytes = (sizes.input + sizes.filter + 2 * sizes.output) * elementBytes(problem) + sizes.output * 4;
   if (bytes <= MAX_BENCH_BYTES) return null;
   return `it needs ${(bytes / 2 ** 30).toFixed(1)} GiB for its tensors, reference and checks, past the ${MAX_BENCH_BYTES / 2 ** 30} GiB a bench may take`;
 }
@@ -102,13 +108,18 @@ export class ProblemBench {
     if (refused) throw new Error(refused);
     const sizes = tensorElements(problem);
     const random = rng(options.seed);
-    const input = randomTensor(sizes.input, random);
-    const filter = randomTensor(sizes.filter, random);
+    const values = { input: randomTensor(sizes.input, random), filter: randomTensor(sizes.filter, random) };
+    // f16 problems upload f16 bits; their reference convolves the same rounded values.
+    const half =
+      problem.precision === "f16" ? { input: toHalf(values.input), filter: toHalf(values.filter) } : null;
+    const input = half ? half.input.rounded : values.input;
+    const filter = half ? half.filter.rounded : values.filter;
+    const bytes = elementBytes(problem);
     const made: GPUBuffer[] = [];
-    const buffer = (label: string, elements: number, usage: number) => {
+    const buffer = (label: string, elements: number, usage: number, size = bytes) => {
       const b = device.createBuffer({
         label,
-        size: Math.max(16, Math.ceil((elements * 4) / 16) * 16),
+        size: Math.max(16, Math.ceil((elements * size) / 16) * 16),
         usage,
       });
       made.push(b);
@@ -121,18 +132,18 @@ export class ProblemBench {
       filter: buffer("filter", sizes.filter, STORAGE | COPY_DST),
       output: buffer("output", sizes.output, STORAGE | COPY_DST | COPY_SRC),
     };
-    const reference = buffer("reference", sizes.output, STORAGE | COPY_DST | COPY_SRC);
+    const reference = buffer("reference", sizes.output, STORAGE | COPY_DST | COPY_SRC, 4);
     const poison = buffer("poison", sizes.output, COPY_SRC | COPY_DST);
-    const partials = buffer("partials", MAX_COMPARE_GROUPS * PARTIAL_WORDS, STORAGE | COPY_SRC);
-    const compareParams = buffer("compare-params", 4, UNIFORM | COPY_DST);
+    const partials = buffer("partials", MAX_COMPARE_GROUPS * PARTIAL_WORDS, STORAGE | COPY_SRC, 4);
+    const compareParams = buffer("compare-params", 4, UNIFORM | COPY_DST, 4);
     const memory = await device.popErrorScope();
     if (memory) {
       for (const b of made) b.destroy();
       throw new Error(`the problem's tensors do not fit on the device: ${memory.message}`);
     }
-    device.queue.writeBuffer(tensors.input, 0, input);
-    device.queue.writeBuffer(tensors.filter, 0, filter);
-    writePoison(device, poison, sizes.output);
+    device.queue.writeBuffer(tensors.input, 0, half?.input.bits ?? input);
+    device.queue.writeBuffer(tensors.filter, 0, half?.filter.bits ?? filter);
+    writePoison(device, poison, Math.ceil((sizes.output * bytes) / 4), poisonWord(problem));
 
     const macs = problemFlops(problem) / 2;
     let referenceSource: "cpu" | "gpu" = "cpu";
@@ -140,7 +151,7 @@ export class ProblemBench {
       device.queue.writeBuffer(reference, 0, Float32Array.from(referenceConv(problem, input, filter)));
     } else {
       referenceSource = "gpu";
-      await runGpuReference(device, problem, tensors.input, tensors.filter, reference);
+      await runGpuReference(device, problem, half ? { input, filter } : tensors, reference);
       await checkGpuReference(device, problem, reference, input, filter, random);
     }
 
@@ -150,7 +161,9 @@ export class ProblemBench {
       0,
       new Uint32Array([sizes.output, groups * COMPARE_WORKGROUP, 0, 0]),
     );
-    const pipeline = await computePipeline(device, compareWgsl, "verify-compare");
+    const pipeline = await computePipeline(device, compareWgsl, "verify-compare", {
+      HALF: bytes === 2 ? 1 : 0,
+    });
     const bind = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [tensors.output, reference, partials, compareParams].map((b, binding) => ({
@@ -184,7 +197,8 @@ export class ProblemBench {
     instance: KernelInstance,
   ): Promise<{ ok: true; comparison: Comparison; runNs: number | null } | { ok: false; message: string }> {
     const { device } = this;
-    const outputBytes = tensorElements(this.problem).output * 4;
+    const elements = tensorElements(this.problem).output;
+    const outputBytes = Math.ceil((elements * elementBytes(this.problem)) / 4) * 4;
     const timed = device.features.has("timestamp-query");
     const querySet = timed ? device.createQuerySet({ type: "timestamp", count: 2 }) : null;
     const { COPY_DST, COPY_SRC, MAP_READ, QUERY_RESOLVE } = GPUBufferUsage;
@@ -225,9 +239,10 @@ export class ProblemBench {
       const floats = new Float32Array(bytes, 0, partialBytes / 4);
       const times = new BigUint64Array(bytes, partialBytes, 2);
       const runNs = querySet ? Number((times[1] ?? 0n) - (times[0] ?? 0n)) : null;
+      const combined = combinePartials(words, floats, this.compare.groups, elements);
       return {
         ok: true,
-        comparison: combinePartials(words, floats, this.compare.groups, outputBytes / 4),
+        comparison: { ...combined, tolerance: toleranceFor(this.problem, combined.referencePeak) },
         runNs,
       };
     } finally {
@@ -248,13 +263,14 @@ export function combinePartials(
   floats: Float32Array,
   groups: number,
   total: number,
-): Comparison {
+): Omit<Comparison, "tolerance"> {
   let sumSqDiff = 0;
   let sumSqRef = 0;
   let maxDiff = 0;
   let worstOffset = -1;
   let nonFinite = 0;
   let firstNonFinite = -1;
+  let maxRef = 0;
   for (let g = 0; g < groups; g++) {
     const at = g * PARTIAL_WORDS;
     sumSqDiff += floats[at] as number;
@@ -267,6 +283,7 @@ export function combinePartials(
     nonFinite += words[at + 4] as number;
     const first = words[at + 5] as number;
     if (first !== NONE && (firstNonFinite < 0 || first < firstNonFinite)) firstNonFinite = first;
+    maxRef = Math.max(maxRef, floats[at + 6] as number);
   }
   const finite = total - nonFinite;
   const rms = finite > 0 ? Math.sqrt(sumSqRef / finite) : 0;
@@ -278,27 +295,39 @@ export function combinePartials(
     nonFinite,
     firstNonFinite,
     compared: total,
+    referencePeak: rms > 0 ? maxRef / rms : 0,
   };
 }
 
-const POISON_CHUNK = 1 << 20;
-
-function writePoison(device: GPUDevice, poison: GPUBuffer, elements: number): void {
-  const words = new Uint32Array(Math.min(POISON_CHUNK, elements)).fill(POISON_BITS);
-  for (let at = 0; at < elements; at += POISON_CHUNK) {
-    device.queue.writeBuffer(poison, at * 4, words, 0, Math.min(POISON_CHUNK, elements - at));
+function writePoison(device: GPUDevice, poison: GPUBuffer, words: number, word: number): void {
+  const chunk = new Uint32Array(Math.min(POISON_CHUNK, words)).fill(word);
+  for (let at = 0; at < words; at += POISON_CHUNK) {
+    device.queue.writeBuffer(poison, at * 4, chunk, 0, Math.min(POISON_CHUNK, words - at));
   }
 }
 
 const REFERENCE_WORKGROUP = 64;
 
+/** The plain reference kernel over f32 tensors: the bench's own, or (f16 problems) f32 copies of the rounded values. */
 async function runGpuReference(
   device: GPUDevice,
   problem: ConvProblem,
-  input: GPUBuffer,
-  filter: GPUBuffer,
+  tensors: { input: GPUBuffer | Float32Array<ArrayBuffer>; filter: GPUBuffer | Float32Array<ArrayBuffer> },
   output: GPUBuffer,
 ): Promise<void> {
+  const uploaded: GPUBuffer[] = [];
+  const onDevice = (values: GPUBuffer | Float32Array<ArrayBuffer>): GPUBuffer => {
+    if (!(values instanceof Float32Array)) return values;
+    const b = device.createBuffer({
+      size: Math.max(16, values.byteLength),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(b, 0, values);
+    uploaded.push(b);
+    return b;
+  };
+  const input = onDevice(tensors.input);
+  const filter = onDevice(tensors.filter);
   const { p, q } = outputSize(problem);
   const total = tensorElements(problem).output;
   const [x, y] = dispatchGrid(device, Math.ceil(total / REFERENCE_WORKGROUP));
@@ -340,6 +369,7 @@ async function runGpuReference(
     await device.queue.onSubmittedWorkDone();
   } finally {
     params.destroy();
+    for (const b of uploaded) b.destroy();
   }
 }
 
@@ -370,7 +400,7 @@ async function checkGpuReference(
     const gpu = offsets.map((o) => values[o] as number);
     readback.unmap();
     const error = relativeError(gpu, referenceSample(problem, input, filter, offsets));
-    if (!(error < DEFAULT_TOLERANCE / 10)) {
+    if (!(error < F32_TOLERANCE.relative / 10)) {
       throw new Error(
         `the GPU reference disagrees with the CPU (relative error ${error.toExponential(2)} on ${offsets.length} elements): this device's results cannot be trusted`,
       );

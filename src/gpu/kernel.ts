@@ -8,7 +8,8 @@
  *   await made.instance.run();  await made.instance.readOutput();
  */
 import type { KernelPlan } from "../core/families/family";
-import { type ConvProblem, tensorElements } from "../core/problem";
+import { halfBitsToNumber, toHalf } from "../core/half";
+import { type ConvProblem, elementBytes, tensorElements } from "../core/problem";
 
 export interface ShaderMessage {
   pass: string;
@@ -155,8 +156,13 @@ export interface KernelInstance {
 
 /** A quiet NaN: what an unwritten output element holds. */
 export const POISON_BITS = 0x7fc00000;
-const POISON_CHUNK = 1 << 20;
-let poisonWords: Uint32Array<ArrayBuffer> | undefined;
+/** Two f16 quiet NaNs: the same for an f16 output. */
+const HALF_POISON_WORD = 0x7e007e00;
+export const POISON_CHUNK = 1 << 20;
+
+/** The 32-bit word that fills an output with NaNs in its problem's precision. */
+export const poisonWord = (problem: ConvProblem): number =>
+  elementBytes(problem) === 2 ? HALF_POISON_WORD : POISON_BITS;
 
 /**
  * Allocates and binds the kernel's buffers (its scratch, and the tensors unless a problem's shared ones
@@ -169,6 +175,8 @@ export async function createKernelInstance(
   tensors?: Pick<KernelBuffers, "input" | "filter" | "output">,
 ): Promise<{ ok: true; instance: KernelInstance } | { ok: false; message: string }> {
   const sizes = tensorElements(problem);
+  const bytes = elementBytes(problem);
+  const half = bytes === 2;
   const made: GPUBuffer[] = [];
   const storage = (label: string, bytes: number, extra = 0) => {
     const buffer = device.createBuffer({
@@ -183,9 +191,9 @@ export async function createKernelInstance(
   device.pushErrorScope("validation");
   const buffers: KernelBuffers = {
     ...(tensors ?? {
-      input: storage("input", sizes.input * 4, GPUBufferUsage.COPY_DST),
-      filter: storage("filter", sizes.filter * 4, GPUBufferUsage.COPY_DST),
-      output: storage("output", sizes.output * 4, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
+      input: storage("input", sizes.input * bytes, GPUBufferUsage.COPY_DST),
+      filter: storage("filter", sizes.filter * bytes, GPUBufferUsage.COPY_DST),
+      output: storage("output", sizes.output * bytes, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC),
     }),
     scratch: Object.fromEntries(kernel.plan.scratch.map((s) => [s.name, storage(s.name, s.bytes)])),
   };
@@ -231,14 +239,14 @@ export async function createKernelInstance(
       if (input.length !== sizes.input || filter.length !== sizes.filter) {
         throw new Error(`expected ${sizes.input} input and ${sizes.filter} filter elements`);
       }
-      device.queue.writeBuffer(buffers.input, 0, input);
-      device.queue.writeBuffer(buffers.filter, 0, filter);
+      device.queue.writeBuffer(buffers.input, 0, half ? toHalf(input).bits : input);
+      device.queue.writeBuffer(buffers.filter, 0, half ? toHalf(filter).bits : filter);
     },
     poisonOutput() {
-      poisonWords ??= new Uint32Array(POISON_CHUNK).fill(POISON_BITS);
-      for (let at = 0; at < sizes.output; at += POISON_CHUNK) {
-        const words = Math.min(POISON_CHUNK, sizes.output - at);
-        device.queue.writeBuffer(buffers.output, at * 4, poisonWords, 0, words);
+      const total = Math.ceil((sizes.output * bytes) / 4);
+      const words = new Uint32Array(Math.min(POISON_CHUNK, total)).fill(poisonWord(problem));
+      for (let at = 0; at < total; at += POISON_CHUNK) {
+        device.queue.writeBuffer(buffers.output, at * 4, words, 0, Math.min(POISON_CHUNK, total - at));
       }
     },
     async run() {
@@ -256,17 +264,19 @@ export async function createKernelInstance(
       return error ? { ok: false, message: error.message } : { ok: true };
     },
     async readOutput() {
-      const bytes = sizes.output * 4;
+      const size = Math.ceil((sizes.output * bytes) / 4) * 4;
       const readback = device.createBuffer({
-        size: bytes,
+        size,
         usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
       });
       try {
         const encoder = device.createCommandEncoder();
-        encoder.copyBufferToBuffer(buffers.output, 0, readback, 0, bytes);
+        encoder.copyBufferToBuffer(buffers.output, 0, readback, 0, size);
         device.queue.submit([encoder.finish()]);
         await readback.mapAsync(GPUMapMode.READ);
-        return new Float32Array(readback.getMappedRange().slice(0));
+        const data = readback.getMappedRange().slice(0);
+        if (!half) return new Float32Array(data);
+        return Float32Array.from(new Uint16Array(data, 0, sizes.output), halfBitsToNumber);
       } finally {
         readback.destroy();
       }

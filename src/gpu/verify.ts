@@ -9,15 +9,15 @@ import type { DeviceLimits, KernelFamily, KernelPlan } from "../core/families/fa
 import { planConfig } from "../core/families/index";
 import { type ConvProblem, formatProblem } from "../core/problem";
 import type { Config } from "../core/space/space";
-import { type Comparison, DEFAULT_ELEMENT_TOLERANCE, DEFAULT_TOLERANCE, ProblemBench } from "./bench";
+import { type Comparison, ProblemBench } from "./bench";
 import type { KernelCache } from "./kernel";
 
 export interface VerifyOptions {
   /** Seed of the random input and filter; a fresh one per check unless given. */
   seed?: number;
-  /** Largest accepted relative error ||out - ref|| / ||ref|| (default 1e-4, for f32). */
+  /** Largest accepted relative error ||out - ref|| / ||ref|| (default: the problem's, src/core/tolerance.ts). */
   tolerance?: number;
-  /** Largest accepted single-element error over the reference's RMS (default 1e-3). */
+  /** Largest accepted single-element error over the reference's RMS (default: the problem's). */
   elementTolerance?: number;
   /** Problems needing more multiply-adds than this get their reference from the GPU (default 2e7). */
   maxCpuReferenceMacs?: number;
@@ -58,8 +58,8 @@ export function judgeComparison(
       message: `${c.nonFinite} of ${c.compared} output elements not written or not finite (first at offset ${c.firstNonFinite})`,
     };
   }
-  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
-  const elementTolerance = options.elementTolerance ?? DEFAULT_ELEMENT_TOLERANCE;
+  const tolerance = options.tolerance ?? c.tolerance.relative;
+  const elementTolerance = options.elementTolerance ?? c.tolerance.element;
   if (c.relativeError < tolerance && c.maxElementError < elementTolerance) return null;
   return {
     kind: "mismatch",

@@ -1,6 +1,6 @@
 /** Small helpers shared by the families' WGSL generators. */
 import { type ConvProblem, formatProblem, outputSize } from "../problem";
-import type { Config, TuningSpace } from "../space/space";
+import { type Config, type Rule, rule, type TuningSpace } from "../space/space";
 import type { DeviceLimits } from "./family";
 
 /**
@@ -86,6 +86,33 @@ export const pow2Range = (from: number, to: number): number[] => {
   for (let v = from; v <= to; v *= 2) out.push(v);
   return out;
 };
+
+/** The WGSL scalar a problem's tensors are stored in: f16 problems keep f16 in memory and add in f32. */
+export type StorageScalar = "f32" | "f16";
+
+export const storageScalar = (p: ConvProblem): StorageScalar => p.precision;
+
+/** A load or store's WGSL type: the scalar, or a vec4 of it. */
+export const storageType = (scalar: StorageScalar, width: number): string =>
+  width === 4 ? `vec4<${scalar}>` : scalar;
+
+/** The directives a shader that touches f16 memory starts with (an empty line for f32). */
+export const enablesFor = (scalar: StorageScalar): string => (scalar === "f16" ? "enable f16;" : "");
+
+/**
+ * A rule refusing every config of an f16 problem on a device without `shader-f16`; judged before any
+ * parameter is decoded, so the space is empty and says why.
+ */
+export function halfPrecisionRule(p: ConvProblem, limits: DeviceLimits): Rule[] {
+  if (p.precision !== "f16") return [];
+  return [
+    rule("shader-f16", [], () =>
+      limits.shaderF16
+        ? null
+        : "f16 problems need the device's shader-f16 feature, which it does not offer (CLI: --unsafe-features on NVIDIA Vulkan)",
+    ),
+  ];
+}
 
 /** Why an f16 problem cannot run on an f32-only family, else null. */
 export function f32Only(p: ConvProblem): string | null {

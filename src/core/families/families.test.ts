@@ -90,9 +90,15 @@ describe("kernel families' spaces", () => {
       ],
     });
     const half = parseProblem("1x8x8x8,8x3x3,precision=f16");
-    expect(planConfig(igemm, half, config, H100)).toMatchObject({
+    expect(planConfig(familyById("im2col"), half, config, H100)).toMatchObject({
       ok: false,
       violations: [{ rule: "unsupported", message: "f32 problems only" }],
+    });
+    // An f16 problem on a device without shader-f16: every config is refused, saying why.
+    const refused = planConfig(igemm, half, config, { ...H100, shaderF16: false });
+    expect(refused.ok ? [] : refused.violations).toContainEqual({
+      rule: "shader-f16",
+      message: expect.stringContaining("shader-f16 feature"),
     });
   });
 

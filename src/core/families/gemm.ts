@@ -6,7 +6,18 @@
 import gemmTemplate from "../../../shaders/gemm.wgsl";
 import { type ConvProblem, outputSize } from "../problem";
 import { type Config, type ParamDef, type Rule, rule } from "../space/space";
-import { allOf, ceilDiv, fillTemplate, param, problemConstants, wgslConstants } from "./codegen";
+import {
+  allOf,
+  ceilDiv,
+  enablesFor,
+  fillTemplate,
+  param,
+  problemConstants,
+  type StorageScalar,
+  storageScalar,
+  storageType,
+  wgslConstants,
+} from "./codegen";
 import type { DeviceLimits } from "./family";
 
 /** Registers one invocation may hold before the estimate calls it spilling (NVIDIA allows 255). */
@@ -57,7 +68,7 @@ export interface Operand {
   declarations: string;
   /** Statements computing per-row state into variables prefixed `${v}`, for global row index `row`. */
   rowSetup(v: string, row: string): string[];
-  /** Expression for the f32 (width 1) or vec4<f32> (width 4) at k index `kk` of the row whose state is `${v}`. */
+  /** Expression for the f32 (width 1) or vec4<f32> (width 4) at k index `kk` of the row whose state is `${v}` (converted from f16 storage). */
   fetch(v: string, kk: string): string;
 }
 
@@ -263,6 +274,10 @@ export interface GemmKernel {
   splits?: number;
 }
 
+/** The scalar a GEMM pass writes: split-K's partial sums stay f32, a finished output takes the problem's. */
+export const gemmOutputScalar = (problem: ConvProblem, splits: number): StorageScalar =>
+  splits > 1 ? "f32" : storageScalar(problem);
+
 /** The WGSL of one GEMM pass. */
 export function gemmWgsl(kernel: GemmKernel): string {
   const { problem, shape, tiles: t, a, b } = kernel;
@@ -346,7 +361,13 @@ export function gemmWgsl(kernel: GemmKernel): string {
 
   const vector = outputVectorized(problem, shape);
   const outputSlots = (problem.k * shape.m) / (vector ? 4 : 1);
-  const store = storeCode(problem, shape, t, splits > 1 ? "sliceBase + " : "");
+  const store = storeCode(
+    problem,
+    shape,
+    t,
+    splits > 1 ? "sliceBase + " : "",
+    gemmOutputScalar(problem, splits),
+  );
   const blockSetup =
     splits > 1
       ? [
@@ -378,6 +399,7 @@ export function gemmWgsl(kernel: GemmKernel): string {
     TILE_B_VEC4S: t.bk * rowsB * (t.db ? 2 : 1),
   };
   return fillTemplate(gemmTemplate, {
+    ENABLES: enablesFor(storageScalar(problem)),
     CONSTANTS: wgslConstants(constants, ["PAD_H", "PAD_W"]),
     DECLARATIONS: kernel.declarations,
     BLOCK_SETUP: indent(blockSetup, 1).join("\n"),
@@ -393,14 +415,28 @@ export function outputVectorized(problem: ConvProblem, shape: GemmShape): boolea
   return problem.layout === "NHWC" ? shape.n % 4 === 0 : (shape.m / problem.n) % 4 === 0;
 }
 
-/** The output binding for a GEMM pass. */
-export function outputBinding(problem: ConvProblem, shape: GemmShape, binding: number): string {
-  const type = outputVectorized(problem, shape) ? "vec4<f32>" : "f32";
+/** The output binding for a GEMM pass writing `scalar`s. */
+export function outputBinding(
+  problem: ConvProblem,
+  shape: GemmShape,
+  binding: number,
+  scalar: StorageScalar,
+): string {
+  const type = storageType(scalar, outputVectorized(problem, shape) ? 4 : 1);
   return `@group(0) @binding(${binding}) var<storage, read_write> output: array<${type}>;`;
 }
 
 /** The output store; `base` prefixes every index (a slice's offset under split-K). */
-function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: string): string[] {
+function storeCode(
+  problem: ConvProblem,
+  shape: GemmShape,
+  t: TileConfig,
+  base: string,
+  scalar: StorageScalar,
+): string[] {
+  // f32 accumulators, converted where the output is stored in f16.
+  const as = (value: string, width: number) =>
+    scalar === "f32" ? value : `${storageType(scalar, width)}(${value})`;
   const raggedM = shape.m % t.bm !== 0;
   const raggedN = shape.n % t.bn !== 0;
   const vector = outputVectorized(problem, shape);
@@ -427,7 +463,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: 
             lines.push(
               guard(
                 [raggedM && `${row} < M_TOTAL`, raggedN && nInGroup(j, 0)],
-                `output[${base}(${row} * K + n_${j}) / 4u] = ${acc};`,
+                `output[${base}(${row} * K + n_${j}) / 4u] = ${as(acc, 4)};`,
               ),
             );
           } else {
@@ -435,7 +471,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: 
               lines.push(
                 guard(
                   [raggedM && `${row} < M_TOTAL`, (raggedN || shape.n % 4 !== 0) && nInGroup(j, f)],
-                  `output[${base}${row} * K + n_${j} + ${f}u] = ${acc}.${lane};`,
+                  `output[${base}${row} * K + n_${j} + ${f}u] = ${as(`${acc}.${lane}`, 1)};`,
                 ),
               );
           }
@@ -449,7 +485,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: 
             lines.push(
               guard(
                 [raggedM && `m_${i} < M_TOTAL`, nCheck],
-                `output[${base}((img_${i} * K + ${channel}) * PQ + pq_${i}) / 4u] = ${value};`,
+                `output[${base}((img_${i} * K + ${channel}) * PQ + pq_${i}) / 4u] = ${as(value, 4)};`,
               ),
             );
           } else {
@@ -458,7 +494,7 @@ function storeCode(problem: ConvProblem, shape: GemmShape, t: TileConfig, base: 
               lines.push(
                 guard(
                   [raggedM && `${row} < M_TOTAL`, nCheck],
-                  `output[${base}(((${row}) / PQ) * K + ${channel}) * PQ + (${row}) % PQ] = acc_${i}_${e}_${j}.${lane};`,
+                  `output[${base}(((${row}) / PQ) * K + ${channel}) * PQ + (${row}) % PQ] = ${as(`acc_${i}_${e}_${j}.${lane}`, 1)};`,
                 ),
               );
             }

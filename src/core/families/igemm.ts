@@ -1,11 +1,12 @@
 import type { ConvProblem } from "../problem";
 import { type Config, rule, type TuningSpace } from "../space/space";
-import { allOf, ceilDiv, f32Only, param, shaderKey } from "./codegen";
+import { allOf, ceilDiv, halfPrecisionRule, param, shaderKey, storageScalar, storageType } from "./codegen";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import {
   GEMM_MEMORY_PARAMS,
   GEMM_TILE_PARAMS,
   type GemmShape,
+  gemmOutputScalar,
   gemmRules,
   gemmShape,
   gemmWgsl,
@@ -13,6 +14,10 @@ import {
   outputBinding,
   tileConfig,
 } from "./gemm";
+
+/** A load from the problem's storage as the f32 the arithmetic uses. */
+const asF32 = (p: ConvProblem, type: string, load: string) =>
+  p.precision === "f32" ? load : `${type}(${load})`;
 
 /** vec4 input loads need 4 consecutive k to be 4 consecutive, aligned floats: NHWC with C/groups % 4 == 0. */
 const inputVectorizable = (p: ConvProblem) => p.layout === "NHWC" && (p.c / p.groups) % 4 === 0;
@@ -33,14 +38,15 @@ function inputOperand(p: ConvProblem, shape: GemmShape, bm: number, bk: number, 
   ]);
   const nhwc = p.layout === "NHWC";
   const type = width === 4 ? "vec4<f32>" : "f32";
+  const stored = storageType(storageScalar(p), width);
   // k runs over (c, r, s) for NCHW and (r, s, c) for NHWC, the filter's own order.
   const decompose = nhwc
     ? ["let c = kk % CG;", "let rs = kk / CG;"]
     : ["let c = kk / (R * S);", "let rs = kk % (R * S);"];
   const index = nhwc ? "base + (u32(ih) * W + u32(iw)) * C + c" : "base + c * H * W + u32(ih) * W + u32(iw)";
-  const load = width === 4 ? `input[(${index}) / 4u]` : `input[${index}]`;
+  const load = asF32(p, type, width === 4 ? `input[(${index}) / 4u]` : `input[${index}]`);
   const declarations = [
-    `@group(0) @binding(0) var<storage, read> input: array<${type}>;`,
+    `@group(0) @binding(0) var<storage, read> input: array<${stored}>;`,
     `fn loadA(base: u32, ih0: i32, iw0: i32, ok: bool, kk: u32) -> ${type} {`,
     ...decompose.map((l) => `  ${l}`),
     "  let ih = ih0 + i32((rs / S) * DIL_H);",
@@ -66,17 +72,17 @@ function inputOperand(p: ConvProblem, shape: GemmShape, bm: number, bk: number, 
   };
 }
 
-function filterOperand(shape: GemmShape, bn: number, bk: number, width: 1 | 4): Operand {
+function filterOperand(p: ConvProblem, shape: GemmShape, bn: number, bk: number, width: 1 | 4): Operand {
   const raggedN = shape.n % bn !== 0;
   const raggedK = shape.k % bk !== 0;
   const type = width === 4 ? "vec4<f32>" : "f32";
   const inside = allOf([raggedN && "ok", raggedK && "kk < K_GROUP"]);
-  const load = width === 4 ? "weights[(base + kk) / 4u]" : "weights[base + kk]";
+  const load = asF32(p, type, width === 4 ? "weights[(base + kk) / 4u]" : "weights[base + kk]");
   return {
     along: "k",
     width,
     declarations: [
-      `@group(0) @binding(1) var<storage, read> weights: array<${type}>;`,
+      `@group(0) @binding(1) var<storage, read> weights: array<${storageType(storageScalar(p), width)}>;`,
       `fn loadB(base: u32, ok: bool, kk: u32) -> ${type} {`,
       inside === "true" ? `  return ${load};` : `  return select(${type}(0.0), ${load}, ${inside});`,
       "}",
@@ -114,6 +120,7 @@ export function igemmSpace(problem: ConvProblem, limits: DeviceLimits): TuningSp
           ? null
           : `VB=4 needs C/groups*R*S divisible by 4 (it is ${shape.k})`,
       ),
+      ...halfPrecisionRule(problem, limits),
       ...gemmRules(shape, limits, {
         a: (c) => ({ along: problem.layout === "NHWC" ? "k" : "rows", width: c.VA as number }),
         b: (c) => ({ along: "k", width: c.VB as number }),
@@ -128,14 +135,18 @@ export function igemmWgslFor(problem: ConvProblem, config: Config, splits = 1): 
   const shape = gemmShape(problem);
   const tiles = tileConfig(config);
   const a = inputOperand(problem, shape, tiles.bm, tiles.bk, param(config, "VA") === 4 ? 4 : 1);
-  const b = filterOperand(shape, tiles.bn, tiles.bk, param(config, "VB") === 4 ? 4 : 1);
+  const b = filterOperand(problem, shape, tiles.bn, tiles.bk, param(config, "VB") === 4 ? 4 : 1);
   return gemmWgsl({
     problem,
     shape,
     tiles,
     a,
     b,
-    declarations: [a.declarations, b.declarations, outputBinding(problem, shape, 2)].join("\n\n"),
+    declarations: [
+      a.declarations,
+      b.declarations,
+      outputBinding(problem, shape, 2, gemmOutputScalar(problem, splits)),
+    ].join("\n\n"),
     constants: {},
     splits,
   });
@@ -145,8 +156,8 @@ export const igemmFamily: KernelFamily = {
   id: "igemm",
   title: "Implicit GEMM",
   description:
-    "The convolution as a matrix product (output pixels x output channels, reducing over channels and filter taps) without materialising the patch matrix: each workgroup stages BK-deep slices of the input, gathered on the fly, and of the filter in workgroup memory, and each invocation accumulates a TM x TN register tile from vec4 reads. BM, BN and BK trade reuse against occupancy and workgroup memory; VA/VB load vec4s where the layout allows; PAD skews rows against bank conflicts and DB double-buffers the slices so global loads overlap the arithmetic. Problem sizes are compile-time constants and bounds checks appear only where a tile does not divide its extent.",
-  unsupported: f32Only,
+    "The convolution as a matrix product (output pixels x output channels, reducing over channels and filter taps) without materialising the patch matrix: each workgroup stages BK-deep slices of the input, gathered on the fly, and of the filter in workgroup memory, and each invocation accumulates a TM x TN register tile from vec4 reads. BM, BN and BK trade reuse against occupancy and workgroup memory; VA/VB load vec4s where the layout allows; PAD skews rows against bank conflicts and DB double-buffers the slices so global loads overlap the arithmetic. Problem sizes are compile-time constants and bounds checks appear only where a tile does not divide its extent. f16 problems keep their tensors in f16 (half the memory traffic) and add in f32.",
+  unsupported: () => null,
   space: igemmSpace,
   plan(problem, config, limits): KernelPlan {
     const shape = gemmShape(problem);

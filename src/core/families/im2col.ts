@@ -140,7 +140,7 @@ export function im2colPasses(problem: ConvProblem, config: Config, limits: Devic
     tiles: tileConfig(config),
     a,
     b,
-    declarations: [a.declarations, b.declarations, outputBinding(problem, shape, 2)].join("\n"),
+    declarations: [a.declarations, b.declarations, outputBinding(problem, shape, 2, "f32")].join("\n"),
     constants: padConstants,
   });
   return [

@@ -7,7 +7,17 @@
 import reduceTemplate from "../../../shaders/splitk-reduce.wgsl";
 import { type ConvProblem, tensorElements } from "../problem";
 import { rule, type TuningSpace } from "../space/space";
-import { ceilDiv, f32Only, fillTemplate, param, shaderKey, spreadDispatch, wgslConstants } from "./codegen";
+import {
+  ceilDiv,
+  enablesFor,
+  fillTemplate,
+  param,
+  shaderKey,
+  spreadDispatch,
+  storageScalar,
+  storageType,
+  wgslConstants,
+} from "./codegen";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import { gemmShape, outputVectorized } from "./gemm";
 import { igemmSpace, igemmWgslFor } from "./igemm";
@@ -21,7 +31,7 @@ const MIN_REDUCTION = 16;
 function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
   const base = igemmSpace(problem, limits);
   const shape = gemmShape(problem);
-  const outputBytes = tensorElements(problem).output * 4;
+  const partialBytes = tensorElements(problem).output * 4; // f32 partial sums
   return {
     params: [
       ...base.params,
@@ -48,7 +58,7 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
           : `groups*SK=${shape.groups * (c.SK as number)} exceeds maxComputeWorkgroupsPerDimension=${limits.maxComputeWorkgroupsPerDimension}`,
       ),
       rule("split-scratch", ["SK"], (c) => {
-        const bytes = (c.SK as number) * outputBytes;
+        const bytes = (c.SK as number) * partialBytes;
         const most = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
         return bytes <= most
           ? null
@@ -62,8 +72,10 @@ function reduceWgsl(problem: ConvProblem, splits: number): { wgsl: string; slots
   const vector = outputVectorized(problem, gemmShape(problem));
   const slots = tensorElements(problem).output / (vector ? 4 : 1);
   const wgsl = fillTemplate(reduceTemplate, {
+    ENABLES: enablesFor(storageScalar(problem)),
     CONSTANTS: wgslConstants({ SPLITS: splits, OUTPUT_SLOTS: slots, WG: REDUCE_WG }),
-    TYPE: vector ? "vec4<f32>" : "f32",
+    PARTIAL: storageType("f32", vector ? 4 : 1),
+    OUTPUT: storageType(storageScalar(problem), vector ? 4 : 1),
   });
   return { wgsl, slots };
 }
@@ -75,12 +87,9 @@ export const splitkFamily: KernelFamily = {
     "igemm with the reduction (channels x filter taps) cut into SK slices: the workgroups of each slice write their own partial copy of the output and a second pass sums the copies. Small images with many channels (7x7 and 14x14 layers, or batch 1) give igemm only tens of workgroups, each walking thousands of channel-taps alone; SK multiplies the workgroups at the cost of SK partial outputs written and read once more. Only grids too small to fill a GPU are split.",
   unsupported: (problem) => {
     const reduction = gemmShape(problem).k;
-    return (
-      f32Only(problem) ??
-      (reduction < MIN_REDUCTION
-        ? `a reduction of ${reduction} (C/groups*R*S) is too short to split; it needs ${MIN_REDUCTION}`
-        : null)
-    );
+    return reduction < MIN_REDUCTION
+      ? `a reduction of ${reduction} (C/groups*R*S) is too short to split; it needs ${MIN_REDUCTION}`
+      : null;
   },
   space,
   plan(problem, config, limits): KernelPlan {

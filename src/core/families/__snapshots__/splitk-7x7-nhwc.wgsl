@@ -1,4 +1,5 @@
 // gemm
+
 // Register-tiled GEMM for convolution: out[m][n] = sum_k A[m][k] * B[n][k] per group, where m runs
 // over output pixels (N*P*Q), n over the group's output channels and k over its (channel, r, s).
 // Each workgroup computes a BM x BN block of the output through BK-deep slices of A and B staged in
@@ -240,9 +241,10 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
 }
 
 // reduce
+
 // Split-K's second pass: each output element is the sum of its SPLITS partial sums, which the GEMM
-// pass wrote as SPLITS consecutive copies of the output. One invocation per element (a vec4 where
-// the output allows), spread over x and y of the dispatch.
+// pass wrote in f32 as SPLITS consecutive copies of the output; the sum is stored in the output's
+// type. One invocation per element (a vec4 where the output allows), spread over x and y of the dispatch.
 const SPLITS: u32 = 8u;
 const OUTPUT_SLOTS: u32 = 6272u;
 const WG: u32 = 256u;
@@ -260,5 +262,5 @@ fn reduce(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
   for (var s = 1u; s < SPLITS; s++) {
     sum += partial[s * OUTPUT_SLOTS + i];
   }
-  output[i] = sum;
+  output[i] = vec4<f32>(sum);
 }
