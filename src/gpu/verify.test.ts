@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeDevice } from "../cli/node-gpu";
-import type { DeviceLimits } from "../core/families/family";
+import type { DeviceLimits, KernelPlan } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
 import {
   type ConvProblem,
@@ -13,6 +13,7 @@ import {
 } from "../core/problem";
 import { rng } from "../core/random";
 import { sampleConfig } from "../core/space/space";
+import { toleranceFor } from "../core/tolerance";
 import { KernelCache } from "./kernel";
 import { deviceLimits } from "./limits";
 import { verifyConfig, verifyPlan } from "./verify";
@@ -155,6 +156,67 @@ fn main() { output[${at}] = output[${at}] + 0.25; }`,
         ],
       };
       const result = await verifyPlan(cache, large, broken, { seed, maxCpuReferenceMacs: 1e5 });
+      expect(result, `seed ${seed}, element ${at}`).toMatchObject({ ok: false, kind: "mismatch" });
+      if (!result.ok) expect(result.message).toContain(`at offset ${at}`);
+    }
+  });
+});
+
+describe("f16 problems on a device without shader-f16", () => {
+  // A plain convolution over f16 words (unpacked and packed by hand, so no shader-f16 is needed):
+  // enough to check the f16 bench, reference and comparison end to end on SwiftShader.
+  const problem = parseProblem("1x8x6x6,4x3x3,pad=1,layout=NHWC,precision=f16");
+  const packedConv = (nudge: string) => `
+@group(0) @binding(0) var<storage, read> input: array<u32>;
+@group(0) @binding(1) var<storage, read> weights: array<u32>;
+@group(0) @binding(2) var<storage, read_write> output: array<u32>;
+fn inputAt(i: u32) -> f32 { return unpack2x16float(input[i / 2u])[i % 2u]; }
+fn weightAt(i: u32) -> f32 { return unpack2x16float(weights[i / 2u])[i % 2u]; }
+fn conv(e: u32) -> f32 {
+  let k = e % 4u;
+  let q = (e / 4u) % 6u;
+  let p = e / 24u;
+  var sum = 0.0;
+  for (var r = 0u; r < 3u; r++) {
+    for (var s = 0u; s < 3u; s++) {
+      let ih = i32(p + r) - 1;
+      let iw = i32(q + s) - 1;
+      if (ih < 0 || ih >= 6 || iw < 0 || iw >= 6) { continue; }
+      for (var c = 0u; c < 8u; c++) {
+        sum += inputAt((u32(ih) * 6u + u32(iw)) * 8u + c) * weightAt(((k * 3u + r) * 3u + s) * 8u + c);
+      }
+    }
+  }
+  return sum${nudge};
+}
+@compute @workgroup_size(8)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  if (id.x >= 72u) { return; }
+  output[id.x] = pack2x16float(vec2<f32>(conv(2u * id.x), conv(2u * id.x + 1u)));
+}`;
+  const planOf = (label: string, wgsl: string): KernelPlan => ({
+    family: "test",
+    shaderKey: `packed-f16-conv|${label}`,
+    passes: [
+      { label, wgsl, entryPoint: "main", dispatch: [9, 1, 1], bindings: ["input", "filter", "output"] },
+    ],
+    scratch: [],
+  });
+
+  it("verify an f16 output against the reference of the rounded inputs, within the f16 tolerance", async () => {
+    const result = await verifyPlan(cache, problem, planOf("right", packedConv("")), { seed: 3 });
+    expect(result).toMatchObject({ ok: true, compared: 144 });
+    if (!result.ok) return;
+    // The output's f16 rounding is visible, and inside the derived bound (src/core/tolerance.ts).
+    expect(result.relativeError).toBeGreaterThan(1e-6);
+    expect(result.relativeError).toBeLessThan(toleranceFor(problem, 1).relative);
+  });
+
+  it("catch one f16 element off by a tenth, on every seed", async () => {
+    for (const seed of [1, 2, 3]) {
+      const at = Math.floor(rng(seed)() * 144);
+      const wrong = planOf(`wrong-${at}`, packedConv(` + select(0.0, 0.1, e == ${at}u)`));
+      const result = await verifyPlan(cache, problem, wrong, { seed });
       expect(result, `seed ${seed}, element ${at}`).toMatchObject({ ok: false, kind: "mismatch" });
       if (!result.ok) expect(result.message).toContain(`at offset ${at}`);
     }
