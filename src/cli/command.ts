@@ -46,6 +46,11 @@ export interface Command {
 }
 
 const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  "unsafe-features": {
+    type: "boolean",
+    description:
+      "ask Dawn for its experimental features too: shader-f16 and subgroup matrices (tensor cores) where the GPU has them",
+  },
   json: { type: "boolean", description: "print exactly one JSON object as the last line of stdout" },
   help: { type: "boolean", description: "show this help" },
 };

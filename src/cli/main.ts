@@ -10,6 +10,7 @@ import { spaceCommand } from "./commands/space";
 import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
 import { verifyCommand } from "./commands/verify";
+import { allowUnsafeFeatures, UNSAFE_TOGGLES } from "./node-gpu";
 
 const COMMANDS: Command[] = [
   devicesCommand,
@@ -53,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const json = values.json === true;
+  if (values["unsafe-features"]) {
+    allowUnsafeFeatures();
+    process.stderr.write(`tunelab: asking Dawn for experimental features (${UNSAFE_TOGGLES})\n`);
+  }
   const output = await command.run({
     values,
     positionals,

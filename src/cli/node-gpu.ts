@@ -7,6 +7,19 @@ import { CliError } from "./command";
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
 let dawnInstance: GPU | undefined;
+let dawnToggles = ["disable-dawn-features=timestamp_quantization"];
+
+/**
+ * Dawn's toggles for experimental features: unsafe APIs (subgroup matrices) and f16 on NVIDIA's
+ * Vulkan driver, where Dawn keeps it off by default. Asked for only with --unsafe-features.
+ */
+export const UNSAFE_TOGGLES = "enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia";
+
+/** Makes the process's Dawn instance offer experimental features; call before any device is made. */
+export function allowUnsafeFeatures(): void {
+  if (dawnInstance) throw new Error("the Dawn instance exists already: allow unsafe features first");
+  dawnToggles = [...dawnToggles, UNSAFE_TOGGLES];
+}
 
 /**
  * `navigator.gpu` for Node, from Dawn (the `webgpu` package). Loaded lazily so commands that need
@@ -25,7 +38,7 @@ export async function nodeGpu(): Promise<GPU | undefined> {
     // Dawn rounds timestamps to 65.536 us unless told not to; Node can ask for full resolution.
     // One instance for the process, held here: once garbage-collected, Dawn crashes on async work
     // (createComputePipelineAsync) of the devices it made.
-    dawnInstance ??= create(["disable-dawn-features=timestamp_quantization"]);
+    dawnInstance ??= create(dawnToggles);
     return dawnInstance;
   } catch {
     return undefined;

@@ -58,7 +58,7 @@ export class GpuSession {
 
   /** FMA and bandwidth peaks, measured once per session (the adapter does not change). */
   async devicePeaks(): Promise<DevicePeaks> {
-    this.peaks ??= this.device().then((live) => measurePeaks(live.device));
+    this.peaks ??= this.device().then((live) => measurePeaks(live.device, live.limits));
     this.peaks.catch(() => {
       this.peaks = undefined;
     });
@@ -79,6 +79,7 @@ export class GpuSession {
       subgroupMatrixConfigs: adapter.subgroupMatrixConfigs,
       peakGflops: peaks?.peakGflops ?? null,
       peakGBps: peaks?.peakGBps ?? null,
+      ...(peaks?.peakMatrixGflops ? { peakMatrixGflops: peaks.peakMatrixGflops } : {}),
     };
   }
 

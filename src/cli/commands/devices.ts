@@ -19,7 +19,20 @@ export const devicesCommand: Command = {
         `adapter      ${adapter.vendor || "?"} ${adapter.architecture || ""} ${adapter.description || adapter.device}`.trimEnd(),
         `fallback     ${adapter.isFallbackAdapter}`,
         `peak         ${peaks.peakGflops.toFixed(1)} GFLOP/s (FMA), ${peaks.peakGBps.toFixed(1)} GB/s (copy)`,
+        ...(peaks.peakMatrixGflops
+          ? [
+              `matrix peak  ${peaks.peakMatrixGflops.toFixed(1)} GFLOP/s (f16 subgroup matrices: tensor cores)`,
+            ]
+          : []),
         `features     ${adapter.features.join(", ")}`,
+        `subgroups    ${adapter.subgroupMinSize}-${adapter.subgroupMaxSize} invocations`,
+        ...(adapter.subgroupMatrixConfigs.length
+          ? [
+              `matrices     ${adapter.subgroupMatrixConfigs
+                .map((c) => `${c.componentType}->${c.resultComponentType} ${c.M}x${c.N}x${c.K}`)
+                .join(", ")}`,
+            ]
+          : []),
         "limits",
         ...Object.entries(adapter.limits)
           .sort(([a], [b]) => a.localeCompare(b))

@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { DatasetError, type RecordItem, readJsonlLine, recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
+import { SUBGROUP_MATRIX_FEATURE } from "../../core/families/family";
 import type { DevicePeaks } from "../../gpu/microbench";
 import type { GpuSession } from "../../gpu/session";
 import { CliError, type CommandContext, type OptionSpec } from "../command";
@@ -185,7 +186,11 @@ export function appendRecords(
 }
 
 /** peaks.json: each device's measured peaks. An entry that is not two positive numbers is measured again. */
-const peaksEntrySchema = z.object({ peakGflops: z.number().positive(), peakGBps: z.number().positive() });
+const peaksEntrySchema = z.object({
+  peakGflops: z.number().positive(),
+  peakGBps: z.number().positive(),
+  peakMatrixGflops: z.number().positive().optional(),
+});
 type PeaksFile = Record<string, unknown>;
 
 /** The device's peaks: from the cache beside the store, else measured now and cached. */
@@ -196,7 +201,11 @@ export async function devicePeaks(
 ): Promise<DevicePeaks> {
   const file = join(dirname(store), "peaks.json");
   const { adapter } = await session.device();
-  const key = [adapter.vendor, adapter.architecture, adapter.description || adapter.device].join("|");
+  // One entry per adapter and feature set: with --unsafe-features the same GPU has a third roof.
+  const matrix = adapter.features.includes(SUBGROUP_MATRIX_FEATURE) ? ["subgroup-matrix"] : [];
+  const key = [adapter.vendor, adapter.architecture, adapter.description || adapter.device, ...matrix].join(
+    "|",
+  );
   let cache: PeaksFile = {};
   try {
     const parsed: unknown = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -205,8 +214,7 @@ export async function devicePeaks(
     cache = {}; // a damaged cache is only a cache: measure again
   }
   const cached = peaksEntrySchema.safeParse(cache[key]);
-  if (cached.success && !options.remeasure)
-    return { peakGflops: cached.data.peakGflops, peakGBps: cached.data.peakGBps };
+  if (cached.success && !options.remeasure) return cached.data;
   if (cache[key] !== undefined && !cached.success)
     warnOnStderr(
       `${file}: the peaks stored for this device are not two positive numbers; measuring them again`,

@@ -50,6 +50,8 @@ export const deviceInfoSchema = z.object({
   peakGflops: z.number().positive().nullable(),
   /** Measured by the copy microbenchmark; null when not measured. */
   peakGBps: z.number().positive().nullable(),
+  /** Measured by the subgroup-matrix microbenchmark (f16, tensor cores); absent without them. */
+  peakMatrixGflops: z.number().positive().optional(),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 

@@ -98,14 +98,14 @@ const threadsOf = (c: Config) =>
   ((c.BM as number) / (c.TM as number)) * ((c.BN as number) / (c.TN as number));
 
 /** How one operand's BK x rows slice is split over the invocations. */
-interface LoadSplit {
+export interface LoadSplit {
   /** Distinct rows each invocation loads. */
   rows: number;
   /** Loads per row. */
   perRow: number;
 }
 
-function loadSplit(
+export function loadSplit(
   along: "k" | "rows",
   width: number,
   rows: number,
@@ -123,6 +123,13 @@ function loadSplit(
   return rows % threads === 0 ? { rows: rows / threads, perRow: bk } : null;
 }
 
+/** Why a tile is too large for the extent it tiles (most of it would idle), or null. */
+export function tileOverhang(name: string, tile: number, extent: number, smallest: number): string | null {
+  return tile <= smallest || tile < 2 * extent
+    ? null
+    : `${name}=${tile} is more than twice the ${extent} it tiles: most of the tile idles`;
+}
+
 /**
  * Rules every tiled GEMM obeys. `widths` gives the load width each operand would use for a config
  * (known once the parameters it reads are decoded); `extraStorage` the scratch buffers' bytes (im2col).
@@ -136,15 +143,11 @@ export function gemmRules(
     needs: readonly string[];
   },
 ): Rule[] {
-  const overhang = (name: string, tile: number, extent: number, smallest: number) =>
-    tile <= smallest || tile < 2 * extent
-      ? null
-      : `${name}=${tile} is more than twice the ${extent} it tiles: most of the tile idles`;
   return [
     // Tiles up to 32 stay allowed so that tiny problems keep a space of at least one warp's worth.
-    rule("tile-m", ["BM"], (c) => overhang("BM", c.BM as number, shape.m, 32)),
-    rule("tile-n", ["BN"], (c) => overhang("BN", c.BN as number, shape.n, 32)),
-    rule("tile-k", ["BK"], (c) => overhang("BK", c.BK as number, shape.k, 4)),
+    rule("tile-m", ["BM"], (c) => tileOverhang("BM", c.BM as number, shape.m, 32)),
+    rule("tile-n", ["BN"], (c) => tileOverhang("BN", c.BN as number, shape.n, 32)),
+    rule("tile-k", ["BK"], (c) => tileOverhang("BK", c.BK as number, shape.k, 4)),
     rule("invocations", ["BM", "BN", "TM", "TN"], (c) => {
       const n = threadsOf(c);
       if (n > limits.maxComputeInvocationsPerWorkgroup)

@@ -1,6 +1,15 @@
 import type { ConvProblem } from "../problem";
 import { type Config, rule, type TuningSpace } from "../space/space";
-import { allOf, ceilDiv, halfPrecisionRule, param, shaderKey, storageScalar, storageType } from "./codegen";
+import {
+  allOf,
+  ceilDiv,
+  halfPrecisionRule,
+  param,
+  type StorageScalar,
+  shaderKey,
+  storageScalar,
+  storageType,
+} from "./codegen";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import {
   GEMM_MEMORY_PARAMS,
@@ -15,16 +24,29 @@ import {
   tileConfig,
 } from "./gemm";
 
-/** A load from the problem's storage as the f32 the arithmetic uses. */
-const asF32 = (p: ConvProblem, type: string, load: string) =>
-  p.precision === "f32" ? load : `${type}(${load})`;
+/**
+ * A load from the problem's storage as the scalar the arithmetic uses: f32 for igemm (converted from
+ * f16 storage), f16 as stored for the tensor-core family.
+ */
+function loadAs(p: ConvProblem, arithmetic: StorageScalar, width: number, load: string) {
+  const type = storageType(arithmetic, width);
+  return { type, load: arithmetic === storageScalar(p) ? load : `${type}(${load})` };
+}
 
-/** vec4 input loads need 4 consecutive k to be 4 consecutive, aligned floats: NHWC with C/groups % 4 == 0. */
-const inputVectorizable = (p: ConvProblem) => p.layout === "NHWC" && (p.c / p.groups) % 4 === 0;
+/** vec4 input loads need 4 consecutive k to be 4 consecutive, aligned elements: NHWC with C/groups % 4 == 0. */
+export const inputVectorizable = (p: ConvProblem) => p.layout === "NHWC" && (p.c / p.groups) % 4 === 0;
 /** The filter is [K][C/groups*R*S] in both layouts: vec4 loads need that row length divisible by 4. */
-const filterVectorizable = (shape: GemmShape) => shape.k % 4 === 0;
+export const filterVectorizable = (shape: GemmShape) => shape.k % 4 === 0;
 
-function inputOperand(p: ConvProblem, shape: GemmShape, bm: number, bk: number, width: 1 | 4): Operand {
+/** The input, gathered as the GEMM's A operand (rows: output pixels, k: channel-taps). */
+export function inputOperand(
+  p: ConvProblem,
+  shape: GemmShape,
+  bm: number,
+  bk: number,
+  width: 1 | 4,
+  arithmetic: StorageScalar = "f32",
+): Operand {
   const raggedM = shape.m % bm !== 0;
   const raggedK = shape.k % bk !== 0;
   const padded = p.padH > 0 || p.padW > 0;
@@ -37,14 +59,18 @@ function inputOperand(p: ConvProblem, shape: GemmShape, bm: number, bk: number, 
     padded && "iw < i32(W)",
   ]);
   const nhwc = p.layout === "NHWC";
-  const type = width === 4 ? "vec4<f32>" : "f32";
   const stored = storageType(storageScalar(p), width);
   // k runs over (c, r, s) for NCHW and (r, s, c) for NHWC, the filter's own order.
   const decompose = nhwc
     ? ["let c = kk % CG;", "let rs = kk / CG;"]
     : ["let c = kk / (R * S);", "let rs = kk % (R * S);"];
   const index = nhwc ? "base + (u32(ih) * W + u32(iw)) * C + c" : "base + c * H * W + u32(ih) * W + u32(iw)";
-  const load = asF32(p, type, width === 4 ? `input[(${index}) / 4u]` : `input[${index}]`);
+  const { type, load } = loadAs(
+    p,
+    arithmetic,
+    width,
+    width === 4 ? `input[(${index}) / 4u]` : `input[${index}]`,
+  );
   const declarations = [
     `@group(0) @binding(0) var<storage, read> input: array<${stored}>;`,
     `fn loadA(base: u32, ih0: i32, iw0: i32, ok: bool, kk: u32) -> ${type} {`,
@@ -72,12 +98,24 @@ function inputOperand(p: ConvProblem, shape: GemmShape, bm: number, bk: number, 
   };
 }
 
-function filterOperand(p: ConvProblem, shape: GemmShape, bn: number, bk: number, width: 1 | 4): Operand {
+/** The filter as the GEMM's B operand (rows: output channels, k: channel-taps). */
+export function filterOperand(
+  p: ConvProblem,
+  shape: GemmShape,
+  bn: number,
+  bk: number,
+  width: 1 | 4,
+  arithmetic: StorageScalar = "f32",
+): Operand {
   const raggedN = shape.n % bn !== 0;
   const raggedK = shape.k % bk !== 0;
-  const type = width === 4 ? "vec4<f32>" : "f32";
   const inside = allOf([raggedN && "ok", raggedK && "kk < K_GROUP"]);
-  const load = asF32(p, type, width === 4 ? "weights[(base + kk) / 4u]" : "weights[base + kk]");
+  const { type, load } = loadAs(
+    p,
+    arithmetic,
+    width,
+    width === 4 ? "weights[(base + kk) / 4u]" : "weights[base + kk]",
+  );
   return {
     along: "k",
     width,

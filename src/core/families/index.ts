@@ -5,9 +5,16 @@ import { directFamily } from "./direct";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import { igemmFamily } from "./igemm";
 import { im2colFamily } from "./im2col";
+import { mmaFamily } from "./mma";
 import { splitkFamily } from "./splitk";
 
-export const FAMILIES: readonly KernelFamily[] = [directFamily, igemmFamily, splitkFamily, im2colFamily];
+export const FAMILIES: readonly KernelFamily[] = [
+  directFamily,
+  igemmFamily,
+  splitkFamily,
+  im2colFamily,
+  mmaFamily,
+];
 
 /** The family with this id, or an error naming the known ones. */
 export function familyById(id: string): KernelFamily {

@@ -6,7 +6,7 @@
  */
 import reduceTemplate from "../../../shaders/splitk-reduce.wgsl";
 import { type ConvProblem, tensorElements } from "../problem";
-import { rule, type TuningSpace } from "../space/space";
+import { type Config, type Rule, rule, type TuningSpace } from "../space/space";
 import {
   ceilDiv,
   enablesFor,
@@ -24,14 +24,53 @@ import { igemmSpace, igemmWgslFor } from "./igemm";
 
 /** Workgroups from which an unsplit grid is taken to fill a GPU already: splitting it only adds a pass. */
 const FULL_GRID = 1024;
-const REDUCE_WG = 256;
+export const REDUCE_WG = 256;
 /** Two slices of two BK=4 tiles. */
 const MIN_REDUCTION = 16;
 
-function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
-  const base = igemmSpace(problem, limits);
+/**
+ * Rules of a reduction cut into SK slices of BK-deep tiles: shared by split-K igemm and the tensor-core
+ * family, whose SK=1 (unsplit) they let pass. `tile` gives the workgroup tile and the parameters fixing it.
+ */
+export function splitRules(
+  problem: ConvProblem,
+  limits: DeviceLimits,
+  tile: { needs: readonly string[]; m(c: Config): number; n(c: Config): number },
+): Rule[] {
   const shape = gemmShape(problem);
   const partialBytes = tensorElements(problem).output * 4; // f32 partial sums
+  const unsplit = (c: Config) => c.SK === 1;
+  return [
+    rule("split-grid", [...tile.needs, "SK"], (c) => {
+      const grid = ceilDiv(shape.m, tile.m(c)) * ceilDiv(shape.n, tile.n(c)) * shape.groups;
+      return unsplit(c) || grid < FULL_GRID
+        ? null
+        : `the unsplit grid has ${grid} workgroups (>= ${FULL_GRID}): it fills the GPU without split-K`;
+    }),
+    rule("split-depth", ["BK", "SK"], (c) => {
+      const tiles = ceilDiv(shape.k, c.BK as number);
+      const perSlice = ceilDiv(tiles, c.SK as number);
+      return unsplit(c) || (perSlice >= 2 && (c.SK as number) * perSlice - tiles < perSlice)
+        ? null
+        : `${tiles} k tiles of BK=${c.BK} do not make SK=${c.SK} slices of at least 2 tiles each`;
+    }),
+    rule("split-dispatch", ["SK"], (c) =>
+      shape.groups * (c.SK as number) <= limits.maxComputeWorkgroupsPerDimension
+        ? null
+        : `groups*SK=${shape.groups * (c.SK as number)} exceeds maxComputeWorkgroupsPerDimension=${limits.maxComputeWorkgroupsPerDimension}`,
+    ),
+    rule("split-scratch", ["SK"], (c) => {
+      const bytes = (c.SK as number) * partialBytes;
+      const most = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+      return unsplit(c) || bytes <= most
+        ? null
+        : `SK=${c.SK} partial outputs take ${bytes} bytes, over the ${most}-byte buffer limit`;
+    }),
+  ];
+}
+
+function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
+  const base = igemmSpace(problem, limits);
   return {
     params: [
       ...base.params,
@@ -39,36 +78,16 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
     ],
     rules: [
       ...base.rules,
-      rule("split-grid", ["BM", "BN"], (c) => {
-        const grid = ceilDiv(shape.m, c.BM as number) * ceilDiv(shape.n, c.BN as number) * shape.groups;
-        return grid < FULL_GRID
-          ? null
-          : `the unsplit grid has ${grid} workgroups (>= ${FULL_GRID}): it fills the GPU without split-K`;
-      }),
-      rule("split-depth", ["BK", "SK"], (c) => {
-        const tiles = ceilDiv(shape.k, c.BK as number);
-        const perSlice = ceilDiv(tiles, c.SK as number);
-        return perSlice >= 2 && (c.SK as number) * perSlice - tiles < perSlice
-          ? null
-          : `${tiles} k tiles of BK=${c.BK} do not make SK=${c.SK} slices of at least 2 tiles each`;
-      }),
-      rule("split-dispatch", ["SK"], (c) =>
-        shape.groups * (c.SK as number) <= limits.maxComputeWorkgroupsPerDimension
-          ? null
-          : `groups*SK=${shape.groups * (c.SK as number)} exceeds maxComputeWorkgroupsPerDimension=${limits.maxComputeWorkgroupsPerDimension}`,
-      ),
-      rule("split-scratch", ["SK"], (c) => {
-        const bytes = (c.SK as number) * partialBytes;
-        const most = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-        return bytes <= most
-          ? null
-          : `SK=${c.SK} partial outputs take ${bytes} bytes, over the ${most}-byte buffer limit`;
+      ...splitRules(problem, limits, {
+        needs: ["BM", "BN"],
+        m: (c) => c.BM as number,
+        n: (c) => c.BN as number,
       }),
     ],
   };
 }
 
-function reduceWgsl(problem: ConvProblem, splits: number): { wgsl: string; slots: number } {
+export function reduceWgsl(problem: ConvProblem, splits: number): { wgsl: string; slots: number } {
   const vector = outputVectorized(problem, gemmShape(problem));
   const slots = tensorElements(problem).output / (vector ? 4 : 1);
   const wgsl = fillTemplate(reduceTemplate, {

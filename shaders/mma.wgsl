@@ -1,0 +1,36 @@
+// Implicit GEMM on subgroup matrices (tensor cores): out[m][n] = sum_k A[m][k] * B[n][k] per group,
+// m over output pixels (N*P*Q), n over the group's output channels, k over (r, s, c). A workgroup of
+// WM x WN subgroups computes a BM x BN block through BK-deep slices of A and B staged in f16
+// workgroup memory (rows of BK + PAD); each subgroup owns TM x TN result matrices of MM x MN in f32,
+// fed by MM x MK left and MK x MN right matrices loaded from the slices. The results leave through
+// a small f32 tile per subgroup, where the invocations convert, bounds-check and store them.
+// x: blocks of m; y: blocks of n; z: the group (times the k slices under split-K).
+enable f16;
+enable chromium_experimental_subgroup_matrix;
+// Matrix operations run in subgroup-uniform control flow (every bound is a constant); the analysis
+// can only prove workgroup uniformity, and a subgroup's index is not workgroup-uniform.
+diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);
+
+{{CONSTANTS}}
+
+{{DECLARATIONS}}
+
+var<workgroup> tileA: array<f16, TILE_A>;
+var<workgroup> tileB: array<f16, TILE_B>;
+var<workgroup> tileC: array<f32, TILE_C>;
+
+@compute @workgroup_size(THREADS)
+fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3<u32>) {
+  let mBlock = wg.x * BM;
+  let nBlock = wg.y * BN;
+  // Subgroups are consecutive runs of SUBGROUP invocations.
+  let sg = t / SUBGROUP;
+  let lane = t % SUBGROUP;
+  let sgM = sg / WN;
+  let sgN = sg % WN;
+{{BLOCK_SETUP}}
+{{LOAD_SETUP}}
+{{ACCUMULATORS}}
+{{MAIN_LOOP}}
+{{STORE}}
+}
