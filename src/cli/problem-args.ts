@@ -30,6 +30,7 @@ export const PROBLEM_OPTIONS: Record<string, OptionSpec> = {
   },
   batch: { type: "string", value: "N", description: "batch size for --suite", default: "1" },
   layout: { type: "string", value: "L", description: "NCHW (default) or NHWC for --suite's layers" },
+  precision: { type: "string", value: "T", description: "f32 (default) or f16 for --suite's layers" },
 };
 
 export const FAMILY_OPTION: Record<string, OptionSpec> = {
@@ -55,8 +56,11 @@ export function problemsFromArgs(ctx: CommandContext): NamedProblem[] {
   if (typeof text === "string" && typeof suite === "string")
     throw new CliError("give --problem or --suite, not both");
   if (typeof text === "string") {
-    if (ctx.values.layout !== undefined)
-      throw new CliError("--layout is for --suite; a --problem says its layout itself (layout=NHWC)");
+    for (const option of ["layout", "precision"])
+      if (ctx.values[option] !== undefined)
+        throw new CliError(
+          `--${option} is for --suite; a --problem says its ${option} itself (layout=NHWC,precision=f16)`,
+        );
     return text.split(";").map((one) => {
       const problem = parseProblemArg(one.trim());
       return { name: formatProblem(problem), problem, count: 1 };
@@ -67,8 +71,11 @@ export function problemsFromArgs(ctx: CommandContext): NamedProblem[] {
   const layout = ctx.values.layout ?? "NCHW";
   if (layout !== "NCHW" && layout !== "NHWC")
     throw new CliError(`--layout must be NCHW or NHWC, got '${layout}'`);
+  const precision = ctx.values.precision ?? "f32";
+  if (precision !== "f32" && precision !== "f16")
+    throw new CliError(`--precision must be f32 or f16, got '${precision}'`);
   try {
-    return suiteLayers(suite, batch).map((l) => ({ ...l, problem: { ...l.problem, layout } }));
+    return suiteLayers(suite, batch).map((l) => ({ ...l, problem: { ...l.problem, layout, precision } }));
   } catch (error) {
     throw new CliError(`--suite: ${(error as Error).message}`);
   }
