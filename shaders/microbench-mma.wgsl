@@ -2,6 +2,7 @@
 // one MK x MN into eight independent f32 accumulators, ITERATIONS times (operands loaded once).
 // FLOPs per subgroup = ITERATIONS * 8 * 2 * MM * MN * MK.
 enable f16;
+enable subgroups;
 enable chromium_experimental_subgroup_matrix;
 diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);
 
@@ -12,14 +13,18 @@ diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);
 var<workgroup> operands: array<f16, 1024>;
 
 @compute @workgroup_size(SUBGROUP * 4)
-fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3<u32>) {
+fn main(
+  @builtin(local_invocation_index) t: u32,
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(subgroup_id) sg: u32,
+) {
   // Small values, so the sums stay finite however long the loop.
   for (var i = t; i < 1024u; i += SUBGROUP * 4u) {
     operands[i] = f16(i % 7u) * 0.001h;
   }
   workgroupBarrier();
-  let a = subgroupMatrixLoad<subgroup_matrix_left<f16, MK, MM>>(&operands, 0u, false, MK);
-  let b = subgroupMatrixLoad<subgroup_matrix_right<f16, MN, MK>>(&operands, 256u, true, MK);
+  let a = subgroupMatrixLoad<subgroup_matrix_left<f16, MK, MM>, row_major>(&operands, 0u, MK);
+  let b = subgroupMatrixLoad<subgroup_matrix_right<f16, MN, MK>, col_major>(&operands, 256u, MK);
   var c0 = subgroup_matrix_result<f32, MN, MM>();
   var c1 = c0;
   var c2 = c0;
@@ -39,13 +44,13 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3
     c7 = subgroupMatrixMultiplyAccumulate(a, b, c7);
   }
   // Every accumulator is stored to its own slot, so none can be dropped.
-  let at = (wg.x * 4u + t / SUBGROUP) * 8u * MM * MN;
-  subgroupMatrixStore(&sink, at, c0, false, MN);
-  subgroupMatrixStore(&sink, at + MM * MN, c1, false, MN);
-  subgroupMatrixStore(&sink, at + 2u * MM * MN, c2, false, MN);
-  subgroupMatrixStore(&sink, at + 3u * MM * MN, c3, false, MN);
-  subgroupMatrixStore(&sink, at + 4u * MM * MN, c4, false, MN);
-  subgroupMatrixStore(&sink, at + 5u * MM * MN, c5, false, MN);
-  subgroupMatrixStore(&sink, at + 6u * MM * MN, c6, false, MN);
-  subgroupMatrixStore(&sink, at + 7u * MM * MN, c7, false, MN);
+  let at = (wg.x * 4u + sg) * 8u * MM * MN;
+  subgroupMatrixStore<row_major>(&sink, at, c0, MN);
+  subgroupMatrixStore<row_major>(&sink, at + MM * MN, c1, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 2u * MM * MN, c2, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 3u * MM * MN, c3, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 4u * MM * MN, c4, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 5u * MM * MN, c5, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 6u * MM * MN, c6, MN);
+  subgroupMatrixStore<row_major>(&sink, at + 7u * MM * MN, c7, MN);
 }

@@ -6,9 +6,10 @@
 // a small f32 tile per subgroup, where the invocations convert, bounds-check and store them.
 // x: blocks of m; y: blocks of n; z: the group (times the k slices under split-K).
 enable f16;
+enable subgroups;
 enable chromium_experimental_subgroup_matrix;
-// Matrix operations run in subgroup-uniform control flow (every bound is a constant); the analysis
-// can only prove workgroup uniformity, and a subgroup's index is not workgroup-uniform.
+// Matrix operations run in subgroup-uniform control flow (every bound is a constant) at offsets
+// from the subgroup's index, which the uniformity analysis cannot see as uniform across the workgroup.
 diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);
 
 {{CONSTANTS}}
@@ -20,12 +21,14 @@ var<workgroup> tileB: array<f16, TILE_B>;
 var<workgroup> tileC: array<f32, TILE_C>;
 
 @compute @workgroup_size(THREADS)
-fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wg: vec3<u32>) {
+fn main(
+  @builtin(local_invocation_index) t: u32,
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(subgroup_id) sg: u32,
+  @builtin(subgroup_invocation_id) lane: u32,
+) {
   let mBlock = wg.x * BM;
   let nBlock = wg.y * BN;
-  // Subgroups are consecutive runs of SUBGROUP invocations.
-  let sg = t / SUBGROUP;
-  let lane = t % SUBGROUP;
   let sgM = sg / WN;
   let sgN = sg % WN;
 {{BLOCK_SETUP}}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # f16 and the tensor-core family on the H200. Run in the device call from the project root, after
 #   npm run build:cli
+#   node bench/run.mjs --bundle dist-cli/retime.mjs bench/retime.ts
 # with carry [".device", "dist-cli"]; writes under $OUT (default: runs/). STAGE picks the part:
 #   probe:  the adapter with --unsafe-features, its peaks, and every f16 family verified on sampled
 #           configs of a few layers, then a short tensor-core sweep beside tfjs (fp32) on one layer.
-#   layers: resnet50's layers in NHWC f16 at batch 32 and 1, random search of mma (BUDGET each)
-#           and of f16 igemm/splitk (BUDGET_GEMM), with tfjs's fp32 conv2d timed per problem.
+#   layers: resnet50's layers in NHWC f16 at batch $BATCH, a random search of the tensor-core family
+#           (BUDGET candidates each), then each layer's best re-timed in a fresh process beside tfjs's
+#           f32 conv2d (timed in that process too), with the measured error.
 set -uo pipefail
 source .device/gpu-env.sh
 OUT=${OUT:-runs}; mkdir -p "$OUT"
@@ -20,7 +22,7 @@ SMI=$!
 case "$STAGE" in
 probe)
   stamp devices
-  $T devices --unsafe-features --json --store "$STORE" > "$OUT/devices.json" 2>> "$LOG"
+  $T devices --unsafe-features --json --store "$STORE" 2>> "$LOG" | tail -1 > "$OUT/devices.json"
   P="1x64x56x56,64x3x3,pad=1,layout=NHWC,precision=f16;2x24x17x17,40x3x3,pad=1,layout=NHWC,precision=f16;1x3x30x30,20x7x7,pad=3,stride=2,layout=NHWC,precision=f16;1x512x7x7,2048x1x1,layout=NHWC,precision=f16"
   stamp verify-mma
   $T verify --unsafe-features --problem "$P" --family mma --sample 12 --json > "$OUT/verify-mma.json" 2>> "$LOG"
@@ -33,11 +35,15 @@ probe)
     --strategy random --budget "${BUDGET:-120}" --store "$STORE" --out "$OUT/sweep.jsonl" --json > "$OUT/sweep.json" 2>> "$LOG"
   ;;
 layers)
-  for B in 32 1; do
-    stamp "mma batch $B"
-    $T sweep --unsafe-features --suite resnet50 --batch "$B" --layout NHWC --precision f16 --family mma --strategy random \
-      --budget "${BUDGET:-60}" --store "$STORE" --out "$OUT/mma-b$B.jsonl" --json > "$OUT/mma-b$B.json" 2>> "$LOG"
-  done
+  B=${BATCH:-32}
+  stamp "verify-mma"
+  $T verify --unsafe-features --problem "1x64x56x56,64x3x3,pad=1,layout=NHWC,precision=f16" --family mma --sample 8 2>&1 | grep -v "^ \|^:\|warning\|^$\|Compilation" >> "$LOG"
+  stamp "mma batch $B"
+  $T sweep --unsafe-features --suite resnet50 --batch "$B" --layout NHWC --precision f16 --family mma --strategy random \
+    --budget "${BUDGET:-36}" --baseline none --store "$STORE" --out "$OUT/mma-b$B.jsonl" --json 2>> "$LOG" | tail -1 > "$OUT/mma-b$B.json"
+  stamp "retime batch $B"
+  node dist-cli/retime.mjs --unsafe-features --data "$OUT/mma-b$B.jsonl" --best --tfjs --out "$OUT/best-b$B.json" 2>> "$LOG" | tail -12 >> "$LOG"
+  gzip -f "$OUT/mma-b$B.jsonl"
   ;;
 esac
 stamp done

@@ -27,6 +27,7 @@ import {
 } from "../core/dataset/record";
 import type { KernelFamily, KernelPlan } from "../core/families/family";
 import { planConfig } from "../core/families/index";
+import { mmaFamily } from "../core/families/mma";
 import { type ConvProblem, formatProblem, problemFlops } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
@@ -349,7 +350,7 @@ export class MeasurementEngine {
       family: family.id,
       config,
       ...measured,
-      ...speedOf(problem, measured.medianNs, this.device),
+      ...speedOf(problem, family.id, measured.medianNs, this.device),
       baseline,
       ...(clock ? { clock } : {}),
     };
@@ -642,10 +643,14 @@ export class MeasurementEngine {
   }
 }
 
-/** A record's GFLOP/s and share of the device's FMA peak for a median time (nulls without one). */
-function speedOf(problem: ConvProblem, medianNs: number | null, device: DeviceInfo) {
+/**
+ * A record's GFLOP/s and share of its roof for a median time (nulls without one): the FMA peak, or the
+ * subgroup matrices' peak for the family that runs on them.
+ */
+function speedOf(problem: ConvProblem, family: string, medianNs: number | null, device: DeviceInfo) {
   const gflops = medianNs === null ? null : problemFlops(problem) / medianNs;
-  return { gflops, peakFraction: gflops !== null && device.peakGflops ? gflops / device.peakGflops : null };
+  const roof = family === mmaFamily.id ? device.peakMatrixGflops : device.peakGflops;
+  return { gflops, peakFraction: gflops !== null && roof ? gflops / roof : null };
 }
 
 /** A successful timing as a record's fields. */
@@ -661,9 +666,13 @@ function applyRetime(record: TuningRecord, timed: HarnessResult, device: DeviceI
       record,
       failed(timed.status, `re-timed after a drift: ${timed.message}`, { verification: record.verification }),
     );
-    Object.assign(record, speedOf(record.problem.fields, null, device));
+    Object.assign(record, speedOf(record.problem.fields, record.family, null, device));
   } else {
-    Object.assign(record, timedFields(timed), speedOf(record.problem.fields, timed.medianNs, device));
+    Object.assign(
+      record,
+      timedFields(timed),
+      speedOf(record.problem.fields, record.family, timed.medianNs, device),
+    );
   }
   record.clock = { heaterRatio: record.clock?.heaterRatio ?? null, sentinelRatio: null, retimed };
 }

@@ -138,7 +138,7 @@ export const tuningRecordSchema = z
     /** Per-run time of each sample, in ns (one sample = dispatchesPerSample runs). */
     samplesNs: z.array(z.number().positive()),
     gflops: nonNegative.nullable(),
-    /** gflops over the device's measured FMA peak. */
+    /** gflops over the device's measured roof: its FMA peak, or its matrix peak for the tensor-core family. */
     peakFraction: nonNegative.nullable(),
     verification: verificationSchema.nullable(),
     timing: timingSchema.nullable(),

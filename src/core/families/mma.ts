@@ -150,7 +150,7 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
     rules: [
       ...halfPrecisionRule(problem, limits),
       rule("subgroup-matrix", [], () =>
-        shapes.length
+        shapes.length && limits.subgroups
           ? null
           : `this device offers no f16 subgroup matrices (WebGPU's ${SUBGROUP_MATRIX_FEATURE}: Chrome with --enable-unsafe-webgpu on a GPU that has them; the CLI with --unsafe-features)`,
       ),
@@ -270,11 +270,11 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
         [
           ...mi.map(
             (i) =>
-              `let a${i} = subgroupMatrixLoad<${left}>(&tileA, ${bufA}(sgM * ${t.tm * t.mm}u + ${i * t.mm}u) * STRIDE + ${step * t.mk}u, false, STRIDE);`,
+              `let a${i} = subgroupMatrixLoad<${left}, row_major>(&tileA, ${bufA}(sgM * ${t.tm * t.mm}u + ${i * t.mm}u) * STRIDE + ${step * t.mk}u, STRIDE);`,
           ),
           ...nj.map(
             (j) =>
-              `let b${j} = subgroupMatrixLoad<${right}>(&tileB, ${bufB}(sgN * ${t.tn * t.mn}u + ${j * t.mn}u) * STRIDE + ${step * t.mk}u, true, STRIDE);`,
+              `let b${j} = subgroupMatrixLoad<${right}, col_major>(&tileB, ${bufB}(sgN * ${t.tn * t.mn}u + ${j * t.mn}u) * STRIDE + ${step * t.mk}u, STRIDE);`,
           ),
           ...mi.flatMap((i) =>
             nj.map((j) => `acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(a${i}, b${j}, acc_${i}_${j});`),
@@ -340,7 +340,7 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
       : "f16(tileC[c])";
   const store = mi.flatMap((i) =>
     nj.flatMap((j) => [
-      `subgroupMatrixStore(&tileC, sg * ${t.mm * t.mn}u, acc_${i}_${j}, false, ${t.mn}u);`,
+      `subgroupMatrixStore<row_major>(&tileC, sg * ${t.mm * t.mn}u, acc_${i}_${j}, ${t.mn}u);`,
       "workgroupBarrier();",
       `for (var e = lane; e < ${(t.mm * t.mn) / width}u; e += SUBGROUP) {`,
       `  let row = e / ${t.mn / width}u;`,
