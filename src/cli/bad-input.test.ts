@@ -7,6 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 // Each of these is refused before a GPU is asked for, so no GPU is needed here.
 const bundle = "dist-cli/tunelab.mjs";
 const F16 = "1x4x8x8,8x3x3,precision=f16";
+// SwiftShader offers no shader-f16: the f16-capable families say so.
+const NO_F16 =
+  "f16 problems need the device's shader-f16 feature, which it does not offer (CLI: --unsafe-features on NVIDIA Vulkan)";
 const dir = mkdtempSync(join(tmpdir(), "tunelab-bad-input-"));
 const store = join(dir, "records.jsonl");
 
@@ -21,27 +24,27 @@ describe("bad input exits 2 with one line on stderr", () => {
     [
       "sweep, an unknown family",
       ["sweep", "--problem", "1x4x8x8,8x3x3", "--family", "direct,winograd", "--store", store],
-      "tunelab: --family: unknown family 'winograd' (direct, igemm, splitk, im2col)",
+      "tunelab: --family: unknown family 'winograd' (direct, igemm, splitk, im2col, mma)",
     ],
     [
       "sweep, no problem any family given runs",
       ["sweep", "--problem", F16, "--family", "direct,igemm", "--store", store],
-      "tunelab: nothing to run: no family given runs these problems (direct: f32 problems only; igemm: f32 problems only)",
+      `tunelab: nothing to run: no family given runs these problems on this device (direct: f32 problems only; igemm: ${NO_F16})`,
     ],
     [
       "compare, no problem any family runs",
       ["compare", "--problem", F16, "--store", store],
-      "tunelab: nothing to run: no family given runs these problems (direct: f32 problems only; igemm: f32 problems only; splitk: f32 problems only; im2col: f32 problems only)",
+      `tunelab: nothing to run: no family given runs these problems on this device (direct: f32 problems only; igemm: ${NO_F16}; splitk: ${NO_F16}; im2col: f32 problems only; mma: NHWC only: the staged slices read channels contiguously)`,
     ],
     [
       "verify, no kernel to check",
       ["verify", "--problem", F16, "--family", "all"],
-      "tunelab: nothing to run: no family given runs these problems (direct: f32 problems only; igemm: f32 problems only; splitk: f32 problems only; im2col: f32 problems only)",
+      `tunelab: nothing to run: no family given runs these problems on this device (direct: f32 problems only; igemm: ${NO_F16}; splitk: ${NO_F16}; im2col: f32 problems only; mma: NHWC only: the staged slices read channels contiguously)`,
     ],
     [
       "verify, an unknown family",
       ["verify", "--problem", "1x4x8x8,8x3x3", "--family", "winograd"],
-      "tunelab: --family: unknown family 'winograd' (direct, igemm, splitk, im2col)",
+      "tunelab: --family: unknown family 'winograd' (direct, igemm, splitk, im2col, mma)",
     ],
     [
       "a config naming __proto__",

@@ -6,6 +6,9 @@ const cli = (...args: string[]) =>
   spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", env: process.env });
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
 
+/** The H200 as `devices --unsafe-features --json` described it. */
+const H200_DEVICE = "docs/h200/tensor-cores/devices-unsafe.json";
+
 describe("kernel commands of the one-file CLI", () => {
   beforeAll(() => {
     execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
@@ -23,7 +26,12 @@ describe("kernel commands of the one-file CLI", () => {
       "--json",
     );
     expect(run.status).toBe(0);
-    expect(lastJson(run.stdout)).toMatchObject({ checked: 8, mismatches: 0, failures: [], skipped: [] });
+    expect(lastJson(run.stdout)).toMatchObject({
+      checked: 8,
+      mismatches: 0,
+      failures: [],
+      skipped: [{ family: "mma", reason: expect.stringContaining("f16 problems only") }],
+    });
     expect(run.stderr).toMatch(/igemm\s+2\/2 ok/);
     expect(run.stderr).toMatch(/splitk\s+2\/2 ok/);
   });
@@ -52,9 +60,42 @@ describe("kernel commands of the one-file CLI", () => {
     const run = cli("space", "--problem", "1x64x56x56,64x3x3,pad=1", "--family", "all", "--json");
     expect(run.status).toBe(0);
     const { spaces } = lastJson(run.stdout);
-    expect(spaces.map((s: { family: string }) => s.family)).toEqual(["direct", "igemm", "splitk", "im2col"]);
-    for (const s of spaces) expect(s.size).toBeGreaterThan(100);
+    expect(spaces.map((s: { family: string }) => s.family)).toEqual([
+      "direct",
+      "igemm",
+      "splitk",
+      "im2col",
+      "mma",
+    ]);
+    for (const s of spaces.slice(0, 4)) expect(s.size).toBeGreaterThan(100);
+    expect(spaces[4].unsupported).toContain("f16 problems only");
     expect(spaces[1].params[0]).toMatchObject({ name: "BM", values: [16, 32, 64, 128, 256] });
+  });
+
+  it("space reads a recorded device: the H200's tensor-core space on a machine without one", () => {
+    const f16 = "32x256x14x14,256x3x3,pad=1,layout=NHWC,precision=f16";
+    const here = lastJson(cli("space", "--problem", f16, "--family", "mma", "--json").stdout);
+    expect(here.spaces[0].unsupported).toContain("shader-f16");
+    const run = cli("space", "--problem", f16, "--family", "mma", "--limits", H200_DEVICE, "--json");
+    expect(run.status).toBe(0);
+    const { spaces } = lastJson(run.stdout);
+    expect(spaces[0]).toMatchObject({ family: "mma", size: 6878 });
+    const shader = cli(
+      "shader",
+      "--problem",
+      f16,
+      "--family",
+      "mma",
+      "--config",
+      "MM=16,MN=16,MK=16,WM=2,WN=2,TM=2,TN=2,BK=32,DB=0,PAD=8,SK=1",
+      "--limits",
+      H200_DEVICE,
+    );
+    expect(shader.status).toBe(0);
+    expect(shader.stdout).toContain("subgroupMatrixMultiplyAccumulate(a0, b0, acc_0_0)");
+    const wrong = cli("space", "--problem", f16, "--family", "mma", "--limits", "README.md");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("--limits: expected spec, device, or a device file");
   });
 
   it("shader prints one config's WGSL and refuses an invalid one, naming the rule", () => {

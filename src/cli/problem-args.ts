@@ -1,7 +1,14 @@
 /** Command-line forms shared by the commands that take problems, families, configs and limits. */
 
-import { type DeviceLimits, type KernelFamily, SPEC_DEFAULT_LIMITS } from "../core/families/family";
-import { FAMILIES, familyById } from "../core/families/index";
+import { readFileSync } from "node:fs";
+import {
+  type DeviceFacts,
+  type DeviceLimits,
+  type KernelFamily,
+  limitsOf,
+  SPEC_DEFAULT_LIMITS,
+} from "../core/families/family";
+import { FAMILIES, familyById, familyRefusal } from "../core/families/index";
 import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import type { Config } from "../core/space/space";
 import { SUITES, suiteLayers } from "../core/suites";
@@ -101,11 +108,22 @@ export function familyArg(id: string): KernelFamily {
   }
 }
 
-/** Fails as bad input when no family runs any of the problems, saying why each does not. */
-export function requireSupported(problems: readonly ConvProblem[], families: readonly KernelFamily[]): void {
-  if (problems.some((p) => families.some((f) => f.unsupported(p) === null))) return;
-  const reasons = new Set(problems.flatMap((p) => families.map((f) => `${f.id}: ${f.unsupported(p)}`)));
-  throw new CliError(`nothing to run: no family given runs these problems (${[...reasons].join("; ")})`);
+/**
+ * Fails as bad input when no family runs any of the problems, saying why each does not: the problems
+ * alone, or (given a device's limits) on that device too.
+ */
+export function requireSupported(
+  problems: readonly ConvProblem[],
+  families: readonly KernelFamily[],
+  limits?: DeviceLimits,
+): void {
+  const why = (f: KernelFamily, p: ConvProblem) => (limits ? familyRefusal(f, p, limits) : f.unsupported(p));
+  if (problems.some((p) => families.some((f) => why(f, p) === null))) return;
+  const reasons = new Set(problems.flatMap((p) => families.map((f) => `${f.id}: ${why(f, p)}`)));
+  const where = limits ? " on this device" : "";
+  throw new CliError(
+    `nothing to run: no family given runs these problems${where} (${[...reasons].join("; ")})`,
+  );
 }
 
 /** "BM=64,BN=64,..." into a config; values must be whole numbers. */
@@ -128,17 +146,46 @@ export const LIMITS_OPTION: Record<string, OptionSpec> = {
     type: "string",
     value: "L",
     description:
-      "judge configs against 'spec' (WebGPU's default limits) or 'device' (the adapter Dawn finds)",
+      "judge configs against 'spec' (WebGPU's default limits), 'device' (the adapter Dawn finds), or a recorded device: a devices --json file or a records file",
     default: "spec",
   },
 };
 
 /** The limits named by --limits; `device` asks Dawn (loaded lazily so 'spec' needs no GPU). */
 export async function limitsFromArg(ctx: CommandContext): Promise<DeviceLimits> {
-  const value = ctx.values.limits ?? "spec";
+  const value = String(ctx.values.limits ?? "spec");
   if (value === "spec") return SPEC_DEFAULT_LIMITS;
-  if (value !== "device") throw new CliError(`--limits: expected spec or device, got '${String(value)}'`);
-  return withDevice(async (_device, limits) => limits);
+  if (value === "device") return withDevice(async (_device, limits) => limits);
+  return recordedDeviceLimits(value);
+}
+
+/**
+ * The limits of a device recorded in a file: the output of `devices --json` (its adapter), or a
+ * records file's first record (its device), so another machine's spaces can be read anywhere.
+ */
+function recordedDeviceLimits(path: string): DeviceLimits {
+  let parsed: unknown;
+  try {
+    const text = readFileSync(path, "utf8");
+    // A JSON document, or JSON Lines whose first line is a record.
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = JSON.parse(text.slice(0, text.indexOf("\n")));
+    }
+  } catch (error) {
+    throw new CliError(
+      `--limits: expected spec, device, or a device file (devices --json, or records); ${path}: ${(error as Error).message}`,
+    );
+  }
+  const found = parsed as { adapter?: DeviceFacts; device?: DeviceFacts; limits?: unknown };
+  const facts = found.adapter ?? found.device ?? (found.limits ? (found as DeviceFacts) : undefined);
+  if (!facts) throw new CliError(`--limits: ${path} describes no device (no adapter, device or limits)`);
+  try {
+    return limitsOf(facts, path);
+  } catch (error) {
+    throw new CliError(`--limits: ${(error as Error).message}`);
+  }
 }
 
 /** Runs `work` with a Dawn device and its limits, and destroys the device afterwards. */

@@ -102,7 +102,7 @@ describe("import", () => {
     expect(run.json.added).toBe(2);
     expect(run.json.rejected.map((r: { line: number; reason: string }) => [r.line, r.reason])).toEqual([
       [2, expect.stringMatching(/^line 2: config: BM=999 is not one of /)],
-      [3, 'line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col)'],
+      [3, 'line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col, mma)'],
       [
         4,
         expect.stringMatching(
@@ -117,7 +117,7 @@ describe("import", () => {
     expect(shown.stdout.split("\n").slice(0, 3)).toEqual([
       `2 records added to ${join(dir, "other.jsonl")}, 4 rejected:`,
       expect.stringMatching(/^ {2}line 2: config: BM=999/),
-      '  line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col)',
+      '  line 3: family: unknown family "winograd" (direct, igemm, splitk, im2col, mma)',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { familyRefusal } from "../../core/families/index";
 import { formatProblem } from "../../core/problem";
 import { rawSize, spaceSize } from "../../core/space/space";
 import type { Command } from "../command";
@@ -24,7 +25,7 @@ export const spaceCommand: Command = {
     const families = familiesFromArg(ctx);
     const limits = await limitsFromArg(ctx);
     const spaces = families.map((family) => {
-      const unsupported = family.unsupported(problem);
+      const unsupported = familyRefusal(family, problem, limits);
       if (unsupported) return { family: family.id, unsupported };
       const space = family.space(problem, limits);
       return {

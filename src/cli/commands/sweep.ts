@@ -47,10 +47,9 @@ export async function sweepToFile(
   strategyFor?: SweepOptions["strategyFor"],
   engine?: SweepOptions["engine"],
 ): Promise<SweepOutcome> {
-  requireSupported(
-    request.problems.map((text) => parseProblem(text)),
-    request.families === "all" ? FAMILIES : request.families.map(familyArg),
-  );
+  const problems = request.problems.map((text) => parseProblem(text));
+  const families = request.families === "all" ? FAMILIES : request.families.map(familyArg);
+  requireSupported(problems, families);
   // One writer per file: a second sweep into the same --out would duplicate candidates.
   return withWriterLock(out, async () => {
     // A sweep reads only its own problems' records (its key, baselines and starting points): a large
@@ -97,16 +96,19 @@ export async function sweepToFile(
           },
         },
       );
+      if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
+        // Say why, device rules included (a missing feature), before the device goes.
+        requireSupported(problems, families, (await session.device()).limits);
+        throw new CliError(
+          "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
+        );
+      }
     } catch (error) {
+      if (error instanceof CliError) throw error;
       throw new CliError((error as Error).message, error instanceof SweepRequestError ? 2 : 1);
     } finally {
       process.off("SIGINT", interrupt);
       session.destroy();
-    }
-    if (outcome.candidates === 0 && outcome.stopped !== "aborted") {
-      throw new CliError(
-        "nothing to run: no family given has a valid config for these problems on this device (see space --limits device)",
-      );
     }
     return outcome;
   });

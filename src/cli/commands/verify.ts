@@ -1,3 +1,4 @@
+import { familyRefusal } from "../../core/families/index";
 import { formatProblem } from "../../core/problem";
 import { rng, shuffled } from "../../core/random";
 import { type Config, enumerate } from "../../core/space/space";
@@ -56,11 +57,16 @@ export const verifyCommand: Command = {
     let checked = 0;
     let check = 0;
     await withDevice(async (device, limits) => {
+      requireSupported(
+        problems.map((p) => p.problem),
+        families,
+        limits,
+      );
       const cache = new KernelCache(device);
       for (const { name, problem } of problems) {
         for (const family of families) {
           const text = formatProblem(problem);
-          const reason = family.unsupported(problem);
+          const reason = familyRefusal(family, problem, limits);
           const all = reason ? [] : [...enumerate(family.space(problem, limits))];
           if (reason || all.length === 0) {
             skipped.push({

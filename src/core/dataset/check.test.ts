@@ -24,7 +24,7 @@ describe("what a record means", () => {
 
   it("refuses an unknown family, naming the known ones", () => {
     expect(recordIssue({ ...igemm, family: "winograd" })).toBe(
-      `family: unknown family "winograd" (direct, igemm, splitk, im2col)`,
+      `family: unknown family "winograd" (direct, igemm, splitk, im2col, mma)`,
     );
   });
 

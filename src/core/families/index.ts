@@ -23,6 +23,24 @@ export function familyById(id: string): KernelFamily {
   return family;
 }
 
+/**
+ * Why a family can run no config of a problem on a device: the family's own refusal, or a device rule
+ * (one judged before any parameter, like a missing feature) that fails. Null when configs may be valid.
+ */
+export function familyRefusal(
+  family: KernelFamily,
+  problem: ConvProblem,
+  limits: DeviceLimits,
+): string | null {
+  const unsupported = family.unsupported(problem);
+  if (unsupported) return unsupported;
+  for (const r of family.space(problem, limits).rules) {
+    const why = r.needs.length === 0 ? r.check({}) : null;
+    if (why) return why;
+  }
+  return null;
+}
+
 export type PlanResult = { ok: true; plan: KernelPlan } | { ok: false; violations: Violation[] };
 
 /** The plan of one config, or the rules it breaks (including the family not supporting the problem). */
