@@ -1,8 +1,9 @@
 // Implicit GEMM on subgroup matrices (tensor cores): out[m][n] = sum_k A[m][k] * B[n][k] per group,
 // m over output pixels (N*P*Q), n over the group's output channels, k over (r, s, c). A workgroup of
 // WM x WN subgroups computes a BM x BN block through BK-deep slices of A and B staged in f16
-// workgroup memory (rows of BK + PAD); each subgroup owns TM x TN result matrices of MM x MN in f32,
-// fed by MM x MK left and MK x MN right matrices loaded from the slices. The results leave through
+// workgroup memory (rows of BK + PAD), or read straight from memory where the operand is a plain
+// matrix; each subgroup owns TM x TN result matrices of MM x MN in f32, fed by MM x MK left and
+// MK x MN right matrices. The results leave through
 // a small f32 tile per subgroup, where the invocations convert, bounds-check and store them.
 // x: blocks of m; y: blocks of n; z: the group (times the k slices under split-K).
 enable f16;
@@ -15,10 +16,6 @@ diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);
 {{CONSTANTS}}
 
 {{DECLARATIONS}}
-
-var<workgroup> tileA: array<f16, TILE_A>;
-var<workgroup> tileB: array<f16, TILE_B>;
-var<workgroup> tileC: array<f32, TILE_C>;
 
 @compute @workgroup_size(THREADS)
 fn main(

@@ -79,7 +79,7 @@ describe("kernel commands of the one-file CLI", () => {
     const run = cli("space", "--problem", f16, "--family", "mma", "--limits", H200_DEVICE, "--json");
     expect(run.status).toBe(0);
     const { spaces } = lastJson(run.stdout);
-    expect(spaces[0]).toMatchObject({ family: "mma", size: 6878 });
+    expect(spaces[0]).toMatchObject({ family: "mma", size: 15318 });
     const shader = cli(
       "shader",
       "--problem",
@@ -87,7 +87,7 @@ describe("kernel commands of the one-file CLI", () => {
       "--family",
       "mma",
       "--config",
-      "MM=16,MN=16,MK=16,WM=2,WN=2,TM=2,TN=2,BK=32,DB=0,PAD=8,SK=1",
+      "MM=16,MN=16,MK=16,WM=2,WN=2,TM=2,TN=2,GA=0,GB=1,BK=32,DB=0,PAD=8,SK=1",
       "--limits",
       H200_DEVICE,
     );

@@ -13,7 +13,21 @@ const recorded = JSON.parse(readFileSync("docs/h200/tensor-cores/devices-unsafe.
 };
 const H200 = limitsOf(recorded.adapter);
 const problem = parseProblem("2x64x14x14,96x3x3,pad=1,layout=NHWC,precision=f16");
-const config = { MM: 16, MN: 16, MK: 16, WM: 2, WN: 2, TM: 2, TN: 2, BK: 32, DB: 1, PAD: 8, SK: 1 };
+const config = {
+  MM: 16,
+  MN: 16,
+  MK: 16,
+  WM: 2,
+  WN: 2,
+  TM: 2,
+  TN: 2,
+  GA: 0,
+  GB: 0,
+  BK: 32,
+  DB: 1,
+  PAD: 8,
+  SK: 1,
+};
 
 describe("the tensor-core family", () => {
   it("reads its matrix shapes and subgroup size from the device", () => {
@@ -91,6 +105,12 @@ describe("the tensor-core family", () => {
     ]);
     const split = planConfig(mmaFamily, problem, { ...config, SK: 2, DB: 0 }, H200);
     expect(split.ok && split.plan.passes.map((p) => p.label)).toEqual(["mma", "reduce"]);
+    // The filter read straight from memory: its rows need 16 bytes (C/groups*R*S = 864 halves here).
+    expect(planConfig(mmaFamily, problem, { ...config, GB: 1 }, H200).ok).toBe(true);
+    const direct = planConfig(mmaFamily, problem, { ...config, GA: 1 }, H200);
+    expect(direct.ok ? [] : direct.violations.map((v) => v.message)).toContain(
+      "GA=1 needs a 1x1 convolution with stride 1, no padding and one group",
+    );
     expect(split.ok && split.plan.scratch).toEqual([{ name: "partial", bytes: 2 * 392 * 96 * 4 }]);
     if (split.ok) expect(split.plan.passes[1]?.wgsl).toContain("output[i] = vec4<f16>(sum);");
   });
@@ -116,5 +136,17 @@ describe("its generated WGSL", () => {
     await expect(plan.plan.passes.map((p) => `// ${p.label}\n${p.wgsl}`).join("\n")).toMatchFileSnapshot(
       shader("mma-ragged-splitk"),
     );
+  });
+
+  it("a 1x1 convolution with both operands read straight from memory: no staging, no barriers in the loop", async () => {
+    const pointwise = parseProblem("2x64x14x14,128x1x1,layout=NHWC,precision=f16");
+    const plan = planConfig(mmaFamily, pointwise, { ...config, GA: 1, GB: 1, DB: 0, PAD: 0 }, H200);
+    if (!plan.ok) throw new Error(JSON.stringify(plan.violations));
+    const wgsl = plan.plan.passes[0]?.wgsl ?? "";
+    expect(wgsl).toContain(
+      "subgroupMatrixLoad<subgroup_matrix_left<f16, 16, 16>, row_major>(&input, aRow0 + kt * BK",
+    );
+    expect(wgsl).not.toContain("tileA");
+    await expect(wgsl).toMatchFileSnapshot(shader("mma-1x1-direct"));
   });
 });

@@ -51,7 +51,21 @@ const PARAMS: ParamDef[] = [
   { name: "WN", values: [1, 2, 4], doc: "subgroups of the workgroup along the output channels" },
   { name: "TM", values: [1, 2, 4], doc: "result matrices each subgroup holds along the output pixels" },
   { name: "TN", values: [1, 2, 4], doc: "result matrices each subgroup holds along the output channels" },
-  { name: "BK", values: [16, 32, 64], doc: "reduction depth staged in workgroup memory per step" },
+  {
+    name: "GA",
+    values: [0, 1],
+    doc: "1: left matrices read straight from the input (1x1 convolutions), not staged in workgroup memory",
+  },
+  {
+    name: "GB",
+    values: [0, 1],
+    doc: "1: right matrices read straight from the filter, not staged in workgroup memory",
+  },
+  {
+    name: "BK",
+    values: [16, 32, 64],
+    doc: "reduction depth per step (staged in workgroup memory unless read directly)",
+  },
   {
     name: "DB",
     values: [0, 1],
@@ -81,6 +95,9 @@ export interface MmaTiling {
   wn: number;
   tm: number;
   tn: number;
+  /** Operands read straight from storage rather than staged: A (the input) and B (the filter). */
+  ga: boolean;
+  gb: boolean;
   bk: number;
   db: boolean;
   pad: number;
@@ -105,6 +122,8 @@ export function mmaTiling(c: Config, limits: DeviceLimits): MmaTiling {
     wn: param(c, "WN"),
     tm: param(c, "TM"),
     tn: param(c, "TN"),
+    ga: param(c, "GA") === 1,
+    gb: param(c, "GB") === 1,
     bk: param(c, "BK"),
     db: param(c, "DB") === 1,
     pad: param(c, "PAD"),
@@ -121,9 +140,17 @@ export function mmaTiling(c: Config, limits: DeviceLimits): MmaTiling {
   };
 }
 
-/** Bytes of workgroup memory: the f16 slices (twice when double-buffered) and each subgroup's f32 result tile. */
+/** Bytes of workgroup memory: the staged f16 slices (twice when double-buffered) and each subgroup's f32 result tile. */
 export function mmaWorkgroupBytes(t: MmaTiling): number {
-  return 2 * (t.bm + t.bn) * t.stride * (t.db ? 2 : 1) + 4 * t.subgroups * t.mm * t.mn;
+  const stagedRows = (t.ga ? 0 : t.bm) + (t.gb ? 0 : t.bn);
+  return 2 * stagedRows * t.stride * (t.db ? 2 : 1) + 4 * t.subgroups * t.mm * t.mn;
+}
+
+/** Why the input cannot be read as a plain row-major matrix (the left operand straight from memory), or null. */
+function directInputRefusal(p: ConvProblem): string | null {
+  const plain = p.r === 1 && p.s === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  if (!plain || p.groups !== 1) return "GA=1 needs a 1x1 convolution with stride 1, no padding and one group";
+  return p.c % 8 === 0 ? null : `GA=1 needs C divisible by 8 (16-byte rows), not ${p.c}`;
 }
 
 /** Rough registers per invocation: result fragments in f32, operand fragments in packed f16, and addressing. */
@@ -193,18 +220,36 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
           ? null
           : `dispatch ${x}x${y} exceeds maxComputeWorkgroupsPerDimension=${most}`;
       }),
-      rule("load-split", [...TILE_M, ...TILE_N, "BK"], (c) => {
+      rule("direct-a", ["GA"], (c) => (c.GA === 1 ? directInputRefusal(problem) : null)),
+      rule("direct-b", ["GB"], (c) =>
+        c.GB === 1 && shape.k % 8 !== 0
+          ? `GB=1 needs filter rows (C/groups*R*S=${shape.k}) divisible by 8 (16-byte rows)`
+          : null,
+      ),
+      rule("staging", ["GA", "GB", "DB", "PAD"], (c) =>
+        c.GA === 1 && c.GB === 1 && (c.DB === 1 || c.PAD !== 0)
+          ? "DB and PAD shape the staged slices: with both operands read directly they must be 0"
+          : null,
+      ),
+      // A staged operand is zero past the reduction's end; with neither staged, the last step must not overrun it.
+      rule("direct-depth", ["GA", "GB", "BK"], (c) =>
+        c.GA === 1 && c.GB === 1 && shape.k % (c.BK as number) !== 0
+          ? `with both operands read directly, BK=${c.BK} must divide the reduction (${shape.k})`
+          : null,
+      ),
+      rule("load-split", [...TILE_M, ...TILE_N, "GA", "GB", "BK"], (c) => {
         const t = tiling(c);
-        for (const [name, rows, width] of [
-          ["A", t.bm, widths.a],
-          ["B", t.bn, widths.b],
+        for (const [name, rows, width, direct] of [
+          ["A", t.bm, widths.a, t.ga],
+          ["B", t.bn, widths.b, t.gb],
         ] as const) {
+          if (direct) continue;
           if (!loadSplit("k", width, rows, t.bk, t.threads))
             return `the ${rows}x${t.bk} ${name} slice in width-${width} loads does not split evenly over ${t.threads} invocations`;
         }
         return null;
       }),
-      rule("workgroup-storage", [...TILE_M, ...TILE_N, "BK", "DB", "PAD"], (c) => {
+      rule("workgroup-storage", [...TILE_M, ...TILE_N, "GA", "GB", "BK", "DB", "PAD"], (c) => {
         const bytes = mmaWorkgroupBytes(tiling(c));
         return bytes <= limits.maxComputeWorkgroupStorageSize
           ? null
@@ -252,8 +297,10 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
   const t = mmaTiling(config, limits);
   const a = inputOperand(problem, shape, t.bm, t.bk, inputVectorizable(problem) ? 4 : 1, "f16");
   const b = filterOperand(problem, shape, t.bn, t.bk, filterVectorizable(shape) ? 4 : 1, "f16");
-  const A = stagingCode("a", a, t.bm, t, "mBlock");
-  const B = stagingCode("b", b, t.bn, t, "nBlock");
+  const A = t.ga ? null : stagingCode("a", a, t.bm, t, "mBlock");
+  const B = t.gb ? null : stagingCode("b", b, t.bn, t, "nBlock");
+  const staged = [A, B].flatMap((op) => (op ? [op] : []));
+  const each = (f: (op: NonNullable<typeof A>) => string[]) => staged.flatMap(f);
   const mi = Array.from({ length: t.tm }, (_, i) => i);
   const nj = Array.from({ length: t.tn }, (_, j) => j);
   const split = t.splits > 1;
@@ -263,19 +310,29 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
   const left = `subgroup_matrix_left<f16, ${t.mk}, ${t.mm}>`;
   const right = `subgroup_matrix_right<f16, ${t.mn}, ${t.mk}>`;
   const result = `subgroup_matrix_result<f32, ${t.mn}, ${t.mm}>`;
+  // A left matrix from the staged slice, or straight from the input (a row-major matrix of C columns).
+  const leftAt = (i: number, bufA: string, step: number) =>
+    t.ga
+      ? `subgroupMatrixLoad<${left}, row_major>(&input, aRow${i} + kt * BK + ${step * t.mk}u, C)`
+      : `subgroupMatrixLoad<${left}, row_major>(&tileA, ${bufA}(sgM * ${t.tm * t.mm}u + ${i * t.mm}u) * STRIDE + ${step * t.mk}u, STRIDE)`;
+  // A right matrix from the staged slice, or straight from the filter (its rows are the matrix's columns).
+  const rightAt = (j: number, bufB: string, step: number) =>
+    t.gb
+      ? `subgroupMatrixLoad<${right}, col_major>(&weights, bRow${j} + kt * BK + ${step * t.mk}u, K_GROUP)`
+      : `subgroupMatrixLoad<${right}, col_major>(&tileB, ${bufB}(sgN * ${t.tn * t.mn}u + ${j * t.mn}u) * STRIDE + ${step * t.mk}u, STRIDE)`;
+  const directRows = [
+    ...(t.ga ? mi.map((i) => `let aRow${i} = (mBlock + sgM * ${t.tm * t.mm}u + ${i * t.mm}u) * C;`) : []),
+    ...(t.gb
+      ? nj.map((j) => `let bRow${j} = (g * KG + nBlock + sgN * ${t.tn * t.mn}u + ${j * t.mn}u) * K_GROUP;`)
+      : []),
+  ];
   const multiply = (bufA: string, bufB: string) =>
     Array.from({ length: t.bk / t.mk }, (_, step) => [
       "{",
       ...indent(
         [
-          ...mi.map(
-            (i) =>
-              `let a${i} = subgroupMatrixLoad<${left}, row_major>(&tileA, ${bufA}(sgM * ${t.tm * t.mm}u + ${i * t.mm}u) * STRIDE + ${step * t.mk}u, STRIDE);`,
-          ),
-          ...nj.map(
-            (j) =>
-              `let b${j} = subgroupMatrixLoad<${right}, col_major>(&tileB, ${bufB}(sgN * ${t.tn * t.mn}u + ${j * t.mn}u) * STRIDE + ${step * t.mk}u, STRIDE);`,
-          ),
+          ...mi.map((i) => `let a${i} = ${leftAt(i, bufA, step)};`),
+          ...nj.map((j) => `let b${j} = ${rightAt(j, bufB, step)};`),
           ...mi.flatMap((i) =>
             nj.map((j) => `acc_${i}_${j} = subgroupMatrixMultiplyAccumulate(a${i}, b${j}, acc_${i}_${j});`),
           ),
@@ -287,43 +344,50 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
 
   const sliceA = t.bm * t.stride;
   const sliceB = t.bn * t.stride;
-  const mainLoop = !t.db
-    ? [
-        ...A.staging,
-        ...B.staging,
-        `for (var kt = ${first}; kt < ${end}; kt++) {`,
-        ...indent(
-          [...A.fetch("kt"), ...B.fetch("kt"), ...A.stage(""), ...B.stage(""), "workgroupBarrier();"],
-          1,
-        ),
-        ...indent(multiply("", ""), 1),
-        "  workgroupBarrier();",
-        "}",
-      ]
-    : [
-        ...A.staging,
-        ...B.staging,
-        ...A.fetch(first),
-        ...B.fetch(first),
-        ...A.stage(""),
-        ...B.stage(""),
-        "workgroupBarrier();",
-        `for (var kt = ${first}; kt < ${end}; kt++) {`,
-        `  let parity = (kt - ${first}) & 1u;`,
-        `  let more = kt + 1u < ${end};`,
-        "  if (more) {",
-        ...indent([...A.fetch("(kt + 1u)"), ...B.fetch("(kt + 1u)")], 2),
-        "  }",
-        ...indent(multiply(`parity * ${sliceA}u + `, `parity * ${sliceB}u + `), 1),
-        "  if (more) {",
-        ...indent(
-          [...A.stage(`(1u - parity) * ${sliceA}u + `), ...B.stage(`(1u - parity) * ${sliceB}u + `)],
-          2,
-        ),
-        "  }",
-        "  workgroupBarrier();",
-        "}",
-      ];
+  // Staged operands go through workgroup memory between barriers; with none staged the loop only multiplies.
+  const mainLoop = !staged.length
+    ? [...directRows, `for (var kt = ${first}; kt < ${end}; kt++) {`, ...indent(multiply("", ""), 1), "}"]
+    : !t.db
+      ? [
+          ...directRows,
+          ...each((op) => op.staging),
+          `for (var kt = ${first}; kt < ${end}; kt++) {`,
+          ...indent(
+            [...each((op) => op.fetch("kt")), ...each((op) => op.stage("")), "workgroupBarrier();"],
+            1,
+          ),
+          ...indent(multiply("", ""), 1),
+          "  workgroupBarrier();",
+          "}",
+        ]
+      : [
+          ...directRows,
+          ...each((op) => op.staging),
+          ...each((op) => op.fetch(first)),
+          ...each((op) => op.stage("")),
+          "workgroupBarrier();",
+          `for (var kt = ${first}; kt < ${end}; kt++) {`,
+          `  let parity = (kt - ${first}) & 1u;`,
+          `  let more = kt + 1u < ${end};`,
+          "  if (more) {",
+          ...indent(
+            each((op) => op.fetch("(kt + 1u)")),
+            2,
+          ),
+          "  }",
+          ...indent(multiply(`parity * ${sliceA}u + `, `parity * ${sliceB}u + `), 1),
+          "  if (more) {",
+          ...indent(
+            [
+              ...(A ? A.stage(`(1u - parity) * ${sliceA}u + `) : []),
+              ...(B ? B.stage(`(1u - parity) * ${sliceB}u + `) : []),
+            ],
+            2,
+          ),
+          "  }",
+          "  workgroupBarrier();",
+          "}",
+        ];
 
   // Each result matrix leaves through the subgroup's f32 tile: stored, then read back by its invocations,
   // which convert, bounds-check and write to the output (vec4s along the channels where they line up).
@@ -379,8 +443,6 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
     THREADS: t.threads,
     STRIDE: t.stride,
     K_TILES: kTiles,
-    TILE_A: sliceA * (t.db ? 2 : 1),
-    TILE_B: sliceB * (t.db ? 2 : 1),
     TILE_C: t.subgroups * t.mm * t.mn,
     ...(split
       ? {
@@ -392,9 +454,19 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
   };
   return fillTemplate(mmaTemplate, {
     CONSTANTS: wgslConstants(constants, ["PAD_H", "PAD_W"]),
-    DECLARATIONS: [a.declarations, b.declarations, outputBinding(problem, shape, 2, scalar)].join("\n\n"),
+    DECLARATIONS: [
+      t.ga ? "@group(0) @binding(0) var<storage, read> input: array<f16>;" : a.declarations,
+      t.gb ? "@group(0) @binding(1) var<storage, read> weights: array<f16>;" : b.declarations,
+      outputBinding(problem, shape, 2, scalar),
+      ...(A ? [`var<workgroup> tileA: array<f16, ${sliceA * (t.db ? 2 : 1)}>;`] : []),
+      ...(B ? [`var<workgroup> tileB: array<f16, ${sliceB * (t.db ? 2 : 1)}>;`] : []),
+      "var<workgroup> tileC: array<f32, TILE_C>;",
+    ].join("\n\n"),
     BLOCK_SETUP: indent(blockSetup, 1).join("\n"),
-    LOAD_SETUP: indent([...A.setup, ...B.setup], 1).join("\n"),
+    LOAD_SETUP: indent(
+      each((op) => op.setup),
+      1,
+    ).join("\n"),
     ACCUMULATORS: indent(
       mi.flatMap((i) => nj.map((j) => `var acc_${i}_${j} = ${result}();`)),
       1,

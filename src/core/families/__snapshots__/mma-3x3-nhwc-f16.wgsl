@@ -1,8 +1,9 @@
 // Implicit GEMM on subgroup matrices (tensor cores): out[m][n] = sum_k A[m][k] * B[n][k] per group,
 // m over output pixels (N*P*Q), n over the group's output channels, k over (r, s, c). A workgroup of
 // WM x WN subgroups computes a BM x BN block through BK-deep slices of A and B staged in f16
-// workgroup memory (rows of BK + PAD); each subgroup owns TM x TN result matrices of MM x MN in f32,
-// fed by MM x MK left and MK x MN right matrices loaded from the slices. The results leave through
+// workgroup memory (rows of BK + PAD), or read straight from memory where the operand is a plain
+// matrix; each subgroup owns TM x TN result matrices of MM x MN in f32, fed by MM x MK left and
+// MK x MN right matrices. The results leave through
 // a small f32 tile per subgroup, where the invocations convert, bounds-check and store them.
 // x: blocks of m; y: blocks of n; z: the group (times the k slices under split-K).
 enable f16;
@@ -41,8 +42,6 @@ const SUBGROUP: u32 = 32u;
 const THREADS: u32 = 128u;
 const STRIDE: u32 = 40u;
 const K_TILES: u32 = 18u;
-const TILE_A: u32 = 5120u;
-const TILE_B: u32 = 5120u;
 const TILE_C: u32 = 1024u;
 
 @group(0) @binding(0) var<storage, read> input: array<vec4<f16>>;
@@ -61,8 +60,10 @@ fn loadB(base: u32, ok: bool, kk: u32) -> vec4<f16> {
 
 @group(0) @binding(2) var<storage, read_write> output: array<vec4<f16>>;
 
-var<workgroup> tileA: array<f16, TILE_A>;
-var<workgroup> tileB: array<f16, TILE_B>;
+var<workgroup> tileA: array<f16, 5120>;
+
+var<workgroup> tileB: array<f16, 5120>;
+
 var<workgroup> tileC: array<f32, TILE_C>;
 
 @compute @workgroup_size(THREADS)
