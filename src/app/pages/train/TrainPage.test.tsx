@@ -4,7 +4,7 @@ import type { NamedFile } from "../../../worker/model";
 import { createLabStore, type LabStore, setLabStore } from "../../store";
 import TrainPage from "./TrainPage";
 
-const TRAINED = { name: "indexeddb://tunelab-latest", solver: "ConvAsm1x1U", kind: "miopen" as const };
+const TRAINED = { name: "indexeddb://tunelab-latest", families: ["ConvAsm1x1U"], kind: "miopen" as const };
 const FILES: NamedFile[] = [
   { name: "model.json", data: '{"format":"layers-model"}' },
   { name: "weights.bin", data: new Uint8Array(12) },
