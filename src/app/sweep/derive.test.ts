@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sampleRecord } from "../../core/dataset/fixtures";
 import { bestByPair, bestSoFar, failureGroups, fastest } from "./derive";
 
-const ok = (WGX: number, WGY: number, medianNs: number) =>
-  sampleRecord({ config: { WGX, WGY }, medianNs });
+const ok = (WGX: number, WGY: number, medianNs: number) => sampleRecord({ config: { WGX, WGY }, medianNs });
 const failed = (status: "compile-failed" | "wrong-result", message: string, WGX = 32) =>
   sampleRecord({ config: { WGX, WGY: 1 }, status, message, medianNs: null, gflops: null });
 
