@@ -146,12 +146,19 @@ export async function predict<Q>(
     })),
     width,
   );
+  const rerankedBy = learned.metadata.baselines && blend?.weight ? blend : null;
   return results.map((result, i) =>
     result.ok
       ? {
           ok: true,
-          candidates: blendCandidates(learned, language, features[i] as Feature[], result.candidates, blend),
-          rerankedBy: blend?.weight ? blend : null,
+          candidates: blendCandidates(
+            learned,
+            language,
+            features[i] as Feature[],
+            result.candidates,
+            rerankedBy,
+          ),
+          rerankedBy,
         }
       : result,
   );
