@@ -25,7 +25,7 @@ export function shapeKey(problem: MiopenProblem): string {
 }
 
 /** Parameter names of a solver: ConvAsm1x1U's own, else positional (p0, p1, ...). */
-export function solverParamNames(solver: string, width: number): string[] {
+function solverParamNames(solver: string, width: number): string[] {
   if (solver === CONV_ASM_1X1U) return [...CONV_ASM_1X1U_PARAMS];
   return Array.from({ length: width }, (_, i) => `p${i}`);
 }

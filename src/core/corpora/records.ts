@@ -24,7 +24,7 @@ export interface RecordQuery {
 const VENDORS = ["nvidia", "amd", "intel", "apple", "qualcomm", "arm"] as const;
 
 /** The device's class: its vendor, and the workgroup limits that bound every family's tiles. */
-export function deviceFeatures(device: Pick<ModelDevice, "vendor" | "limits">): Feature[] {
+function deviceFeatures(device: Pick<ModelDevice, "vendor" | "limits">): Feature[] {
   const vendor = device.vendor.toLowerCase();
   return [
     ...VENDORS.map((v): Feature => ({ name: `vendor-${v}`, value: vendor === v ? 1 : 0, kind: "flag" })),
@@ -50,7 +50,7 @@ export function modelDeviceOf(device: DeviceInfo): ModelDevice {
 }
 
 /** Each family's space for this problem on these limits, for the families given that run it. */
-export function familySpaces(
+function familySpaces(
   families: readonly string[],
   problem: ConvProblem,
   limits: DeviceLimits,

@@ -38,7 +38,7 @@ export type Scorer = (
 ) => Promise<number[][]>;
 
 /** The space cut down to the values the scorer can emit, so the validator's masks are exact for it. */
-export function restrictSpace(
+function restrictSpace(
   space: TuningSpace,
   vocabulary?: Readonly<Record<string, readonly number[]>>,
 ): TuningSpace {

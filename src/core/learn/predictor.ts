@@ -106,7 +106,7 @@ export async function withModelScorer<T>(
  * The first decoding step: the distribution over the family token after START, masked to each
  * problem's allowed families (in the order given) and renormalised, as log-probabilities.
  */
-export async function familyLogProbs(
+async function familyLogProbs(
   model: tf.LayersModel | DecodingModels,
   tokenizer: Tokenizer,
   problems: readonly (readonly Feature[])[],
