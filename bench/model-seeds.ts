@@ -7,19 +7,19 @@
  */
 import { parseArgs } from "node:util";
 import { readPerfRows, startNodeBackend } from "../src/cli/commands/model-node";
-import { solverSpace } from "../src/core/miopen/examples";
+import { miopenCorpus, miopenLanguage } from "../src/core/corpora/miopen";
+import { type BeamResult, beamSearchMany, type Scorer } from "../src/core/learn/beam";
+import { DEFAULT_TRAIN_OPTIONS } from "../src/core/learn/defaults";
 import {
-  evaluateMiopenModel,
+  blendCandidates,
+  evaluateModel,
   scoreCandidates,
-  splitMiopenRows,
-  type TrainedMiopenModel,
-  trainMiopenModel,
-} from "../src/core/miopen/model";
-import { rankWithNeighbours } from "../src/core/model/baselines";
-import { type BeamCandidate, type BeamResult, beamSearchMany, type Scorer } from "../src/core/model/beam";
-import { DEFAULT_TRAIN_OPTIONS } from "../src/core/model/defaults";
-import { miopenFeatures } from "../src/core/model/features";
-import { withModelScorer } from "../src/core/model/predictor";
+  splitCorpus,
+  type TrainedModel,
+  trainModel,
+} from "../src/core/learn/pipeline";
+import { type FamilyCandidate, withModelScorer } from "../src/core/learn/predictor";
+import type { TuningSpace } from "../src/core/space/space";
 
 const SOLVER = "ConvAsm1x1U";
 const WIDTH = 8;
@@ -32,27 +32,22 @@ const { values } = parseArgs({
 });
 const backend = await startNodeBackend();
 const { rows } = await readPerfRows(values.data, SOLVER);
-const split = splitMiopenRows(rows, undefined, Number(values["split-seed"]));
-const features = split.holdout.map((r) => miopenFeatures(r.problem));
+const corpus = miopenCorpus(rows, { file: values.data });
+const split = splitCorpus(corpus, Number(values["split-seed"]));
+const features = split.holdout.map((e) => miopenLanguage.features(e.query));
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-const trained: TrainedMiopenModel[] = [];
+const trained: TrainedModel[] = [];
 const single = [];
 for (const seed of values.seeds.split(",").map(Number)) {
   // Early stopping ends every run: the budget only guards against a run that never stops.
-  const model = await trainMiopenModel(
+  const model = await trainModel(
+    corpus,
     split,
     { ...DEFAULT_TRAIN_OPTIONS, seed, maxSeconds: 3600 },
-    { file: values.data, backend },
+    backend,
   );
-  const report = await evaluateMiopenModel(
-    model.model,
-    model.tokenizer,
-    model.baselines,
-    split.holdout,
-    WIDTH,
-    model.metadata.neighbours,
-  );
+  const report = await evaluateModel(model, miopenLanguage, split.holdout, WIDTH);
   trained.push(model);
   single.push({
     seed,
@@ -73,9 +68,11 @@ async function ensembleBeams(i: number, scorers: Scorer[]): Promise<BeamResult[]
         row.map((_, j) => all.reduce((sum, scores) => sum + (scores[r]?.[j] ?? 0), 0) / all.length),
       );
     };
-    const vocabulary = trained[0]?.tokenizer.vocabulary(SOLVER) ?? [];
-    const searches = split.holdout.map((r) => ({
-      space: solverSpace(SOLVER, r.problem, vocabulary),
+    const tokenizer = trained[0]?.tokenizer;
+    if (!tokenizer) throw new Error("--seeds named no seed");
+    const vocabulary = tokenizer.vocabulary(SOLVER);
+    const searches = split.holdout.map((e) => ({
+      space: miopenLanguage.spaces(e.query, tokenizer)[SOLVER] as TuningSpace,
       vocabulary,
     }));
     return beamSearchMany(searches, WIDTH, mean);
@@ -85,11 +82,13 @@ async function ensembleBeams(i: number, scorers: Scorer[]): Promise<BeamResult[]
   );
 }
 
-const beams = (await ensembleBeams(0, [])).map((b) => (b.ok ? b.candidates : []));
+const beams = (await ensembleBeams(0, [])).map((b) =>
+  b.ok ? b.candidates.map((c): FamilyCandidate => ({ ...c, family: SOLVER })) : [],
+);
 const first = trained[0];
-const scored = (candidates: BeamCandidate[][]) => {
-  if (!first) throw new Error("--seeds named no seed");
-  const s = scoreCandidates(first.tokenizer, split.holdout, candidates);
+if (!first) throw new Error("--seeds named no seed");
+const scored = (candidates: FamilyCandidate[][]) => {
+  const s = scoreCandidates(first, miopenLanguage, split.holdout, candidates);
   return { exact: round(s.exact), perValue: round(s.perValue), valid: s.valid };
 };
 console.log(
@@ -100,10 +99,8 @@ console.log(
     ensemble: {
       alone: scored(beams),
       blended: scored(
-        beams.map(
-          (b, i) =>
-            rankWithNeighbours(b, first?.baselines, first?.metadata.neighbours, SOLVER, features[i] ?? [])
-              .candidates,
+        beams.map((b, i) =>
+          blendCandidates(first, miopenLanguage, features[i] ?? [], b, first.metadata.neighbours ?? null),
         ),
       ),
     },

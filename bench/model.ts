@@ -16,14 +16,13 @@
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { readPerfRows, startNodeBackend } from "../src/cli/commands/model-node";
-import { solverSpace } from "../src/core/miopen/examples";
-import { splitMiopenRows, trainMiopenModel } from "../src/core/miopen/model";
+import { miopenCorpus, miopenLanguage } from "../src/core/corpora/miopen";
+import { DEFAULT_TRAIN_OPTIONS } from "../src/core/learn/defaults";
+import { splitCorpus, trainModel } from "../src/core/learn/pipeline";
+import { predictAcrossFamilies } from "../src/core/learn/predictor";
+import { decodingModels } from "../src/core/learn/seq2seq";
+import type { TrainOptions } from "../src/core/learn/train";
 import type { PerfRow } from "../src/core/miopen/perfdb";
-import { DEFAULT_TRAIN_OPTIONS } from "../src/core/model/defaults";
-import { miopenFeatures } from "../src/core/model/features";
-import { predictConfigs } from "../src/core/model/predictor";
-import { decodingModels } from "../src/core/model/seq2seq";
-import type { TrainOptions } from "../src/core/model/train";
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +61,8 @@ try {
 } catch (error) {
   fail(`--data ${values.data}: ${(error as Error).message}`);
 }
-const split = splitMiopenRows(rows, undefined, 1);
+const corpus = miopenCorpus(rows, { file: values.data });
+const split = splitCorpus(corpus, 1);
 const epochs = Number(values.epochs);
 const options: TrainOptions = {
   ...DEFAULT_TRAIN_OPTIONS,
@@ -72,21 +72,20 @@ const options: TrainOptions = {
   batchSize: Number(values.batch),
   attention: values.attention,
 };
-const trained = await trainMiopenModel(split, options, { file: values.data, backend });
+const trained = await trainModel(corpus, split, options, backend);
 const perEpoch = trained.history.map((h, i) => h.seconds - (trained.history[i - 1]?.seconds ?? 0));
 
 const width = Number(values.beam);
 const decoding = decodingModels(trained.model);
-const vocabulary = trained.tokenizer.vocabulary(SOLVER);
 const sample = split.holdout.slice(0, Number(values.problems));
 /** One constrained beam search, as `predict` runs it; its wall time in ms. */
-async function timeBeam(row: (typeof sample)[number]): Promise<number> {
+async function timeBeam(example: (typeof sample)[number]): Promise<number> {
   const started = performance.now();
   const request = {
-    features: miopenFeatures(row.problem),
-    space: solverSpace(SOLVER, row.problem, vocabulary),
+    features: miopenLanguage.features(example.query),
+    spaces: miopenLanguage.spaces(example.query, trained.tokenizer),
   };
-  await predictConfigs(decoding, trained.tokenizer, SOLVER, [request], width);
+  await predictAcrossFamilies(decoding, trained.tokenizer, [request], width);
   return performance.now() - started;
 }
 // The first search pays one-time costs (webgpu: shader compilation); reported apart, not in the latencies.

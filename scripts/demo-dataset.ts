@@ -9,8 +9,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { familyLimitFields } from "../src/core/dataset/device";
 import { readJsonl, writeRecords } from "../src/core/dataset/io";
-import { familyLimitFields } from "../src/core/model/device";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

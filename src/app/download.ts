@@ -7,3 +7,16 @@ export function downloadFile(data: string | Uint8Array<ArrayBuffer>, name: strin
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** A file the model's Worker hands over (model.json, weights.bin), saved under its own name. */
+export function downloadNamedFiles(
+  files: readonly { name: string; data: string | Uint8Array<ArrayBuffer> }[],
+): void {
+  for (const file of files) {
+    downloadFile(
+      file.data,
+      file.name,
+      typeof file.data === "string" ? "application/json" : "application/octet-stream",
+    );
+  }
+}

@@ -27,6 +27,14 @@ export function modelEngine(): Remote<ModelWorkerApi> {
   return modelRemote;
 }
 
+/** The two Workers as the store reaches them: the real ones in the page, in-process stand-ins in tests. */
+export interface Engines {
+  engine(): Remote<WorkerApi>;
+  modelEngine(): Remote<ModelWorkerApi>;
+}
+
+export const WORKER_ENGINES: Engines = { engine, modelEngine };
+
 /** A readable message from anything a rejected engine call throws. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -8,8 +8,8 @@ describe("view state in the URL", () => {
       page: "explore" as const,
       problem: "1x128x28x28,128x3x3,pad=1",
       family: "direct",
-      config: "tileX=4;tileY=8",
-      xParam: "tileX",
+      config: "WGX=4;WGY=8",
+      xParam: "WGX",
       demo: true,
     };
     const search = searchFromView(view);

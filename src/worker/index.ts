@@ -11,6 +11,7 @@ import { candidateKey, recordKey, type TuningRecord } from "../core/dataset/reco
 import { type SweepSummary, summarize } from "../core/dataset/summary";
 import { familyById } from "../core/families/index";
 import { formatProblem, parseProblem } from "../core/problem";
+import { modelGuidedByFamily, type RankedConfig } from "../core/search/model-guided";
 import { measureInOrder } from "../core/search/strategy";
 import type { AcquiredDevice, DeviceAcquisition } from "../gpu/device";
 import { SerialQueue } from "../gpu/jobs";
@@ -68,18 +69,31 @@ export const workerApi = {
     return queue.run(internalJob("peaks"), () => session.devicePeaks());
   },
 
-  /** Sweeps problems x families with a strategy, storing each candidate as it ends; resumes from the store. */
+  /**
+   * Sweeps problems x families with a strategy, storing each candidate as it ends; resumes from the
+   * store. A model-guided sweep brings each problem's ranking (the model's Worker made it): each family
+   * measures its share of it, best first, through the same strategy the CLI's sweep uses.
+   */
   async sweep(
     jobId: string,
     request: SweepRequest,
     onProgress?: (progress: SweepProgress) => void,
+    rankings?: Record<string, RankedConfig[]>,
   ): Promise<SweepOutcome> {
+    const guided = rankings
+      ? modelGuidedByFamily(async (problem) => rankings[formatProblem(problem)] ?? [])
+      : undefined;
     return queue.run(jobId, async (signal) =>
       runSweep(
         session,
         request,
         { add: putRecord, amend: putRecord },
-        { signal, onProgress, existing: await allRecords() },
+        {
+          signal,
+          onProgress,
+          existing: await allRecords(),
+          ...(guided ? { strategyFor: (problem, family) => guided(problem, family.id) } : {}),
+        },
       ),
     );
   },

@@ -4,10 +4,10 @@ import { sampleRecord } from "../../core/dataset/fixtures";
 import { DatasetTable } from "./DatasetTable";
 
 const records = [
-  sampleRecord({ config: { tileX: 2, tileY: 2 }, medianNs: 4000 }),
-  sampleRecord({ config: { tileX: 8, tileY: 2 }, medianNs: 500 }),
+  sampleRecord({ config: { WGX: 2, WGY: 2 }, medianNs: 4000 }),
+  sampleRecord({ config: { WGX: 8, WGY: 2 }, medianNs: 500 }),
   sampleRecord({
-    config: { tileX: 16, tileY: 16 },
+    config: { WGX: 16, WGY: 16 },
     status: "compile-failed",
     message: "storage",
     medianNs: null,
@@ -31,7 +31,7 @@ describe("DatasetTable", () => {
     render(<DatasetTable records={records} />);
     expect(firstColumn("Median")).toEqual(["500 ns", "4 µs", "—"]);
     fireEvent.click(screen.getByRole("button", { name: /Config/ }));
-    expect(firstColumn("Config")).toEqual(["tileX=2 tileY=2", "tileX=8 tileY=2", "tileX=16 tileY=16"]);
+    expect(firstColumn("Config")).toEqual(["WGX=2 WGY=2", "WGX=8 WGY=2", "WGX=16 WGY=16"]);
     const configHeader = screen.getAllByRole("columnheader").find((h) => h.textContent?.startsWith("Config"));
     expect(configHeader?.getAttribute("aria-sort")).toBe("ascending");
     fireEvent.click(screen.getByRole("button", { name: /Config/ }));
@@ -41,7 +41,7 @@ describe("DatasetTable", () => {
   it("filters by text and by status", () => {
     render(<DatasetTable records={records} />);
     fireEvent.change(screen.getByRole("searchbox", { name: "Filter records" }), {
-      target: { value: "tileX=8" },
+      target: { value: "WGX=8" },
     });
     expect(screen.getByTestId("row-count").textContent).toMatch(/^1 of 3/);
     fireEvent.change(screen.getByRole("searchbox", { name: "Filter records" }), { target: { value: "" } });

@@ -2,15 +2,15 @@ import { describe, expect, it } from "vitest";
 import { sampleRecord } from "../../core/dataset/fixtures";
 import { DEFAULT_QUERY, onePeakPerDevice, queryRecords, toggleSort } from "./table";
 
-const fast = sampleRecord({ config: { tileX: 8, tileY: 2 }, medianNs: 500, gflops: 2 });
-const slow = sampleRecord({ config: { tileX: 2, tileY: 2 }, medianNs: 4000, gflops: 0.1 });
+const fast = sampleRecord({ config: { WGX: 8, WGY: 2 }, medianNs: 500, gflops: 2 });
+const slow = sampleRecord({ config: { WGX: 2, WGY: 2 }, medianNs: 4000, gflops: 0.1 });
 const broken = sampleRecord({
-  config: { tileX: 16, tileY: 16 },
+  config: { WGX: 16, WGY: 16 },
   status: "compile-failed",
   message: "workgroup storage exceeds the limit",
   medianNs: null,
   gflops: null,
-  family: "gemm",
+  family: "direct",
 });
 const records = [slow, broken, fast];
 
@@ -20,14 +20,14 @@ describe("queryRecords", () => {
     expect(queryRecords(records, toggleSort(DEFAULT_QUERY, "medianNs"))).toEqual([slow, fast, broken]);
   });
 
-  it("sorts text columns naturally (tileX=8 before tileX=16)", () => {
+  it("sorts text columns naturally (WGX=8 before WGX=16)", () => {
     const byConfig = queryRecords(records, { ...DEFAULT_QUERY, sortBy: "config" });
-    expect(byConfig.map((r) => r.config.tileX)).toEqual([2, 8, 16]);
+    expect(byConfig.map((r) => r.config.WGX)).toEqual([2, 8, 16]);
   });
 
   it("filters by every word, across problem, config, status and message", () => {
     expect(queryRecords(records, { ...DEFAULT_QUERY, text: "storage" })).toEqual([broken]);
-    expect(queryRecords(records, { ...DEFAULT_QUERY, text: "tileX=2 direct" })).toEqual([slow]);
+    expect(queryRecords(records, { ...DEFAULT_QUERY, text: "WGX=2 direct" })).toEqual([slow]);
     expect(queryRecords(records, { ...DEFAULT_QUERY, text: "nothing-matches" })).toEqual([]);
   });
 

@@ -14,14 +14,14 @@ describe("roofline points", () => {
 
   it("keeps the fastest kernel per problem and family, and its GFLOP/s from the problem's FLOPs", () => {
     const slow = sampleRecord({ medianNs: 2000 });
-    const fast = sampleRecord({ medianNs: 1000, config: { tileX: 8, tileY: 8 } });
+    const fast = sampleRecord({ medianNs: 1000, config: { WGX: 8, WGY: 8 } });
     const failed = sampleRecord({ status: "runtime-failed", medianNs: null, gflops: null });
     const points = rooflinePoints([slow, fast, failed]);
     expect(points).toHaveLength(1);
     // 4x8x8 input, 4x3x3 filter, pad 1: 2*4*8*8*4*9 FLOP in 1000 ns.
     expect(points[0]?.gflops).toBeCloseTo((2 * 4 * 64 * 4 * 9) / 1000);
     expect(points[0]?.problem).toBe("1x4x8x8,4x3x3,pad=1");
-    expect(points[0]?.kernel).toBe("direct tileX=8 tileY=8");
+    expect(points[0]?.kernel).toBe("direct WGX=8 WGY=8");
   });
 
   it("reads the peaks the records carry", () => {

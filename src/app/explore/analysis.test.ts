@@ -54,3 +54,10 @@ function* enumerateRaw(space: TuningSpace) {
     for (const tn of space.params[1]?.values ?? [])
       for (const wg of space.params[2]?.values ?? []) yield { tm, tn, wg };
 }
+
+describe("a rule that reads a parameter the space lacks", () => {
+  it("is refused as the beam search's validator refuses it, instead of being judged first", () => {
+    const misspelt: TuningSpace = { ...tiles, rules: [rule("typo", ["tk"], () => "never")] };
+    expect(() => analyseSpaceNow(misspelt)).toThrow("rule typo reads unknown parameter tk");
+  });
+});

@@ -1,4 +1,4 @@
-import type { Config, TuningSpace } from "../../core/space/space";
+import { type Config, rulesByPosition, type TuningSpace } from "../../core/space/space";
 
 /**
  * One pass over a tuning space that yields everything the Explore page draws: how many configs each
@@ -28,24 +28,16 @@ export interface SpaceAnalysis {
   visited: number;
 }
 
-/** The position at which each rule can be judged: after its last-decoded parameter. */
-function rulesByPosition(space: TuningSpace) {
-  const position = new Map(space.params.map((p, i) => [p.name, i]));
-  const byPosition = space.params.map(() => [] as { index: number; check: (c: Config) => string | null }[]);
-  space.rules.forEach((r, index) => {
-    const last = Math.max(0, ...r.needs.map((name) => position.get(name) ?? 0));
-    byPosition[last]?.push({ index, check: (c) => r.check(c) });
-  });
-  return byPosition;
-}
-
 /**
  * The walk, as a generator that yields every `sliceNodes` nodes so a caller can spread it over frames
  * (see analyseSpace). Returns the finished analysis.
  */
 export function* analysisSteps(space: TuningSpace, sliceNodes = 20_000): Generator<number, SpaceAnalysis> {
   const params = space.params;
-  const byPosition = rulesByPosition(space);
+  // Core's positions (a rule reading an unknown parameter is refused there), with each rule's index to count what it cuts.
+  const byPosition = rulesByPosition(space).map((rules) =>
+    rules.map((rule) => ({ index: space.rules.indexOf(rule), check: rule.check })),
+  );
   // suffix[i]: raw configs below one node at depth i (product of the remaining domain sizes).
   const suffix: number[] = new Array(params.length + 1).fill(1);
   for (let i = params.length - 1; i >= 0; i--)

@@ -1,9 +1,10 @@
 import type { StateCreator } from "zustand/vanilla";
-import { engine, errorMessage } from "../engine";
+import type { WorkerApi } from "../../worker/index";
+import { errorMessage } from "../engine";
 import type { LabState } from "./index";
 
-type DeviceReport = Awaited<ReturnType<ReturnType<typeof engine>["device"]>>;
-export type SmokeReport = Awaited<ReturnType<ReturnType<typeof engine>["smoke"]>>;
+type DeviceReport = Awaited<ReturnType<WorkerApi["device"]>>;
+export type SmokeReport = Awaited<ReturnType<WorkerApi["smoke"]>>;
 
 export type DeviceStatus =
   | { state: "probing" }
@@ -28,14 +29,14 @@ export interface DeviceSlice {
   runSmoke(): Promise<void>;
 }
 
-export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (set) => ({
+export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (set, get) => ({
   device: { state: "probing" },
   smoke: { state: "idle" },
   peaks: { state: "idle" },
   async measurePeaks() {
     set({ peaks: { state: "measuring" } });
     try {
-      set({ peaks: { state: "done", ...(await engine().peaks()) } });
+      set({ peaks: { state: "done", ...(await get().engines.engine().peaks()) } });
     } catch (error) {
       set({ peaks: { state: "failed", message: errorMessage(error) } });
     }
@@ -43,7 +44,7 @@ export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (s
   async probeDevice() {
     set({ device: { state: "probing" } });
     try {
-      const report = await engine().device();
+      const report = await get().engines.engine().device();
       set({
         device: report.ok
           ? { state: "ready", report }
@@ -56,7 +57,7 @@ export const createDeviceSlice: StateCreator<LabState, [], [], DeviceSlice> = (s
   async runSmoke() {
     set({ smoke: { state: "running" } });
     try {
-      set({ smoke: { state: "done", result: await engine().smoke() } });
+      set({ smoke: { state: "done", result: await get().engines.engine().smoke() } });
     } catch (error) {
       set({ smoke: { state: "failed", message: errorMessage(error) } });
     }

@@ -1,5 +1,6 @@
 import { useStore } from "zustand";
 import { createStore, type StoreApi } from "zustand/vanilla";
+import { type Engines, WORKER_ENGINES } from "../engine";
 import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
@@ -10,7 +11,7 @@ import { createTrainSlice, type TrainSlice } from "./train";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = ViewSlice &
+export type LabState = { engines: Engines } & ViewSlice &
   DeviceSlice &
   DemoSlice &
   RecordsSlice &
@@ -19,8 +20,12 @@ export type LabState = ViewSlice &
   SweepSlice;
 export type LabStore = StoreApi<LabState>;
 
-export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
+/** `engines`: the Workers the actions run their work on (tests hand in-process ones). */
+export function createLabStore(
+  initial: { view?: ViewState; theme?: Theme; engines?: Engines } = {},
+): LabStore {
   return createStore<LabState>()((...a) => ({
+    engines: initial.engines ?? WORKER_ENGINES,
     ...createViewSlice(initial.view ?? DEFAULT_VIEW, initial.theme)(...a),
     ...createDeviceSlice(...a),
     ...createDemoSlice(...a),

@@ -1,10 +1,15 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import type { CandidateStatus, DeviceInfo, TuningRecord } from "../../core/dataset/record";
-import type { NeighbourBlend } from "../../core/model/baselines";
+import {
+  type CandidateStatus,
+  type DeviceInfo,
+  familyConfigKey,
+  type TuningRecord,
+} from "../../core/dataset/record";
+import type { NeighbourBlend } from "../../core/learn/baselines";
 import type { Config } from "../../core/space/space";
 import type { MeasureProgress } from "../../worker/index";
-import { engine, errorMessage, modelEngine } from "../engine";
+import { errorMessage } from "../engine";
 import type { LabState } from "./index";
 
 /** One of the beam's candidates, and (once measured) how it ran. */
@@ -33,7 +38,7 @@ export type Prediction =
 
 export type Measurement =
   | { state: "idle" }
-  | { state: "measuring"; done: number; total: number }
+  | { state: "measuring"; jobId: string; done: number; total: number }
   | { state: "done"; tfjsNs: number | null }
   | { state: "cancelled" }
   | { state: "failed"; message: string };
@@ -54,8 +59,6 @@ export interface PredictSlice {
   cancelMeasurement(): Promise<void>;
 }
 
-let measureJob: string | null = null;
-
 export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = (set, get) => ({
   topK: 8,
   direction: "F",
@@ -65,36 +68,21 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
   setDirection: (direction) => set({ direction }),
 
   async predict(problem) {
-    const current = get().model.current;
-    const family = current?.solver ?? "";
+    const family = get().model.current?.families.join(", ") ?? "";
     set({ prediction: { state: "predicting", problem, family }, measurement: { state: "idle" } });
     try {
-      let candidates: PredictedCandidate[];
-      let rerankedBy: NeighbourBlend | null = null;
-      if (current?.kind === "tunelab") {
-        const device = predictionDevice(get());
-        if (!device)
-          throw new Error("no device to predict for: this one has no WebGPU, and no recording is shown");
-        const result = await modelEngine().predictRecords(problem, device, get().topK);
-        if (!result.ok) throw new Error(result.message);
-        candidates = result.candidates.map((c, i) => ({
-          rank: i + 1,
-          family: c.family,
-          config: c.config,
-          logProb: c.logProb,
-        }));
-      } else {
-        const result = await modelEngine().predict(problem, get().direction, get().topK);
-        if (!result.ok) throw new Error(result.message);
-        candidates = result.candidates.map((c, i) => ({
-          rank: i + 1,
-          family,
-          config: c.config,
-          logProb: c.logProb,
-        }));
-        rerankedBy = result.rerankedBy;
-      }
-      set({ prediction: { state: "ready", problem, family, candidates, rerankedBy } });
+      const device = predictionDevice(get());
+      const result = await get()
+        .engines.modelEngine()
+        .predict({ problem, direction: get().direction, ...(device ? { device } : {}) }, get().topK);
+      if (!result.ok) throw new Error(result.message);
+      const candidates = result.candidates.map((c, i) => ({
+        rank: i + 1,
+        family: c.family,
+        config: c.config,
+        logProb: c.logProb,
+      }));
+      set({ prediction: { state: "ready", problem, family, candidates, rerankedBy: result.rerankedBy } });
     } catch (error) {
       set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
     }
@@ -104,38 +92,45 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
     const prediction = get().prediction;
     if (prediction.state !== "ready" || get().measurement.state === "measuring") return;
     const jobId = `measure-${Date.now()}`;
-    measureJob = jobId;
     const total = prediction.candidates.length;
-    set({ measurement: { state: "measuring", done: 0, total } });
-    const onProgress = (p: MeasureProgress) => {
-      if (measureJob !== jobId) return;
-      set((s) => {
-        const current = s.prediction;
-        if (current.state !== "ready") return {};
-        const candidates = current.candidates.map((c) =>
-          c.family === p.record.family && JSON.stringify(c.config) === JSON.stringify(p.record.config)
-            ? {
-                ...c,
-                measured: { status: p.record.status, medianNs: p.record.medianNs, message: p.record.message },
-              }
-            : c,
-        );
-        return {
-          prediction: { ...current, candidates },
-          measurement: { state: "measuring", done: p.done, total },
-        };
+    const stillMeasuring = () => {
+      const m = get().measurement;
+      return m.state === "measuring" && m.jobId === jobId;
+    };
+    set({ measurement: { state: "measuring", jobId, done: 0, total } });
+    /** The prediction's candidates with these records' measurements (matched by family and config). */
+    const withMeasured = (candidates: PredictedCandidate[], records: readonly TuningRecord[]) => {
+      const byConfig = new Map(records.map((r) => [familyConfigKey(r.family, r.config), r]));
+      return candidates.map((c) => {
+        const r = byConfig.get(familyConfigKey(c.family, c.config));
+        return r ? { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } } : c;
       });
     };
     try {
       // A record-trained model's candidates may span families: measure each family's in turn.
       const records: TuningRecord[] = [];
       for (const family of new Set(prediction.candidates.map((c) => c.family))) {
-        if (measureJob !== jobId) break;
+        if (!stillMeasuring()) break;
         const configs = prediction.candidates.filter((c) => c.family === family).map((c) => c.config);
         const offset = records.length;
-        const onFamily = (p: MeasureProgress) => onProgress({ ...p, done: offset + p.done });
+        const onProgress = (p: MeasureProgress) => {
+          if (!stillMeasuring()) return;
+          set((s) =>
+            s.prediction.state === "ready"
+              ? {
+                  prediction: {
+                    ...s.prediction,
+                    candidates: withMeasured(s.prediction.candidates, [p.record]),
+                  },
+                  measurement: { state: "measuring", jobId, done: offset + p.done, total },
+                }
+              : {},
+          );
+        };
         const request = { problem: prediction.problem, family, configs };
-        records.push(...(await engine().measure(`${jobId}-${family}`, request, proxy(onFamily))));
+        records.push(
+          ...(await get().engines.engine().measure(`${jobId}-${family}`, request, proxy(onProgress))),
+        );
       }
       if (records.length < total) {
         set({ measurement: { state: "cancelled" } });
@@ -144,19 +139,15 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
       const baseline = records.find((r) => r.baseline)?.baseline ?? null;
       let tfjsNs = baseline?.medianNs ?? null;
       if (tfjsNs === null) {
-        const result = await engine().baseline(`${jobId}-tfjs`, prediction.problem);
+        const result = await get().engines.engine().baseline(`${jobId}-tfjs`, prediction.problem);
         tfjsNs = result.ok ? result.baseline.medianNs : null;
       }
-      set((s) => {
-        const current = s.prediction;
-        if (current.state !== "ready") return { measurement: { state: "done", tfjsNs } };
-        const byConfig = new Map(records.map((r) => [`${r.family}|${JSON.stringify(r.config)}`, r]));
-        const candidates = current.candidates.map((c) => {
-          const r = byConfig.get(`${c.family}|${JSON.stringify(c.config)}`);
-          return r ? { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } } : c;
-        });
-        return { prediction: { ...current, candidates }, measurement: { state: "done", tfjsNs } };
-      });
+      set((s) => ({
+        ...(s.prediction.state === "ready"
+          ? { prediction: { ...s.prediction, candidates: withMeasured(s.prediction.candidates, records) } }
+          : {}),
+        measurement: { state: "done", tfjsNs },
+      }));
       await get().loadRecords();
     } catch (error) {
       set({ measurement: { state: "failed", message: errorMessage(error) } });
@@ -164,10 +155,11 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
   },
 
   async cancelMeasurement() {
-    const job = measureJob;
-    measureJob = null;
-    const running = (await engine().jobs()).running;
-    if (job && running?.startsWith(job)) await engine().cancel(running);
+    const measurement = get().measurement;
+    if (measurement.state !== "measuring") return;
+    set({ measurement: { state: "cancelled" } });
+    const running = (await get().engines.engine().jobs()).running;
+    if (running?.startsWith(measurement.jobId)) await get().engines.engine().cancel(running);
   },
 });
 

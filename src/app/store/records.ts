@@ -1,9 +1,9 @@
 import type { StateCreator } from "zustand/vanilla";
 import type { Rejected } from "../../core/dataset/check";
 import type { TuningRecord } from "../../core/dataset/record";
-import type { MiopenDirection, SolverCount } from "../../core/miopen/perfdb";
-import { engine, errorMessage, modelEngine } from "../engine";
+import { errorMessage } from "../engine";
 import type { LabState } from "./index";
+import { isPerfDbName } from "./train";
 
 export type RecordsLoad =
   | { state: "idle" }
@@ -21,36 +21,14 @@ export type ImportState =
   | { state: "done"; name: string; added: number; skipped: number; rejected: Rejected[] }
   | { state: "failed"; name: string; message: string };
 
-/** A MIOpen performance database the person imported: the Train page learns from it. */
-export interface MiopenFile {
-  name: string;
-  bytes: Uint8Array;
-  /** Its solvers, most rows first, and the solver and directions chosen to learn. */
-  solvers: SolverCount[];
-  solver: string;
-  directions: MiopenDirection[];
-}
-
-/** The solver the Train page starts with: the paper's ConvAsm1x1U where the file has it, else the largest. */
-const PREFERRED_SOLVER = "ConvAsm1x1U";
-
-/** Perf databases come as SQLite files, plain or gzip-compressed as MIOpen's sources ship them. */
-export function isPerfDbName(name: string): boolean {
-  return /\.db(\.gz)?$/i.test(name);
-}
-
 export interface RecordsSlice {
   records: TuningRecord[];
-  miopenFile: MiopenFile | null;
   importState: ImportState;
   /**
-   * Reads a JSONL / JSON / CSV file of records (the ones already stored are skipped), or keeps a MIOpen
-   * perf database (.db, .db.gz) for training.
+   * Reads a JSONL / JSON / CSV file of records (the ones already stored are skipped); a MIOpen perf
+   * database (.db, .db.gz) goes to the Train page's data (the train slice's chooseTrainingFile).
    */
   importFile(file: File, options?: { skipInvalid?: boolean }): Promise<void>;
-  /** Picks the solver to learn (all its directions), or the directions of the chosen one. */
-  chooseTrainingSolver(solver: string): void;
-  chooseTrainingDirections(directions: MiopenDirection[]): void;
   clearRecords(): Promise<void>;
   /** Reads this device's stored records from the engine (IndexedDB, in the Worker). */
   loadRecords(): Promise<void>;
@@ -62,57 +40,36 @@ export interface RecordsSlice {
 export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = (set, get) => ({
   records: [],
   importState: { state: "idle" },
-  miopenFile: null,
   async importFile(file, options = {}) {
     set({ importState: { state: "importing", name: file.name } });
     try {
       if (isPerfDbName(file.name)) {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        // Read here, not at training: a file that is not a perf database is refused before it is kept.
-        const solvers = await modelEngine().perfDbSolvers(bytes, file.name);
-        const chosen = solvers.find((s) => s.solver === PREFERRED_SOLVER) ?? (solvers[0] as SolverCount);
+        await get().chooseTrainingFile(file);
+        const refused = get().miopenFileError;
         set({
-          miopenFile: {
-            name: file.name,
-            bytes,
-            solvers,
-            solver: chosen.solver,
-            directions: chosen.directions,
-          },
-          importState: { state: "idle" },
+          importState: refused ? { state: "failed", name: file.name, message: refused } : { state: "idle" },
         });
         return;
       }
       const { formatFromName } = await import("../../core/dataset/io");
       const format = formatFromName(file.name);
       if (!format) throw new Error(`${file.name}: expected a .jsonl, .json, .csv, .db or .db.gz file`);
-      const { added, skipped, rejected } = await engine().importRecords(
-        await file.text(),
-        format,
-        options.skipInvalid,
-      );
+      const { added, skipped, rejected } = await get()
+        .engines.engine()
+        .importRecords(await file.text(), format, options.skipInvalid);
       await get().loadRecords();
       set({ importState: { state: "done", name: file.name, added, skipped, rejected } });
     } catch (error) {
       set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
     }
   },
-  chooseTrainingSolver(solver) {
-    const file = get().miopenFile;
-    const chosen = file?.solvers.find((s) => s.solver === solver);
-    if (file && chosen) set({ miopenFile: { ...file, solver, directions: chosen.directions } });
-  },
-  chooseTrainingDirections(directions) {
-    const file = get().miopenFile;
-    if (file) set({ miopenFile: { ...file, directions } });
-  },
   async clearRecords() {
-    await engine().clearRecords();
+    await get().engines.engine().clearRecords();
     set({ records: [], sweepRecords: [], importState: { state: "idle" } });
   },
   async loadRecords() {
     try {
-      set({ records: await engine().records() });
+      set({ records: await get().engines.engine().records() });
     } catch {
       set({ records: [] }); // no engine here (no WebGPU): nothing is stored on this device
     }

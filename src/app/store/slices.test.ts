@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLabStore } from "./index";
 import { speedupOverTfjs } from "./predict";
-import { isPerfDbName } from "./records";
-import { clampSetting } from "./train";
+import { clampSetting, isPerfDbName } from "./train";
 
 describe("train settings", () => {
   it("clamps to each setting's bounds and rounds whole-number settings", () => {

@@ -27,8 +27,8 @@ describe("the lab store", () => {
     store.getState().goTo("explore");
     expect(window.location.search).toBe("?page=explore");
     expect(window.history.length).toBe(before + 1);
-    store.getState().setView({ family: "gemm" });
-    expect(window.location.search).toBe("?page=explore&family=gemm");
+    store.getState().setView({ family: "igemm" });
+    expect(window.location.search).toBe("?page=explore&family=igemm");
     expect(window.history.length).toBe(before + 1);
   });
 

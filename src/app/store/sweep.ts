@@ -1,8 +1,9 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
-import type { MeasureProgress, SweepOutcome, SweepProgress, SweepRequest } from "../../worker/index";
-import { engine, errorMessage, modelEngine } from "../engine";
+import type { RankedConfig } from "../../core/search/model-guided";
+import type { SweepOutcome, SweepProgress, SweepRequest } from "../../worker/index";
+import { errorMessage } from "../engine";
 import type { LabState } from "./index";
 
 export type SweepStrategy = SweepRequest["strategy"];
@@ -33,8 +34,8 @@ export type SweepRun =
       total: number;
       /** Candidates measured per second (stored ones not counted); null when none was measured. */
       perSecond: number | null;
-      /** What the engine's drift checks saw; null for a model-guided run (it measures a few configs). */
-      drift: SweepOutcome["drift"] | null;
+      /** What the engine's drift checks saw. */
+      drift: SweepOutcome["drift"];
     }
   | { state: "failed"; request: SweepRequest; message: string };
 
@@ -88,7 +89,7 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
 
   async loadSweepRecords(problem, family) {
     try {
-      const records = await engine().records({ problem, family });
+      const records = await get().engines.engine().records({ problem, family });
       records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       set({ sweepRecords: records });
     } catch {
@@ -117,12 +118,8 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
       }));
     };
     try {
-      const outcome: Pick<SweepOutcome, "candidates" | "stopped" | "throughput"> & {
-        drift?: SweepOutcome["drift"];
-      } =
-        request.strategy === "model-guided"
-          ? await modelGuidedSweep(get(), jobId, request, onProgress)
-          : await engine().sweep(jobId, request, proxy(onProgress));
+      const rankings = request.strategy === "model-guided" ? await modelRankings(get(), request) : undefined;
+      const outcome = await get().engines.engine().sweep(jobId, request, proxy(onProgress), rankings);
       const run = get().sweep;
       const total = run.state === "running" && run.total ? run.total : outcome.candidates;
       set({
@@ -133,7 +130,7 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
           done: outcome.candidates,
           total,
           perSecond: outcome.throughput.perSecond,
-          drift: outcome.drift ?? null,
+          drift: outcome.drift,
         },
       });
     } catch (error) {
@@ -150,9 +147,7 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
   async cancelSweep() {
     const run = get().sweep;
     if (run.state !== "running") return;
-    // A model-guided run measures under `${jobId}-measure`; a named strategy under the job id itself.
-    const running = (await engine().jobs()).running;
-    if (running?.startsWith(run.jobId)) await engine().cancel(running);
+    await get().engines.engine().cancel(run.jobId);
   },
 });
 
@@ -161,55 +156,26 @@ function sameCandidate(a: TuningRecord, b: TuningRecord): boolean {
 }
 
 /**
- * Model-guided: the loaded record-trained model ranks the family's configs (a beam as wide as the
- * budget) and only those are measured, best-ranked first; configs already stored are reused.
+ * Model-guided: the held model ranks each problem's configs across families on this GPU (a beam as
+ * wide as the budget), and the engine's sweep measures each family's share of that ranking, best
+ * first, with core's model-guided strategy (the CLI's `sweep --strategy model-guided`).
  */
-async function modelGuidedSweep(
+async function modelRankings(
   state: LabState,
-  jobId: string,
   request: SweepRequest,
-  onProgress: (p: SweepProgress) => void,
-): Promise<Pick<SweepOutcome, "candidates" | "stopped" | "throughput">> {
-  const [problem] = request.problems;
-  const family = request.families === "all" ? undefined : request.families[0];
-  if (state.model.current?.kind !== "tunelab")
-    throw new Error(
-      "model-guided search needs a model trained on this lab's records: load one on the Train page",
-    );
+): Promise<Record<string, RankedConfig[]>> {
+  if (!state.model.current)
+    throw new Error("model-guided search needs a model: train or load one on the Train page");
   if (state.device.state !== "ready")
     throw new Error("model-guided search measures on this GPU, and there is none");
-  if (!problem || !family) throw new Error("model-guided search takes one problem and one family");
   const { vendor, architecture, description, limits } = state.device.report.adapter;
   const device = { vendor, architecture, description, limits, peakGflops: null, peakGBps: null };
   const width = request.budget?.candidates ?? 16;
-  const ranked = await modelEngine().predictRecords(problem, device, width);
-  if (!ranked.ok) throw new Error(ranked.message);
-  const configs = ranked.candidates.filter((c) => c.family === family).map((c) => c.config);
-  if (!configs.length) throw new Error(`the model ranks no ${family} config among its top ${width}`);
-  const started = Date.now();
-  const records = await engine().measure(
-    `${jobId}-measure`,
-    { problem, family, configs },
-    proxy((p: MeasureProgress) =>
-      onProgress({
-        problem,
-        family,
-        done: p.done,
-        total: p.total,
-        etaMs: ((Date.now() - started) / p.done) * (p.total - p.done),
-        best: null,
-        record: p.record,
-      }),
-    ),
-  );
-  const seconds = (Date.now() - started) / 1000;
-  return {
-    candidates: records.length,
-    stopped: records.length < configs.length ? "aborted" : "exhausted",
-    throughput: {
-      candidates: records.length,
-      seconds,
-      perSecond: seconds > 0 ? records.length / seconds : null,
-    },
-  };
+  const rankings: Record<string, RankedConfig[]> = {};
+  for (const problem of request.problems) {
+    const ranked = await state.engines.modelEngine().predict({ problem, device }, width);
+    if (!ranked.ok) throw new Error(ranked.message);
+    rankings[problem] = ranked.candidates.map((c) => ({ family: c.family, config: c.config }));
+  }
+  return rankings;
 }

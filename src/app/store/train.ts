@@ -1,12 +1,14 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/defaults";
+import type { ModelMetadata } from "../../core/learn/artifacts";
+import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
 // Types only: a value import would pull tfjs into the first screen's bundle.
-import type { EpochProgress, TrainOptions } from "../../core/model/train";
-import type { NamedFile } from "../../worker/model";
-import type { TrainSummary } from "../../worker/training";
-import { errorMessage, modelEngine } from "../engine";
+import type { EpochProgress, TrainOptions } from "../../core/learn/train";
+import type { MiopenDirection, SolverCount } from "../../core/miopen/perfdb";
+import type { NamedFile, TrainingData, TrainSummary } from "../../worker/model";
+import { errorMessage } from "../engine";
 import type { LabState } from "./index";
+import { shownRecords } from "./records";
 
 /** The hyperparameters a person sets on the Train page, and the time budget in minutes. */
 export type TrainSettings = Pick<
@@ -49,24 +51,55 @@ export function clampSetting(name: keyof typeof SETTING_BOUNDS, value: number): 
 
 export type TrainingRun =
   | { state: "idle" }
-  | { state: "running"; history: EpochProgress[] }
+  | { state: "running"; jobId: string; history: EpochProgress[] }
   | { state: "done"; history: EpochProgress[]; summary: TrainSummary }
   | { state: "cancelled"; history: EpochProgress[] }
   | { state: "failed"; history: EpochProgress[]; message: string };
 
 /** The model the engine holds now (trained here or loaded), and the ones saved in this browser. */
 export interface ModelState {
-  /** `tunelab`: trained on this lab's records (its candidates run here); `miopen`: on a perf database. */
-  current: { name: string; solver: string; kind: "miopen" | "tunelab" } | null;
+  /** `kind`: what it learnt from, this lab's records (`tunelab`) or a MIOpen perf database (`miopen`). */
+  current: { name: string; families: string[]; kind: "miopen" | "tunelab" } | null;
   saved: string[];
   message: string | null;
+}
+
+/** A MIOpen performance database the person chose to learn from. */
+export interface MiopenFile {
+  name: string;
+  bytes: Uint8Array;
+  /** Its solvers, most rows first, and the solver and directions chosen to learn. */
+  solvers: SolverCount[];
+  solver: string;
+  directions: MiopenDirection[];
+}
+
+/** What the next training run learns from: the records on show, or the chosen perf database. */
+export type TrainingSource = "records" | "miopen";
+
+/** The solver the Train page starts with: the paper's ConvAsm1x1U where the file has it, else the largest. */
+const PREFERRED_SOLVER = "ConvAsm1x1U";
+
+/** Perf databases come as SQLite files, plain or gzip-compressed as MIOpen's sources ship them. */
+export function isPerfDbName(name: string): boolean {
+  return /\.db(\.gz)?$/i.test(name);
 }
 
 export interface TrainSlice {
   trainSettings: TrainSettings;
   training: TrainingRun;
   model: ModelState;
+  trainOn: TrainingSource;
+  miopenFile: MiopenFile | null;
+  /** Why the chosen perf database could not be read (null when it was, or none was chosen). */
+  miopenFileError: string | null;
   setTrainSettings(partial: Partial<TrainSettings>): void;
+  setTrainOn(source: TrainingSource): void;
+  /** Reads a perf database's solvers and keeps it to learn from; one that is not, `miopenFileError` says why. */
+  chooseTrainingFile(file: File): Promise<void>;
+  /** Picks the solver to learn (all its directions), or the directions of the chosen one. */
+  chooseTrainingSolver(solver: string): void;
+  chooseTrainingDirections(directions: MiopenDirection[]): void;
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
   saveModel(name: string): Promise<void>;
@@ -78,7 +111,28 @@ export interface TrainSlice {
   loadRecordedModel(): Promise<void>;
 }
 
-let trainingJob: string | null = null;
+/** Why a training run cannot start with this state, or null when it can. */
+export function whyNoTraining(state: LabState): string | null {
+  if (state.trainOn === "records") {
+    return shownRecords(state).some((r) => r.status === "ok")
+      ? null
+      : "No verified records to learn from: sweep some problems, import records or open the demo.";
+  }
+  if (!state.miopenFile) return "Choose the training data below first.";
+  if (!state.miopenFile.directions.length) return "Choose at least one direction below.";
+  return null;
+}
+
+function trainingData(state: LabState): TrainingData | null {
+  if (whyNoTraining(state)) return null;
+  const file = state.miopenFile;
+  if (state.trainOn === "miopen" && file) {
+    const { name, bytes, solver, directions } = file;
+    return { kind: "miopen", name, bytes, solver, directions };
+  }
+  const name = state.view.demo ? "the recorded demo's records" : "this device's records";
+  return { kind: "tunelab", name, records: shownRecords(state) };
+}
 
 export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set, get) => ({
   // The CLI's defaults, the best measured (docs/MODEL.md).
@@ -94,14 +148,43 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
   },
   training: { state: "idle" },
   model: { current: null, saved: [], message: null },
+  trainOn: "miopen",
+  miopenFile: null,
+  miopenFileError: null,
   setTrainSettings: (partial) => set((s) => ({ trainSettings: { ...s.trainSettings, ...partial } })),
+  setTrainOn: (trainOn) => set({ trainOn }),
+
+  async chooseTrainingFile(file) {
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // Read here, not at training: a file that is not a perf database is refused before it is kept.
+      const solvers = await get().engines.modelEngine().perfDbSolvers(bytes, file.name);
+      const chosen = solvers.find((s) => s.solver === PREFERRED_SOLVER) ?? (solvers[0] as SolverCount);
+      set({
+        miopenFile: { name: file.name, bytes, solvers, solver: chosen.solver, directions: chosen.directions },
+        miopenFileError: null,
+        trainOn: "miopen",
+      });
+    } catch (error) {
+      // The file chosen before stays chosen: only this one is refused.
+      set({ miopenFileError: errorMessage(error) });
+    }
+  },
+  chooseTrainingSolver(solver) {
+    const file = get().miopenFile;
+    const chosen = file?.solvers.find((s) => s.solver === solver);
+    if (file && chosen) set({ miopenFile: { ...file, solver, directions: chosen.directions } });
+  },
+  chooseTrainingDirections(directions) {
+    const file = get().miopenFile;
+    if (file) set({ miopenFile: { ...file, directions } });
+  },
 
   async startTraining() {
-    const file = get().miopenFile;
-    if (!file || get().training.state === "running") return;
+    const data = trainingData(get());
+    if (!data || get().training.state === "running") return;
     const jobId = `train-${Date.now()}`;
-    trainingJob = jobId;
-    set({ training: { state: "running", history: [] } });
+    set({ training: { state: "running", jobId, history: [] } });
     // Epochs arrive on their own channel and may trail the result: keep every one, in order.
     const onEpoch = (epoch: EpochProgress) =>
       set((s) => {
@@ -114,23 +197,15 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
       });
     const { minutes, ...options } = get().trainSettings;
     try {
-      const { savedAs, ...summary } = await modelEngine().trainModel(
-        jobId,
-        {
-          data: file.bytes,
-          name: file.name,
-          solver: file.solver,
-          directions: file.directions,
-          options: { ...options, maxSeconds: minutes * 60 },
-        },
-        proxy(onEpoch),
-      );
+      const summary = await get()
+        .engines.modelEngine()
+        .trainModel(jobId, { data, options: { ...options, maxSeconds: minutes * 60 } }, proxy(onEpoch));
       set((s) => ({
         training: { state: "done", history: summary.history, summary },
         model: {
           ...s.model,
-          current: { name: `indexeddb://${savedAs}`, solver: summary.solver, kind: "miopen" },
-          message: `Trained on ${file.name}; kept in this browser as ${savedAs}.`,
+          current: { name: `indexeddb://${summary.savedAs}`, families: summary.families, kind: data.kind },
+          message: `Trained on ${data.name}; kept in this browser as ${summary.savedAs}.`,
         },
       }));
     } catch (error) {
@@ -143,18 +218,17 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
           ? { state: "cancelled", history }
           : { state: "failed", history, message: errorMessage(error) },
       });
-    } finally {
-      trainingJob = null;
     }
   },
 
   async cancelTraining() {
-    if (trainingJob) await modelEngine().cancel(trainingJob);
+    const run = get().training;
+    if (run.state === "running") await get().engines.modelEngine().cancel(run.jobId);
   },
 
   async saveModel(name) {
     try {
-      await modelEngine().saveModel(name);
+      await get().engines.modelEngine().saveModel(name);
       await get().listModels();
       set((s) => ({ model: { ...s.model, message: `Saved as ${name} in this browser.` } }));
     } catch (error) {
@@ -166,7 +240,7 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
     const current = get().model.current;
     if (!current) return null;
     try {
-      const files = await modelEngine().modelFiles(current.kind);
+      const files = await get().engines.modelEngine().modelFiles();
       set((s) => ({
         model: {
           ...s.model,
@@ -181,50 +255,46 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
   },
 
   async loadModel(url) {
-    try {
-      const metadata = await modelEngine().loadModel(url);
-      // A model of this lab's records predicts across its kernel families: keep it where that happens.
-      if (metadata.source.kind === "tunelab") await modelEngine().loadRecordModel(url);
-      set((s) => ({
-        model: {
-          ...s.model,
-          current: { name: url, solver: metadata.source.families.join(", "), kind: metadata.source.kind },
-          message: `Loaded ${url}.`,
-        },
-      }));
-    } catch (error) {
-      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
-    }
+    await loadHeld(get, set, url, url, (metadata) => `Loaded ${url} (${metadata.source.kind} data).`);
   },
 
   async loadRecordedModel() {
     const demo = get().demoData;
     if (demo.state !== "available" || !demo.recording.model) return;
     const url = new URL(`${demo.base}${demo.recording.model}`, window.location.href).href;
-    try {
-      const metadata = await modelEngine().loadRecordModel(url);
-      set((s) => ({
-        model: {
-          ...s.model,
-          current: {
-            name: "recorded demo model",
-            solver: metadata.source.families.join(", "),
-            kind: "tunelab",
-          },
-          message: `Loaded the recorded model (${metadata.training.examples} examples, ${metadata.source.families.join(", ")}).`,
-        },
-      }));
-    } catch (error) {
-      set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
-    }
+    await loadHeld(
+      get,
+      set,
+      url,
+      "recorded demo model",
+      (metadata) =>
+        `Loaded the recorded model (${metadata.training.examples} examples, ${metadata.source.families.join(", ")}).`,
+    );
   },
 
   async listModels() {
     try {
-      const saved = await modelEngine().listModels();
+      const saved = await get().engines.modelEngine().listModels();
       set((s) => ({ model: { ...s.model, saved } }));
     } catch {
       // no engine here: nothing saved to list
     }
   },
 });
+
+/** Makes the model at `url` the engine's held one, shown under `name`. */
+async function loadHeld(
+  get: () => LabState,
+  set: (partial: (s: LabState) => Partial<LabState>) => void,
+  url: string,
+  name: string,
+  message: (metadata: ModelMetadata) => string,
+): Promise<void> {
+  try {
+    const metadata = await get().engines.modelEngine().loadModel(url);
+    const { kind, families } = metadata.source;
+    set((s) => ({ model: { ...s.model, current: { name, families, kind }, message: message(metadata) } }));
+  } catch (error) {
+    set((s) => ({ model: { ...s.model, message: errorMessage(error) } }));
+  }
+}

@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest";
 import { sampleRecord } from "../../core/dataset/fixtures";
 import { bestByPair, bestSoFar, failureGroups, fastest } from "./derive";
 
-const ok = (tileX: number, tileY: number, medianNs: number) =>
-  sampleRecord({ config: { tileX, tileY }, medianNs });
-const failed = (status: "compile-failed" | "wrong-result", message: string, tileX = 32) =>
-  sampleRecord({ config: { tileX, tileY: 1 }, status, message, medianNs: null, gflops: null });
+const ok = (WGX: number, WGY: number, medianNs: number) => sampleRecord({ config: { WGX, WGY }, medianNs });
+const failed = (status: "compile-failed" | "wrong-result", message: string, WGX = 32) =>
+  sampleRecord({ config: { WGX, WGY: 1 }, status, message, medianNs: null, gflops: null });
 
 const run = [
   failed("compile-failed", "too much workgroup storage"),
@@ -25,7 +24,7 @@ describe("sweep derivations", () => {
       { i: 5, ns: 400 },
       { i: 6, ns: 400 },
     ]);
-    expect(fastest(run)?.config).toEqual({ tileX: 2, tileY: 2 });
+    expect(fastest(run)?.config).toEqual({ WGX: 2, WGY: 2 });
   });
 
   it("groups failures by kind, then by message, largest first", () => {
@@ -35,12 +34,12 @@ describe("sweep derivations", () => {
       ["wrong-result", 1],
     ]);
     expect(groups[0]?.messages).toEqual([
-      { message: "too much workgroup storage", count: 2, example: { tileX: 32, tileY: 1 } },
+      { message: "too much workgroup storage", count: 2, example: { WGX: 32, WGY: 1 } },
     ]);
   });
 
   it("keeps the fastest runtime per pair of values", () => {
-    const map = bestByPair([...run, ok(2, 1, 700)], "tileX", "tileY");
+    const map = bestByPair([...run, ok(2, 1, 700)], "WGX", "WGY");
     expect(map.get("2,1")).toBe(700);
     expect(map.get("1,1")).toBe(900);
     expect(map.has("32,1")).toBe(false);

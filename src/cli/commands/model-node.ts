@@ -7,11 +7,19 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import type * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import tfjsWasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 import initSqlJs from "sql.js";
 import sqlWasm from "sql.js/dist/sql-wasm.wasm";
+import {
+  type LearnedModel,
+  learnedModel,
+  MODEL_JSON,
+  modelFromFiles,
+  modelToFiles,
+  WEIGHTS_BIN,
+} from "../../core/learn/artifacts";
+import { startBackend } from "../../core/learn/backend";
 import {
   MIOPEN_NOTICE,
   openPerfDb,
@@ -20,18 +28,8 @@ import {
   solverCounts,
   writePerfDb,
 } from "../../core/miopen/perfdb";
-import {
-  MODEL_JSON,
-  type ModelMetadata,
-  modelFromFiles,
-  modelToFiles,
-  readMetadata,
-  WEIGHTS_BIN,
-} from "../../core/model/artifacts";
-import { startBackend } from "../../core/model/backend";
-import type { BaselineTable } from "../../core/model/baselines";
 import { loadTfjsWebgpu } from "../../gpu/tfjs-baseline";
-import { CliError, type CommandContext, type OptionSpec } from "../command";
+import { CliError, type OptionSpec } from "../command";
 import { writeFileAtomic } from "../files";
 import { nodeGpu } from "../node-gpu";
 
@@ -117,11 +115,6 @@ export async function readPerfRows(
   file: string,
   solver: string | undefined,
 ): Promise<{ solver: string; rows: PerfRow[] }> {
-  if (file.endsWith(".jsonl")) {
-    throw new CliError(
-      `${file}: a model trained on MIOpen data is scored on MIOpen data (.db or .db.gz); JSONL records go with a model trained on records (train --data FILE.jsonl)`,
-    );
-  }
   if (!/\.db(\.gz)?$/.test(file))
     throw new CliError(`--data ${file}: expected a .db or .db.gz MIOpen perf database`);
   const SQL = await sqlJs();
@@ -155,38 +148,22 @@ export function scoreHint(out: string, holdout: string | null): string {
     : `model in ${out}; no problems held out (--holdout 0): score it with eval on another file's problems`;
 }
 
-export async function saveModelDir(
-  dir: string,
-  model: tf.LayersModel,
-  metadata: ModelMetadata,
-): Promise<void> {
+export async function saveModelDir(dir: string, { model, metadata }: LearnedModel): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const files = await modelToFiles(model, metadata);
   // weights.bin first: model.json, written last, names the weights that are already in place.
   await writeFileAtomic(join(dir, WEIGHTS_BIN), files.weights);
   await writeFileAtomic(join(dir, MODEL_JSON), files.modelJson);
+  // The data's licence travels with what was learnt from it.
   if (metadata.source.kind === "miopen") await writeFileAtomic(join(dir, MIOPEN_LICENSE), MIOPEN_NOTICE);
 }
 
-export async function loadModelDir(
-  dir: string,
-): Promise<{ model: tf.LayersModel; baselines: BaselineTable | undefined }> {
+export async function loadModelDir(dir: string): Promise<LearnedModel> {
   const modelJson = readBytes(join(dir, MODEL_JSON), "model file").toString("utf8");
   const weights = new Uint8Array(readBytes(join(dir, WEIGHTS_BIN), "weights file"));
-  let model: tf.LayersModel;
   try {
-    model = await modelFromFiles({ modelJson, weights });
+    return learnedModel(await modelFromFiles({ modelJson, weights }));
   } catch (error) {
     throw new CliError(`${dir}: ${(error as Error).message}`);
   }
-  return { model, baselines: readMetadata(model).baselines };
-}
-
-/** The solver to decode: --solver when given, else the model's first; one the model knows either way. */
-export function modelSolver(ctx: CommandContext, metadata: ModelMetadata, dir: string): string {
-  const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : metadata.source.families[0];
-  if (!solver || !metadata.source.families.includes(solver)) {
-    throw new CliError(`the model in ${dir} knows ${metadata.source.families.join(", ")}, not '${solver}'`);
-  }
-  return solver;
 }

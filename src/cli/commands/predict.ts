@@ -1,14 +1,8 @@
-import { solverSpace } from "../../core/miopen/examples";
-import { miopenProblemOf } from "../../core/miopen/model";
+import { askedFor, predictFor } from "../../core/corpora/index";
 import type { MiopenDirection } from "../../core/miopen/perfdb";
-import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
-import { rankWithNeighbours } from "../../core/model/baselines";
-import { miopenFeatures } from "../../core/model/features";
-import { predictConfigs } from "../../core/model/predictor";
 import { formatProblem, ProblemError, parseProblem } from "../../core/problem";
 import { CliError, type Command, optionalInt, requireString } from "../command";
-import { BACKEND_OPTION, loadModelDir, modelSolver, startNodeBackend } from "./model-node";
-import { predictWithRecordModel } from "./records-model";
+import { BACKEND_OPTION, loadModelDir, startNodeBackend } from "./model-node";
 import { parseDirections } from "./train";
 
 export const predictCommand: Command = {
@@ -26,10 +20,14 @@ export const predictCommand: Command = {
     direction: {
       type: "string",
       value: "D",
-      description: "MIOpen direction: F forward, B backward data",
+      description: "models trained on MIOpen data: the direction, F forward or B backward data",
       default: "F",
     },
-    solver: { type: "string", value: "S", description: "solver or family (default: the model's first)" },
+    solver: {
+      type: "string",
+      value: "S",
+      description: "models trained on MIOpen data: the solver (default: the model's first)",
+    },
     beam: { type: "string", value: "K", description: "beam width: how many candidates", default: "8" },
     device: {
       type: "string",
@@ -51,66 +49,55 @@ export const predictCommand: Command = {
     const [direction, ...more] = parseDirections(ctx.values.direction) ?? ["F"];
     if (more.length) throw new CliError("--direction: give one direction for a prediction");
     await startNodeBackend(ctx.values.backend);
-    const { model, baselines } = await loadModelDir(dir);
-    const metadata = readMetadata(model);
-    if (metadata.source.kind === "tunelab") {
-      try {
-        const device = typeof ctx.values.device === "string" ? ctx.values.device : undefined;
-        return await predictWithRecordModel(model, dir, problem, formatProblem(problem), width, device);
-      } finally {
-        model.dispose();
-      }
-    }
-    const tokenizer = modelTokenizer(model);
-    const solver = modelSolver(ctx, metadata, dir);
-    if (metadata.source.kind !== "miopen")
-      throw new CliError(`${dir} is not a MIOpen model; predict reads MIOpen models`);
-    const miopenProblem = miopenProblemOf(problem, direction as MiopenDirection);
-    let space: ReturnType<typeof solverSpace>;
+    const learned = await loadModelDir(dir);
+    const ask = {
+      problem,
+      direction: direction as MiopenDirection,
+      ...(typeof ctx.values.device === "string" ? { device: ctx.values.device } : {}),
+      ...(typeof ctx.values.solver === "string" ? { family: ctx.values.solver } : {}),
+    };
+    let where: Record<string, string>;
     try {
-      space = solverSpace(solver, miopenProblem, tokenizer.vocabulary(solver));
+      where = askedFor(learned, ask);
     } catch (error) {
-      throw new CliError((error as Error).message);
+      learned.model.dispose();
+      throw new CliError(`${dir}: ${(error as Error).message}`);
     }
     const started = Date.now();
-    const [outcome] = await predictConfigs(
-      model,
-      tokenizer,
-      solver,
-      [{ features: miopenFeatures(miopenProblem), space }],
-      width,
-    );
+    let outcome: Awaited<ReturnType<typeof predictFor>>[number] | undefined;
+    try {
+      [outcome] = await predictFor(learned, [ask], width);
+    } catch (error) {
+      throw new CliError(`${dir}: ${(error as Error).message}`);
+    } finally {
+      learned.model.dispose();
+    }
     const milliseconds = Date.now() - started;
-    model.dispose();
     if (!outcome) throw new Error("the beam search returned nothing");
-    const base = { problem: formatProblem(problem), direction, solver, beam: width, milliseconds };
+    const base = { problem: formatProblem(problem), ...where, beam: width, milliseconds };
+    const on = `(${Object.values(where).join(", ")})`;
     if (!outcome.ok) {
       return {
         result: { ...base, ok: false, reason: outcome.reason, message: outcome.message, candidates: [] },
-        text: `no valid ${solver} config for ${base.problem} (${direction}): ${outcome.message}`,
+        text: `no valid config for ${base.problem} ${on}: ${outcome.message}`,
       };
     }
-    // The same re-ranking eval scores: the beam's candidates reordered by agreement with the nearest
-    // training problems' configs, as chosen on validation shapes when the model was trained.
-    const { candidates: ranked, rerankedBy: reranked } = rankWithNeighbours(
-      outcome.candidates,
-      baselines,
-      metadata.neighbours,
-      solver,
-      miopenFeatures(miopenProblem),
-    );
-    const candidates = ranked.map((c) => ({
+    const { rerankedBy } = outcome;
+    const candidates = outcome.candidates.map((c) => ({
+      family: c.family,
       config: c.config,
       values: c.values,
       logProb: c.logProb,
     }));
     const text = [
-      `${solver} for ${base.problem} (${direction}), beam ${width}${reranked ? ` re-ranked by ${reranked.count} nearest training problems` : ""}, ${milliseconds} ms:`,
-      ...candidates.map(
-        (c, i) =>
-          `${String(i + 1).padStart(2)}. ${c.values.join(",").padEnd(24)} p=${Math.exp(c.logProb).toFixed(3)}`,
-      ),
+      `${base.problem} ${on}, beam ${width}${rerankedBy ? ` re-ranked by ${rerankedBy.count} nearest training problems` : ""}, ${milliseconds} ms:`,
+      ...candidates.map((c, i) => {
+        const config = Object.entries(c.config)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ");
+        return `${String(i + 1).padStart(2)}. ${c.family.padEnd(7)} ${config.padEnd(48)} p=${Math.exp(c.logProb).toFixed(3)}`;
+      }),
     ].join("\n");
-    return { result: { ...base, ok: true, rerankedBy: reranked, candidates }, text };
+    return { result: { ...base, ok: true, rerankedBy, candidates }, text };
   },
 };

@@ -31,9 +31,9 @@ vi.mock("node:fs", async (importOriginal) => {
   };
 });
 
-const a = sampleRecord({ config: { tileX: 1, tileY: 1 } });
-const b = sampleRecord({ config: { tileX: 2, tileY: 2 } });
-const c = sampleRecord({ config: { tileX: 4, tileY: 4 } });
+const a = sampleRecord({ config: { WGX: 1, WGY: 1 } });
+const b = sampleRecord({ config: { WGX: 2, WGY: 2 } });
+const c = sampleRecord({ config: { WGX: 4, WGY: 4 } });
 const lines = (...records: (typeof a)[]) => writeRecords(records, "jsonl");
 
 let file: string;
@@ -74,7 +74,7 @@ describe("the record store", () => {
 
   it("leaves the file as it was when the disk fills mid-append", async () => {
     writeFileSync(file, lines(a));
-    const many = Array.from({ length: 2000 }, (_, i) => sampleRecord({ config: { tileX: i, tileY: 1 } }));
+    const many = Array.from({ length: 2000 }, (_, i) => sampleRecord({ config: { WGX: i, WGY: 1 } }));
     faults.diskFullAfter = 300_000;
     expect(() => appendRecords(file, many, warn)).toThrow(/cannot write .*ENOSPC.*; it is as it was/);
     faults.diskFullAfter = -1;

@@ -1,10 +1,9 @@
-import type * as tf from "@tensorflow/tfjs";
+import { rankingFor } from "../../core/corpora/index";
+import { modelDeviceOf } from "../../core/corpora/records";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { BestEntry } from "../../core/dataset/summary";
 import { FAMILIES } from "../../core/families/index";
-import { modelTokenizer, readMetadata } from "../../core/model/artifacts";
-import { modelDeviceOf } from "../../core/model/device";
-import { recordModelRanking } from "../../core/model/records";
+import type { LearnedModel } from "../../core/learn/artifacts";
 import { formatProblem, parseProblem } from "../../core/problem";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
@@ -122,14 +121,13 @@ const STRATEGY_NAMES = [...Object.keys(STRATEGIES), "model-guided"];
  */
 function modelGuidedStrategies(
   ctx: CommandContext,
-  model: tf.LayersModel,
+  learned: LearnedModel,
   width: number,
 ): NonNullable<SweepOptions["strategyFor"]> {
-  const tokenizer = modelTokenizer(model);
   let byFamily: ReturnType<typeof modelGuidedByFamily> | undefined;
   return (problem, family, device) => {
     byFamily ??= modelGuidedByFamily(
-      recordModelRanking(model, tokenizer, modelDeviceOf(device), width, (p, message) =>
+      rankingFor(learned, { device: modelDeviceOf(device) }, width, (p, message) =>
         ctx.progress(`${formatProblem(p)}: the model has no valid config (${message})`),
       ),
     );
@@ -304,15 +302,18 @@ export const sweepCommand: Command = {
       seed: optionalInt(ctx, "seed", 0) ?? 0,
       baseline: baseline === "tfjs",
     };
-    let model: tf.LayersModel | undefined;
+    let learned: LearnedModel | undefined;
     if (guided) {
       await startNodeBackend();
       const dir = String(ctx.values.model);
-      model = (await loadModelDir(dir)).model;
-      if (readMetadata(model).source.kind !== "tunelab")
+      learned = await loadModelDir(dir);
+      const known = learned.tokenizer.families;
+      if (!FAMILIES.some((f) => known.includes(f.id))) {
+        learned.model.dispose();
         throw new CliError(
-          `${dir} was trained on MIOpen data; model-guided sweeps need a model trained on records`,
+          `${dir} knows ${known.join(", ")}, none of this lab's kernel families: model-guided sweeps need a model trained on records`,
         );
+      }
     }
     const listed = listedStrategy(ctx, request);
     const outcome = await sweepToFile(
@@ -320,9 +321,9 @@ export const sweepCommand: Command = {
       request,
       out,
       store,
-      model ? modelGuidedStrategies(ctx, model, width) : listed,
+      learned ? modelGuidedStrategies(ctx, learned, width) : listed,
       engineOptions(ctx),
-    ).finally(() => model?.dispose());
+    ).finally(() => learned?.model.dispose());
     const {
       problems: n,
       candidates,

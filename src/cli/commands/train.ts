@@ -1,19 +1,9 @@
-import { join } from "node:path";
-import { splitMiopenRows, trainMiopenModel } from "../../core/miopen/model";
-import { DEFAULT_TRAIN_OPTIONS } from "../../core/model/defaults";
-import { HOLDOUT_FRACTION } from "../../core/model/split";
+import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
+import { splitCorpus, trainModel } from "../../core/learn/pipeline";
+import { HOLDOUT_FRACTION } from "../../core/learn/split";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
-import {
-  BACKEND_OPTION,
-  readPerfRows,
-  saveModelDir,
-  scoreHint,
-  startNodeBackend,
-  writePerfRows,
-} from "./model-node";
-import { isRecordFile, trainOnRecords } from "./records-model";
-
-export const HOLDOUT_DB = "holdout.db";
+import { readCorpusFile } from "./corpus-file";
+import { BACKEND_OPTION, saveModelDir, scoreHint, startNodeBackend } from "./model-node";
 
 /** "F,B" -> ["F", "B"], checked. */
 export function parseDirections(value: string | boolean | undefined): string[] | undefined {
@@ -65,7 +55,6 @@ export const trainCommand: Command = {
       description: "seed of the split, initializers and shuffles",
       default: "1",
     },
-    attention: { type: "boolean", description: "decoder attends over the encoder states (the default)" },
     "no-attention": { type: "boolean", description: "plain decoder: reads only the encoder's last state" },
     units: { type: "string", value: "U", description: "GRU units" },
     batch: { type: "string", value: "B", description: "batch size" },
@@ -105,21 +94,24 @@ export const trainCommand: Command = {
     };
     const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;
     const backend = await startNodeBackend(ctx.values.backend);
-    if (isRecordFile(file)) return trainOnRecords(ctx, file, out, options, holdoutFraction, backend);
-    const { solver, rows } = await readPerfRows(
-      file,
-      typeof ctx.values.solver === "string" ? ctx.values.solver : undefined,
-    );
-    let split: ReturnType<typeof splitMiopenRows>;
+    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
+    const data = await readCorpusFile(file, { solver, directions });
+    let split: ReturnType<typeof splitCorpus>;
     try {
-      split = splitMiopenRows(rows, directions, options.seed, holdoutFraction);
+      split = splitCorpus(data.corpus, options.seed, holdoutFraction);
     } catch (error) {
-      throw new CliError(`${file} ${solver}: ${(error as Error).message}`);
+      throw new CliError(`${file}: ${(error as Error).message}`);
     }
+    const counts = {
+      train: split.train.length,
+      validation: split.validation.length,
+      holdout: split.holdout.length,
+    };
     ctx.progress(
-      `${solver}: ${split.train.length} training, ${split.validation.length} validation, ${split.holdout.length} held-out rows (${backend} backend)`,
+      `${file}: ${counts.train} training, ${counts.validation} validation, ${counts.holdout} held-out ${data.unit} (${backend} backend)`,
     );
-    const trained = await trainMiopenModel(
+    const trained = await trainModel(
+      data.corpus,
       split,
       {
         ...options,
@@ -128,31 +120,33 @@ export const trainCommand: Command = {
             `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  val loss ${p.valLoss.toFixed(4)}  val token accuracy ${p.valAccuracy.toFixed(4)}  ${p.seconds.toFixed(0)} s`,
           ),
       },
-      { file, ...(directions ? { directions } : {}), backend },
+      backend,
     );
-    await saveModelDir(out, trained.model, trained.metadata);
-    const holdout = split.holdout.length ? join(out, HOLDOUT_DB) : null;
-    if (holdout) await writePerfRows(holdout, split.holdout);
-    const last = trained.history.at(-1);
+    await saveModelDir(out, trained);
+    trained.model.dispose();
+    const holdout = await data.writeHoldout(out, split.holdout);
+    const { families } = trained.metadata.source;
+    const neighbours = trained.metadata.neighbours;
     const result = {
       model: out,
       holdout,
-      solver,
-      directions: directions ?? [...new Set(rows.map((r) => r.problem.direction))].sort(),
-      rows: { train: split.train.length, validation: split.validation.length, holdout: split.holdout.length },
+      families,
+      ...data.about,
+      [data.unit]: counts,
       epochs: trained.history.length,
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
-      valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? last?.valAccuracy,
+      valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? null,
       seconds: Math.round(trained.seconds * 10) / 10,
-      neighbours: trained.metadata.neighbours,
+      neighbours,
       backend,
       options: trained.metadata.options,
     };
-    trained.model.dispose();
     const text = [
-      `trained ${solver} on ${result.rows.train} rows in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
-      `beam re-ranked by the ${result.neighbours?.count} nearest training problems, weight ${result.neighbours?.weight} (chosen on the validation shapes)`,
+      `trained on ${counts.train} ${data.unit} of ${file} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+      neighbours?.weight
+        ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
+        : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",
       scoreHint(out, holdout),
     ].join("\n");
     return { result, text };

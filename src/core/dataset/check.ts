@@ -4,9 +4,9 @@
  * a config of that family's space. A record that says otherwise is refused before it is stored.
  */
 import { FAMILIES } from "../families/index";
-import { recordLimits } from "../model/device";
 import { type ConvProblem, parseProblem } from "../problem";
 import { checkConfig } from "../space/space";
+import { recordLimits } from "./device";
 import { type DatasetFormat, type RecordItem, recordPlace } from "./io";
 import type { TuningRecord } from "./record";
 

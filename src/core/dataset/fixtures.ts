@@ -17,7 +17,7 @@ export function sampleRecord(overrides: Partial<TuningRecord> = {}): TuningRecor
     },
     problem: problemEntry(makeProblem({ c: 4, h: 8, w: 8, k: 4, r: 3, s: 3, padH: 1, padW: 1 })),
     family: "direct",
-    config: { tileX: 4, tileY: 4 },
+    config: { TK: 1, TQ: 1, WGX: 4, WGY: 4 },
     status: "ok",
     message: "",
     medianNs: 1000,

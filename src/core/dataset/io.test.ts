@@ -8,7 +8,7 @@ import { summarize } from "./summary";
 const records = [
   sampleRecord(),
   sampleRecord({
-    config: { tileX: 8, tileY: 2 },
+    config: { WGX: 8, WGY: 2 },
     status: "compile-failed",
     message: 'error: unresolved "x",\nline 2',
     medianNs: null,
@@ -69,7 +69,7 @@ describe("dataset files", () => {
       "'a",
     ];
     const tricky = messages.map((message, i) =>
-      sampleRecord({ status: "invalid", message, medianNs: null, config: { tileX: i, tileY: 1 } }),
+      sampleRecord({ status: "invalid", message, medianNs: null, config: { WGX: i, WGY: 1 } }),
     );
     const csv = writeRecords(tricky, "csv");
     expect(csv).toContain(`,"'=HYPERLINK(""http://x.example"",""open"")",`);
@@ -117,8 +117,8 @@ describe("dataset files", () => {
   });
 
   it("keys records by device, problem, family and config, in any key order", () => {
-    const a = sampleRecord({ config: { tileX: 4, tileY: 4 } });
-    const b = sampleRecord({ config: { tileY: 4, tileX: 4 }, medianNs: 5 });
+    const a = sampleRecord({ config: { WGX: 4, WGY: 4 } });
+    const b = sampleRecord({ config: { WGY: 4, WGX: 4 }, medianNs: 5 });
     expect(recordKey(a)).toBe(recordKey(b));
     expect(recordKey(a)).not.toBe(recordKey(sampleRecord({ family: "im2col" })));
   });
@@ -130,7 +130,7 @@ describe("summaries", () => {
     const baseline = { library: "tfjs" as const, medianNs: 4000, gflops: 1 };
     const summary = summarize([
       ...records,
-      sampleRecord({ medianNs: 500, config: { tileX: 2, tileY: 2 }, baseline }),
+      sampleRecord({ medianNs: 500, config: { WGX: 2, WGY: 2 }, baseline }),
       sampleRecord({ problem: other, medianNs: 1000, baseline: { ...baseline, medianNs: 1000 } }),
     ]);
     expect(summary).toMatchObject({ problems: 2, candidates: 4, timed: 3, failed: { "compile-failed": 1 } });

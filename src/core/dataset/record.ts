@@ -153,12 +153,20 @@ export const tuningRecordSchema = z
   });
 export type TuningRecord = z.infer<typeof tuningRecordSchema>;
 
-/** A config as a canonical string (sorted keys): equal configs give equal keys. */
+/**
+ * A config's identity, the one key wherever configs are compared or stored: its values by sorted
+ * name, so equal configs give equal keys whatever order their parameters were written in.
+ */
 export function configKey(config: Config): string {
   return Object.keys(config)
     .sort()
     .map((k) => `${k}=${config[k]}`)
     .join(",");
+}
+
+/** A config of one family: the identity where candidates of several families meet (a model's top K). */
+export function familyConfigKey(family: string, config: Config): string {
+  return `${family}|${configKey(config)}`;
 }
 
 /** What makes two records the same candidate: a resumed sweep skips keys already stored. */
@@ -168,9 +176,13 @@ export function candidateKey(
   family: string,
   config: Config,
 ): string {
-  return [device.vendor, device.architecture, device.description, problem, family, configKey(config)].join(
-    "|",
-  );
+  return [
+    device.vendor,
+    device.architecture,
+    device.description,
+    problem,
+    familyConfigKey(family, config),
+  ].join("|");
 }
 
 export function recordKey(record: TuningRecord): string {

@@ -2,12 +2,13 @@ import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { describe, expect, it } from "vitest";
+import { rankingFor } from "../corpora/index";
+import { recordCorpus } from "../corpora/records";
 import { readJsonl } from "../dataset/io";
 import { configKey } from "../dataset/record";
 import { geometricMean } from "../dataset/summary";
 import { FAMILIES } from "../families/index";
-import { modelFromFiles, modelTokenizer, readMetadata } from "../model/artifacts";
-import { recordCases, recordModelRanking } from "../model/records";
+import { learnedModel, modelFromFiles } from "../learn/artifacts";
 import { formatProblem, makeProblem } from "../problem";
 import { rule, type TuningSpace } from "../space/space";
 import { suiteLayers } from "../suites";
@@ -58,15 +59,16 @@ describe("model-guided strategy on the replay runner", () => {
 
   it("with the demo model over the recorded H100 results, finds near-best kernels from K measurements a problem", async () => {
     await tf.setBackend("wasm");
-    const model = await modelFromFiles({
-      modelJson: readFileSync("public/demo/model/model.json", "utf8"),
-      weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
-    });
-    const [device] = readMetadata(model).source.devices ?? [];
-    if (!device) throw new Error("the demo model records no device");
+    const learned = learnedModel(
+      await modelFromFiles({
+        modelJson: readFileSync("public/demo/model/model.json", "utf8"),
+        weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
+      }),
+    );
     const records = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8"));
     const width = 8;
-    const strategyFor = modelGuidedByFamily(recordModelRanking(model, modelTokenizer(model), device, width));
+    // The model's first recorded device, as the CLI's sweep picks it without --device.
+    const strategyFor = modelGuidedByFamily(rankingFor(learned, {}, width));
     // The recording holds resnet50's layers (the model trained on them, less its held-out fifth) and
     // layers of other networks that no training saw.
     const resnet50 = new Set(
@@ -76,7 +78,8 @@ describe("model-guided strategy on the replay runner", () => {
     );
     const ratios: number[] = [];
     const unseen: number[] = [];
-    for (const c of recordCases(records)) {
+    for (const { query, group: text, timing } of recordCorpus(records, "dataset.jsonl").examples) {
+      const c = { ...query, text, bestNs: timing?.bestNs ?? Number.NaN };
       let measured = 0;
       let best = Number.POSITIVE_INFINITY;
       for (const family of FAMILIES.filter((f) => f.unsupported(c.problem) === null)) {
@@ -93,7 +96,7 @@ describe("model-guided strategy on the replay runner", () => {
       ratios.push(best / c.bestNs);
       if (!resnet50.has(c.text)) unseen.push(best / c.bestNs);
     }
-    model.dispose();
+    learned.model.dispose();
     // 66 problems: resnet50's 23 layers at batch 1 and 32, and 10 layers of other networks at both.
     expect(ratios).toHaveLength(66);
     expect(unseen).toHaveLength(20);

@@ -36,8 +36,8 @@ export function rule(id: string, needs: readonly string[], check: (config: Confi
   return { id, needs, check };
 }
 
-/** The rules to judge right after each position is decoded. */
-function rulesByPosition(space: TuningSpace): Rule[][] {
+/** The rules to judge right after each position is decoded (a rule reading an unknown parameter is refused). */
+function rulesOfPositions(space: TuningSpace): Rule[][] {
   const position = new Map(space.params.map((p, i) => [p.name, i]));
   const byPosition: Rule[][] = space.params.map(() => []);
   for (const r of space.rules) {
@@ -53,10 +53,11 @@ function rulesByPosition(space: TuningSpace): Rule[][] {
 }
 
 const compiled = new WeakMap<TuningSpace, Rule[][]>();
-function rulesAt(space: TuningSpace): Rule[][] {
+/** The rules judged after each position: the validator's order, which any walk of the space shares. */
+export function rulesByPosition(space: TuningSpace): Rule[][] {
   let r = compiled.get(space);
   if (!r) {
-    r = rulesByPosition(space);
+    r = rulesOfPositions(space);
     compiled.set(space, r);
   }
   return r;
@@ -88,7 +89,7 @@ function checkLast(space: TuningSpace, values: readonly number[], config: Config
   if (!param.values.includes(value)) {
     return { rule: "domain", message: `${param.name}=${value} is not one of ${param.values.join(", ")}` };
   }
-  for (const r of rulesAt(space)[i] ?? []) {
+  for (const r of rulesByPosition(space)[i] ?? []) {
     const message = r.check(config);
     if (message !== null) return { rule: r.id, message };
   }

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { configKey } from "../../../core/dataset/record";
+import { familyConfigKey } from "../../../core/dataset/record";
 import { FAMILIES } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import { ChartBox, ScoreVsRuntime } from "../../charts";
@@ -31,12 +31,8 @@ export default function PredictPage() {
   const measureCandidates = useLab((s) => s.measureCandidates);
   const cancelMeasurement = useLab((s) => s.cancelMeasurement);
   const device = useLab((s) => s.device);
-  const family = FAMILIES.find(
-    (f) => f.id === (prediction.state === "idle" ? model.current?.solver : prediction.family),
-  );
-  // Only candidates of this lab's own kernel families can run here.
-  const acrossFamilies = model.current?.kind === "tunelab";
-  const measurable = acrossFamilies || Boolean(family);
+  // Only candidates of this lab's own kernel families run here (a MIOpen solver's run on AMD GPUs).
+  const measurable = (model.current?.families ?? []).some((id) => FAMILIES.some((f) => f.id === id));
   const demoData = useLab((s) => s.demoData);
   const loadRecordedModel = useLab((s) => s.loadRecordedModel);
   useRecordedModelInDemo();
@@ -46,23 +42,20 @@ export default function PredictPage() {
       new Map(
         records
           .filter((r) => r.problem.text === problemText)
-          .map((r) => [`${r.family}|${configKey(r.config)}`, r]),
+          .map((r) => [familyConfigKey(r.family, r.config), r]),
       ),
     [records, problemText],
   );
   const candidates = (prediction.state === "ready" ? prediction.candidates : []).map((c) => {
-    const r = stored.get(`${c.family}|${configKey(c.config)}`);
+    const r = stored.get(familyConfigKey(c.family, c.config));
     return c.measured || !r
       ? c
       : { ...c, measured: { status: r.status, medianNs: r.medianNs, message: r.message } };
   });
-  // The best measured: the fastest stored record of this problem and family (the exhaustive best after a full sweep).
+  // The best measured: the fastest stored record of this problem (the exhaustive best after full sweeps).
   const best = useMemo(
-    () =>
-      fastest(
-        records.filter((r) => r.problem.text === problemText && (acrossFamilies || r.family === family?.id)),
-      ),
-    [records, problemText, family, acrossFamilies],
+    () => fastest(records.filter((r) => r.problem.text === problemText)),
+    [records, problemText],
   );
   const tfjsNs = measurement.state === "done" ? measurement.tfjsNs : (best?.baseline?.medianNs ?? null);
   const speedup = speedupOverTfjs(candidates, tfjsNs);
@@ -84,7 +77,7 @@ export default function PredictPage() {
             Model:{" "}
             {model.current ? (
               <>
-                <span className="mono">{model.current.solver}</span>{" "}
+                <span className="mono">{model.current.families.join(", ")}</span>{" "}
                 <span className="muted">({model.current.name})</span>
               </>
             ) : (
@@ -118,7 +111,7 @@ export default function PredictPage() {
               />
             </label>
           </div>
-          {demoData.state === "available" && demoData.recording.model && !acrossFamilies && (
+          {demoData.state === "available" && demoData.recording.model && !measurable && (
             <button type="button" className="button secondary" onClick={() => loadRecordedModel()}>
               Use the recorded model
             </button>
@@ -205,7 +198,7 @@ export default function PredictPage() {
                   <th scope="col" className="num">
                     Rank
                   </th>
-                  {acrossFamilies && <th scope="col">Family</th>}
+                  {measurable && <th scope="col">Family</th>}
                   <th scope="col">Parameters</th>
                   <th scope="col" className="num">
                     Score
@@ -229,7 +222,7 @@ export default function PredictPage() {
                 {candidates.map((c) => (
                   <tr key={c.rank}>
                     <td className="num">{c.rank}</td>
-                    {acrossFamilies && <td className="mono">{c.family}</td>}
+                    {measurable && <td className="mono">{c.family}</td>}
                     <td className="mono">{configText(c.config)}</td>
                     <td className="num mono">{c.logProb.toFixed(3)}</td>
                     <td

@@ -35,7 +35,7 @@ export default function SweepPage() {
   const settings = useLab((s) => s.sweepSettings);
   const setSettings = useLab((s) => s.setSweepSettings);
   const run = useLab((s) => s.sweep);
-  const modelKind = useLab((s) => s.model.current?.kind);
+  const model = useLab((s) => s.model.current);
   const interrupted = useLab((s) => s.interrupted);
   const sweepRecords = useLab((s) => s.sweepRecords);
   const demoRecords = useLab((s) => s.demoRecords);
@@ -188,7 +188,7 @@ export default function SweepPage() {
               </button>
             )}
           </div>
-          {settings.strategy === "model-guided" && modelKind !== "tunelab" && (
+          {settings.strategy === "model-guided" && !(family && model?.families.includes(family.id)) && (
             <Callout tone="info" title="Needs a model of this lab's records">
               Load one on the Train page (the recorded demo ships one), then the model picks what to measure.
             </Callout>

@@ -1,10 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { sampleRecord } from "../../../core/dataset/fixtures";
+import { problemEntry } from "../../../core/dataset/record";
+import { parseProblem } from "../../../core/problem";
 import type { NamedFile } from "../../../worker/model";
 import { createLabStore, type LabStore, setLabStore } from "../../store";
 import TrainPage from "./TrainPage";
 
-const TRAINED = { name: "indexeddb://tunelab-latest", solver: "ConvAsm1x1U", kind: "miopen" as const };
+const TRAINED = { name: "indexeddb://tunelab-latest", families: ["ConvAsm1x1U"], kind: "miopen" as const };
 const FILES: NamedFile[] = [
   { name: "model.json", data: '{"format":"layers-model"}' },
   { name: "weights.bin", data: new Uint8Array(12) },
@@ -63,5 +66,28 @@ describe("TrainPage's Download model", () => {
     await act(async () => fireEvent.click(screen.getByRole("button", { name: "Download model" })));
     await screen.findByText(/Worker is not defined/);
     expect(saved).toEqual([]);
+  });
+});
+
+describe("TrainPage's training data", () => {
+  afterEach(cleanup);
+
+  it("learns from the records on show or a perf database, and says what Start training waits for", () => {
+    const store = createLabStore();
+    setLabStore(store);
+    render(<TrainPage />);
+    const start = () => screen.getByRole("button", { name: "Start training" });
+    screen.getByRole("button", { name: "Start training", description: /Choose the training data/ });
+    expect(start().hasAttribute("disabled")).toBe(true);
+    expect(screen.getByText("Choose a perf database…")).toBeTruthy();
+    fireEvent.click(screen.getByRole("radio", { name: /This lab's records \(0 problems/ }));
+    expect(store.getState().trainOn).toBe("records");
+    expect(screen.queryByText("Choose a perf database…")).toBeNull();
+    screen.getByRole("button", { name: "Start training", description: /No verified records/ });
+    expect(start().hasAttribute("disabled")).toBe(true);
+    const problem = problemEntry(parseProblem("1x8x8x8,8x3x3,pad=1"));
+    act(() => store.setState({ records: [sampleRecord({ problem }), sampleRecord()] }));
+    expect(screen.getByRole("radio", { name: /This lab's records \(2 problems/ })).toBeTruthy();
+    expect(start().hasAttribute("disabled")).toBe(false);
   });
 });

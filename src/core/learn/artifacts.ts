@@ -14,19 +14,23 @@ import type { TrainOptions } from "./train";
 export const MODEL_JSON = "model.json";
 export const WEIGHTS_BIN = "weights.bin";
 
+/** Where a model's training examples came from: which corpus (its problem language), file and families. */
+export interface ModelSource {
+  /** `tunelab`: this lab's records (src/core/corpora/records.ts); `miopen`: a perf database (miopen.ts). */
+  kind: "miopen" | "tunelab";
+  file: string;
+  families: string[];
+  /** MIOpen: the directions learned. */
+  directions?: string[];
+  /** tunelab records: the devices measured, whose limits shape each family's space at prediction. */
+  devices?: ModelDevice[];
+}
+
 export interface ModelMetadata {
   format: "tunelab-seq2seq";
   version: 1;
   tokenizer: TokenizerJson;
-  /** Where the training examples came from, e.g. a MIOpen file and solver, and their directions. */
-  source: {
-    kind: "miopen" | "tunelab";
-    file: string;
-    families: string[];
-    directions?: string[];
-    /** tunelab records: the devices measured, whose limits shape each family's space at prediction. */
-    devices?: ModelDevice[];
-  };
+  source: ModelSource;
   options: Pick<
     TrainOptions,
     "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
@@ -61,8 +65,15 @@ export function readMetadata(model: tf.LayersModel): ModelMetadata {
   return meta as ModelMetadata;
 }
 
-export function modelTokenizer(model: tf.LayersModel): Tokenizer {
-  return new Tokenizer(readMetadata(model).tokenizer);
+/** A model with what its metadata says: its tokenizer, baselines and where its examples came from. */
+export interface LearnedModel {
+  model: tf.LayersModel;
+  tokenizer: Tokenizer;
+  metadata: ModelMetadata;
+}
+
+export function learnedModel(model: tf.LayersModel, metadata = readMetadata(model)): LearnedModel {
+  return { model, tokenizer: new Tokenizer(metadata.tokenizer), metadata };
 }
 
 /** The model's files: model.json (topology, weight manifest, metadata) and weights.bin. */

@@ -82,7 +82,9 @@ describe("constrained beam search", () => {
     );
     // Prefers the largest value everywhere; the vocabulary forbids k_mult 32.
     const largest: Scorer = async (_, candidates) => candidates.map((values) => values.map((v) => v));
-    const vocabulary = space.params.map((p) => p.values.filter((v) => !(p.name === "k_mult" && v === 32)));
+    const vocabulary = Object.fromEntries(
+      space.params.map((p) => [p.name, p.values.filter((v) => !(p.name === "k_mult" && v === 32))]),
+    );
     const result = await beamSearch({ space, vocabulary }, 4, largest);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -109,7 +111,7 @@ describe("constrained beam search", () => {
     expect(none).toEqual({ ok: false, reason: "no-valid-completion", message: expect.any(String) });
     expect(some?.ok && some.candidates).toHaveLength(3);
     // A vocabulary that leaves out every valid value is just as impossible.
-    const cut = await beamSearch({ space: possible, vocabulary: [[1], []] }, 2, randomScorer(2));
+    const cut = await beamSearch({ space: possible, vocabulary: { a: [1], b: [] } }, 2, randomScorer(2));
     expect(cut.ok).toBe(false);
   });
 });

@@ -1,26 +1,14 @@
 /**
  * A trained model as a scorer for the constrained beam search: the encoder runs once per problem; for
  * each request the decoder reads START, family, prefix and gives the distribution of the next value.
+ * Every prediction goes through predictAcrossFamilies: the family first, then its parameters.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TuningSpace } from "../space/space";
-import {
-  type BeamCandidate,
-  type BeamResult,
-  beamSearchMany,
-  logSoftmax,
-  type ScoreRequest,
-  type Scorer,
-} from "./beam";
+import { type BeamCandidate, beamSearchMany, logSoftmax, type ScoreRequest, type Scorer } from "./beam";
 import type { Feature } from "./features";
 import { type DecodingModels, decodingModels } from "./seq2seq";
 import { START, type Tokenizer } from "./tokenizer";
-
-export interface PredictionRequest {
-  features: readonly Feature[];
-  /** The problem's space for this family: rules and device limits. */
-  space: TuningSpace;
-}
 
 const PREDICT_BATCH = 4096;
 
@@ -37,6 +25,8 @@ export async function withModelScorer<T>(
   const width = tokenizer.stepWidth;
   const vocabulary = tokenizer.size;
   const familyToken = tokenizer.familyId(family);
+  // The searches decode each space in the model's order (Tokenizer.decodingSpace): prefix position i is params[i].
+  const params = tokenizer.params(family);
   const input = new Float32Array(problems.length * steps * width);
   problems.forEach((features, i) => {
     tokenizer.encodeFeatures(features, input.subarray(i * steps * width, (i + 1) * steps * width));
@@ -55,8 +45,9 @@ export async function withModelScorer<T>(
     requests.forEach((request, r) => {
       const tokens = [START, familyToken];
       request.prefix.forEach((value, position) => {
-        const id = tokenizer.paramId(family, position, value);
-        if (id === undefined) throw new Error(`${family} position ${position} has no token for ${value}`);
+        const name = params[position] as string;
+        const id = tokenizer.paramId(family, name, value);
+        if (id === undefined) throw new Error(`${family} has no token for ${name}=${value}`);
         tokens.push(id);
       });
       tokens.forEach((id, t) => {
@@ -78,7 +69,7 @@ export async function withModelScorer<T>(
     last.dispose();
     return requests.map((request, r) =>
       (candidates[r] ?? []).map((value) => {
-        const id = tokenizer.paramId(family, request.prefix.length, value);
+        const id = tokenizer.paramId(family, params[request.prefix.length] as string, value);
         return id === undefined ? -Infinity : Math.log(Math.max(probs[r * vocabulary + id] as number, 1e-30));
       }),
     );
@@ -111,35 +102,11 @@ export async function withModelScorer<T>(
   }
 }
 
-/** Top-`width` valid configs of `family` for each problem, best first, or why there are none. */
-export async function predictConfigs(
-  model: tf.LayersModel | DecodingModels,
-  tokenizer: Tokenizer,
-  family: string,
-  problems: readonly PredictionRequest[],
-  width: number,
-): Promise<BeamResult[]> {
-  const vocabulary = tokenizer.vocabulary(family);
-  for (const p of problems) tokenizer.checkSpace(family, p.space);
-  return withModelScorer(
-    model,
-    tokenizer,
-    family,
-    problems.map((p) => p.features),
-    (scorer) =>
-      beamSearchMany(
-        problems.map((p) => ({ space: p.space, vocabulary })),
-        width,
-        scorer,
-      ),
-  );
-}
-
 /**
  * The first decoding step: the distribution over the family token after START, masked to each
  * problem's allowed families (in the order given) and renormalised, as log-probabilities.
  */
-export async function familyLogProbs(
+async function familyLogProbs(
   model: tf.LayersModel | DecodingModels,
   tokenizer: Tokenizer,
   problems: readonly (readonly Feature[])[],
@@ -216,15 +183,17 @@ export async function predictAcrossFamilies(
   for (const family of known) {
     const indices = requests.flatMap((r, i) => (r.spaces[family] ? [i] : []));
     if (!indices.length) continue;
-    const results = await predictConfigs(
+    const vocabulary = tokenizer.vocabulary(family);
+    const searches = indices.map((i) => {
+      const space = (requests[i] as FamilyPredictionRequest).spaces[family] as TuningSpace;
+      return { space: tokenizer.decodingSpace(family, space), vocabulary };
+    });
+    const results = await withModelScorer(
       decoding,
       tokenizer,
       family,
-      indices.map((i) => {
-        const request = requests[i] as FamilyPredictionRequest;
-        return { features: request.features, space: request.spaces[family] as TuningSpace };
-      }),
-      width,
+      indices.map((i) => (requests[i] as FamilyPredictionRequest).features),
+      (scorer) => beamSearchMany(searches, width, scorer),
     );
     results.forEach((result, j) => {
       const i = indices[j] as number;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { BaselineEntry } from "./baselines";
 import {
   blendWithNeighbours,
   buildBaselines,
@@ -9,7 +10,6 @@ import {
 import type { Feature } from "./features";
 import { score, scoreGuesses } from "./metrics";
 import { splitByGroup } from "./split";
-import type { Example } from "./tokenizer";
 
 const features = (c: number, n: number, backward = false): Feature[] => [
   { name: "backward-data", value: backward ? 1 : 0, kind: "flag" },
@@ -17,7 +17,7 @@ const features = (c: number, n: number, backward = false): Feature[] => [
   { name: "N", value: n, kind: "count" },
   { name: "pixels", value: 999 * c, kind: "count", derived: true },
 ];
-const example = (c: number, n: number, values: number[], backward = false): Example => ({
+const example = (c: number, n: number, values: number[], backward = false): BaselineEntry => ({
   features: features(c, n, backward),
   family: "toy",
   values,

@@ -6,14 +6,21 @@
 import type { BeamCandidate } from "./beam";
 import { type Feature, logVector } from "./features";
 import { valueMatches } from "./metrics";
-import type { Example } from "./tokenizer";
+
+/** One training answer as the baselines see it: a problem's features and the answer's values. */
+export interface BaselineEntry {
+  /** The table's key: a family, or one key for every family where the family is part of the answer. */
+  family: string;
+  features: readonly Feature[];
+  values: number[];
+}
 
 /** What the baselines remember of a training set, per family; small enough to save beside a model. */
 export interface BaselineTable {
   families: Record<string, { mostFrequent: number[]; points: number[][]; values: number[][] }>;
 }
 
-export function buildBaselines(train: readonly Example[]): BaselineTable {
+export function buildBaselines(train: readonly BaselineEntry[]): BaselineTable {
   const families: BaselineTable["families"] = {};
   const counts = new Map<string, Map<string, number>>();
   for (const example of train) {
@@ -81,36 +88,19 @@ export interface NeighbourBlend {
   weight: number;
 }
 
-export interface Ranking<C extends BeamCandidate> {
-  candidates: C[];
-  /** The blend that reordered the beam; null where the model's scores alone rank it. */
-  rerankedBy: NeighbourBlend | null;
-}
-
-/** Candidates in the order the model's saved blend gives them (as they are when it saved none). */
-export function rankWithNeighbours<C extends BeamCandidate>(
-  candidates: readonly C[],
-  table: BaselineTable | undefined,
-  blend: NeighbourBlend | undefined,
-  family: string,
-  features: readonly Feature[],
-): Ranking<C> {
-  if (!table || !blend || blend.weight === 0) return { candidates: [...candidates], rerankedBy: null };
-  const near = nearestNeighbours(table, family, features, blend.count);
-  return { candidates: blendWithNeighbours(candidates, near, blend), rerankedBy: blend };
-}
-
 export function blendWithNeighbours<C extends BeamCandidate>(
   candidates: readonly C[],
   neighbours: readonly (readonly number[])[],
   blend: NeighbourBlend,
+  /** A candidate as the neighbours' tables hold answers (its values, or its family's index first). */
+  sequenceOf: (candidate: C) => readonly number[] = (c) => c.values,
 ): C[] {
   const used = neighbours.slice(0, blend.count);
   if (!used.length || blend.weight === 0) return [...candidates];
   const agreement = (values: readonly number[]) =>
     used.reduce((sum, n) => sum + valueMatches(n, values), 0) / used.length;
   return candidates
-    .map((c) => ({ candidate: c, score: c.logProb + blend.weight * agreement(c.values) }))
+    .map((c) => ({ candidate: c, score: c.logProb + blend.weight * agreement(sequenceOf(c)) }))
     .sort((a, b) => b.score - a.score)
     .map((c) => c.candidate);
 }

@@ -70,7 +70,7 @@ export function encodeExamples(tokenizer: Tokenizer, examples: readonly Example[
   const nextIds = new Int32Array(examples.length * length).fill(-1);
   examples.forEach((example, e) => {
     tokenizer.encodeFeatures(example.features, problem.subarray(e * steps * width, (e + 1) * steps * width));
-    const targets = tokenizer.targetIds(example.family, example.values);
+    const targets = tokenizer.targetIds(example.family, example.config);
     let before: number | undefined = START;
     targets.forEach((id, t) => {
       const row = (e * length + t) * vocabulary;

@@ -4,30 +4,19 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import initSqlJs from "sql.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { solverSpace } from "../miopen/examples";
-import {
-  evaluateMiopenModel,
-  splitMiopenRows,
-  type TrainedMiopenModel,
-  trainMiopenModel,
-} from "../miopen/model";
+import { miopenCorpus, miopenLanguage, solverSpace } from "../corpora/miopen";
 import { openPerfDb, type PerfRow, readSolverRows } from "../miopen/perfdb";
 import { checkConfig } from "../space/space";
-import { modelFromFiles, modelToFiles, modelTokenizer } from "./artifacts";
+import { learnedModel, modelFromFiles, modelToFiles } from "./artifacts";
 import { DEFAULT_TRAIN_OPTIONS } from "./defaults";
-import { miopenFeatures } from "./features";
-import { predictConfigs } from "./predictor";
+import { evaluateModel, predict, splitCorpus, type TrainedModel, trainModel } from "./pipeline";
 import { TrainingAborted } from "./train";
 
 const SOLVER = "ConvAsm1x1U";
 let rows: PerfRow[];
-let trained: TrainedMiopenModel;
-
-const requestsFor = (subset: readonly PerfRow[], model: TrainedMiopenModel) =>
-  subset.map((r) => ({
-    features: miopenFeatures(r.problem),
-    space: solverSpace(SOLVER, r.problem, model.tokenizer.vocabulary(SOLVER)),
-  }));
+let trained: TrainedModel;
+const corpusOf = (subset: readonly PerfRow[], directions?: string[]) =>
+  miopenCorpus(subset, { file: "gfx906_60 subset", directions });
 
 beforeAll(async () => {
   await tf.setBackend("wasm");
@@ -38,10 +27,12 @@ beforeAll(async () => {
   // Every 20th row: a small real subset that trains in seconds.
   rows = readSolverRows(db, SOLVER).filter((_, i) => i % 20 === 0);
   db.close();
-  trained = await trainMiopenModel(
-    splitMiopenRows(rows, ["F", "B"], 5),
+  const corpus = corpusOf(rows, ["F", "B"]);
+  trained = await trainModel(
+    corpus,
+    splitCorpus(corpus, 5),
     { ...DEFAULT_TRAIN_OPTIONS, units: 16, epochs: 6, batchSize: 64, patience: 6, seed: 5 },
-    { file: "gfx906_60 subset", backend: tf.getBackend() },
+    tf.getBackend(),
   );
 }, 120_000);
 
@@ -58,57 +49,33 @@ describe("a tiny real training run", () => {
     const sample = rows.slice(0, 12);
     const files = await modelToFiles(trained.model, trained.metadata);
     expect(JSON.parse(files.modelJson).weightsManifest[0].paths).toEqual(["./weights.bin"]);
-    const loaded = await modelFromFiles(files);
-    expect(modelTokenizer(loaded).json).toEqual(trained.tokenizer.json);
-    const before = await predictConfigs(
-      trained.model,
-      trained.tokenizer,
-      SOLVER,
-      requestsFor(sample, trained),
-      4,
-    );
-    const after = await predictConfigs(
-      loaded,
-      modelTokenizer(loaded),
-      SOLVER,
-      requestsFor(sample, trained),
-      4,
-    );
+    const loaded = learnedModel(await modelFromFiles(files));
+    expect(loaded.tokenizer.json).toEqual(trained.tokenizer.json);
+    const queries = sample.map((r) => ({ problem: r.problem, solver: SOLVER }));
+    const before = await predict(trained, miopenLanguage, queries, 4);
+    const after = await predict(loaded, miopenLanguage, queries, 4);
     expect(after).toEqual(before);
     before.forEach((result, i) => {
       expect(result.ok).toBe(true);
-      const space = solverSpace(SOLVER, (sample[i] as PerfRow).problem, []);
+      const space = solverSpace(SOLVER, (sample[i] as PerfRow).problem, trained.tokenizer);
       if (result.ok) for (const c of result.candidates) expect(checkConfig(space, c.config)).toEqual([]);
     });
-    loaded.dispose();
+    loaded.model.dispose();
   });
 
   it("saves the neighbour blend chosen on the validation shapes; the blended answers stay valid", async () => {
     const blend = trained.metadata.neighbours;
     expect(blend?.count).toBeGreaterThan(0);
     expect(blend?.weight).toBeGreaterThanOrEqual(0);
-    const split = splitMiopenRows(rows, ["F", "B"], 5);
-    const report = await evaluateMiopenModel(
-      trained.model,
-      trained.tokenizer,
-      trained.baselines,
-      split.holdout,
-      4,
-      blend,
-    );
+    const split = splitCorpus(corpusOf(rows, ["F", "B"]), 5);
+    const report = await evaluateModel(trained, miopenLanguage, split.holdout, 4);
     expect(report.valid).toBe(1);
     expect(report.topK).toBe(report.modelAlone.topK);
   });
 
   it("scores teacher-forced tokens on any rows as training scored its validation rows", async () => {
-    const split = splitMiopenRows(rows, ["F", "B"], 5);
-    const report = await evaluateMiopenModel(
-      trained.model,
-      trained.tokenizer,
-      trained.baselines,
-      split.validation,
-      2,
-    );
+    const split = splitCorpus(corpusOf(rows, ["F", "B"]), 5);
+    const report = await evaluateModel(trained, miopenLanguage, split.validation, 2);
     const best = trained.history[trained.bestEpoch - 1];
     expect(report.teacherForced.accuracy).toBeCloseTo(best?.valAccuracy ?? -1, 6);
     expect(report.teacherForced.loss).toBeCloseTo(best?.valLoss ?? -1, 4);
@@ -124,15 +91,13 @@ describe("a tiny real training run", () => {
   });
 
   it("stops when its signal is aborted", async () => {
-    const split = splitMiopenRows(rows.slice(0, 200), undefined, 1);
+    const corpus = corpusOf(rows.slice(0, 200));
     await expect(
-      trainMiopenModel(
-        split,
+      trainModel(
+        corpus,
+        splitCorpus(corpus, 1),
         { ...DEFAULT_TRAIN_OPTIONS, units: 8, epochs: 3, signal: { aborted: true } },
-        {
-          file: "subset",
-          backend: tf.getBackend(),
-        },
+        tf.getBackend(),
       ),
     ).rejects.toBeInstanceOf(TrainingAborted);
   });

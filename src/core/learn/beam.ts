@@ -21,8 +21,8 @@ export type BeamResult =
 
 export interface BeamSearch {
   space: TuningSpace;
-  /** Values the scorer can emit at each position; the space's own domains when absent. */
-  vocabulary?: readonly (readonly number[])[];
+  /** Values the scorer can emit for each parameter, by name; the space's own domains when absent. */
+  vocabulary?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** One scoring request: search `search` asks for the next value after `prefix`. */
@@ -38,10 +38,13 @@ export type Scorer = (
 ) => Promise<number[][]>;
 
 /** The space cut down to the values the scorer can emit, so the validator's masks are exact for it. */
-export function restrictSpace(space: TuningSpace, vocabulary?: readonly (readonly number[])[]): TuningSpace {
+function restrictSpace(
+  space: TuningSpace,
+  vocabulary?: Readonly<Record<string, readonly number[]>>,
+): TuningSpace {
   if (!vocabulary) return space;
-  const params: ParamDef[] = space.params.map((p, i) => {
-    const emittable = new Set(vocabulary[i] ?? []);
+  const params: ParamDef[] = space.params.map((p) => {
+    const emittable = new Set(vocabulary[p.name] ?? []);
     return { ...p, values: p.values.filter((v) => emittable.has(v)) };
   });
   return { params, rules: space.rules };

@@ -1,0 +1,62 @@
+import { useId } from "react";
+import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/train";
+
+type NumericSetting = keyof typeof SETTING_BOUNDS;
+const NUMERIC_SETTINGS = Object.keys(SETTING_BOUNDS) as NumericSetting[];
+
+/** The model's hyperparameters, each clamped to its bounds. */
+export function SettingsForm({
+  settings,
+  disabled,
+  onChange,
+}: {
+  settings: TrainSettings;
+  disabled: boolean;
+  onChange(partial: Partial<TrainSettings>): void;
+}) {
+  const id = useId();
+  return (
+    <div className="fields">
+      {NUMERIC_SETTINGS.map((name) => {
+        const bounds = SETTING_BOUNDS[name];
+        return (
+          <div key={name}>
+            <label className="field-label" htmlFor={`${id}-${name}`}>
+              {bounds.label}
+            </label>
+            <input
+              id={`${id}-${name}`}
+              className="text-input mono"
+              type="number"
+              min={bounds.min}
+              max={bounds.max}
+              step={bounds.step}
+              defaultValue={settings[name]}
+              disabled={disabled}
+              title={bounds.hint}
+              // Commit while typing only when the number is already in range; clamp what's left on blur.
+              onChange={(e) => {
+                const v = e.target.valueAsNumber;
+                if (v >= bounds.min && v <= bounds.max) onChange({ [name]: clampSetting(name, v) });
+              }}
+              onBlur={(e) => {
+                const v = clampSetting(name, e.target.valueAsNumber);
+                e.target.value = String(v);
+                onChange({ [name]: v });
+              }}
+            />
+          </div>
+        );
+      })}
+      <label className="checkbox" title="dot-product attention over the encoder's states">
+        <input
+          type="checkbox"
+          checked={settings.attention}
+          disabled={disabled}
+          onChange={(e) => onChange({ attention: e.target.checked })}
+        />
+        Attention
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { useId, useRef } from "react";
+import type { MiopenDirection } from "../../../core/miopen/perfdb";
+import { Callout, Card } from "../../components/ui";
+import { bytes } from "../../format";
+import { useLab } from "../../store";
+import { shownRecords } from "../../store/records";
+import type { MiopenFile } from "../../store/train";
+
+/** What the model learns from: the records on show (this lab's kernels), or a MIOpen perf database. */
+export function TrainingDataCard({ disabled }: { disabled: boolean }) {
+  const id = useId();
+  const trainOn = useLab((s) => s.trainOn);
+  const setTrainOn = useLab((s) => s.setTrainOn);
+  const miopenFile = useLab((s) => s.miopenFile);
+  const miopenFileError = useLab((s) => s.miopenFileError);
+  const chooseTrainingFile = useLab((s) => s.chooseTrainingFile);
+  const records = useLab(shownRecords);
+  const problems = new Set(records.filter((r) => r.status === "ok").map((r) => r.problem.text)).size;
+  const fileInput = useRef<HTMLInputElement>(null);
+  return (
+    <Card
+      title="Training data"
+      subtitle="This lab's records (each problem's fastest verified kernel) or a MIOpen performance database (each row one problem and the tuned config of one solver)."
+    >
+      <fieldset className="strategy" disabled={disabled}>
+        <legend className="field-label">Learn from</legend>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-source`}
+            checked={trainOn === "records"}
+            onChange={() => setTrainOn("records")}
+          />
+          This lab's records ({problems} problems with a verified kernel)
+        </label>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-source`}
+            checked={trainOn === "miopen"}
+            onChange={() => setTrainOn("miopen")}
+          />
+          A MIOpen perf database
+        </label>
+      </fieldset>
+      {trainOn === "miopen" && (
+        <>
+          {miopenFile ? (
+            <>
+              <p>
+                <span className="mono">{miopenFile.name}</span> · {bytes(miopenFile.bytes.length)}
+              </p>
+              <SolverPicker file={miopenFile} disabled={disabled} />
+            </>
+          ) : (
+            <p className="muted">No database chosen yet.</p>
+          )}
+          <button
+            type="button"
+            className="button secondary"
+            disabled={disabled}
+            onClick={() => fileInput.current?.click()}
+          >
+            Choose a perf database…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            aria-label="MIOpen perf database to train on"
+            accept=".db,.gz"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) chooseTrainingFile(file);
+              e.target.value = "";
+            }}
+          />
+          {miopenFileError && (
+            <Callout tone="bad" title="Could not read the database">
+              {miopenFileError}
+            </Callout>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+const DIRECTION_NAMES: Record<MiopenDirection, string> = {
+  F: "forward",
+  B: "backward data",
+  W: "backward weights",
+};
+
+/** Which of the file's solvers to learn, and which of its directions. */
+function SolverPicker({ file, disabled }: { file: MiopenFile; disabled: boolean }) {
+  const chooseSolver = useLab((s) => s.chooseTrainingSolver);
+  const chooseDirections = useLab((s) => s.chooseTrainingDirections);
+  const id = useId();
+  const solver = file.solvers.find((s) => s.solver === file.solver);
+  return (
+    <div className="stack" style={{ marginBottom: "0.75rem" }}>
+      <div>
+        <label className="field-label" htmlFor={`${id}-solver`}>
+          Solver
+        </label>
+        <select
+          id={`${id}-solver`}
+          className="select"
+          value={file.solver}
+          disabled={disabled}
+          onChange={(e) => chooseSolver(e.target.value)}
+        >
+          {file.solvers.map((s) => (
+            <option key={s.solver} value={s.solver}>
+              {s.solver} · {s.rows.toLocaleString("en")} rows
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset className="strategy" disabled={disabled}>
+        <legend className="field-label">Directions</legend>
+        {solver?.directions.map((d) => (
+          <label key={d} className="checkbox">
+            <input
+              type="checkbox"
+              checked={file.directions.includes(d)}
+              onChange={(e) =>
+                chooseDirections(
+                  solver.directions.filter((x) => (x === d ? e.target.checked : file.directions.includes(x))),
+                )
+              }
+            />
+            {DIRECTION_NAMES[d]} ({d})
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}

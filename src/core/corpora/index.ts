@@ -1,0 +1,105 @@
+/**
+ * Which corpus a saved model speaks (its metadata's `source.kind`), and a prediction asked in the
+ * lab's own terms (a problem, plus the device or the MIOpen direction) put into that corpus's query.
+ * The CLI and the worker predict through here, whatever the model was trained on.
+ */
+import type { LearnedModel, ModelDevice, ModelMetadata } from "../learn/artifacts";
+import type { ProblemLanguage } from "../learn/corpus";
+import { type Prediction, predict } from "../learn/pipeline";
+import type { MiopenDirection } from "../miopen/perfdb";
+import type { ConvProblem } from "../problem";
+import type { RankedConfig } from "../search/model-guided";
+import { miopenLanguage, miopenProblemOf, modelSolver } from "./miopen";
+import { recordedDevice, recordLanguage } from "./records";
+
+/** A prediction asked of any model; each corpus reads the part it needs. */
+export interface Ask {
+  problem: ConvProblem;
+  /** Records: the device to predict for, or a description of one the model recorded (default: its first). */
+  device?: ModelDevice | string;
+  /** MIOpen: the direction (default forward). */
+  direction?: MiopenDirection;
+  /** MIOpen: the solver to decode (default: the model's first). */
+  family?: string;
+}
+
+interface Dialect {
+  /** What an ask resolves to in this corpus's terms (the device, or the direction and solver), for reports. */
+  context(metadata: ModelMetadata, ask: Ask): Record<string, string>;
+  predict(learned: LearnedModel, asks: readonly Ask[], width: number): Promise<Prediction[]>;
+  ranking(
+    learned: LearnedModel,
+    context: Omit<Ask, "problem">,
+    width: number,
+    onNoAnswer?: (problem: ConvProblem, message: string) => void,
+  ): (problem: ConvProblem) => Promise<RankedConfig[]>;
+}
+
+function dialect<Q>(
+  language: ProblemLanguage<Q>,
+  queryOf: (metadata: ModelMetadata, ask: Ask) => Q,
+  context: Dialect["context"],
+): Dialect {
+  return {
+    context,
+    predict: (learned, asks, width) =>
+      predict(
+        learned,
+        language,
+        asks.map((a) => queryOf(learned.metadata, a)),
+        width,
+      ),
+    ranking: (learned, context, width, onNoAnswer) => async (problem) => {
+      const query = queryOf(learned.metadata, { ...context, problem });
+      const [result] = await predict(learned, language, [query], width);
+      if (!result?.ok) {
+        onNoAnswer?.(problem, result?.message ?? "the beam search returned nothing");
+        return [];
+      }
+      return result.candidates.map((c) => ({ family: c.family, config: c.config }));
+    },
+  };
+}
+
+const deviceOf = (metadata: ModelMetadata, ask: Ask) =>
+  typeof ask.device === "object" ? ask.device : recordedDevice(metadata, ask.device);
+
+const DIALECTS: Record<ModelMetadata["source"]["kind"], Dialect> = {
+  tunelab: dialect(
+    recordLanguage,
+    (metadata, ask) => ({ problem: ask.problem, device: deviceOf(metadata, ask) }),
+    (metadata, ask) => ({ device: deviceOf(metadata, ask).description }),
+  ),
+  miopen: dialect(
+    miopenLanguage,
+    (metadata, ask) => ({
+      problem: miopenProblemOf(ask.problem, ask.direction ?? "F"),
+      solver: modelSolver(metadata, ask.family),
+    }),
+    (metadata, ask) => ({ direction: ask.direction ?? "F", solver: modelSolver(metadata, ask.family) }),
+  ),
+};
+
+/** The model's top-`width` candidates for each ask, best first, in the order its saved blend ranks them. */
+export function predictFor(
+  learned: LearnedModel,
+  asks: readonly Ask[],
+  width: number,
+): Promise<Prediction[]> {
+  return DIALECTS[learned.metadata.source.kind].predict(learned, asks, width);
+}
+
+/** The model's ranking of a problem's configs across families, for the model-guided strategy. */
+export function rankingFor(
+  learned: LearnedModel,
+  context: Omit<Ask, "problem">,
+  width: number,
+  onNoAnswer?: (problem: ConvProblem, message: string) => void,
+): (problem: ConvProblem) => Promise<RankedConfig[]> {
+  return DIALECTS[learned.metadata.source.kind].ranking(learned, context, width, onNoAnswer);
+}
+
+/** What an ask resolves to for this model: the device it predicts for, or the direction and solver. */
+export function askedFor(learned: LearnedModel, ask: Ask): Record<string, string> {
+  return DIALECTS[learned.metadata.source.kind].context(learned.metadata, ask);
+}

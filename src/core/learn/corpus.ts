@@ -1,0 +1,43 @@
+/**
+ * What the learning pipeline asks of a kind of data. A corpus is its examples (a problem and its
+ * tuned config), and a problem language: the features of a problem and the tuning spaces that may
+ * answer it. This lab's records and MIOpen's perf databases are the two corpora (src/core/corpora/);
+ * training, scoring and prediction (pipeline.ts) read only this interface.
+ */
+import type { Config, TuningSpace } from "../space/space";
+import type { ModelSource } from "./artifacts";
+import type { Feature } from "./features";
+import type { Tokenizer } from "./tokenizer";
+
+/** How a model meets the problems of one kind of data, with or without the data itself. */
+export interface ProblemLanguage<Q> {
+  /** Saved in the model (`source.kind`), so a loaded model finds its language again. */
+  kind: ModelSource["kind"];
+  /**
+   * Whether the model picks the family: several families may answer one problem (this lab's kernels),
+   * or the problem names its family (a MIOpen row names its solver).
+   */
+  choosesFamily: boolean;
+  features(query: Q): Feature[];
+  /** The full space (rules and device limits) of each family that may answer the query, by family. */
+  spaces(query: Q, tokenizer: Tokenizer): Record<string, TuningSpace>;
+}
+
+export interface CorpusExample<Q> {
+  query: Q;
+  /** Examples of one group stay on one side of a split (a problem on every device, a shape in both directions). */
+  group: string;
+  family: string;
+  config: Config;
+  /** Where the data holds measured times: the best one, and each config's by `configId(family, config)`. */
+  timing?: { bestNs: number; measured: ReadonlyMap<string, number> };
+}
+
+export interface Corpus<Q> {
+  language: ProblemLanguage<Q>;
+  examples: CorpusExample<Q>[];
+  /** A family's parameter names, in the order the model will decode them. */
+  paramNames(family: string): string[];
+  /** What the model's metadata keeps of where its examples came from (the pipeline adds the families). */
+  source: Omit<ModelSource, "families">;
+}

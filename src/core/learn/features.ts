@@ -1,0 +1,42 @@
+/**
+ * The problem language: a problem becomes an ordered list of named features, the encoder's input
+ * sequence (each corpus says which features its problems have). Counts are read on a log2 scale plus
+ * their divisibility by powers of two, because tuned configs split channels, pixels and images into
+ * power-of-two pieces; flags are 0 or 1.
+ */
+
+export interface Feature {
+  name: string;
+  value: number;
+  kind: "count" | "flag";
+  /** Computed from the others (a hint for the model; left out of the baseline's distance). */
+  derived?: boolean;
+}
+
+/** log2 levels of the thermometer code: up to 2^24, past any tensor dimension or pixel count. */
+const LEVELS = 24;
+
+/** Width of one feature's value encoding: flag, log2, six divisibility bits, power of two, thermometer. */
+export const VALUE_WIDTH = 9 + LEVELS;
+
+/**
+ * A count's encoding. The thermometer code (level i is how far log2 passes i, clamped to [0, 1])
+ * turns "N is at least 64" into one unit the network reads directly, where a single log2 scalar
+ * would need a finely tuned threshold.
+ */
+export function encodeValue(feature: Feature): number[] {
+  if (feature.kind === "flag") return [feature.value, ...new Array<number>(VALUE_WIDTH - 1).fill(0)];
+  const x = Math.max(0, Math.round(feature.value));
+  const log = Math.log2(1 + x);
+  const divisible = [2, 4, 8, 16, 32, 64].map((d) => (x > 0 && x % d === 0 ? 1 : 0));
+  const powerOfTwo = x > 0 && (x & (x - 1)) === 0 ? 1 : 0;
+  const thermometer = Array.from({ length: LEVELS }, (_, i) => Math.min(1, Math.max(0, log - i)));
+  return [0, log / 8, ...divisible, powerOfTwo, ...thermometer];
+}
+
+/** The log2-scaled raw problem fields: the vector the nearest-neighbour baseline measures distances in. */
+export function logVector(features: readonly Feature[]): number[] {
+  return features
+    .filter((f) => !f.derived)
+    .map((f) => (f.kind === "flag" ? f.value : Math.log2(1 + f.value)));
+}

@@ -1,0 +1,356 @@
+/**
+ * The one learning pipeline, for any corpus: split by group (seeded), train with early stopping on
+ * the validation part, choose the neighbour blend on it, score a held-out part (or any corpus of the
+ * same kind) with the constrained beam search beside the baselines, and predict. Shared by the CLI
+ * and the worker; the corpora (src/core/corpora/) differ only in what corpus.ts asks of them.
+ */
+import { familyConfigKey } from "../dataset/record";
+import { geometricMean } from "../dataset/summary";
+import { type Config, checkConfig, type TuningSpace } from "../space/space";
+import type { LearnedModel, ModelMetadata } from "./artifacts";
+import {
+  type BaselineEntry,
+  type BaselineTable,
+  blendWithNeighbours,
+  buildBaselines,
+  mostFrequentGuess,
+  type NeighbourBlend,
+  nearestNeighbourGuess,
+  nearestNeighbours,
+} from "./baselines";
+import type { Corpus, CorpusExample, ProblemLanguage } from "./corpus";
+import type { Feature } from "./features";
+import { type Scores, score, scoreGuesses } from "./metrics";
+import { type FamilyCandidate, predictAcrossFamilies } from "./predictor";
+import { HOLDOUT_FRACTION, splitForTraining } from "./split";
+import { type Example, Tokenizer } from "./tokenizer";
+import {
+  disposeBatch,
+  encodeExamples,
+  evaluateTeacherForced,
+  type TrainOptions,
+  type TrainResult,
+  trainSeq2Seq,
+} from "./train";
+
+export interface Split<Q> {
+  train: CorpusExample<Q>[];
+  validation: CorpusExample<Q>[];
+  holdout: CorpusExample<Q>[];
+}
+
+/** Splits by group: `holdoutFraction` of the groups held out for scoring, a tenth of the rest validates. */
+export function splitCorpus<Q>(
+  corpus: Corpus<Q>,
+  seed: number,
+  holdoutFraction = HOLDOUT_FRACTION,
+): Split<Q> {
+  if (!corpus.examples.length) throw new Error(`${corpus.source.file} has no examples to learn from`);
+  const split = splitForTraining(corpus.examples, (e) => e.group, seed, holdoutFraction);
+  if (!split.train.length || !split.validation.length) {
+    const groups = new Set(corpus.examples.map((e) => e.group)).size;
+    throw new Error(`${groups} problems are too few to train with early stopping (need at least 3)`);
+  }
+  return split;
+}
+
+export interface TrainedModel extends TrainResult, LearnedModel {}
+
+export async function trainModel<Q>(
+  corpus: Corpus<Q>,
+  split: Split<Q>,
+  options: TrainOptions,
+  backend: string,
+): Promise<TrainedModel> {
+  const { language } = corpus;
+  const train = split.train.map((e) => exampleOf(language, e));
+  const tokenizer = Tokenizer.fit(train, (family) => corpus.paramNames(family));
+  const result = await trainSeq2Seq(
+    tokenizer,
+    train,
+    split.validation.map((e) => exampleOf(language, e)),
+    options,
+  );
+  const baselines = buildBaselines(split.train.map((e) => baselineEntry(language, tokenizer, e)));
+  const { signal: _, onEpoch: __, ...kept } = options;
+  const metadata: ModelMetadata = {
+    format: "tunelab-seq2seq",
+    version: 1,
+    tokenizer: tokenizer.json,
+    source: { ...corpus.source, families: tokenizer.families },
+    options: kept,
+    baselines,
+    training: {
+      examples: train.length,
+      validation: split.validation.length,
+      bestEpoch: result.bestEpoch,
+      seconds: result.seconds,
+      backend,
+    },
+  };
+  const learned = { model: result.model, tokenizer, metadata };
+  // Chosen on the validation problems: the held-out ones stay unseen until they are scored.
+  const { count, weight } = await chooseNeighbourBlend(learned, language, split.validation, BLEND_BEAM_WIDTH);
+  metadata.neighbours = { count, weight };
+  return { ...result, ...learned };
+}
+
+function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {
+  return { features: language.features(e.query), family: e.family, config: e.config };
+}
+
+/** The baselines guess the family too where the model picks it: then every answer shares one key. */
+const ANY_FAMILY = "*";
+
+/** An answer as one sequence of numbers: the family's index first where the model picks the family. */
+function answer(language: ProblemLanguage<unknown>, tokenizer: Tokenizer, family: string, config: Config) {
+  const values = tokenizer.sequence(family, config);
+  return language.choosesFamily ? [tokenizer.families.indexOf(family), ...values] : values;
+}
+
+const baselineKey = (language: ProblemLanguage<unknown>, family: string) =>
+  language.choosesFamily ? ANY_FAMILY : family;
+
+function baselineEntry<Q>(
+  language: ProblemLanguage<Q>,
+  tokenizer: Tokenizer,
+  e: CorpusExample<Q>,
+): BaselineEntry {
+  return {
+    family: baselineKey(language, e.family),
+    features: language.features(e.query),
+    values: answer(language, tokenizer, e.family, e.config),
+  };
+}
+
+/** A query's candidates, best first, as the model's saved neighbour blend orders them (or why there are none). */
+export type Prediction =
+  | { ok: true; candidates: FamilyCandidate[]; rerankedBy: NeighbourBlend | null }
+  | { ok: false; reason: "no-valid-completion"; message: string };
+
+/** The constrained beam's top-`width` configs for each query, across the families that may answer it. */
+export async function predict<Q>(
+  learned: LearnedModel,
+  language: ProblemLanguage<Q>,
+  queries: readonly Q[],
+  width: number,
+  blend: NeighbourBlend | null = learned.metadata.neighbours ?? null,
+): Promise<Prediction[]> {
+  const features = queries.map((q) => language.features(q));
+  const results = await predictAcrossFamilies(
+    learned.model,
+    learned.tokenizer,
+    queries.map((q, i) => ({
+      features: features[i] as Feature[],
+      spaces: language.spaces(q, learned.tokenizer),
+    })),
+    width,
+  );
+  const rerankedBy = learned.metadata.baselines && blend?.weight ? blend : null;
+  return results.map((result, i) =>
+    result.ok
+      ? {
+          ok: true,
+          candidates: blendCandidates(
+            learned,
+            language,
+            features[i] as Feature[],
+            result.candidates,
+            rerankedBy,
+          ),
+          rerankedBy,
+        }
+      : result,
+  );
+}
+
+/** A query's candidates re-ranked by the blend with its nearest training problems' answers (as they are without one). */
+export function blendCandidates<Q>(
+  learned: LearnedModel,
+  language: ProblemLanguage<Q>,
+  features: readonly Feature[],
+  candidates: FamilyCandidate[],
+  blend: NeighbourBlend | null,
+): FamilyCandidate[] {
+  const table = learned.metadata.baselines;
+  if (!table || !blend?.weight) return candidates;
+  const family = candidates[0]?.family ?? "";
+  const near = nearestNeighbours(table, baselineKey(language, family), features, blend.count);
+  const sequenceOf = (c: FamilyCandidate) => answer(language, learned.tokenizer, c.family, c.config);
+  return blendWithNeighbours(candidates, near, blend, sequenceOf);
+}
+
+/** Candidate lists scored against the examples' tuned configs; validity judged on each family's full space. */
+export function scoreCandidates<Q>(
+  learned: LearnedModel,
+  language: ProblemLanguage<Q>,
+  examples: readonly CorpusExample<Q>[],
+  candidates: readonly (readonly FamilyCandidate[])[],
+): Scores {
+  const { tokenizer } = learned;
+  return score(
+    examples.map((e, i) => {
+      // Validity is judged on the family's full space, independently of the search's own masks.
+      const spaces = language.spaces(e.query, tokenizer);
+      const listed = candidates[i] ?? [];
+      const sequences = listed.map((c) => answer(language, tokenizer, c.family, c.config));
+      const validity = new Map(
+        sequences.map((sequence, j) => {
+          const { family, config } = listed[j] as FamilyCandidate;
+          const space = spaces[family];
+          return [
+            sequence as readonly number[],
+            Boolean(space) && checkConfig(space as TuningSpace, config).length === 0,
+          ];
+        }),
+      );
+      return {
+        truth: answer(language, tokenizer, e.family, e.config),
+        candidates: sequences,
+        isValid: (values) => validity.get(values) ?? false,
+      };
+    }),
+  );
+}
+
+/** The beam width `eval` uses by default, so the blend is chosen for the lists it re-ranks. */
+export const BLEND_BEAM_WIDTH = 8;
+const BLEND_COUNTS = [1, 3, 5, 9, 15];
+const BLEND_WEIGHTS = [0, 0.5, 1, 2, 4, 8, 16, 32];
+
+/**
+ * The blend that scores best (exact + per value) on examples the model was not fitted to, normally
+ * the validation split; weight 0 (the model alone) when no blend helps.
+ */
+export async function chooseNeighbourBlend<Q>(
+  learned: LearnedModel,
+  language: ProblemLanguage<Q>,
+  examples: readonly CorpusExample<Q>[],
+  width: number,
+): Promise<NeighbourBlend & { exact: number; perValue: number }> {
+  const beams = (
+    await predict(
+      learned,
+      language,
+      examples.map((e) => e.query),
+      width,
+      null,
+    )
+  ).map((p) => (p.ok ? p.candidates : []));
+  const table = learned.metadata.baselines as BaselineTable;
+  const most = Math.max(...BLEND_COUNTS);
+  const neighbours = examples.map((e) =>
+    nearestNeighbours(table, baselineKey(language, e.family), language.features(e.query), most),
+  );
+  const sequenceOf = (c: FamilyCandidate) => answer(language, learned.tokenizer, c.family, c.config);
+  let best = { count: 1, weight: 0, exact: -1, perValue: -1 };
+  for (const count of BLEND_COUNTS) {
+    for (const weight of BLEND_WEIGHTS) {
+      const blended = beams.map((b, i) =>
+        blendWithNeighbours(b, neighbours[i] ?? [], { count, weight }, sequenceOf),
+      );
+      const { exact, perValue } = scoreCandidates(learned, language, examples, blended);
+      if (exact + perValue > best.exact + best.perValue) best = { count, weight, exact, perValue };
+    }
+  }
+  return best;
+}
+
+/** Measured time of a predicted config over the best measured, where the data holds it. */
+export interface TimeRatios {
+  /** Examples whose top-1 config was measured, and the geometric mean of its time over the best. */
+  top1: { measured: number; geomeanRatio: number | null };
+  /** Examples with any top-K config measured, and the geometric mean of the fastest one's over the best. */
+  topK: { measured: number; geomeanRatio: number | null };
+}
+
+export interface EvalReport extends Scores {
+  /** The model's beam without the neighbour blend (equal to the report when there is none). */
+  modelAlone: Scores;
+  blend?: NeighbourBlend;
+  /** Top-1 has the example's family (always so where the problem names its family). */
+  family: number;
+  /** Where the data holds measured times (this lab's records): how fast the predicted configs ran. */
+  times?: TimeRatios;
+  /**
+   * Each token predicted from the true previous ones (family and parameter tokens): the accuracy
+   * training reports per epoch, the kind of figure sequence-model papers quote, above exact match.
+   */
+  teacherForced: { loss: number; accuracy: number };
+  baselines: {
+    mostFrequent: { exact: number; perValue: number };
+    nearestNeighbour: { exact: number; perValue: number };
+  };
+}
+
+/** Scores every example: the model's beam (top-1 and top-K, blended as saved, times) and the baselines. */
+export async function evaluateModel<Q>(
+  learned: LearnedModel,
+  language: ProblemLanguage<Q>,
+  examples: readonly CorpusExample<Q>[],
+  width: number,
+): Promise<EvalReport> {
+  if (!examples.length) throw new Error("no examples to evaluate");
+  const { tokenizer, metadata } = learned;
+  const blend = metadata.neighbours?.weight ? metadata.neighbours : undefined;
+  const queries = examples.map((e) => e.query);
+  const alone = (await predict(learned, language, queries, width, null)).map((p) =>
+    p.ok ? p.candidates : [],
+  );
+  const modelAlone = scoreCandidates(learned, language, examples, alone);
+  const ranked = blend
+    ? (await predict(learned, language, queries, width, blend)).map((p) => (p.ok ? p.candidates : []))
+    : alone;
+  const scores = blend ? scoreCandidates(learned, language, examples, ranked) : modelAlone;
+  const batch = encodeExamples(
+    tokenizer,
+    examples.map((e) => exampleOf(language, e)),
+  );
+  const teacherForced = await evaluateTeacherForced(learned.model, tokenizer, batch).finally(() =>
+    disposeBatch(batch),
+  );
+  const table = metadata.baselines ?? { families: {} };
+  const truths = examples.map((e) => answer(language, tokenizer, e.family, e.config));
+  const timed = examples.some((e) => e.timing);
+  return {
+    ...scores,
+    modelAlone,
+    ...(blend ? { blend } : {}),
+    family: examples.filter((e, i) => ranked[i]?.[0]?.family === e.family).length / examples.length,
+    ...(timed ? { times: timeRatios(examples, ranked) } : {}),
+    teacherForced,
+    baselines: {
+      mostFrequent: scoreGuesses(
+        truths,
+        examples.map((e) => mostFrequentGuess(table, baselineKey(language, e.family))),
+      ),
+      nearestNeighbour: scoreGuesses(
+        truths,
+        examples.map((e) =>
+          nearestNeighbourGuess(table, baselineKey(language, e.family), language.features(e.query)),
+        ),
+      ),
+    },
+  };
+}
+
+function timeRatios<Q>(
+  examples: readonly CorpusExample<Q>[],
+  ranked: readonly (readonly FamilyCandidate[])[],
+): TimeRatios {
+  const top1: number[] = [];
+  const topK: number[] = [];
+  examples.forEach((e, i) => {
+    if (!e.timing) return;
+    const { bestNs, measured } = e.timing;
+    const times = (ranked[i] ?? []).map((c) => measured.get(familyConfigKey(c.family, c.config)));
+    const first = times[0];
+    if (first !== undefined) top1.push(first / bestNs);
+    const known = times.filter((t): t is number => t !== undefined);
+    if (known.length) topK.push(Math.min(...known) / bestNs);
+  });
+  return {
+    top1: { measured: top1.length, geomeanRatio: geometricMean(top1) },
+    topK: { measured: topK.length, geomeanRatio: geometricMean(topK) },
+  };
+}

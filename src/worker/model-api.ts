@@ -1,0 +1,240 @@
+/**
+ * The model Worker's API, apart from the Worker's own wiring (model.ts) so that it runs anywhere its
+ * few dependencies are given: it holds one model (trained here or loaded, on records or on a MIOpen
+ * perf database alike) and trains, scores, predicts, saves and loads it through the learning pipeline
+ * of src/core/learn. Each training run has a job id so the page can cancel it (an AbortSignal cannot
+ * cross postMessage).
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { transfer } from "comlink";
+import type initSqlJs from "sql.js";
+import { predictFor } from "../core/corpora/index";
+import { miopenCorpus } from "../core/corpora/miopen";
+import { modelDeviceOf, recordCorpus } from "../core/corpora/records";
+import type { DeviceInfo, TuningRecord } from "../core/dataset/record";
+import {
+  type LearnedModel,
+  learnedModel,
+  MODEL_JSON,
+  type ModelMetadata,
+  modelToFiles,
+  WEIGHTS_BIN,
+} from "../core/learn/artifacts";
+import type { Corpus } from "../core/learn/corpus";
+import { DEFAULT_TRAIN_OPTIONS } from "../core/learn/defaults";
+import {
+  BLEND_BEAM_WIDTH,
+  type EvalReport,
+  evaluateModel,
+  type Prediction,
+  splitCorpus,
+  trainModel,
+} from "../core/learn/pipeline";
+import type { EpochProgress, TrainOptions } from "../core/learn/train";
+import { type MiopenDirection, readSolverRows, type SolverCount, solverCounts } from "../core/miopen/perfdb";
+import { parseProblem } from "../core/problem";
+import { SerialQueue } from "../gpu/jobs";
+
+/** Every trained model is kept under this name, so a reload does not lose it. */
+const LATEST_MODEL = "tunelab-latest";
+
+/** What the API needs of its environment: the Worker gives the browser's, a test Node's. */
+export interface ModelApiDeps {
+  /** Starts tfjs once; the backend's name. */
+  backend(): Promise<string>;
+  /** Opens a perf database's bytes (.db, or gzip-compressed as MIOpen ships them). */
+  openPerfDb(bytes: Uint8Array, name: string): Promise<initSqlJs.Database>;
+  /** A model from where tf.io reads one (HTTP, indexeddb://name). */
+  load(url: string): Promise<tf.LayersModel>;
+  /** Keeps a model where tf.io writes one (indexeddb://name). */
+  save(model: tf.LayersModel, url: string): Promise<void>;
+  /** The saved models' URLs. */
+  list(): Promise<string[]>;
+}
+
+/** A file for the page to save under its name (the page has the DOM that downloads need). */
+export interface NamedFile {
+  name: string;
+  data: string | Uint8Array<ArrayBuffer>;
+}
+
+/** What a model learns from: this lab's records, or one solver's rows of a MIOpen perf database. */
+export type TrainingData =
+  | { kind: "tunelab"; name: string; records: TuningRecord[] }
+  | { kind: "miopen"; name: string; bytes: Uint8Array; solver: string; directions: MiopenDirection[] };
+
+export interface TrainRequest {
+  data: TrainingData;
+  options?: Partial<
+    Pick<
+      TrainOptions,
+      "units" | "attention" | "epochs" | "seed" | "batchSize" | "learningRate" | "patience" | "maxSeconds"
+    >
+  >;
+}
+
+export interface TrainSummary {
+  /** What it learnt from: records count problems, a perf database rows. */
+  kind: TrainingData["kind"];
+  /** The families (kernel families or MIOpen solvers) the model learnt. */
+  families: string[];
+  backend: string;
+  examples: { train: number; validation: number; holdout: number };
+  history: EpochProgress[];
+  bestEpoch: number;
+  seconds: number;
+  /** The held-out problems, scored with the beam search beside the baselines (null when none were held out). */
+  holdout: EvalReport | null;
+  /** The name the model is kept under in this browser. */
+  savedAs: string;
+}
+
+/** A prediction asked by the page: a problem (text form), and the device or MIOpen direction it is for. */
+export interface PredictRequest {
+  problem: string;
+  /** A model of records predicts for this device (the GPU here, or the recording's). */
+  device?: DeviceInfo;
+  /** A model of MIOpen data predicts for this direction. */
+  direction?: MiopenDirection;
+}
+
+export function modelApi(deps: ModelApiDeps) {
+  /** The one model held: trained here or loaded (its metadata carries the baselines' table). */
+  let held: LearnedModel | undefined;
+  const training = new SerialQueue();
+
+  /**
+   * Makes a model the held one, ready to predict, save and download whether it was trained here or
+   * loaded. Its metadata also goes into the model itself, as in a loaded model.json, so a save keeps it.
+   */
+  function hold(learned: LearnedModel): void {
+    learned.model.setUserDefinedMetadata(learned.metadata as unknown as Record<string, unknown>);
+    if (held && held.model !== learned.model) held.model.dispose();
+    held = learned;
+  }
+
+  function heldModel(): LearnedModel {
+    if (!held) throw new Error("no model: train one or load one first");
+    return held;
+  }
+
+  async function corpusOf(data: TrainingData): Promise<Corpus<unknown>> {
+    if (data.kind === "tunelab") return recordCorpus(data.records, data.name);
+    const db = await deps.openPerfDb(data.bytes, data.name);
+    try {
+      return miopenCorpus(readSolverRows(db, data.solver), { file: data.name, directions: data.directions });
+    } finally {
+      db.close();
+    }
+  }
+
+  return {
+    /** A perf database's solvers, most rows first, with their directions: what a model can learn from it. */
+    async perfDbSolvers(data: Uint8Array, name: string): Promise<SolverCount[]> {
+      const db = await deps.openPerfDb(data, name);
+      try {
+        const counts = solverCounts(db);
+        if (!counts.length) throw new Error(`${name} has no perf_db rows`);
+        return counts;
+      } finally {
+        db.close();
+      }
+    },
+
+    /**
+     * Trains one model at a time and holds it; `onProgress` hears every epoch, `cancel(jobId)` stops a
+     * run between batches or drops a waiting one. The held-out problems are scored as `eval` scores them.
+     */
+    async trainModel(
+      jobId: string,
+      request: TrainRequest,
+      onProgress?: (progress: EpochProgress) => void,
+    ): Promise<TrainSummary> {
+      const backendName = await deps.backend();
+      return training.run(jobId, async (signal) => {
+        const corpus = await corpusOf(request.data);
+        const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...request.options, signal };
+        if (onProgress) options.onEpoch = onProgress;
+        const split = splitCorpus(corpus, options.seed);
+        const trained = await trainModel(corpus, split, options, backendName);
+        hold(trained);
+        const holdout = split.holdout.length
+          ? await evaluateModel(trained, corpus.language, split.holdout, BLEND_BEAM_WIDTH)
+          : null;
+        await deps.save(trained.model, `indexeddb://${LATEST_MODEL}`);
+        return {
+          kind: request.data.kind,
+          families: trained.metadata.source.families,
+          backend: backendName,
+          examples: {
+            train: split.train.length,
+            validation: split.validation.length,
+            holdout: split.holdout.length,
+          },
+          history: trained.history,
+          bestEpoch: trained.bestEpoch,
+          seconds: trained.seconds,
+          holdout,
+          savedAs: LATEST_MODEL,
+        };
+      });
+    },
+
+    /** False when no run has that id. */
+    async cancel(jobId: string): Promise<boolean> {
+      return training.cancel(jobId);
+    },
+
+    /** Loads a model from IndexedDB (`indexeddb://name`) or over HTTP (a folder the CLI wrote: .../model.json). */
+    async loadModel(url: string): Promise<ModelMetadata> {
+      await deps.backend();
+      const model = await deps.load(url);
+      try {
+        hold(learnedModel(model));
+      } catch (error) {
+        model.dispose();
+        throw new Error(`${url}: ${(error as Error).message}`);
+      }
+      return heldModel().metadata;
+    },
+
+    /** The held model's top-`width` candidates for a problem, in the order its saved neighbour blend ranks them. */
+    async predict(request: PredictRequest, width: number): Promise<Prediction> {
+      const learned = heldModel();
+      const ask = {
+        problem: parseProblem(request.problem),
+        ...(request.device ? { device: modelDeviceOf(request.device) } : {}),
+        ...(request.direction ? { direction: request.direction } : {}),
+      };
+      const [result] = await predictFor(learned, [ask], width);
+      if (!result) throw new Error("the beam search returned nothing");
+      return result;
+    },
+
+    /** Saves the held model in IndexedDB under `name` (tf.io's own store, metadata included). */
+    async saveModel(name: string): Promise<void> {
+      await deps.save(heldModel().model, `indexeddb://${name}`);
+    },
+
+    /** The held model as the two files the CLI writes and reads; the weights are transferred, not cloned. */
+    async modelFiles(): Promise<NamedFile[]> {
+      const { model, metadata } = heldModel();
+      const files = await modelToFiles(model, metadata);
+      const weights = new Uint8Array(files.weights);
+      return transfer(
+        [
+          { name: MODEL_JSON, data: files.modelJson },
+          { name: WEIGHTS_BIN, data: weights },
+        ],
+        [weights.buffer],
+      );
+    },
+
+    async listModels(): Promise<string[]> {
+      await deps.backend();
+      return deps.list();
+    },
+  };
+}
+
+export type ModelWorkerApi = ReturnType<typeof modelApi>;
