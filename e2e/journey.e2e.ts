@@ -122,6 +122,37 @@ describe("a new user's journey through the lab", () => {
     await shot("sweep");
   });
 
+  it("exports the runtime chart as PNG, SVG and CSV", async () => {
+    const chart = page.getByTestId("chart-runtime");
+    const save = async (format: string) => {
+      await chart.getByText("Export").click();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        chart.getByRole("button", { name: format, exact: true }).click(),
+      ]);
+      await chart.getByText("Export").click();
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path()) as string) };
+    };
+    const csv = await save("CSV");
+    expect(csv.name).toMatch(/^tunelab-runtime-of-each-candidate-by-\w+\.csv$/);
+    const [header, ...rows] = csv.bytes.toString("utf8").trim().split("\n");
+    expect(header).toMatch(/^\w+,runtime_ns,config$/);
+    expect(rows).toHaveLength(6);
+    expect(rows.every((row) => Number(row.split(",")[1]) > 0)).toBe(true);
+    const svg = await save("SVG");
+    expect(svg.name).toMatch(/\.svg$/);
+    const svgText = svg.bytes.toString("utf8");
+    expect(svgText).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText.match(/class="[^"]*recharts-scatter-symbol\b/g)).toHaveLength(6);
+    const drawnWidth = Number(svgText.match(/ width="(\d+)"/)?.[1]);
+    expect(drawnWidth).toBeGreaterThan(300);
+    const png = await save("PNG");
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    // Drawn at twice the chart's size: the IHDR chunk's width.
+    expect(png.bytes.readUInt32BE(16)).toBe(drawnWidth * 2);
+  });
+
   it("measures the device's peaks and sees the sweep's best kernel on the roofline", async () => {
     await tab("Device").click();
     await page.getByRole("button", { name: "Measure peak FLOPS and bandwidth" }).click();

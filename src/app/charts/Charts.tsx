@@ -21,6 +21,7 @@ import {
 import { duration, si } from "../format";
 import { logBins, logDomain, logTicks } from "./bins";
 import { type ChartColors, useChartColors } from "./colors";
+import { useChartTable } from "./table";
 
 const HEIGHT = 280;
 
@@ -68,6 +69,7 @@ export function RuntimeByParam({
   bestNs: number | null;
 }) {
   const c = useChartColors();
+  useChartTable({ columns: [param, "runtime_ns", "config"], rows: points.map((p) => [p.x, p.ns, p.label]) });
   const positive = values.every((v) => v > 0);
   const y = logDomain(points.map((p) => p.ns));
   return (
@@ -99,6 +101,10 @@ export function RuntimeByParam({
 /** The best runtime found after each candidate: how fast the strategy closes in. */
 export function BestSoFar({ series }: { series: { name: string; points: { i: number; ns: number }[] }[] }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["series", "candidates_measured", "best_runtime_ns"],
+    rows: series.flatMap((s) => s.points.map((p) => [s.name, p.i, p.ns])),
+  });
   const palette = [c.accent, c.violet, c.amber, c.rose];
   const bestDomain = logDomain(series.flatMap((s) => s.points.map((p) => p.ns)));
   return (
@@ -142,6 +148,10 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
 export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
   const c = useChartColors();
   const bins = logBins(runtimesNs, 16);
+  useChartTable({
+    columns: ["from_ns", "to_ns", "candidates"],
+    rows: bins.map((b) => [b.from, b.to, b.count]),
+  });
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 24, left: 8 }} barCategoryGap={1}>
@@ -184,6 +194,10 @@ export function Roofline({
   points: RooflinePoint[];
 }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["problem", "kernel", "flop_per_byte", "gflop_per_s"],
+    rows: points.map((p) => [p.problem, p.kernel, p.intensity, p.gflops]),
+  });
   const ridge = peakGflops / bandwidthGBps;
   const xs = points.map((p) => p.intensity);
   const xMin = Math.min(ridge / 64, ...xs) / 2;
@@ -284,6 +298,10 @@ export function TrainingCurves({
   epochs: { epoch: number; loss: number; valLoss?: number; accuracy?: number; valAccuracy?: number }[];
 }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["epoch", "loss", "validation_loss", "accuracy", "validation_accuracy"],
+    rows: epochs.map((e) => [e.epoch, e.loss, e.valLoss, e.accuracy, e.valAccuracy]),
+  });
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <LineChart data={epochs} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
@@ -373,6 +391,10 @@ export function ScoreVsRuntime({
   tfjsNs: number | null;
 }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["rank", "score", "runtime_ns"],
+    rows: points.map((p) => [p.rank, p.score, p.ns]),
+  });
   // The reference lines must fit too, or recharts drops them.
   const y = logDomain([...points.map((p) => p.ns), ...(bestNs ? [bestNs] : []), ...(tfjsNs ? [tfjsNs] : [])]);
   return (

@@ -41,7 +41,7 @@ export function SweepResults({
   const points = ok.map((r) => ({
     x: r.config[x.name] ?? 0,
     ns: r.medianNs,
-    label: JSON.stringify(r.config),
+    label: configText(r.config),
   }));
   return (
     <>
