@@ -68,8 +68,8 @@ describe("a new user's journey through the lab", () => {
       await page.getByRole("list", { name: "Configs removed by each rule" }).getByRole("listitem").count(),
     ).toBeGreaterThan(1);
     // Choosing a value puts it in the config (and the URL); the shader follows, and copies.
-    const firstParam = page.locator("fieldset.values").first();
-    await firstParam.getByRole("button").nth(1).click();
+    const firstParam = page.getByRole("group", { name: / values$/ }).first();
+    await firstParam.getByRole("radio").nth(1).click();
     await expect.poll(() => new URL(page.url()).searchParams.get("config")).toMatch(/=2/);
     const code = page.locator("pre.code").first();
     expect(await code.textContent()).toContain("@compute");
@@ -91,6 +91,39 @@ describe("a new user's journey through the lab", () => {
     expect(new URL(page.url()).searchParams.get("page")).toBe("sweep");
     await page.goBack();
     expect(await tab("Explore").getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("keyboard: each widget is one tab stop, with arrows inside the space map and the value groups", async () => {
+    await tab("Explore").click();
+    await page.getByRole("textbox", { name: "Problem" }).focus();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.getAttribute("aria-label") ?? el?.textContent ?? "";
+      });
+    let presses = 0;
+    while (!(await focused()).startsWith("Copy WGSL of") && presses < 100) {
+      await page.keyboard.press("Tab");
+      presses++;
+    }
+    // The family, the map's two axis menus, its cells, one stop per parameter (four here), Copy.
+    expect(presses).toBe(9);
+    const config = () => new URL(page.url()).searchParams.get("config");
+    const map = page.getByRole("grid");
+    await map.locator('[tabindex="0"]').focus();
+    const before = config();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowDown");
+    const target = await focused();
+    await page.keyboard.press("Enter");
+    await expect.poll(config).not.toBe(before);
+    expect(await map.getByRole("gridcell", { selected: true }).getAttribute("aria-label")).toBe(target);
+    // A value group: the arrows choose the next value there.
+    const group = page.getByRole("group", { name: / values$/ }).first();
+    await group.locator("input:checked").focus();
+    const chosen = config();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(config).not.toBe(chosen);
   });
 
   it("runs a small sweep and sees the charts fill", async () => {
