@@ -2,6 +2,7 @@
  * Every chart of the lab, on recharts. This module is only ever imported lazily (charts/index.tsx), so
  * recharts stays out of the first screen's bundle.
  */
+import type { ReactElement } from "react";
 import {
   Bar,
   BarChart,
@@ -23,10 +24,22 @@ import { logBins, logDomain, logTicks } from "./bins";
 import { type ChartColors, useChartColors } from "./colors";
 import { useChartTable } from "./table";
 
-const HEIGHT = 280;
+/** Tick and label text in rem, so it grows with the page's type on large screens. */
+const TICK_FONT = "0.8rem";
+
+/** A chart's drawing area: its height comes from the stylesheet (taller on large screens). */
+function ChartArea({ tall = false, children }: { tall?: boolean; children: ReactElement }) {
+  return (
+    <div className={tall ? "chart-area tall" : "chart-area"}>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
+    </div>
+  );
+}
 
 function axisProps(c: ChartColors) {
-  return { stroke: c.muted, tick: { fill: c.muted, fontSize: 12 }, tickLine: false };
+  return { stroke: c.muted, tick: { fill: c.muted, fontSize: TICK_FONT }, tickLine: false };
 }
 /** A log-scaled runtime axis over `domain` (ns), labelled in readable durations. */
 function runtimeAxisProps(c: ChartColors, domain: [number, number]) {
@@ -73,7 +86,7 @@ export function RuntimeByParam({
   const positive = values.every((v) => v > 0);
   const y = logDomain(points.map((p) => p.ns));
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -94,7 +107,7 @@ export function RuntimeByParam({
         {bestNs !== null && <ReferenceLine y={bestNs} stroke={c.accent} strokeDasharray="4 4" />}
         <Scatter data={points} fill={c.violet} fillOpacity={0.7} isAnimationActive={false} />
       </ScatterChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -108,7 +121,7 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
   const palette = [c.accent, c.violet, c.amber, c.rose];
   const bestDomain = logDomain(series.flatMap((s) => s.points.map((p) => p.ns)));
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -140,7 +153,7 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
           />
         ))}
       </LineChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -153,7 +166,7 @@ export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
     rows: bins.map((b) => [b.from, b.to, b.count]),
   });
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 24, left: 8 }} barCategoryGap={1}>
         <CartesianGrid stroke={c.line} vertical={false} />
         <XAxis
@@ -166,7 +179,7 @@ export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
         <Tooltip {...tooltipProps(c)} formatter={(v) => [`${v} candidates`, "count"]} />
         <Bar dataKey="count" fill={c.accent} isAnimationActive={false} radius={[3, 3, 0, 0]} />
       </BarChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -209,7 +222,7 @@ export function Roofline({
   const yMin = Math.min(bandwidthGBps * xMin, ...points.map((p) => p.gflops)) / 1.5;
   const yMax = peakGflops * 2;
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT + 40}>
+    <ChartArea tall>
       <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -255,7 +268,7 @@ export function Roofline({
           isAnimationActive={false}
         />
       </ComposedChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -303,7 +316,7 @@ export function TrainingCurves({
     rows: epochs.map((e) => [e.epoch, e.loss, e.valLoss, e.accuracy, e.valAccuracy]),
   });
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <LineChart data={epochs} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -370,7 +383,7 @@ export function TrainingCurves({
           isAnimationActive={false}
         />
       </LineChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -398,7 +411,7 @@ export function ScoreVsRuntime({
   // The reference lines must fit too, or recharts drops them.
   const y = logDomain([...points.map((p) => p.ns), ...(bestNs ? [bestNs] : []), ...(tfjsNs ? [tfjsNs] : [])]);
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <ScatterChart margin={{ top: 8, right: 110, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -425,7 +438,7 @@ export function ScoreVsRuntime({
             y={bestNs}
             stroke={c.accent}
             strokeDasharray="5 4"
-            label={{ value: "best measured", fill: c.accent, position: "right", fontSize: 12 }}
+            label={{ value: "best measured", fill: c.accent, position: "right", fontSize: TICK_FONT }}
           />
         )}
         {tfjsNs !== null && (
@@ -433,11 +446,11 @@ export function ScoreVsRuntime({
             y={tfjsNs}
             stroke={c.amber}
             strokeDasharray="5 4"
-            label={{ value: "tfjs conv2d", fill: c.amber, position: "right", fontSize: 12 }}
+            label={{ value: "tfjs conv2d", fill: c.amber, position: "right", fontSize: TICK_FONT }}
           />
         )}
         <Scatter data={points} fill={c.violet} isAnimationActive={false} />
       </ScatterChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
