@@ -65,6 +65,7 @@ function tooltipProps(c: ChartColors) {
 export interface RuntimePoint {
   x: number;
   ns: number;
+  /** The candidate's config, named in its tooltip. */
   label: string;
 }
 
@@ -74,12 +75,15 @@ export function RuntimeByParam({
   param,
   values,
   bestNs,
+  onOpen,
 }: {
   points: RuntimePoint[];
   param: string;
   /** The parameter's whole domain, so the axis shows every value it can take. */
   values: readonly number[];
   bestNs: number | null;
+  /** A point was clicked: the index of its candidate in `points`. */
+  onOpen?(index: number): void;
 }) {
   const c = useChartColors();
   useChartTable({ columns: [param, "runtime_ns", "config"], rows: points.map((p) => [p.x, p.ns, p.label]) });
@@ -102,12 +106,41 @@ export function RuntimeByParam({
         <YAxis {...runtimeAxisProps(c, y)} name="runtime" />
         <Tooltip
           {...tooltipProps(c)}
-          formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : String(v))}
+          content={({ payload }) => (
+            <RuntimeTooltip shown={payload?.[0]?.payload} colors={c} opens={!!onOpen} />
+          )}
         />
         {bestNs !== null && <ReferenceLine y={bestNs} stroke={c.accent} strokeDasharray="4 4" />}
-        <Scatter data={points} fill={c.violet} fillOpacity={0.7} isAnimationActive={false} />
+        <Scatter
+          data={points}
+          fill={c.violet}
+          fillOpacity={0.7}
+          isAnimationActive={false}
+          cursor={onOpen ? "pointer" : undefined}
+          onClick={(_, index) => onOpen?.(index)}
+        />
       </ScatterChart>
     </ChartArea>
+  );
+}
+
+/** A candidate under the pointer: its full config and runtime, and what a click does. */
+export function RuntimeTooltip({
+  shown,
+  colors,
+  opens,
+}: {
+  shown: RuntimePoint | undefined;
+  colors: ChartColors;
+  opens: boolean;
+}) {
+  if (!shown) return null;
+  return (
+    <div className="chart-tooltip" style={tooltipProps(colors).contentStyle}>
+      <div className="mono">{shown.label}</div>
+      <div>{duration(shown.ns)}</div>
+      {opens && <div className="muted">Click to open its WGSL in Explore</div>}
+    </div>
   );
 }
 
@@ -189,8 +222,10 @@ export interface RooflinePoint {
   gflops: number;
   /** The problem's text form. */
   problem: string;
-  /** The family and config that ran it. */
+  /** The family and config that ran it, as text. */
   kernel: string;
+  family: string;
+  config: Record<string, number>;
 }
 
 /**
@@ -201,10 +236,13 @@ export function Roofline({
   peakGflops,
   bandwidthGBps,
   points,
+  onOpen,
 }: {
   peakGflops: number;
   bandwidthGBps: number;
   points: RooflinePoint[];
+  /** A kernel was clicked. */
+  onOpen?(point: RooflinePoint): void;
 }) {
   const c = useChartColors();
   useChartTable({
@@ -266,6 +304,11 @@ export function Roofline({
           name="measured kernel"
           fill={c.accent}
           isAnimationActive={false}
+          cursor={onOpen ? "pointer" : undefined}
+          onClick={(_, index) => {
+            const point = points[index];
+            if (point) onOpen?.(point);
+          }}
         />
       </ComposedChart>
     </ChartArea>

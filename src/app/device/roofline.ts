@@ -27,6 +27,8 @@ export function rooflinePoints(records: readonly TuningRecord[]): RooflinePoint[
     gflops: problemFlops(r.problem.fields) / r.medianNs,
     problem: r.problem.text,
     kernel: `${r.family} ${configText(r.config)}`,
+    family: r.family,
+    config: r.config,
   }));
 }
 
