@@ -237,28 +237,38 @@ export function Roofline({
   bandwidthGBps,
   points,
   onOpen,
+  overlay,
 }: {
   peakGflops: number;
   bandwidthGBps: number;
   points: RooflinePoint[];
   /** A kernel was clicked. */
   onOpen?(point: RooflinePoint): void;
+  /** A second GPU drawn over this one (its roof dashed), e.g. the recorded one; the chart then has a legend. */
+  overlay?: { name: string; peakGflops: number; bandwidthGBps: number; points: RooflinePoint[] };
 }) {
   const c = useChartColors();
+  const devices = [{ name: "this GPU", peakGflops, bandwidthGBps, points }, ...(overlay ? [overlay] : [])];
   useChartTable({
-    columns: ["problem", "kernel", "flop_per_byte", "gflop_per_s"],
-    rows: points.map((p) => [p.problem, p.kernel, p.intensity, p.gflops]),
+    columns: ["gpu", "problem", "kernel", "flop_per_byte", "gflop_per_s"],
+    rows: devices.flatMap((d) => d.points.map((p) => [d.name, p.problem, p.kernel, p.intensity, p.gflops])),
   });
-  const ridge = peakGflops / bandwidthGBps;
-  const xs = points.map((p) => p.intensity);
-  const xMin = Math.min(ridge / 64, ...xs) / 2;
-  const xMax = Math.max(ridge * 16, ...xs) * 2;
-  const roof = [xMin, ridge, xMax].map((x) => ({
-    intensity: x,
-    roof: Math.min(peakGflops, bandwidthGBps * x),
-  }));
-  const yMin = Math.min(bandwidthGBps * xMin, ...points.map((p) => p.gflops)) / 1.5;
-  const yMax = peakGflops * 2;
+  const ridges = devices.map((d) => d.peakGflops / d.bandwidthGBps);
+  const xs = devices.flatMap((d) => d.points.map((p) => p.intensity));
+  const xMin = Math.min(...ridges.map((r) => r / 64), ...xs) / 2;
+  const xMax = Math.max(...ridges.map((r) => r * 16), ...xs) * 2;
+  const roofOf = (d: (typeof devices)[number]) =>
+    [xMin, d.peakGflops / d.bandwidthGBps, xMax].map((x) => ({
+      intensity: x,
+      roof: Math.min(d.peakGflops, d.bandwidthGBps * x),
+    }));
+  const yMin =
+    Math.min(
+      ...devices.map((d) => d.bandwidthGBps * xMin),
+      ...devices.flatMap((d) => d.points.map((p) => p.gflops)),
+    ) / 1.5;
+  const yMax = Math.max(...devices.map((d) => d.peakGflops)) * 2;
+  const named = (name: string) => (overlay ? `${name}: ` : "");
   return (
     <ChartArea tall>
       <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
@@ -289,27 +299,38 @@ export function Roofline({
           {...tooltipProps(c)}
           content={({ payload }) => <RooflineTooltip shown={payload?.[0]?.payload} colors={c} />}
         />
-        <Line
-          data={roof}
-          dataKey="roof"
-          name="attainable"
-          stroke={c.amber}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Scatter
-          data={points}
-          dataKey="gflops"
-          name="measured kernel"
-          fill={c.accent}
-          isAnimationActive={false}
-          cursor={onOpen ? "pointer" : undefined}
-          onClick={(_, index) => {
-            const point = points[index];
-            if (point) onOpen?.(point);
-          }}
-        />
+        {overlay && <Legend verticalAlign="top" height={28} />}
+        {devices.map((d, i) => (
+          <Line
+            key={`roof-${d.name}`}
+            data={roofOf(d)}
+            dataKey="roof"
+            name={`${named(d.name)}attainable`}
+            stroke={c.amber}
+            strokeWidth={2}
+            strokeDasharray={i ? "6 4" : undefined}
+            dot={false}
+            isAnimationActive={false}
+            legendType={overlay ? "line" : "none"}
+          />
+        ))}
+        {devices.map((d, i) => (
+          <Scatter
+            key={`kernels-${d.name}`}
+            data={d.points}
+            dataKey="gflops"
+            name={`${named(d.name)}measured kernels`}
+            fill={i ? c.violet : c.accent}
+            isAnimationActive={false}
+            legendType={overlay ? "circle" : "none"}
+            // This GPU's kernels open in Explore; another GPU's configs may not fit this one's limits.
+            cursor={onOpen && i === 0 ? "pointer" : undefined}
+            onClick={(_, index) => {
+              const point = d.points[index];
+              if (point && i === 0) onOpen?.(point);
+            }}
+          />
+        ))}
       </ComposedChart>
     </ChartArea>
   );

@@ -55,6 +55,20 @@ export function failureGroups(records: readonly TuningRecord[]): FailureGroup[] 
 
 export type MeasuredRecord = TuningRecord & { medianNs: number };
 
+/** The fastest measured record of each group that `key` names. */
+export function fastestBy(
+  records: readonly TuningRecord[],
+  key: (r: MeasuredRecord) => string,
+): Map<string, MeasuredRecord> {
+  const best = new Map<string, MeasuredRecord>();
+  for (const r of measured(records)) {
+    const k = key(r);
+    const seen = best.get(k);
+    if (seen === undefined || r.medianNs < seen.medianNs) best.set(k, r);
+  }
+  return best;
+}
+
 /**
  * The fastest record for each pair of two parameters' values, keyed `x,y`: the space map after a
  * sweep (its runtime shades the cell, its config is what the cell opens).
@@ -64,11 +78,5 @@ export function fastestByPair(
   x: string,
   y: string,
 ): Map<string, MeasuredRecord> {
-  const best = new Map<string, MeasuredRecord>();
-  for (const r of measured(records)) {
-    const key = `${r.config[x]},${r.config[y]}`;
-    const seen = best.get(key);
-    if (seen === undefined || r.medianNs < seen.medianNs) best.set(key, r);
-  }
-  return best;
+  return fastestBy(records, (r) => `${r.config[x]},${r.config[y]}`);
 }
