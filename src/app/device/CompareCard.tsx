@@ -61,8 +61,9 @@ export function CompareCard({
             <p className="muted">Measure this device's peaks to draw both rooflines.</p>
           )}
           <p data-testid="compare-summary">
-            {count(comparison.shared.length)} problems measured on both; {count(comparison.onlyRecorded)} only
-            in the recording, {count(comparison.onlyHere)} only here.
+            {count(comparison.shared.length)} problem{comparison.shared.length === 1 ? "" : "s"} measured on
+            both; {count(comparison.onlyRecorded)} only in the recording, {count(comparison.onlyHere)} only
+            here.
             {comparison.shared.length === 0 &&
               " Sweep one of the recorded problems (the Explore page's suites hold them) to compare it."}
           </p>
