@@ -306,7 +306,7 @@ export function Roofline({
             data={roofOf(d)}
             dataKey="roof"
             name={`${named(d.name)}attainable`}
-            stroke={c.amber}
+            stroke={i ? c.violet : c.amber}
             strokeWidth={2}
             strokeDasharray={i ? "6 4" : undefined}
             dot={false}

@@ -77,14 +77,14 @@ export function CompareCard({
                     <th scope="col" className="num">
                       This GPU
                     </th>
-                    <th scope="col">Its kernel</th>
                     <th scope="col" className="num">
                       Recorded
                     </th>
-                    <th scope="col">Its kernel</th>
                     <th scope="col" className="num">
                       Ratio
                     </th>
+                    <th scope="col">This GPU's kernel</th>
+                    <th scope="col">Recorded kernel</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -92,14 +92,14 @@ export function CompareCard({
                     <tr key={row.problem}>
                       <td className="mono">{row.problem}</td>
                       <td className="num">{duration(row.here.medianNs)}</td>
-                      <td className="mono">
+                      <td className="num">{duration(row.recorded.medianNs)}</td>
+                      <td className="num">{ratioText(row.ratio)}</td>
+                      <td className="mono wrap">
                         {row.here.family} {configText(row.here.config)}
                       </td>
-                      <td className="num">{duration(row.recorded.medianNs)}</td>
-                      <td className="mono">
+                      <td className="mono wrap">
                         {row.recorded.family} {configText(row.recorded.config)}
                       </td>
-                      <td className="num">{ratioText(row.ratio)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -115,6 +115,6 @@ export function CompareCard({
 /** 12.3 -> "12.3× slower", 0.5 -> "2.00× faster": always a factor of at least one, and which way. */
 export function ratioText(ratio: number): string {
   const factor = ratio >= 1 ? ratio : 1 / ratio;
-  const digits = factor < 10 ? 2 : factor < 100 ? 1 : 0;
-  return `${factor.toFixed(digits)}× ${ratio >= 1 ? "slower" : "faster"}`;
+  const text = factor < 10 ? factor.toFixed(2) : factor < 100 ? factor.toFixed(1) : count(Math.round(factor));
+  return `${text}× ${ratio >= 1 ? "slower" : "faster"}`;
 }

@@ -33,6 +33,7 @@ describe("comparing this GPU with a recording", () => {
 
   it("says the ratio as a factor of at least one, and which way", () => {
     expect(ratioText(100)).toBe("100× slower");
+    expect(ratioText(14_824.3)).toBe("14,824× slower");
     expect(ratioText(12.34)).toBe("12.3× slower");
     expect(ratioText(0.5)).toBe("2.00× faster");
   });

@@ -121,7 +121,6 @@ export function DevicePage() {
         )}
       </Card>
       {demo && <RecordedRoofline />}
-      {!demo && <CompareCard here={here} herePeaks={herePeaks} />}
       <RooflineCard
         peaks={herePeaks}
         records={here}
@@ -142,6 +141,7 @@ export function DevicePage() {
           </Callout>
         )}
       </RooflineCard>
+      {!demo && <CompareCard here={here} herePeaks={herePeaks} />}
       <div className="stack">
         <Card
           title="Features"
