@@ -51,4 +51,24 @@ describe("the lab's layout on small and large screens", () => {
     }
     await page.close();
   });
+
+  it("presents the recorded demo for a talk: one press, large type and charts, and back", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(BASE_URL);
+    await page.getByRole("button", { name: "Present the recorded demo" }).click();
+    const params = new URL(page.url()).searchParams;
+    expect([params.get("page"), params.get("demo"), params.get("present")]).toEqual(["sweep", "1", "1"]);
+    const rootFontPx = () =>
+      page.evaluate(() => Number.parseFloat(getComputedStyle(document.documentElement).fontSize));
+    expect(await rootFontPx()).toBe(20);
+    const surface = page.getByTestId("chart-runtime").locator(".recharts-wrapper > svg.recharts-surface");
+    await surface.waitFor({ timeout: 30_000 });
+    expect((await surface.boundingBox())?.height).toBeGreaterThanOrEqual(430);
+    const toggle = page.getByRole("button", { name: "Presentation mode" });
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    await toggle.click();
+    expect(await rootFontPx()).toBe(15);
+    expect(new URL(page.url()).searchParams.get("present")).toBeNull();
+    await page.close();
+  });
 });

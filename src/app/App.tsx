@@ -27,6 +27,8 @@ export function App() {
   const goTo = useLab((s) => s.goTo);
   const theme = useLab((s) => s.theme);
   const toggleTheme = useLab((s) => s.toggleTheme);
+  const present = useLab((s) => s.view.present);
+  const setView = useLab((s) => s.setView);
   const probeDevice = useLab((s) => s.probeDevice);
   const loadRecords = useLab((s) => s.loadRecords);
   const checkDemo = useLab((s) => s.checkDemo);
@@ -55,6 +57,16 @@ export function App() {
         />
         <div className="topbar-end">
           <DeviceChip />
+          <button
+            type="button"
+            className="icon-button"
+            aria-pressed={present}
+            onClick={() => setView({ present: !present })}
+            aria-label="Presentation mode"
+            title={present ? "Leave presentation mode" : "Presentation mode: larger type and charts"}
+          >
+            ⛶
+          </button>
           <button
             type="button"
             className="icon-button"
