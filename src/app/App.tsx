@@ -65,7 +65,7 @@ export function App() {
             aria-label="Presentation mode"
             title={present ? "Leave presentation mode" : "Presentation mode: larger type and charts"}
           >
-            ⛶
+            <ProjectorMark />
           </button>
           <button
             type="button"
@@ -86,6 +86,16 @@ export function App() {
         </Suspense>
       </main>
     </div>
+  );
+}
+
+/** A screen on a stand: presentation mode. */
+function ProjectorMark() {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor">
+      <rect x="3" y="4" width="18" height="12" rx="1.5" strokeWidth="2" />
+      <path d="M12 16v4M8 20h8" strokeWidth="2" strokeLinecap="round" />
+    </svg>
   );
 }
 

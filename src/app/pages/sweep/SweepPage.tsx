@@ -101,7 +101,7 @@ export default function SweepPage() {
           title="Sweep"
           subtitle="Compile, check every output element against the reference, and time each candidate on this GPU."
         >
-          <p className="mono">{problemText || view.problem}</p>
+          <p className="mono problem-text">{problemText || view.problem}</p>
           <label className="field-label" htmlFor={`${id}-family`}>
             Family
           </label>
