@@ -152,6 +152,12 @@ describe("a new user's journey through the lab", () => {
     expect(
       await page.getByTestId("chart-histogram").locator(".recharts-bar-rectangle").count(),
     ).toBeGreaterThan(0);
+    // The history keeps the sweep with its settings.
+    const history = page.getByRole("list", { name: "Sweep history" }).getByRole("listitem");
+    expect(await history.count()).toBe(1);
+    expect(await history.first().textContent()).toMatch(
+      /exhaustive, budget 6, seed 1.*6 of 6 candidates, budget reached; fastest then/,
+    );
     await shot("sweep");
   });
 

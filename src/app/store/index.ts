@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
+import { createHistorySlice, type HistorySlice } from "./history";
 import { createPredictSlice, type PredictSlice } from "./predict";
 import { createRecordsSlice, type RecordsSlice } from "./records";
 import { createSweepSlice, type SweepSlice } from "./sweep";
@@ -16,7 +17,8 @@ export type LabState = ViewSlice &
   RecordsSlice &
   TrainSlice &
   PredictSlice &
-  SweepSlice;
+  SweepSlice &
+  HistorySlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}): LabStore {
@@ -28,6 +30,7 @@ export function createLabStore(initial: { view?: ViewState; theme?: Theme } = {}
     ...createTrainSlice(...a),
     ...createPredictSlice(...a),
     ...createSweepSlice(...a),
+    ...createHistorySlice(...a),
   }));
 }
 
