@@ -12,7 +12,7 @@ import {
 } from "./table";
 
 /** Rows per page: enough to scroll through, few enough that sorting and filtering stay instant. */
-export const PAGE_ROWS = 200;
+const PAGE_ROWS = 200;
 
 function cell(r: TuningRecord, id: ColumnId): string {
   switch (id) {
@@ -34,7 +34,14 @@ function cell(r: TuningRecord, id: ColumnId): string {
 const NUMERIC = new Set<ColumnId>(["medianNs", "gflops", "peakFraction"]);
 
 /** Records in a table: filter by words and status, sort by any column (headers are buttons). */
-export function DatasetTable({ records }: { records: readonly TuningRecord[] }) {
+export function DatasetTable({
+  records,
+  pageRows = PAGE_ROWS,
+}: {
+  records: readonly TuningRecord[];
+  /** Rows per page. */
+  pageRows?: number;
+}) {
   const id = useId();
   const [query, setQueryState] = useState<TableQuery>(DEFAULT_QUERY);
   const [page, setPage] = useState(0);
@@ -45,11 +52,11 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
   };
   const comparable = useMemo(() => onePeakPerDevice(records), [records]);
   const rows = useMemo(() => queryRecords(comparable, query), [comparable, query]);
-  const pageCount = Math.max(1, Math.ceil(rows.length / PAGE_ROWS));
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageRows));
   // Records can shrink under the table (a clear, a filter elsewhere): stay on a page that exists.
   const shownPage = Math.min(page, pageCount - 1);
-  const first = shownPage * PAGE_ROWS;
-  const pageRows = rows.slice(first, first + PAGE_ROWS);
+  const first = shownPage * pageRows;
+  const shownRows = rows.slice(first, first + pageRows);
   const present = useMemo(() => new Set(records.map((r) => r.status)), [records]);
   const toggleStatus = (status: string) =>
     setQuery((q) => ({
@@ -92,7 +99,7 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
       <div className="table-status">
         <p className="muted" aria-live="polite" data-testid="row-count">
           {count(rows.length)} of {count(records.length)} records
-          {pageCount > 1 ? `; rows ${count(first + 1)}–${count(first + pageRows.length)}` : ""}
+          {pageCount > 1 ? `; rows ${count(first + 1)}–${count(first + shownRows.length)}` : ""}
         </p>
         {pageCount > 1 && <Pager page={shownPage} pageCount={pageCount} onPage={setPage} />}
       </div>
@@ -123,7 +130,7 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
             </tr>
           </thead>
           <tbody>
-            {pageRows.map((r, i) => (
+            {shownRows.map((r, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
               <tr key={i} title={r.message || undefined}>
                 {COLUMNS.map((c) => (
