@@ -12,7 +12,7 @@ import { nearestValid } from "../../explore/nearest";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
-import { count, duration } from "../../format";
+import { configText, count, duration } from "../../format";
 import { useLab } from "../../store";
 import { fastestByPair } from "../../sweep/derive";
 import { formatConfigText, parseConfigText } from "../../url";
@@ -230,6 +230,10 @@ function SpaceMap({
           const v = table[a]?.[b] ?? 0;
           return v === 0 ? null : v;
         }}
+        describe={(a, b) => {
+          const r = fastest?.get(`${x.values[a]},${y.values[b]}`);
+          return r ? `fastest ${configText(r.config)}` : null;
+        }}
         format={fastest ? duration : count}
         better={fastest ? "low" : "high"}
         selected={config ? { x: config[x.name] ?? Number.NaN, y: config[y.name] ?? Number.NaN } : null}
@@ -294,7 +298,7 @@ function ShaderCard({
       return { ok: false as const, message: String(error) };
     }
   }, [family, problem, config, limits, violations.length]);
-  const configText = Object.entries(config)
+  const configLine = Object.entries(config)
     .map(([k, v]) => `${k}=${v}`)
     .join("  ");
   // A chart sent us here to see this config's code: show it.
@@ -309,7 +313,7 @@ function ShaderCard({
   }, [revealShader, settled, shaderRevealed]);
   return (
     <div ref={anchor} tabIndex={-1} className="reveal-target" data-testid="shader-card">
-      <Card title="Generated WGSL" subtitle={<span className="mono">{configText}</span>}>
+      <Card title="Generated WGSL" subtitle={<span className="mono">{configLine}</span>}>
         {violations.length > 0 && (
           <div className="violations" role="alert">
             This config breaks {violations.length === 1 ? "a rule" : `${violations.length} rules`}:
