@@ -68,8 +68,8 @@ describe("a new user's journey through the lab", () => {
       await page.getByRole("list", { name: "Configs removed by each rule" }).getByRole("listitem").count(),
     ).toBeGreaterThan(1);
     // Choosing a value puts it in the config (and the URL); the shader follows, and copies.
-    const firstParam = page.locator("fieldset.values").first();
-    await firstParam.getByRole("button").nth(1).click();
+    const firstParam = page.getByRole("group", { name: / values$/ }).first();
+    await firstParam.getByRole("radio").nth(1).click();
     await expect.poll(() => new URL(page.url()).searchParams.get("config")).toMatch(/=2/);
     const code = page.locator("pre.code").first();
     expect(await code.textContent()).toContain("@compute");
@@ -91,6 +91,39 @@ describe("a new user's journey through the lab", () => {
     expect(new URL(page.url()).searchParams.get("page")).toBe("sweep");
     await page.goBack();
     expect(await tab("Explore").getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("keyboard: each widget is one tab stop, with arrows inside the space map and the value groups", async () => {
+    await tab("Explore").click();
+    await page.getByRole("textbox", { name: "Problem" }).focus();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.getAttribute("aria-label") ?? el?.textContent ?? "";
+      });
+    let presses = 0;
+    while (!(await focused()).startsWith("Copy WGSL of") && presses < 100) {
+      await page.keyboard.press("Tab");
+      presses++;
+    }
+    // The family, the map's two axis menus, its cells, one stop per parameter (four here), Copy.
+    expect(presses).toBe(9);
+    const config = () => new URL(page.url()).searchParams.get("config");
+    const map = page.getByRole("grid");
+    await map.locator('[tabindex="0"]').focus();
+    const before = config();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowDown");
+    const target = await focused();
+    await page.keyboard.press("Enter");
+    await expect.poll(config).not.toBe(before);
+    expect(await map.getByRole("gridcell", { selected: true }).getAttribute("aria-label")).toBe(target);
+    // A value group: the arrows choose the next value there.
+    const group = page.getByRole("group", { name: / values$/ }).first();
+    await group.locator("input:checked").focus();
+    const chosen = config();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(config).not.toBe(chosen);
   });
 
   it("runs a small sweep and sees the charts fill", async () => {
@@ -119,7 +152,44 @@ describe("a new user's journey through the lab", () => {
     expect(
       await page.getByTestId("chart-histogram").locator(".recharts-bar-rectangle").count(),
     ).toBeGreaterThan(0);
+    // The history keeps the sweep with its settings.
+    const history = page.getByRole("list", { name: "Sweep history" }).getByRole("listitem");
+    expect(await history.count()).toBe(1);
+    expect(await history.first().textContent()).toMatch(
+      /exhaustive, budget 6, seed 1.*6 of 6 candidates, budget reached; fastest then/,
+    );
     await shot("sweep");
+  });
+
+  it("exports the runtime chart as PNG, SVG and CSV", async () => {
+    const chart = page.getByTestId("chart-runtime");
+    const save = async (format: string) => {
+      await chart.getByText("Export").click();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        chart.getByRole("button", { name: format, exact: true }).click(),
+      ]);
+      await chart.getByText("Export").click();
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path()) as string) };
+    };
+    const csv = await save("CSV");
+    expect(csv.name).toMatch(/^tunelab-runtime-of-each-candidate-by-\w+\.csv$/);
+    const [header, ...rows] = csv.bytes.toString("utf8").trim().split("\n");
+    expect(header).toMatch(/^\w+,runtime_ns,config$/);
+    expect(rows).toHaveLength(6);
+    expect(rows.every((row) => Number(row.split(",")[1]) > 0)).toBe(true);
+    const svg = await save("SVG");
+    expect(svg.name).toMatch(/\.svg$/);
+    const svgText = svg.bytes.toString("utf8");
+    expect(svgText).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText.match(/class="[^"]*recharts-scatter-symbol\b/g)).toHaveLength(6);
+    const drawnWidth = Number(svgText.match(/ width="(\d+)"/)?.[1]);
+    expect(drawnWidth).toBeGreaterThan(300);
+    const png = await save("PNG");
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    // Drawn at twice the chart's size: the IHDR chunk's width.
+    expect(png.bytes.readUInt32BE(16)).toBe(drawnWidth * 2);
   });
 
   it("measures the device's peaks and sees the sweep's best kernel on the roofline", async () => {

@@ -56,6 +56,11 @@ describe("the lab on a machine without WebGPU", () => {
     await expect
       .poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 })
       .toBe(stored.toLocaleString("en-US"));
+    // All of them, a page of 200 rows at a time.
+    expect(await page.getByTestId("page-number").textContent()).toBe(`Page 1 of ${Math.ceil(stored / 200)}`);
+    await page.getByRole("button", { name: "Next page" }).click();
+    expect(await page.getByTestId("row-count").textContent()).toMatch(/; rows 201–400$/);
+    expect(await page.locator("table.table tbody tr").count()).toBe(200);
     // The demo opens on a recorded problem (the recording is NHWC), its Sweep charts full.
     expect(new URL(page.url()).searchParams.get("problem")).toMatch(/layout=NHWC$/);
     await page.getByRole("tab", { name: "Explore" }).click();

@@ -27,6 +27,8 @@ export function App() {
   const goTo = useLab((s) => s.goTo);
   const theme = useLab((s) => s.theme);
   const toggleTheme = useLab((s) => s.toggleTheme);
+  const present = useLab((s) => s.view.present);
+  const setView = useLab((s) => s.setView);
   const probeDevice = useLab((s) => s.probeDevice);
   const loadRecords = useLab((s) => s.loadRecords);
   const checkDemo = useLab((s) => s.checkDemo);
@@ -58,6 +60,16 @@ export function App() {
           <button
             type="button"
             className="icon-button"
+            aria-pressed={present}
+            onClick={() => setView({ present: !present })}
+            aria-label="Presentation mode"
+            title={present ? "Leave presentation mode" : "Presentation mode: larger type and charts"}
+          >
+            <ProjectorMark />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             onClick={toggleTheme}
             aria-label={theme === "dark" ? "Switch to light theme" : "Switch to dark theme"}
             title={theme === "dark" ? "Light theme" : "Dark theme"}
@@ -74,6 +86,16 @@ export function App() {
         </Suspense>
       </main>
     </div>
+  );
+}
+
+/** A screen on a stand: presentation mode. */
+function ProjectorMark() {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor">
+      <rect x="3" y="4" width="18" height="12" rx="1.5" strokeWidth="2" />
+      <path d="M12 16v4M8 20h8" strokeWidth="2" strokeLinecap="round" />
+    </svg>
   );
 }
 

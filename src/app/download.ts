@@ -1,5 +1,9 @@
 /** Saves data as a file through a temporary link: the browser's downloads, no server involved. */
-export function downloadFile(data: string | Uint8Array<ArrayBuffer>, name: string, type: string): void {
+export function downloadFile(
+  data: string | Uint8Array<ArrayBuffer> | Blob,
+  name: string,
+  type: string,
+): void {
   const url = URL.createObjectURL(new Blob([data], { type }));
   const link = document.createElement("a");
   link.href = url;

@@ -11,9 +11,11 @@ describe("view state in the URL", () => {
       config: "WGX=4;WGY=8",
       xParam: "WGX",
       demo: true,
+      present: true,
     };
     const search = searchFromView(view);
     expect(search).toContain("problem=1x128x28x28,128x3x3,pad=1");
+    expect(search).toContain("demo=1&present=1");
     expect(viewFromSearch(search)).toEqual(view);
   });
 

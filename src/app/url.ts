@@ -29,6 +29,8 @@ export interface ViewState {
   yParam: string;
   /** Whether the app shows the recorded demo data instead of this device's. */
   demo: boolean;
+  /** Presentation mode, for talks: larger type and charts, readable from the back of a room. */
+  present: boolean;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -39,6 +41,7 @@ export const DEFAULT_VIEW: ViewState = {
   xParam: "",
   yParam: "",
   demo: false,
+  present: false,
 };
 
 const KEYS: Record<keyof ViewState, string> = {
@@ -49,6 +52,7 @@ const KEYS: Record<keyof ViewState, string> = {
   xParam: "x",
   yParam: "y",
   demo: "demo",
+  present: "present",
 };
 
 function isPage(value: string | null): value is PageId {
@@ -68,6 +72,7 @@ export function viewFromSearch(search: string): ViewState {
     xParam: text("xParam"),
     yParam: text("yParam"),
     demo: params.get(KEYS.demo) === "1",
+    present: params.get(KEYS.present) === "1",
   };
 }
 

@@ -2,6 +2,7 @@
  * Every chart of the lab, on recharts. This module is only ever imported lazily (charts/index.tsx), so
  * recharts stays out of the first screen's bundle.
  */
+import type { ReactElement } from "react";
 import {
   Bar,
   BarChart,
@@ -21,11 +22,24 @@ import {
 import { duration, si } from "../format";
 import { logBins, logDomain, logTicks } from "./bins";
 import { type ChartColors, useChartColors } from "./colors";
+import { useChartTable } from "./table";
 
-const HEIGHT = 280;
+/** Tick and label text in rem, so it grows with the page's type on large screens. */
+const TICK_FONT = "0.8rem";
+
+/** A chart's drawing area: its height comes from the stylesheet (taller on large screens). */
+function ChartArea({ tall = false, children }: { tall?: boolean; children: ReactElement }) {
+  return (
+    <div className={tall ? "chart-area tall" : "chart-area"}>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
+    </div>
+  );
+}
 
 function axisProps(c: ChartColors) {
-  return { stroke: c.muted, tick: { fill: c.muted, fontSize: 12 }, tickLine: false };
+  return { stroke: c.muted, tick: { fill: c.muted, fontSize: TICK_FONT }, tickLine: false };
 }
 /** A log-scaled runtime axis over `domain` (ns), labelled in readable durations. */
 function runtimeAxisProps(c: ChartColors, domain: [number, number]) {
@@ -51,6 +65,7 @@ function tooltipProps(c: ChartColors) {
 export interface RuntimePoint {
   x: number;
   ns: number;
+  /** The candidate's config, named in its tooltip. */
   label: string;
 }
 
@@ -60,18 +75,22 @@ export function RuntimeByParam({
   param,
   values,
   bestNs,
+  onOpen,
 }: {
   points: RuntimePoint[];
   param: string;
   /** The parameter's whole domain, so the axis shows every value it can take. */
   values: readonly number[];
   bestNs: number | null;
+  /** A point was clicked: the index of its candidate in `points`. */
+  onOpen?(index: number): void;
 }) {
   const c = useChartColors();
+  useChartTable({ columns: [param, "runtime_ns", "config"], rows: points.map((p) => [p.x, p.ns, p.label]) });
   const positive = values.every((v) => v > 0);
   const y = logDomain(points.map((p) => p.ns));
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -87,22 +106,55 @@ export function RuntimeByParam({
         <YAxis {...runtimeAxisProps(c, y)} name="runtime" />
         <Tooltip
           {...tooltipProps(c)}
-          formatter={(v, name) => (name === "runtime" ? duration(Number(v)) : String(v))}
+          content={({ payload }) => (
+            <RuntimeTooltip shown={payload?.[0]?.payload} colors={c} opens={!!onOpen} />
+          )}
         />
         {bestNs !== null && <ReferenceLine y={bestNs} stroke={c.accent} strokeDasharray="4 4" />}
-        <Scatter data={points} fill={c.violet} fillOpacity={0.7} isAnimationActive={false} />
+        <Scatter
+          data={points}
+          fill={c.violet}
+          fillOpacity={0.7}
+          isAnimationActive={false}
+          cursor={onOpen ? "pointer" : undefined}
+          onClick={(_, index) => onOpen?.(index)}
+        />
       </ScatterChart>
-    </ResponsiveContainer>
+    </ChartArea>
+  );
+}
+
+/** A candidate under the pointer: its full config and runtime, and what a click does. */
+export function RuntimeTooltip({
+  shown,
+  colors,
+  opens,
+}: {
+  shown: RuntimePoint | undefined;
+  colors: ChartColors;
+  opens: boolean;
+}) {
+  if (!shown) return null;
+  return (
+    <div className="chart-tooltip" style={tooltipProps(colors).contentStyle}>
+      <div className="mono">{shown.label}</div>
+      <div>{duration(shown.ns)}</div>
+      {opens && <div className="muted">Click to open its WGSL in Explore</div>}
+    </div>
   );
 }
 
 /** The best runtime found after each candidate: how fast the strategy closes in. */
 export function BestSoFar({ series }: { series: { name: string; points: { i: number; ns: number }[] }[] }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["series", "candidates_measured", "best_runtime_ns"],
+    rows: series.flatMap((s) => s.points.map((p) => [s.name, p.i, p.ns])),
+  });
   const palette = [c.accent, c.violet, c.amber, c.rose];
   const bestDomain = logDomain(series.flatMap((s) => s.points.map((p) => p.ns)));
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <LineChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -134,7 +186,7 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
           />
         ))}
       </LineChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -142,8 +194,12 @@ export function BestSoFar({ series }: { series: { name: string; points: { i: num
 export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
   const c = useChartColors();
   const bins = logBins(runtimesNs, 16);
+  useChartTable({
+    columns: ["from_ns", "to_ns", "candidates"],
+    rows: bins.map((b) => [b.from, b.to, b.count]),
+  });
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <BarChart data={bins} margin={{ top: 8, right: 16, bottom: 24, left: 8 }} barCategoryGap={1}>
         <CartesianGrid stroke={c.line} vertical={false} />
         <XAxis
@@ -156,7 +212,7 @@ export function RuntimeHistogram({ runtimesNs }: { runtimesNs: number[] }) {
         <Tooltip {...tooltipProps(c)} formatter={(v) => [`${v} candidates`, "count"]} />
         <Bar dataKey="count" fill={c.accent} isAnimationActive={false} radius={[3, 3, 0, 0]} />
       </BarChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -166,8 +222,10 @@ export interface RooflinePoint {
   gflops: number;
   /** The problem's text form. */
   problem: string;
-  /** The family and config that ran it. */
+  /** The family and config that ran it, as text. */
   kernel: string;
+  family: string;
+  config: Record<string, number>;
 }
 
 /**
@@ -178,24 +236,41 @@ export function Roofline({
   peakGflops,
   bandwidthGBps,
   points,
+  onOpen,
+  overlay,
 }: {
   peakGflops: number;
   bandwidthGBps: number;
   points: RooflinePoint[];
+  /** A kernel was clicked. */
+  onOpen?(point: RooflinePoint): void;
+  /** A second GPU drawn over this one (its roof dashed), e.g. the recorded one; the chart then has a legend. */
+  overlay?: { name: string; peakGflops: number; bandwidthGBps: number; points: RooflinePoint[] };
 }) {
   const c = useChartColors();
-  const ridge = peakGflops / bandwidthGBps;
-  const xs = points.map((p) => p.intensity);
-  const xMin = Math.min(ridge / 64, ...xs) / 2;
-  const xMax = Math.max(ridge * 16, ...xs) * 2;
-  const roof = [xMin, ridge, xMax].map((x) => ({
-    intensity: x,
-    roof: Math.min(peakGflops, bandwidthGBps * x),
-  }));
-  const yMin = Math.min(bandwidthGBps * xMin, ...points.map((p) => p.gflops)) / 1.5;
-  const yMax = peakGflops * 2;
+  const devices = [{ name: "this GPU", peakGflops, bandwidthGBps, points }, ...(overlay ? [overlay] : [])];
+  useChartTable({
+    columns: ["gpu", "problem", "kernel", "flop_per_byte", "gflop_per_s"],
+    rows: devices.flatMap((d) => d.points.map((p) => [d.name, p.problem, p.kernel, p.intensity, p.gflops])),
+  });
+  const ridges = devices.map((d) => d.peakGflops / d.bandwidthGBps);
+  const xs = devices.flatMap((d) => d.points.map((p) => p.intensity));
+  const xMin = Math.min(...ridges.map((r) => r / 64), ...xs) / 2;
+  const xMax = Math.max(...ridges.map((r) => r * 16), ...xs) * 2;
+  const roofOf = (d: (typeof devices)[number]) =>
+    [xMin, d.peakGflops / d.bandwidthGBps, xMax].map((x) => ({
+      intensity: x,
+      roof: Math.min(d.peakGflops, d.bandwidthGBps * x),
+    }));
+  const yMin =
+    Math.min(
+      ...devices.map((d) => d.bandwidthGBps * xMin),
+      ...devices.flatMap((d) => d.points.map((p) => p.gflops)),
+    ) / 1.5;
+  const yMax = Math.max(...devices.map((d) => d.peakGflops)) * 2;
+  const named = (name: string) => (overlay ? `${name}: ` : "");
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT + 40}>
+    <ChartArea tall>
       <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -224,24 +299,40 @@ export function Roofline({
           {...tooltipProps(c)}
           content={({ payload }) => <RooflineTooltip shown={payload?.[0]?.payload} colors={c} />}
         />
-        <Line
-          data={roof}
-          dataKey="roof"
-          name="attainable"
-          stroke={c.amber}
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Scatter
-          data={points}
-          dataKey="gflops"
-          name="measured kernel"
-          fill={c.accent}
-          isAnimationActive={false}
-        />
+        {overlay && <Legend verticalAlign="top" height={28} />}
+        {devices.map((d, i) => (
+          <Line
+            key={`roof-${d.name}`}
+            data={roofOf(d)}
+            dataKey="roof"
+            name={`${named(d.name)}attainable`}
+            stroke={i ? c.violet : c.amber}
+            strokeWidth={2}
+            strokeDasharray={i ? "6 4" : undefined}
+            dot={false}
+            isAnimationActive={false}
+            legendType={overlay ? "line" : "none"}
+          />
+        ))}
+        {devices.map((d, i) => (
+          <Scatter
+            key={`kernels-${d.name}`}
+            data={d.points}
+            dataKey="gflops"
+            name={`${named(d.name)}measured kernels`}
+            fill={i ? c.violet : c.accent}
+            isAnimationActive={false}
+            legendType={overlay ? "circle" : "none"}
+            // This GPU's kernels open in Explore; another GPU's configs may not fit this one's limits.
+            cursor={onOpen && i === 0 ? "pointer" : undefined}
+            onClick={(_, index) => {
+              const point = d.points[index];
+              if (point && i === 0) onOpen?.(point);
+            }}
+          />
+        ))}
       </ComposedChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -284,8 +375,12 @@ export function TrainingCurves({
   epochs: { epoch: number; loss: number; valLoss?: number; accuracy?: number; valAccuracy?: number }[];
 }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["epoch", "loss", "validation_loss", "accuracy", "validation_accuracy"],
+    rows: epochs.map((e) => [e.epoch, e.loss, e.valLoss, e.accuracy, e.valAccuracy]),
+  });
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <LineChart data={epochs} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -352,7 +447,7 @@ export function TrainingCurves({
           isAnimationActive={false}
         />
       </LineChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }
 
@@ -373,10 +468,14 @@ export function ScoreVsRuntime({
   tfjsNs: number | null;
 }) {
   const c = useChartColors();
+  useChartTable({
+    columns: ["rank", "score", "runtime_ns"],
+    rows: points.map((p) => [p.rank, p.score, p.ns]),
+  });
   // The reference lines must fit too, or recharts drops them.
   const y = logDomain([...points.map((p) => p.ns), ...(bestNs ? [bestNs] : []), ...(tfjsNs ? [tfjsNs] : [])]);
   return (
-    <ResponsiveContainer width="100%" height={HEIGHT}>
+    <ChartArea>
       <ScatterChart margin={{ top: 8, right: 110, bottom: 24, left: 8 }}>
         <CartesianGrid stroke={c.line} />
         <XAxis
@@ -403,7 +502,7 @@ export function ScoreVsRuntime({
             y={bestNs}
             stroke={c.accent}
             strokeDasharray="5 4"
-            label={{ value: "best measured", fill: c.accent, position: "right", fontSize: 12 }}
+            label={{ value: "best measured", fill: c.accent, position: "right", fontSize: TICK_FONT }}
           />
         )}
         {tfjsNs !== null && (
@@ -411,11 +510,11 @@ export function ScoreVsRuntime({
             y={tfjsNs}
             stroke={c.amber}
             strokeDasharray="5 4"
-            label={{ value: "tfjs conv2d", fill: c.amber, position: "right", fontSize: 12 }}
+            label={{ value: "tfjs conv2d", fill: c.amber, position: "right", fontSize: TICK_FONT }}
           />
         )}
         <Scatter data={points} fill={c.violet} isAnimationActive={false} />
       </ScatterChart>
-    </ResponsiveContainer>
+    </ChartArea>
   );
 }

@@ -1,4 +1,5 @@
-import { Fragment, type ReactNode } from "react";
+import { type KeyboardEvent, type ReactNode, useRef, useState } from "react";
+import { type Cell, stepInGrid } from "./gridKeys";
 
 export interface HeatmapProps {
   label: string;
@@ -14,12 +15,15 @@ export interface HeatmapProps {
   better: "high" | "low";
   selected?: { x: number; y: number } | null;
   onSelect?(x: number, y: number): void;
+  /** More about a cell than its value (the config behind it), for its accessible name and tooltip. */
+  describe?(x: number, y: number): string | null;
   legend?: ReactNode;
 }
 
 /**
  * A grid over two parameters' domains, cells shaded by value: the tuning space seen from above. Drawn
- * with CSS grid (no chart library), so it renders instantly and every cell is a real button.
+ * as a table (no chart library), so it renders instantly. A WAI-ARIA grid: one tab stop, arrow keys
+ * between cells, Enter or Space (or a click) chooses one.
  */
 export function Heatmap({
   label,
@@ -32,6 +36,7 @@ export function Heatmap({
   better,
   selected,
   onSelect,
+  describe,
   legend,
 }: HeatmapProps) {
   const values: number[] = [];
@@ -47,54 +52,94 @@ export function Heatmap({
     const t = better === "high" ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo);
     return 0.12 + 0.88 * t;
   };
+  const selectedCell = selected && { x: xValues.indexOf(selected.x), y: yValues.indexOf(selected.y) };
+  // The cell that holds the tab stop: the last one the arrows reached, else the selected one.
+  const [moved, setMoved] = useState<Cell | null>(null);
+  const active = clampCell(moved ?? selectedCell ?? { x: 0, y: 0 }, xValues.length, yValues.length);
+  const cells = useRef(new Map<string, HTMLElement>());
+  const onKeyDown = (event: KeyboardEvent, at: Cell) => {
+    if ((event.key === "Enter" || event.key === " ") && onSelect) {
+      event.preventDefault();
+      onSelect(xValues[at.x] as number, yValues[at.y] as number);
+      return;
+    }
+    const next = stepInGrid(event.key, at, xValues.length, yValues.length, event.ctrlKey || event.metaKey);
+    if (!next) return;
+    event.preventDefault();
+    setMoved(next);
+    cells.current.get(`${next.x},${next.y}`)?.focus();
+  };
   return (
-    <figure className="heatmap-figure" aria-label={label} style={{ margin: 0 }}>
-      <div
-        className="heatmap"
-        style={{ gridTemplateColumns: `auto repeat(${xValues.length}, minmax(2rem, 1fr))` }}
-      >
-        <div className="heat-axis mono" aria-hidden="true">
-          {yName} ↓ {xName} →
-        </div>
-        {xValues.map((x) => (
-          <div key={`x${x}`} className="heat-axis" aria-hidden="true">
-            {x}
-          </div>
-        ))}
-        {yValues.map((y, yi) => (
-          <Fragment key={`y${y}`}>
-            <div className="heat-axis" aria-hidden="true">
-              {y}
-            </div>
-            {xValues.map((x, xi) => {
-              const v = cell(xi, yi);
-              const isSelected = selected?.x === x && selected?.y === y;
-              const text = v === null ? "" : format(v);
-              const style =
-                v === null
-                  ? undefined
-                  : {
-                      background: `color-mix(in srgb, var(--accent) ${Math.round(strength(v) * 100)}%, var(--bg-sunken))`,
-                      color: strength(v) > 0.55 ? "var(--accent-ink)" : "var(--text)",
-                    };
-              return (
-                <button
-                  key={`c${x}`}
-                  type="button"
-                  className={`heat-cell ${v === null ? "empty" : ""} ${isSelected ? "selected" : ""}`}
-                  style={{ ...style, border: 0, font: "inherit", cursor: onSelect ? "pointer" : "default" }}
-                  aria-label={`${xName}=${x}, ${yName}=${y}: ${v === null ? "none" : text}`}
-                  aria-pressed={isSelected}
-                  onClick={() => onSelect?.(x, y)}
-                >
-                  {text}
-                </button>
-              );
-            })}
-          </Fragment>
-        ))}
-      </div>
+    <figure className="heatmap-figure" style={{ margin: 0 }}>
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a table with role grid is the WAI-ARIA data grid's own markup */}
+      <table role="grid" aria-label={label} className="heatmap">
+        <thead>
+          <tr>
+            <th scope="col" className="heat-axis mono">
+              {yName} ↓ {xName} →
+            </th>
+            {xValues.map((x) => (
+              <th key={`x${x}`} scope="col" className="heat-axis" aria-label={`${xName}=${x}`}>
+                {x}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {yValues.map((y, yi) => (
+            <tr key={`y${y}`}>
+              <th scope="row" className="heat-axis" aria-label={`${yName}=${y}`}>
+                {y}
+              </th>
+              {xValues.map((x, xi) => {
+                const v = cell(xi, yi);
+                const isSelected = selected?.x === x && selected?.y === y;
+                const text = v === null ? "" : format(v);
+                const detail = v === null ? null : describe?.(xi, yi);
+                const name = `${xName}=${x}, ${yName}=${y}: ${v === null ? "none" : text}${detail ? `, ${detail}` : ""}`;
+                const style =
+                  v === null
+                    ? undefined
+                    : {
+                        background: `color-mix(in srgb, var(--accent) ${Math.round(strength(v) * 100)}%, var(--bg-sunken))`,
+                        color: strength(v) > 0.55 ? "var(--accent-ink)" : "var(--text)",
+                      };
+                return (
+                  <td
+                    key={`c${x}`}
+                    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a grid's cells, named so that aria-selected may mark the chosen one
+                    role="gridcell"
+                    ref={(el) => {
+                      if (el) cells.current.set(`${xi},${yi}`, el);
+                      else cells.current.delete(`${xi},${yi}`);
+                    }}
+                    tabIndex={active.x === xi && active.y === yi ? 0 : -1}
+                    className={`heat-cell ${v === null ? "empty" : ""} ${isSelected ? "selected" : ""} ${onSelect ? "choosable" : ""}`}
+                    style={style}
+                    aria-label={name}
+                    title={name}
+                    aria-selected={onSelect ? isSelected : undefined}
+                    onClick={() => {
+                      setMoved({ x: xi, y: yi });
+                      onSelect?.(x, y);
+                    }}
+                    onKeyDown={(event) => onKeyDown(event, { x: xi, y: yi })}
+                  >
+                    {text}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
       {legend && <figcaption className="legend-note">{legend}</figcaption>}
     </figure>
   );
+}
+
+/** A remembered cell stays inside the grid when its axes change. */
+function clampCell(at: Cell, columns: number, rows: number): Cell {
+  const inside = (v: number, n: number) => (v >= 0 && v < n ? v : 0);
+  return { x: inside(at.x, columns), y: inside(at.y, rows) };
 }

@@ -60,4 +60,28 @@ describe("DatasetTable", () => {
     render(<DatasetTable records={[sweep(8, 100), sweep(10, 200)]} />);
     expect(firstColumn("% of peak")).toEqual(["20%", "20%"]);
   });
+
+  it("pages through many records, with a count, and a new filter starts on the first page", () => {
+    const many = Array.from({ length: 24 }, (_, i) =>
+      sampleRecord({ config: { tileX: i, tileY: 1 }, medianNs: 1000 + i }),
+    );
+    render(<DatasetTable records={many} pageRows={10} />);
+    const bodyRows = () => screen.getAllByRole("row").length - 1;
+    expect(bodyRows()).toBe(10);
+    expect(screen.getByTestId("row-count").textContent).toBe("24 of 24 records; rows 1–10");
+    expect(screen.getByTestId("page-number").textContent).toBe("Page 1 of 3");
+    expect(screen.getByRole("button", { name: "Previous page" }).hasAttribute("disabled")).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Next page" }));
+    expect(screen.getByTestId("row-count").textContent).toBe("24 of 24 records; rows 11–20");
+    // Sorted by runtime, page 2 goes on where page 1 stopped.
+    expect(firstColumn("Config")[0]).toBe("tileX=10 tileY=1");
+    fireEvent.click(screen.getByRole("button", { name: "Last page" }));
+    expect(bodyRows()).toBe(4);
+    expect(screen.getByRole("button", { name: "Next page" }).hasAttribute("disabled")).toBe(true);
+    fireEvent.change(screen.getByRole("searchbox", { name: "Filter records" }), {
+      target: { value: "tileY=1" },
+    });
+    expect(screen.getByTestId("page-number").textContent).toBe("Page 1 of 3");
+    expect(firstColumn("Config")[0]).toBe("tileX=0 tileY=1");
+  });
 });

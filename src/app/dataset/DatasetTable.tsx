@@ -11,6 +11,7 @@ import {
   toggleSort,
 } from "./table";
 
+/** Rows per page: enough to scroll through, few enough that sorting and filtering stay instant. */
 const PAGE_ROWS = 200;
 
 function cell(r: TuningRecord, id: ColumnId): string {
@@ -33,11 +34,29 @@ function cell(r: TuningRecord, id: ColumnId): string {
 const NUMERIC = new Set<ColumnId>(["medianNs", "gflops", "peakFraction"]);
 
 /** Records in a table: filter by words and status, sort by any column (headers are buttons). */
-export function DatasetTable({ records }: { records: readonly TuningRecord[] }) {
+export function DatasetTable({
+  records,
+  pageRows = PAGE_ROWS,
+}: {
+  records: readonly TuningRecord[];
+  /** Rows per page. */
+  pageRows?: number;
+}) {
   const id = useId();
-  const [query, setQuery] = useState<TableQuery>(DEFAULT_QUERY);
+  const [query, setQueryState] = useState<TableQuery>(DEFAULT_QUERY);
+  const [page, setPage] = useState(0);
+  // A new filter or order starts again on the first page.
+  const setQuery = (next: (q: TableQuery) => TableQuery) => {
+    setQueryState(next);
+    setPage(0);
+  };
   const comparable = useMemo(() => onePeakPerDevice(records), [records]);
   const rows = useMemo(() => queryRecords(comparable, query), [comparable, query]);
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageRows));
+  // Records can shrink under the table (a clear, a filter elsewhere): stay on a page that exists.
+  const shownPage = Math.min(page, pageCount - 1);
+  const first = shownPage * pageRows;
+  const shownRows = rows.slice(first, first + pageRows);
   const present = useMemo(() => new Set(records.map((r) => r.status)), [records]);
   const toggleStatus = (status: string) =>
     setQuery((q) => ({
@@ -77,10 +96,13 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
           ))}
         </fieldset>
       </div>
-      <p className="muted" aria-live="polite" data-testid="row-count">
-        {count(rows.length)} of {count(records.length)} records
-        {rows.length > PAGE_ROWS ? ` (showing the first ${PAGE_ROWS})` : ""}
-      </p>
+      <div className="table-status">
+        <p className="muted" aria-live="polite" data-testid="row-count">
+          {count(rows.length)} of {count(records.length)} records
+          {pageCount > 1 ? `; rows ${count(first + 1)}–${count(first + shownRows.length)}` : ""}
+        </p>
+        {pageCount > 1 && <Pager page={shownPage} pageCount={pageCount} onPage={setPage} />}
+      </div>
       <div className="table-scroll">
         <table className="table">
           <caption className="sr-only">Tuning records</caption>
@@ -108,7 +130,7 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
             </tr>
           </thead>
           <tbody>
-            {rows.slice(0, PAGE_ROWS).map((r, i) => (
+            {shownRows.map((r, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their position
               <tr key={i} title={r.message || undefined}>
                 {COLUMNS.map((c) => (
@@ -131,5 +153,32 @@ export function DatasetTable({ records }: { records: readonly TuningRecord[] }) 
         </table>
       </div>
     </div>
+  );
+}
+
+/** First, previous, next and last page, and which page this is. */
+function Pager({ page, pageCount, onPage }: { page: number; pageCount: number; onPage(page: number): void }) {
+  const last = pageCount - 1;
+  const go = (label: string, to: number, text: string) => (
+    <button
+      type="button"
+      className="button secondary small"
+      aria-label={label}
+      disabled={to === page || to < 0 || to > last}
+      onClick={() => onPage(to)}
+    >
+      {text}
+    </button>
+  );
+  return (
+    <nav className="pager" aria-label="Record pages">
+      {go("First page", 0, "«")}
+      {go("Previous page", page - 1, "‹")}
+      <span data-testid="page-number">
+        Page {count(page + 1)} of {count(pageCount)}
+      </span>
+      {go("Next page", page + 1, "›")}
+      {go("Last page", last, "»")}
+    </nav>
   );
 }

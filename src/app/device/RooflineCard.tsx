@@ -3,6 +3,7 @@ import type { TuningRecord } from "../../core/dataset/record";
 import { ChartBox, Roofline } from "../charts";
 import { Card, Stat } from "../components/ui";
 import { si } from "../format";
+import { useLab } from "../store";
 import { rooflinePoints } from "./roofline";
 
 /** Peak compute, peak bandwidth, and where the fastest measured kernels sit under them. */
@@ -20,11 +21,12 @@ export function RooflineCard({
   children?: ReactNode;
 }) {
   const points = rooflinePoints(records);
+  const openInExplore = useLab((s) => s.openInExplore);
   return (
     <Card
       title={title}
       className="span-2"
-      subtitle="Attainable FLOP/s is the lower of the compute peak and bandwidth × arithmetic intensity. Points: the fastest kernel measured for each problem and family."
+      subtitle="Attainable FLOP/s is the lower of the compute peak and bandwidth × arithmetic intensity. Points: the fastest kernel measured for each problem and family; click one to open its WGSL in Explore."
       actions={actions}
     >
       {children}
@@ -51,7 +53,12 @@ export function RooflineCard({
             <Stat label="Kernels plotted" value={points.length} />
           </div>
           <ChartBox caption="Roofline with measured kernels" testId="roofline">
-            <Roofline peakGflops={peaks.peakGflops} bandwidthGBps={peaks.bandwidthGBps} points={points} />
+            <Roofline
+              peakGflops={peaks.peakGflops}
+              bandwidthGBps={peaks.bandwidthGBps}
+              points={points}
+              onOpen={(p) => openInExplore({ problem: p.problem, family: p.family, config: p.config })}
+            />
           </ChartBox>
         </>
       ) : (

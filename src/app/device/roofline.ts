@@ -2,6 +2,7 @@ import type { TuningRecord } from "../../core/dataset/record";
 import { problemFlops, tensorElements } from "../../core/problem";
 import type { RooflinePoint } from "../charts";
 import { configText } from "../format";
+import { fastestBy } from "../sweep/derive";
 
 /**
  * FLOP per byte of compulsory traffic: every tensor read or written once from memory. A kernel's
@@ -15,18 +16,14 @@ export function arithmeticIntensity(record: TuningRecord): number {
 
 /** The fastest measured kernel of each problem and family, as roofline points. */
 export function rooflinePoints(records: readonly TuningRecord[]): RooflinePoint[] {
-  const best = new Map<string, TuningRecord & { medianNs: number }>();
-  for (const r of records) {
-    if (r.status !== "ok" || r.medianNs === null) continue;
-    const key = `${r.problem.text}|${r.family}`;
-    const seen = best.get(key);
-    if (!seen || r.medianNs < seen.medianNs) best.set(key, r as TuningRecord & { medianNs: number });
-  }
+  const best = fastestBy(records, (r) => `${r.problem.text}|${r.family}`);
   return [...best.values()].map((r) => ({
     intensity: arithmeticIntensity(r),
     gflops: problemFlops(r.problem.fields) / r.medianNs,
     problem: r.problem.text,
     kernel: `${r.family} ${configText(r.config)}`,
+    family: r.family,
+    config: r.config,
   }));
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { Config, TuningSpace } from "../../core/space/space";
 import { Card, Stat } from "../components/ui";
 import { count, si } from "../format";
@@ -89,8 +89,53 @@ export function ConstraintFunnel({ analysis }: { analysis: SpaceAnalysis }) {
 }
 
 /**
- * Each parameter's domain as buttons: the bar under a value is the share of valid configs using it,
- * a struck-out value survives no rule. Pressing a value puts it in the chosen config.
+ * One parameter's values as native radio buttons drawn as chips: one tab stop (the chosen value), the
+ * arrow keys choose the next value, skipping values that can never be valid. The bar under a value is
+ * its share of valid configs.
+ */
+function ValueChoice({
+  name,
+  values,
+  shares,
+  chosen,
+  onPick,
+}: {
+  name: string;
+  values: readonly number[];
+  shares: readonly number[] | undefined;
+  chosen: number | undefined;
+  onPick(value: number): void;
+}) {
+  const group = useId();
+  const top = shares ? Math.max(1, ...shares) : 1;
+  return (
+    <fieldset className="values">
+      <legend className="sr-only">{name} values</legend>
+      {values.map((value, v) => {
+        const share = shares?.[v];
+        const dead = share === 0;
+        return (
+          <label key={value} className={`value ${dead ? "dead" : ""}`}>
+            <input
+              type="radio"
+              name={group}
+              checked={chosen === value}
+              disabled={dead}
+              aria-label={`${name} = ${value}${share === undefined ? "" : `, ${count(share)} valid configs`}`}
+              onChange={() => onPick(value)}
+            />
+            {value}
+            {share !== undefined && <span className="share" style={{ width: `${(share / top) * 100}%` }} />}
+          </label>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+/**
+ * Each parameter's domain as a radio group: the bar under a value is the share of valid configs using
+ * it, a struck-out value survives no rule. Choosing a value puts it in the chosen config.
  */
 export function ParameterDomains({
   space,
@@ -110,35 +155,19 @@ export function ParameterDomains({
     >
       {space.params.map((param, p) => {
         const marginal = analysis?.marginals[p];
-        const top = marginal ? Math.max(1, ...marginal) : 1;
         return (
           <div className="param" key={param.name}>
             <div className="param-head">
               <span className="param-name">{param.name}</span>
               <span className="muted">{param.doc}</span>
             </div>
-            <fieldset className="values">
-              <legend className="sr-only">{param.name} values</legend>
-              {param.values.map((value, v) => {
-                const share = marginal?.[v];
-                const dead = share === 0;
-                return (
-                  <button
-                    type="button"
-                    key={value}
-                    className={`value ${dead ? "dead" : ""}`}
-                    aria-pressed={config?.[param.name] === value}
-                    aria-label={`${param.name} = ${value}${share === undefined ? "" : `, ${count(share)} valid configs`}`}
-                    onClick={() => onPick(param.name, value)}
-                  >
-                    {value}
-                    {share !== undefined && (
-                      <span className="share" style={{ width: `${(share / top) * 100}%` }} />
-                    )}
-                  </button>
-                );
-              })}
-            </fieldset>
+            <ValueChoice
+              name={param.name}
+              values={param.values}
+              shares={marginal}
+              chosen={config?.[param.name]}
+              onPick={(value) => onPick(param.name, value)}
+            />
           </div>
         );
       })}

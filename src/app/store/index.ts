@@ -4,6 +4,7 @@ import { type Engines, WORKER_ENGINES } from "../engine";
 import { DEFAULT_VIEW, type ViewState } from "../url";
 import { createDemoSlice, type DemoSlice } from "./demo";
 import { createDeviceSlice, type DeviceSlice } from "./device";
+import { createHistorySlice, type HistorySlice } from "./history";
 import { createPredictSlice, type PredictSlice } from "./predict";
 import { createRecordsSlice, type RecordsSlice } from "./records";
 import { createSweepSlice, type SweepSlice } from "./sweep";
@@ -17,7 +18,8 @@ export type LabState = { engines: Engines } & ViewSlice &
   RecordsSlice &
   TrainSlice &
   PredictSlice &
-  SweepSlice;
+  SweepSlice &
+  HistorySlice;
 export type LabStore = StoreApi<LabState>;
 
 /** `engines`: the Workers the actions run their work on (tests hand in-process ones). */
@@ -33,6 +35,7 @@ export function createLabStore(
     ...createTrainSlice(...a),
     ...createPredictSlice(...a),
     ...createSweepSlice(...a),
+    ...createHistorySlice(...a),
   }));
 }
 

@@ -12,14 +12,20 @@ export function initialTheme(): Theme {
 
 /**
  * Keeps the address bar and the store in step: a page change is a history entry (Back works), other
- * view changes replace the current one. Also applies the theme to <html>. Returns an unsubscribe.
+ * view changes replace the current one. Also applies the theme and presentation mode to <html>.
+ * Returns an unsubscribe.
  */
 export function syncWithBrowser(store: LabStore): () => void {
   const applyTheme = (theme: Theme) => {
     document.documentElement.dataset.theme = theme;
   };
+  const applyPresentation = (present: boolean) => {
+    document.documentElement.toggleAttribute("data-present", present);
+  };
   applyTheme(store.getState().theme);
+  applyPresentation(store.getState().view.present);
   const unsubscribe = store.subscribe((state, previous) => {
+    if (state.view.present !== previous.view.present) applyPresentation(state.view.present);
     if (state.theme !== previous.theme) {
       applyTheme(state.theme);
       // Only a choice made here is remembered; otherwise the system's preference keeps deciding.

@@ -4,7 +4,8 @@ import { BestSoFar, ChartBox, RuntimeByParam, RuntimeHistogram } from "../charts
 import { Heatmap } from "../components/Heatmap";
 import { Card } from "../components/ui";
 import { configText, count, duration } from "../format";
-import { bestByPair, bestSoFar, failureGroups, fastest, measured } from "./derive";
+import { useLab } from "../store";
+import { bestSoFar, failureGroups, fastest, fastestByPair, type MeasuredRecord, measured } from "./derive";
 
 /**
  * A run's results as they arrive: runtime against a chosen parameter, the best-so-far curve, the
@@ -34,9 +35,12 @@ export function SweepResults({
   const curve = useMemo(() => bestSoFar(records), [records]);
   const failures = useMemo(() => failureGroups(records), [records]);
   const pairs = useMemo(
-    () => (x && y ? bestByPair(records, x.name, y.name) : new Map<string, number>()),
+    () => (x && y ? fastestByPair(records, x.name, y.name) : new Map<string, MeasuredRecord>()),
     [records, x, y],
   );
+  const openInExplore = useLab((s) => s.openInExplore);
+  const open = (r: TuningRecord) =>
+    openInExplore({ problem: r.problem.text, family: r.family, config: r.config });
   if (!x) return null;
   const points = ok.map((r) => ({
     x: r.config[x.name] ?? 0,
@@ -76,6 +80,10 @@ export function SweepResults({
           <ChartBox caption={`Runtime of each candidate by ${x.name}`} testId="chart-runtime">
             <RuntimeByParam
               points={points}
+              onOpen={(i) => {
+                const record = ok[i];
+                if (record) open(record);
+              }}
               param={x.name}
               values={x.values}
               bestNs={best?.medianNs ?? null}
@@ -114,13 +122,21 @@ export function SweepResults({
             yName={y.name}
             xValues={x.values}
             yValues={y.values}
-            cell={(a, b) => pairs.get(`${x.values[a]},${y.values[b]}`) ?? null}
+            cell={(a, b) => pairs.get(`${x.values[a]},${y.values[b]}`)?.medianNs ?? null}
+            describe={(a, b) => {
+              const r = pairs.get(`${x.values[a]},${y.values[b]}`);
+              return r ? `fastest ${configText(r.config)}` : null;
+            }}
+            onSelect={(a, b) => {
+              const r = pairs.get(`${a},${b}`);
+              if (r) open(r);
+            }}
             format={duration}
             better="low"
             selected={
               best ? { x: best.config[x.name] ?? Number.NaN, y: best.config[y.name] ?? Number.NaN } : null
             }
-            legend="Stronger colour: faster. The outlined cell holds the fastest config."
+            legend="Stronger colour: faster. The outlined cell holds the fastest config. Press a cell to open its fastest config's WGSL in Explore."
           />
         </Card>
       )}

@@ -2,10 +2,8 @@ import type { FailureKind, TuningRecord } from "../../core/dataset/record";
 
 /** What the Sweep page draws, derived from the records of one run in the order they were measured. */
 
-export function measured(records: readonly TuningRecord[]): (TuningRecord & { medianNs: number })[] {
-  return records.filter(
-    (r): r is TuningRecord & { medianNs: number } => r.status === "ok" && r.medianNs !== null,
-  );
+export function measured(records: readonly TuningRecord[]): MeasuredRecord[] {
+  return records.filter((r): r is MeasuredRecord => r.status === "ok" && r.medianNs !== null);
 }
 
 /** The best runtime after each candidate (failures count as candidates but do not improve it). */
@@ -19,8 +17,8 @@ export function bestSoFar(records: readonly TuningRecord[]): { i: number; ns: nu
   return points;
 }
 
-export function fastest(records: readonly TuningRecord[]): (TuningRecord & { medianNs: number }) | null {
-  let best: (TuningRecord & { medianNs: number }) | null = null;
+export function fastest(records: readonly TuningRecord[]): MeasuredRecord | null {
+  let best: MeasuredRecord | null = null;
   for (const r of measured(records)) if (!best || r.medianNs < best.medianNs) best = r;
   return best;
 }
@@ -55,13 +53,30 @@ export function failureGroups(records: readonly TuningRecord[]): FailureGroup[] 
     .sort((a, b) => b.count - a.count);
 }
 
-/** The fastest runtime for each pair of two parameters' values: the space map after a sweep. */
-export function bestByPair(records: readonly TuningRecord[], x: string, y: string): Map<string, number> {
-  const best = new Map<string, number>();
+export type MeasuredRecord = TuningRecord & { medianNs: number };
+
+/** The fastest measured record of each group that `key` names. */
+export function fastestBy(
+  records: readonly TuningRecord[],
+  key: (r: MeasuredRecord) => string,
+): Map<string, MeasuredRecord> {
+  const best = new Map<string, MeasuredRecord>();
   for (const r of measured(records)) {
-    const key = `${r.config[x]},${r.config[y]}`;
-    const seen = best.get(key);
-    if (seen === undefined || r.medianNs < seen) best.set(key, r.medianNs);
+    const k = key(r);
+    const seen = best.get(k);
+    if (seen === undefined || r.medianNs < seen.medianNs) best.set(k, r);
   }
   return best;
+}
+
+/**
+ * The fastest record for each pair of two parameters' values, keyed `x,y`: the space map after a
+ * sweep (its runtime shades the cell, its config is what the cell opens).
+ */
+export function fastestByPair(
+  records: readonly TuningRecord[],
+  x: string,
+  y: string,
+): Map<string, MeasuredRecord> {
+  return fastestBy(records, (r) => `${r.config[x]},${r.config[y]}`);
 }

@@ -143,7 +143,7 @@ function jsonArray(text: string): unknown[] {
 }
 
 /** CSV columns: top-level record fields; objects and arrays are JSON text in their cell. */
-type CsvKind = "string" | "number" | "json";
+export type CsvKind = "string" | "number" | "json";
 const CSV_COLUMNS: { name: keyof TuningRecord; kind: CsvKind; optional?: true }[] = [
   { name: "schema", kind: "number" },
   { name: "tunelab", kind: "string" },
@@ -173,7 +173,7 @@ const CSV_COLUMNS: { name: keyof TuningRecord; kind: CsvKind; optional?: true }[
  */
 const FORMULA_LEAD = /^'*[=+\-@\t\r]/;
 
-function csvCell(value: unknown, kind: CsvKind): string {
+export function csvCell(value: unknown, kind: CsvKind): string {
   if (value === null || value === undefined) return "";
   let text = typeof value === "object" ? JSON.stringify(value) : String(value);
   if (kind !== "number" && FORMULA_LEAD.test(text)) text = `'${text}`;

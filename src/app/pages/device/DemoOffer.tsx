@@ -32,6 +32,14 @@ export function DemoOffer() {
             onClick={() => setView({ demo: !demo })}
           >
             {demo ? "Back to this device" : "Show the recorded demo"}
+          </button>{" "}
+          {/* A talk's preset: the recording, large, on the Sweep page with its charts full. */}
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setView({ demo: true, present: true, page: "sweep" })}
+          >
+            Present the recorded demo
           </button>
         </>
       )}

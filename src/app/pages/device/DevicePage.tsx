@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
 import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
+import { CompareCard } from "../../device/CompareCard";
 import { RooflineCard } from "../../device/RooflineCard";
 import { recordedPeaks } from "../../device/roofline";
 import { bytes, count, duration } from "../../format";
@@ -68,6 +69,13 @@ export function DevicePage() {
 
   const { adapter, hasTimestamps } = device.report;
   const wanted = new Set<string>(WANTED_FEATURES);
+  const here = records.filter(
+    (r) => r.device.description === adapter.description && r.device.vendor === adapter.vendor,
+  );
+  const herePeaks =
+    peaks.state === "done"
+      ? { peakGflops: peaks.peakGflops, bandwidthGBps: peaks.peakGBps }
+      : recordedPeaks(here);
   return (
     <div className="page-grid device-page">
       <Card
@@ -114,12 +122,8 @@ export function DevicePage() {
       </Card>
       {demo && <RecordedRoofline />}
       <RooflineCard
-        peaks={
-          peaks.state === "done" ? { peakGflops: peaks.peakGflops, bandwidthGBps: peaks.peakGBps } : null
-        }
-        records={records.filter(
-          (r) => r.device.description === adapter.description && r.device.vendor === adapter.vendor,
-        )}
+        peaks={herePeaks}
+        records={here}
         actions={
           <GuardedButton
             blockedBy={hasTimestamps ? null : "This adapter cannot time kernels (no timestamp-query)."}
@@ -137,6 +141,7 @@ export function DevicePage() {
           </Callout>
         )}
       </RooflineCard>
+      {!demo && <CompareCard here={here} herePeaks={herePeaks} />}
       <div className="stack">
         <Card
           title="Features"

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { TuningRecord } from "../../../core/dataset/record";
 import { FAMILIES } from "../../../core/families/index";
 import type { ConvProblem } from "../../../core/problem";
@@ -12,9 +12,9 @@ import { nearestValid } from "../../explore/nearest";
 import { ProblemInput } from "../../explore/ProblemInput";
 import { checkProblemText } from "../../explore/problemText";
 import { ConstraintFunnel, ParameterDomains, useSpaceAnalysis } from "../../explore/SpaceView";
-import { count, duration } from "../../format";
+import { configText, count, duration } from "../../format";
 import { useLab } from "../../store";
-import { bestByPair } from "../../sweep/derive";
+import { fastestByPair } from "../../sweep/derive";
 import { formatConfigText, parseConfigText } from "../../url";
 import { deviceLimits, recordedLimits } from "../device/adapter";
 import { FamilyPicker } from "./FamilyPicker";
@@ -126,6 +126,7 @@ export default function ExplorePage() {
             config={config}
             violations={violations.map((v) => v.message)}
             limits={limits}
+            settled={analysis !== null}
           />
         )}
       </div>
@@ -179,12 +180,12 @@ function SpaceMap({
   const y = space.params[yi];
   if (!x || !y) return null;
   const table = analysis.pairCounts(xi, yi);
-  const fastestByPair = shade === "runtime" ? bestByPair(records, x.name, y.name) : null;
+  const fastest = shade === "runtime" ? fastestByPair(records, x.name, y.name) : null;
   return (
     <Card
       title="Space map"
       subtitle={
-        fastestByPair
+        fastest
           ? "The fastest runtime measured for each pair of values: where the speed lives."
           : "Valid configs for each pair of values: where the rules leave room, and where they wall it off."
       }
@@ -219,22 +220,26 @@ function SpaceMap({
       }
     >
       <Heatmap
-        label={`${fastestByPair ? "Fastest runtime" : "Valid configs"} by ${x.name} and ${y.name}`}
+        label={`${fastest ? "Fastest runtime" : "Valid configs"} by ${x.name} and ${y.name}`}
         xName={x.name}
         yName={y.name}
         xValues={x.values}
         yValues={y.values}
         cell={(a, b) => {
-          if (fastestByPair) return fastestByPair.get(`${x.values[a]},${y.values[b]}`) ?? null;
+          if (fastest) return fastest.get(`${x.values[a]},${y.values[b]}`)?.medianNs ?? null;
           const v = table[a]?.[b] ?? 0;
           return v === 0 ? null : v;
         }}
-        format={fastestByPair ? duration : count}
-        better={fastestByPair ? "low" : "high"}
+        describe={(a, b) => {
+          const r = fastest?.get(`${x.values[a]},${y.values[b]}`);
+          return r ? `fastest ${configText(r.config)}` : null;
+        }}
+        format={fastest ? duration : count}
+        better={fastest ? "low" : "high"}
         selected={config ? { x: config[x.name] ?? Number.NaN, y: config[y.name] ?? Number.NaN } : null}
         onSelect={(a, b) => onPick({ [x.name]: a, [y.name]: b })}
         legend={
-          fastestByPair
+          fastest
             ? "Stronger colour: faster. Hatched: not measured. Press a cell to choose it."
             : "Stronger colour: more valid configs. Hatched: no valid config. Press a cell to choose it."
         }
@@ -274,12 +279,15 @@ function ShaderCard({
   config,
   violations,
   limits,
+  settled,
 }: {
   problem: ConvProblem;
   familyId: string;
   config: Config;
   violations: string[];
   limits: ReturnType<typeof deviceLimits>;
+  /** Whether the cards above have their final size (the space analysed), so a scroll here stays. */
+  settled: boolean;
 }) {
   const family = FAMILIES.find((f) => f.id === familyId);
   const plan = useMemo(() => {
@@ -290,38 +298,50 @@ function ShaderCard({
       return { ok: false as const, message: String(error) };
     }
   }, [family, problem, config, limits, violations.length]);
-  const configText = Object.entries(config)
+  const configLine = Object.entries(config)
     .map(([k, v]) => `${k}=${v}`)
     .join("  ");
+  // A chart sent us here to see this config's code: show it.
+  const revealShader = useLab((s) => s.revealShader);
+  const shaderRevealed = useLab((s) => s.shaderRevealed);
+  const anchor = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!revealShader || !settled) return;
+    anchor.current?.scrollIntoView({ block: "start" });
+    anchor.current?.focus({ preventScroll: true });
+    shaderRevealed();
+  }, [revealShader, settled, shaderRevealed]);
   return (
-    <Card title="Generated WGSL" subtitle={<span className="mono">{configText}</span>}>
-      {violations.length > 0 && (
-        <div className="violations" role="alert">
-          This config breaks {violations.length === 1 ? "a rule" : `${violations.length} rules`}:
-          <ul>
-            {violations.map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {plan && !plan.ok && (
-        <Callout tone="bad" title="Code generation failed">
-          {plan.message}
-        </Callout>
-      )}
-      {plan?.ok &&
-        plan.plan.passes.map((pass) => (
-          <div key={pass.label}>
-            <h3>
-              {pass.label}{" "}
-              <span className="muted mono">
-                dispatch {pass.dispatch.join("×")} · entry {pass.entryPoint}
-              </span>
-            </h3>
-            <CodeView code={pass.wgsl} label={`WGSL of ${pass.label}`} />
+    <div ref={anchor} tabIndex={-1} className="reveal-target" data-testid="shader-card">
+      <Card title="Generated WGSL" subtitle={<span className="mono">{configLine}</span>}>
+        {violations.length > 0 && (
+          <div className="violations" role="alert">
+            This config breaks {violations.length === 1 ? "a rule" : `${violations.length} rules`}:
+            <ul>
+              {violations.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
           </div>
-        ))}
-    </Card>
+        )}
+        {plan && !plan.ok && (
+          <Callout tone="bad" title="Code generation failed">
+            {plan.message}
+          </Callout>
+        )}
+        {plan?.ok &&
+          plan.plan.passes.map((pass) => (
+            <div key={pass.label}>
+              <h3>
+                {pass.label}{" "}
+                <span className="muted mono">
+                  dispatch {pass.dispatch.join("×")} · entry {pass.entryPoint}
+                </span>
+              </h3>
+              <CodeView code={pass.wgsl} label={`WGSL of ${pass.label}`} />
+            </div>
+          ))}
+      </Card>
+    </div>
   );
 }

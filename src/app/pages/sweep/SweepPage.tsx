@@ -9,6 +9,7 @@ import { count, eta } from "../../format";
 import { useLab } from "../../store";
 import { whyNoGpu } from "../../store/device";
 import type { SweepStrategy } from "../../store/sweep";
+import { SweepHistory } from "../../sweep/SweepHistory";
 import { SweepResults } from "../../sweep/SweepResults";
 import { deviceLimits, recordedLimits } from "../device/adapter";
 
@@ -101,7 +102,7 @@ export default function SweepPage() {
           title="Sweep"
           subtitle="Compile, check every output element against the reference, and time each candidate on this GPU."
         >
-          <p className="mono">{problemText || view.problem}</p>
+          <p className="mono problem-text">{problemText || view.problem}</p>
           <label className="field-label" htmlFor={`${id}-family`}>
             Family
           </label>
@@ -205,6 +206,7 @@ export default function SweepPage() {
             </Callout>
           )}
         </Card>
+        {!view.demo && <SweepHistory />}
       </div>
       <div className="stack">
         <Card title="Progress">
