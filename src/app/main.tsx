@@ -1,4 +1,4 @@
-import "./no-eval";
+import "../core/dataset/no-eval";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";

@@ -4,6 +4,7 @@
  * overlap); every long call takes a caller-chosen job id that `cancel(jobId)` aborts, and progress
  * arrives through a callback the page wraps with comlink's `proxy()`.
  */
+import "../core/dataset/no-eval";
 import { expose } from "comlink";
 import { checkItem, type Rejected } from "../core/dataset/check";
 import { type DatasetFormat, readRecordItems, writeRecords } from "../core/dataset/io";

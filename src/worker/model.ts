@@ -4,6 +4,7 @@
  * sql.js and IndexedDB; apart from the GPU engine's Worker so that tfjs loads only when someone
  * trains or predicts. tfjs backends in order of preference: webgpu, wasm, cpu.
  */
+import "../core/dataset/no-eval";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
