@@ -31,8 +31,15 @@ export function deviceLimits(adapter: AdapterReport | null): DeviceLimits {
   return adapter ? limitsOf(adapter, adapter.description || "this GPU") : SPEC_DEFAULT_LIMITS;
 }
 
-/** The limits a recorded dataset was measured under (the records carry them), for demo mode. */
-export function recordedLimits(records: readonly { device: DeviceFacts }[]): DeviceLimits | null {
-  const first = records[0];
-  return first ? limitsOf(first.device, "the recorded device") : null;
+/**
+ * The limits a recorded dataset was measured under (the records carry them), for demo mode: those of
+ * the device that measured `problem` when the recording has it (an H200's f16 records bring its
+ * tensor cores), else the first record's.
+ */
+export function recordedLimits(
+  records: readonly { device: DeviceFacts; problem: { text: string } }[],
+  problem?: string,
+): DeviceLimits | null {
+  const chosen = records.find((r) => r.problem.text === problem) ?? records[0];
+  return chosen ? limitsOf(chosen.device, "the recorded device") : null;
 }

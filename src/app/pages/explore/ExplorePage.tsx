@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { TuningRecord } from "../../../core/dataset/record";
-import { FAMILIES } from "../../../core/families/index";
+import { FAMILIES, familyRefusal } from "../../../core/families/index";
 import type { ConvProblem } from "../../../core/problem";
 import { formatProblem } from "../../../core/problem";
 import { type Config, checkConfig, enumerate, type TuningSpace } from "../../../core/space/space";
@@ -26,21 +26,22 @@ export default function ExplorePage() {
   const device = useLab((s) => s.device);
   const demo = useLab((s) => s.view.demo);
   const demoRecords = useLab((s) => s.demoRecords);
-  // In demo mode the spaces are the recorded GPU's, so its measurements sit in the right places.
-  const limits = useMemo(
-    () =>
-      (demo && recordedLimits(demoRecords)) ||
-      deviceLimits(device.state === "ready" ? device.report.adapter : null),
-    [demo, demoRecords, device],
-  );
   const check = checkProblemText(view.problem);
   const problem = check.ok ? check.problem : null;
   const problemKey = problem ? formatProblem(problem) : "";
+  // In demo mode the spaces are the recorded GPU's, so its measurements sit in the right places.
+  const limits = useMemo(
+    () =>
+      (demo && recordedLimits(demoRecords, problemKey)) ||
+      deviceLimits(device.state === "ready" ? device.report.adapter : null),
+    [demo, demoRecords, device, problemKey],
+  );
   const family = pickFamily(view.family, problem);
   // The space depends only on the problem's canonical text, the family and the limits.
   // biome-ignore lint/correctness/useExhaustiveDependencies: problemKey stands for problem
   const space = useMemo(
-    () => (problem && family && !family.unsupported(problem) ? family.space(problem, limits) : null),
+    () =>
+      problem && family && !familyRefusal(family, problem, limits) ? family.space(problem, limits) : null,
     [problemKey, family, limits],
   );
   const analysisState = useSpaceAnalysis(space);
@@ -68,6 +69,7 @@ export default function ExplorePage() {
           <ProblemInput value={view.problem} onChange={(text) => setView({ problem: text, config: "" })} />
         </Card>
         <FamilyPicker
+          limits={limits}
           families={FAMILIES}
           problem={problem}
           selected={family?.id ?? ""}

@@ -1,16 +1,22 @@
-import type { KernelFamily } from "../../../core/families/family";
+import type { DeviceLimits, KernelFamily } from "../../../core/families/family";
+import { familyRefusal } from "../../../core/families/index";
 import type { ConvProblem } from "../../../core/problem";
 import { Card } from "../../components/ui";
 
-/** The kernel families as radio buttons; a family that cannot run the problem says why. */
+/**
+ * The kernel families as radio buttons; a family that cannot run the problem on this device says why
+ * (and, for a missing feature, how to get it).
+ */
 export function FamilyPicker({
   families,
   problem,
+  limits,
   selected,
   onSelect,
 }: {
   families: readonly KernelFamily[];
   problem: ConvProblem | null;
+  limits: DeviceLimits;
   selected: string;
   onSelect(id: string): void;
 }) {
@@ -23,7 +29,7 @@ export function FamilyPicker({
       <fieldset className="family-list" style={{ border: 0, padding: 0, margin: 0 }}>
         <legend className="sr-only">Kernel family</legend>
         {families.map((family) => {
-          const why = problem ? family.unsupported(problem) : null;
+          const why = problem ? familyRefusal(family, problem, limits) : null;
           return (
             <label key={family.id} className={`family-option ${why ? "unsupported" : ""}`}>
               <input

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo } from "react";
-import { FAMILIES } from "../../../core/families/index";
+import { FAMILIES, familyRefusal } from "../../../core/families/index";
 import { formatProblem } from "../../../core/problem";
 import type { SweepOutcome } from "../../../worker/index";
 import { Callout, Card, GuardedButton, Progress, Stat } from "../../components/ui";
@@ -53,13 +53,14 @@ export default function SweepPage() {
   // In demo mode the spaces are the recorded GPU's, so its measurements sit in the right places.
   const limits = useMemo(
     () =>
-      (demo && recordedLimits(demoRecords)) ||
+      (demo && recordedLimits(demoRecords, problemText)) ||
       deviceLimits(device.state === "ready" ? device.report.adapter : null),
-    [demo, demoRecords, device],
+    [demo, demoRecords, device, problemText],
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: problemText stands for problem
   const space = useMemo(
-    () => (problem && family && !family.unsupported(problem) ? family.space(problem, limits) : null),
+    () =>
+      problem && family && !familyRefusal(family, problem, limits) ? family.space(problem, limits) : null,
     [problemText, family, limits],
   );
   const analysis = useSpaceAnalysis(space);
@@ -114,7 +115,7 @@ export default function SweepPage() {
             onChange={(e) => setView({ family: e.target.value })}
           >
             {FAMILIES.map((f) => {
-              const unsupported = problem && f.unsupported(problem);
+              const unsupported = problem && familyRefusal(f, problem, limits);
               return (
                 <option key={f.id} value={f.id} disabled={Boolean(unsupported)}>
                   {unsupported ? `${f.title} — ${unsupported}` : f.title}
