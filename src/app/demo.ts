@@ -18,6 +18,8 @@ export const RecordingSchema = z.object({
   dataset: z.string(),
   /** A trained model's model.json, when the recording ships one. */
   model: z.string().optional(),
+  /** More record files, measured on another GPU or with features the first lacked (the H200's tensor cores). */
+  extraDatasets: z.array(z.string()).default([]),
 });
 export type Recording = z.infer<typeof RecordingSchema>;
 

@@ -4,6 +4,7 @@
  * before every candidate, so a device lost mid-sweep costs only the candidate in flight.
  */
 
+import { deviceInfoOf } from "../core/dataset/device";
 import type { DeviceInfo } from "../core/dataset/record";
 import type { DeviceLimits } from "../core/families/family";
 import { type AcquiredDevice, acquireDevice, type DeviceAcquisition, type Unavailable } from "./device";
@@ -67,20 +68,7 @@ export class GpuSession {
 
   /** What records say about the device: adapter identity, limits and (when measured) peaks. */
   async deviceInfo(peaks: DevicePeaks | null): Promise<DeviceInfo> {
-    const { adapter } = await this.device();
-    return {
-      vendor: adapter.vendor,
-      architecture: adapter.architecture,
-      description: adapter.description || adapter.device,
-      limits: adapter.limits,
-      features: adapter.features,
-      subgroupMinSize: adapter.subgroupMinSize,
-      subgroupMaxSize: adapter.subgroupMaxSize,
-      subgroupMatrixConfigs: adapter.subgroupMatrixConfigs,
-      peakGflops: peaks?.peakGflops ?? null,
-      peakGBps: peaks?.peakGBps ?? null,
-      ...(peaks?.peakMatrixGflops ? { peakMatrixGflops: peaks.peakMatrixGflops } : {}),
-    };
+    return deviceInfoOf((await this.device()).adapter, peaks);
   }
 
   destroy(): void {

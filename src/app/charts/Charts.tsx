@@ -235,12 +235,15 @@ export interface RooflinePoint {
 export function Roofline({
   peakGflops,
   bandwidthGBps,
+  matrixGflops,
   points,
   onOpen,
   overlay,
 }: {
   peakGflops: number;
   bandwidthGBps: number;
+  /** The subgroup matrices' (tensor cores') f16 peak, when the GPU has them: a third roof above the FMA one. */
+  matrixGflops?: number;
   points: RooflinePoint[];
   /** A kernel was clicked. */
   onOpen?(point: RooflinePoint): void;
@@ -267,8 +270,14 @@ export function Roofline({
       ...devices.map((d) => d.bandwidthGBps * xMin),
       ...devices.flatMap((d) => d.points.map((p) => p.gflops)),
     ) / 1.5;
-  const yMax = Math.max(...devices.map((d) => d.peakGflops)) * 2;
+  const yMax = Math.max(...devices.map((d) => d.peakGflops), matrixGflops ?? 0) * 2;
   const named = (name: string) => (overlay ? `${name}: ` : "");
+  const matrixRoof = matrixGflops
+    ? [xMin, matrixGflops / bandwidthGBps, xMax].map((x) => ({
+        intensity: x,
+        roof: Math.min(matrixGflops, bandwidthGBps * x),
+      }))
+    : null;
   return (
     <ChartArea tall>
       <ComposedChart margin={{ top: 16, right: 24, bottom: 24, left: 8 }}>
@@ -299,7 +308,7 @@ export function Roofline({
           {...tooltipProps(c)}
           content={({ payload }) => <RooflineTooltip shown={payload?.[0]?.payload} colors={c} />}
         />
-        {overlay && <Legend verticalAlign="top" height={28} />}
+        {(overlay || matrixRoof) && <Legend verticalAlign="top" height={28} />}
         {devices.map((d, i) => (
           <Line
             key={`roof-${d.name}`}
@@ -314,6 +323,19 @@ export function Roofline({
             legendType={overlay ? "line" : "none"}
           />
         ))}
+        {matrixRoof && (
+          <Line
+            data={matrixRoof}
+            dataKey="roof"
+            name="tensor cores (f16 subgroup matrices)"
+            stroke={c.rose}
+            strokeWidth={2}
+            strokeDasharray="2 3"
+            dot={false}
+            isAnimationActive={false}
+            legendType="line"
+          />
+        )}
         {devices.map((d, i) => (
           <Scatter
             key={`kernels-${d.name}`}

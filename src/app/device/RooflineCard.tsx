@@ -4,7 +4,7 @@ import { ChartBox, Roofline } from "../charts";
 import { Card, Stat } from "../components/ui";
 import { si } from "../format";
 import { useLab } from "../store";
-import { rooflinePoints } from "./roofline";
+import { type Roofs, rooflinePoints } from "./roofline";
 
 /** Peak compute, peak bandwidth, and where the fastest measured kernels sit under them. */
 export function RooflineCard({
@@ -15,7 +15,7 @@ export function RooflineCard({
   title = "Roofline",
 }: {
   title?: string;
-  peaks: { peakGflops: number; bandwidthGBps: number } | null;
+  peaks: Roofs | null;
   records: readonly TuningRecord[];
   actions?: ReactNode;
   children?: ReactNode;
@@ -50,12 +50,21 @@ export function RooflineCard({
               value={`${(peaks.peakGflops / peaks.bandwidthGBps).toPrecision(3)} FLOP/B`}
               hint="memory-bound to the left"
             />
+            {peaks.matrixGflops && (
+              <Stat
+                label="Tensor cores"
+                value={si(peaks.matrixGflops * 1e9, "FLOP/s")}
+                testId="peak-matrix"
+                hint="subgroup matrices, f16"
+              />
+            )}
             <Stat label="Kernels plotted" value={points.length} />
           </div>
           <ChartBox caption="Roofline with measured kernels" testId="roofline">
             <Roofline
               peakGflops={peaks.peakGflops}
               bandwidthGBps={peaks.bandwidthGBps}
+              {...(peaks.matrixGflops ? { matrixGflops: peaks.matrixGflops } : {})}
               points={points}
               onOpen={(p) => openInExplore({ problem: p.problem, family: p.family, config: p.config })}
             />

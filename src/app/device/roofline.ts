@@ -27,13 +27,33 @@ export function rooflinePoints(records: readonly TuningRecord[]): RooflinePoint[
   }));
 }
 
+/** A roofline's roofs: FMA compute, bandwidth, and (where measured) the tensor cores' f16 peak. */
+export interface Roofs {
+  peakGflops: number;
+  bandwidthGBps: number;
+  matrixGflops?: number;
+}
+
 /** The device peaks a set of records carries (the newest measured ones), for a roofline without a GPU. */
-export function recordedPeaks(
-  records: readonly TuningRecord[],
-): { peakGflops: number; bandwidthGBps: number } | null {
+export function recordedPeaks(records: readonly TuningRecord[]): Roofs | null {
   for (let i = records.length - 1; i >= 0; i--) {
     const d = records[i]?.device;
-    if (d?.peakGflops && d.peakGBps) return { peakGflops: d.peakGflops, bandwidthGBps: d.peakGBps };
+    if (d?.peakGflops && d.peakGBps)
+      return {
+        peakGflops: d.peakGflops,
+        bandwidthGBps: d.peakGBps,
+        ...(d.peakMatrixGflops ? { matrixGflops: d.peakMatrixGflops } : {}),
+      };
   }
   return null;
+}
+
+/** Records grouped by the device that measured them, in order of first appearance. */
+export function byDevice(records: readonly TuningRecord[]): { name: string; records: TuningRecord[] }[] {
+  const groups = new Map<string, TuningRecord[]>();
+  for (const r of records) {
+    const name = `${r.device.vendor} ${r.device.description}`.trim();
+    groups.set(name, [...(groups.get(name) ?? []), r]);
+  }
+  return [...groups].map(([name, rs]) => ({ name, records: rs }));
 }

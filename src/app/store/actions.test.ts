@@ -165,8 +165,8 @@ describe("start training", () => {
     const { summary } = run;
     expect(summary.history.length).toBeGreaterThan(0);
     expect(summary.history.length).toBeLessThanOrEqual(2);
-    // 112 recorded problems (66 H100 f32, 46 H200 f16), split by problem: a fifth held out, a tenth of the rest validates.
-    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(66 + 46); // the H100 problems, and the H200's f16 ones
+    // 66 recorded problems, split by problem: a fifth held out, a tenth of the rest validates.
+    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(66);
     expect(summary.holdout?.n).toBe(summary.examples.holdout);
     expect(summary.holdout?.valid).toBe(1);
     expect(store.getState().model.current).toMatchObject({ kind: "tunelab", families: summary.families });

@@ -21,7 +21,7 @@ export interface DeviceSlice {
   peaks:
     | { state: "idle" }
     | { state: "measuring" }
-    | { state: "done"; peakGflops: number; peakGBps: number }
+    | { state: "done"; peakGflops: number; peakGBps: number; peakMatrixGflops?: number }
     | { state: "failed"; message: string };
   probeDevice(): Promise<void>;
   /** Runs the FMA and copy microbenchmarks (once per device; the engine remembers them). */

@@ -1,5 +1,6 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
+import { deviceInfoOf } from "../../core/dataset/device";
 import {
   type CandidateStatus,
   type DeviceInfo,
@@ -179,6 +180,5 @@ export function speedupOverTfjs(
 function predictionDevice(state: LabState): DeviceInfo | null {
   if (state.view.demo) return state.demoRecords[0]?.device ?? null;
   if (state.device.state !== "ready") return null;
-  const { vendor, architecture, description, limits } = state.device.report.adapter;
-  return { vendor, architecture, description, limits, peakGflops: null, peakGBps: null };
+  return deviceInfoOf(state.device.report.adapter, null);
 }

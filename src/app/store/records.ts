@@ -81,10 +81,16 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
     if (demo.state !== "available" || get().demoRecordsLoad.state === "loading") return;
     set({ demoRecordsLoad: { state: "loading" } });
     try {
-      const response = await fetch(`${demo.base}${demo.recording.dataset}`);
-      if (!response.ok) throw new Error(`${demo.recording.dataset}: HTTP ${response.status}`);
       const { readJsonl } = await import("../../core/dataset/io");
-      set({ demoRecords: readJsonl(await response.text()), demoRecordsLoad: { state: "ready" } });
+      const files = [demo.recording.dataset, ...demo.recording.extraDatasets];
+      const texts = await Promise.all(
+        files.map(async (file) => {
+          const response = await fetch(`${demo.base}${file}`);
+          if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+          return response.text();
+        }),
+      );
+      set({ demoRecords: texts.flatMap((text) => readJsonl(text)), demoRecordsLoad: { state: "ready" } });
     } catch (error) {
       set({ demoRecordsLoad: { state: "failed", message: errorMessage(error) } });
     }

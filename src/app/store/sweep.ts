@@ -1,5 +1,6 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
+import { deviceInfoOf } from "../../core/dataset/device";
 import { recordKey, type TuningRecord } from "../../core/dataset/record";
 import type { RankedConfig } from "../../core/search/model-guided";
 import type { SweepOutcome, SweepProgress, SweepRequest } from "../../worker/index";
@@ -168,8 +169,7 @@ async function modelRankings(
     throw new Error("model-guided search needs a model: train or load one on the Train page");
   if (state.device.state !== "ready")
     throw new Error("model-guided search measures on this GPU, and there is none");
-  const { vendor, architecture, description, limits } = state.device.report.adapter;
-  const device = { vendor, architecture, description, limits, peakGflops: null, peakGBps: null };
+  const device = deviceInfoOf(state.device.report.adapter, null);
   const width = request.budget?.candidates ?? 16;
   const rankings: Record<string, RankedConfig[]> = {};
   for (const problem of request.problems) {

@@ -1,5 +1,10 @@
 /** A recorded device's limits: what the kernel families read of it, and all a dataset keeps. */
-import { DEVICE_LIMIT_NAMES, type DeviceLimits, limitsOf } from "../families/family";
+import {
+  DEVICE_LIMIT_NAMES,
+  type DeviceLimits,
+  limitsOf,
+  type SubgroupMatrixConfig,
+} from "../families/family";
 import type { DeviceInfo } from "./record";
 
 /** The limits a record's device had, as the families read them (features count only if recorded). */
@@ -15,4 +20,45 @@ export function familyLimitFields(limits: Record<string, number>): Record<string
     if (value !== undefined) kept[name] = value;
   }
   return kept;
+}
+
+/**
+ * How records name a device: the adapter's device name, then its description. Dawn's description names
+ * the driver, not the GPU (an H100 and an H200 read alike), so the device name leads.
+ */
+export function recordedDescription(adapter: { device: string; description: string }): string {
+  return [adapter.device, adapter.description].filter(Boolean).join(" ");
+}
+
+/** What an acquired adapter reports of itself (src/gpu's AdapterReport, structurally). */
+interface AdapterFacts {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  limits: Record<string, number>;
+  features: string[];
+  subgroupMinSize: number;
+  subgroupMaxSize: number;
+  subgroupMatrixConfigs: SubgroupMatrixConfig[];
+}
+
+/** A device as records keep it: its identity, limits and features, and its measured peaks (or nulls). */
+export function deviceInfoOf(
+  adapter: AdapterFacts,
+  peaks: { peakGflops: number; peakGBps: number; peakMatrixGflops?: number } | null,
+): DeviceInfo {
+  return {
+    vendor: adapter.vendor,
+    architecture: adapter.architecture,
+    description: recordedDescription(adapter),
+    limits: adapter.limits,
+    features: adapter.features,
+    subgroupMinSize: adapter.subgroupMinSize,
+    subgroupMaxSize: adapter.subgroupMaxSize,
+    subgroupMatrixConfigs: adapter.subgroupMatrixConfigs,
+    peakGflops: peaks?.peakGflops ?? null,
+    peakGBps: peaks?.peakGBps ?? null,
+    ...(peaks?.peakMatrixGflops ? { peakMatrixGflops: peaks.peakMatrixGflops } : {}),
+  };
 }

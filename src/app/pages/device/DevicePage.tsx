@@ -1,9 +1,10 @@
 import { useEffect } from "react";
+import { recordedDescription } from "../../../core/dataset/device";
 import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
 import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
 import { CompareCard } from "../../device/CompareCard";
 import { RooflineCard } from "../../device/RooflineCard";
-import { recordedPeaks } from "../../device/roofline";
+import { byDevice, recordedPeaks } from "../../device/roofline";
 import { bytes, count, duration } from "../../format";
 import { useLab } from "../../store";
 import { adapterName, LIMIT_MEANINGS } from "./adapter";
@@ -70,11 +71,15 @@ export function DevicePage() {
   const { adapter, hasTimestamps } = device.report;
   const wanted = new Set<string>(WANTED_FEATURES);
   const here = records.filter(
-    (r) => r.device.description === adapter.description && r.device.vendor === adapter.vendor,
+    (r) => r.device.description === recordedDescription(adapter) && r.device.vendor === adapter.vendor,
   );
   const herePeaks =
     peaks.state === "done"
-      ? { peakGflops: peaks.peakGflops, bandwidthGBps: peaks.peakGBps }
+      ? {
+          peakGflops: peaks.peakGflops,
+          bandwidthGBps: peaks.peakGBps,
+          ...(peaks.peakMatrixGflops ? { matrixGflops: peaks.peakMatrixGflops } : {}),
+        }
       : recordedPeaks(here);
   return (
     <div className="page-grid device-page">
@@ -209,12 +214,21 @@ export function DevicePage() {
   );
 }
 
-/** In demo mode: the recorded GPU's roofline, with the fastest recorded kernel of every problem. */
+/** In demo mode: each recorded GPU's roofline, with the fastest recorded kernel of every problem. */
 function RecordedRoofline() {
   const demoRecords = useLab((s) => s.demoRecords);
   return (
-    <RooflineCard peaks={recordedPeaks(demoRecords)} records={demoRecords} title="Recorded roofline">
-      <p className="muted">Measured on the recorded GPU, not this one.</p>
-    </RooflineCard>
+    <>
+      {byDevice(demoRecords).map(({ name, records }) => (
+        <RooflineCard
+          key={name}
+          peaks={recordedPeaks(records)}
+          records={records}
+          title={`Recorded roofline: ${name}`}
+        >
+          <p className="muted">Measured on the recorded GPU, not this one.</p>
+        </RooflineCard>
+      ))}
+    </>
   );
 }
