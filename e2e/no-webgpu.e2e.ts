@@ -52,7 +52,10 @@ describe("the lab on a machine without WebGPU", () => {
       .toMatch(/layout=NHWC.*FLOP\/s at [\d.]+ FLOP\/byte/);
     await page.screenshot({ path: "test-results/demo-device.png", fullPage: true });
     await page.getByRole("tab", { name: "Dataset" }).click();
-    const stored = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8")).length;
+    // The H100 recording and the H200's tensor-core records (recording.json's extraDatasets).
+    const stored = ["dataset.jsonl", "tensor-cores.jsonl"]
+      .map((file) => readJsonl(readFileSync(`public/demo/${file}`, "utf8")).length)
+      .reduce((a, b) => a + b);
     await expect
       .poll(() => page.getByTestId("record-count").textContent(), { timeout: 30_000 })
       .toBe(stored.toLocaleString("en-US"));
@@ -89,6 +92,30 @@ describe("the lab on a machine without WebGPU", () => {
     const families = await page.getByTestId("candidates").locator("tbody td:nth-child(2)").allTextContents();
     expect(families.every((f) => ["igemm", "splitk"].includes(f))).toBe(true);
     await page.screenshot({ path: "test-results/demo-predict.png", fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the recorded H200's tensor cores: their roof, and the tensor-core space of an f16 problem", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchConsole(page);
+    await page.goto(`${BASE_URL}/?demo=1&page=device`);
+    // One roofline per recorded GPU; the H200's has the tensor cores' roof.
+    await expect
+      .poll(() => page.getByTestId("peak-matrix").textContent(), { timeout: 30_000 })
+      .toMatch(/626 TFLOP\/s/);
+    const f16 = "32x256x14x14,256x3x3,pad=1,layout=NHWC,precision=f16";
+    await page.goto(`${BASE_URL}/?demo=1&page=explore&family=mma&problem=${encodeURIComponent(f16)}`);
+    // The space is the recorded H200's (its matrix shapes and subgroups), though this browser has none.
+    await expect.poll(() => page.getByTestId("space-size").textContent(), { timeout: 30_000 }).toBe("15,318");
+    await expect
+      .poll(() => page.getByTestId("shader-card").textContent(), { timeout: 30_000 })
+      .toContain("subgroupMatrixMultiplyAccumulate");
+    // Outside the demo, this machine's (missing) features say why the family cannot run, and how to get them.
+    await page.goto(`${BASE_URL}/?page=explore&family=mma&problem=${encodeURIComponent(f16)}`);
+    await expect
+      .poll(() => page.locator(".family-option.unsupported").allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringMatching(/shader-f16/));
+    await page.screenshot({ path: "test-results/demo-tensor-cores.png", fullPage: true });
     expect(problems).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** The kernel families, and planning one config with its rules checked. */
 import type { ConvProblem } from "../problem";
-import { type Config, checkConfig, type Violation } from "../space/space";
+import { type Config, checkConfig, spaceRefusal, type Violation } from "../space/space";
 import { directFamily } from "./direct";
 import type { DeviceLimits, KernelFamily, KernelPlan } from "./family";
 import { igemmFamily } from "./igemm";
@@ -32,13 +32,7 @@ export function familyRefusal(
   problem: ConvProblem,
   limits: DeviceLimits,
 ): string | null {
-  const unsupported = family.unsupported(problem);
-  if (unsupported) return unsupported;
-  for (const r of family.space(problem, limits).rules) {
-    const why = r.needs.length === 0 ? r.check({}) : null;
-    if (why) return why;
-  }
-  return null;
+  return family.unsupported(problem) ?? spaceRefusal(family.space(problem, limits));
 }
 
 export type PlanResult = { ok: true; plan: KernelPlan } | { ok: false; violations: Violation[] };

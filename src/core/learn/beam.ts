@@ -6,7 +6,14 @@
  * result says so instead of falling back to unconstrained decoding.
  * Many searches advance in lock step, so one scorer call serves every beam of every problem.
  */
-import { allowedNext, type Config, type ParamDef, type TuningSpace, toConfig } from "../space/space";
+import {
+  allowedNext,
+  type Config,
+  type ParamDef,
+  spaceRefusal,
+  type TuningSpace,
+  toConfig,
+} from "../space/space";
 
 export interface BeamCandidate {
   values: number[];
@@ -107,7 +114,7 @@ export async function beamSearchMany(
         const name = spaces[search]?.params[position]?.name ?? `position ${position}`;
         failures[search] =
           position === 0
-            ? "the space has no valid config"
+            ? (spaceRefusal(spaces[search] as TuningSpace) ?? "the space has no valid config")
             : `no valid value for ${name} after any kept prefix`;
       }
       return list.sort((a, b) => b.logProb - a.logProb).slice(0, width);

@@ -63,6 +63,15 @@ export function rulesByPosition(space: TuningSpace): Rule[][] {
   return r;
 }
 
+/** Why a whole space is empty before any parameter is chosen (a rule that reads none fails, like a missing feature), or null. */
+export function spaceRefusal(space: TuningSpace): string | null {
+  for (const r of space.rules) {
+    const why = r.needs.length === 0 ? r.check({}) : null;
+    if (why) return why;
+  }
+  return null;
+}
+
 export function toConfig(space: TuningSpace, values: readonly number[]): Config {
   const config: Config = {};
   values.forEach((v, i) => {
