@@ -9,7 +9,7 @@ const bundle = "dist-cli/tunelab.mjs";
 const F16 = "1x4x8x8,8x3x3,precision=f16";
 // SwiftShader offers no shader-f16: the f16-capable families say so.
 const NO_F16 =
-  "f16 problems need the device's shader-f16 feature, which it does not offer (CLI: --unsafe-features on NVIDIA Vulkan)";
+  "f16 problems need the device's shader-f16 feature, which it does not offer (most browsers offer it where the GPU has f16; the CLI on NVIDIA's Vulkan driver needs --unsafe-features)";
 const dir = mkdtempSync(join(tmpdir(), "tunelab-bad-input-"));
 const store = join(dir, "records.jsonl");
 

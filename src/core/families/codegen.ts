@@ -109,7 +109,7 @@ export function halfPrecisionRule(p: ConvProblem, limits: DeviceLimits): Rule[] 
     rule("shader-f16", [], () =>
       limits.shaderF16
         ? null
-        : "f16 problems need the device's shader-f16 feature, which it does not offer (CLI: --unsafe-features on NVIDIA Vulkan)",
+        : "f16 problems need the device's shader-f16 feature, which it does not offer (most browsers offer it where the GPU has f16; the CLI on NVIDIA's Vulkan driver needs --unsafe-features)",
     ),
   ];
 }

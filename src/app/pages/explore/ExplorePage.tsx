@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { TuningRecord } from "../../../core/dataset/record";
 import { FAMILIES, familyRefusal } from "../../../core/families/index";
+import { mmaFamily } from "../../../core/families/mma";
 import type { ConvProblem } from "../../../core/problem";
 import { formatProblem } from "../../../core/problem";
 import { type Config, checkConfig, enumerate, type TuningSpace } from "../../../core/space/space";
@@ -37,6 +38,7 @@ export default function ExplorePage() {
     [demo, demoRecords, device, problemKey],
   );
   const family = pickFamily(view.family, problem);
+  const refusal = problem && family ? familyRefusal(family, problem, limits) : null;
   // The space depends only on the problem's canonical text, the family and the limits.
   // biome-ignore lint/correctness/useExhaustiveDependencies: problemKey stands for problem
   const space = useMemo(
@@ -87,6 +89,13 @@ export default function ExplorePage() {
             {FAMILIES.length === 0
               ? "This build registers no kernel families yet."
               : "No registered family supports this problem."}
+          </Callout>
+        )}
+        {problem && family && refusal && (
+          <Callout tone="warn" title={`${family.title} cannot run this problem here`}>
+            {refusal}.{" "}
+            {family.id === mmaFamily.id &&
+              "Tensor cores need a browser that offers WebGPU's subgroup matrices and shader-f16: Chrome with --enable-unsafe-webgpu (chrome://flags/#enable-unsafe-webgpu) on a GPU that has them. The recorded demo shows an H200's tensor-core space and kernels."}
           </Callout>
         )}
         {space && analysisState?.state === "running" && (
