@@ -1,8 +1,5 @@
-import {
-  DEVICE_LIMIT_NAMES,
-  SUBGROUP_MATRIX_FEATURE,
-  type SubgroupMatrixConfig,
-} from "../core/families/family";
+import { type AdapterReport, WANTED_FEATURES } from "../core/adapter";
+import { DEVICE_LIMIT_NAMES, type SubgroupMatrixConfig } from "../core/families/family";
 
 /**
  * One way to get a GPUDevice in the page, a module Worker, or Node (the `webgpu` package):
@@ -11,30 +8,7 @@ import {
  */
 
 /** Limits a convolution kernel can be constrained by; requested at the adapter's maximum. */
-export const COMPUTE_LIMITS = DEVICE_LIMIT_NAMES;
-
-/** Optional features used when the adapter offers them. */
-export const WANTED_FEATURES = [
-  "timestamp-query",
-  "shader-f16",
-  "subgroups",
-  SUBGROUP_MATRIX_FEATURE,
-] as const;
-
-export interface AdapterReport {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-  features: string[];
-  limits: Record<string, number>;
-  /** Invocations per subgroup (0 when the adapter does not say). */
-  subgroupMinSize: number;
-  subgroupMaxSize: number;
-  /** Shapes its subgroup-matrix multiply takes, when it offers the feature. */
-  subgroupMatrixConfigs: SubgroupMatrixConfig[];
-}
+const COMPUTE_LIMITS = DEVICE_LIMIT_NAMES;
 
 export type Unavailable = {
   ok: false;

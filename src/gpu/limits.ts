@@ -1,5 +1,5 @@
+import type { AdapterReport } from "../core/adapter";
 import { type DeviceLimits, limitsOf } from "../core/families/family";
-import type { AdapterReport } from "./device";
 
 /** The limits and features the tuning spaces are judged against, from an acquired device's report. */
 export function deviceLimits(adapter: AdapterReport): DeviceLimits {

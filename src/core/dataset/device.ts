@@ -1,4 +1,5 @@
 /** A recorded device's limits: what the kernel families read of it, and all a dataset keeps. */
+import type { AdapterReport } from "../adapter";
 import {
   DEVICE_LIMIT_NAMES,
   type DeviceLimits,
@@ -30,22 +31,9 @@ export function recordedDescription(adapter: { device: string; description: stri
   return [adapter.device, adapter.description].filter(Boolean).join(" ");
 }
 
-/** What an acquired adapter reports of itself (src/gpu's AdapterReport, structurally). */
-interface AdapterFacts {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  limits: Record<string, number>;
-  features: string[];
-  subgroupMinSize: number;
-  subgroupMaxSize: number;
-  subgroupMatrixConfigs: SubgroupMatrixConfig[];
-}
-
 /** A device as records keep it: its identity, limits and features, and its measured peaks (or nulls). */
 export function deviceInfoOf(
-  adapter: AdapterFacts,
+  adapter: AdapterReport,
   peaks: { peakGflops: number; peakGBps: number; peakMatrixGflops?: number } | null,
 ): DeviceInfo {
   return {

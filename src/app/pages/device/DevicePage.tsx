@@ -1,6 +1,7 @@
 import { useEffect } from "react";
+import { WANTED_FEATURES } from "../../../core/adapter";
 import { recordedDescription } from "../../../core/dataset/device";
-import { COMPUTE_LIMITS, WANTED_FEATURES } from "../../../gpu/device";
+import { DEVICE_LIMIT_NAMES } from "../../../core/families/family";
 import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
 import { CompareCard } from "../../device/CompareCard";
 import { RooflineCard } from "../../device/RooflineCard";
@@ -194,7 +195,7 @@ export function DevicePage() {
               </tr>
             </thead>
             <tbody>
-              {COMPUTE_LIMITS.map((name) => {
+              {DEVICE_LIMIT_NAMES.map((name) => {
                 const value = adapter.limits[name];
                 return (
                   <tr key={name}>

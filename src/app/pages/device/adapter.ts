@@ -1,10 +1,10 @@
+import type { AdapterReport } from "../../../core/adapter";
 import {
   type DeviceFacts,
   type DeviceLimits,
   limitsOf,
   SPEC_DEFAULT_LIMITS,
 } from "../../../core/families/family";
-import type { AdapterReport } from "../../../gpu/device";
 
 /** A short human name for an adapter: "nvidia hopper", "google swiftshader", or its description. */
 export function adapterName(adapter: AdapterReport): string {
