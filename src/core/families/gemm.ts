@@ -371,16 +371,7 @@ export function gemmWgsl(kernel: GemmKernel): string {
     splits > 1 ? "sliceBase + " : "",
     gemmOutputScalar(problem, splits),
   );
-  const blockSetup =
-    splits > 1
-      ? [
-          "let g = wg.z / SPLITS;",
-          "let slice = wg.z % SPLITS;",
-          "let kBegin = slice * TILES_PER_SPLIT;",
-          "let kEnd = min(kBegin + TILES_PER_SPLIT, K_TILES);",
-          "let sliceBase = slice * OUTPUT_SLOTS;",
-        ]
-      : ["let g = wg.z;"];
+  const blockSetup = splitBlockSetup(splits);
   const constants = {
     ...problemConstants(problem),
     ...kernel.constants,
@@ -411,6 +402,22 @@ export function gemmWgsl(kernel: GemmKernel): string {
     MAIN_LOOP: indent(mainLoop, 1).join("\n"),
     STORE: indent(store, 1).join("\n"),
   });
+}
+
+/**
+ * The workgroup's group `g` and, under split-K (workgroups z = group * SPLITS + slice), its slice of the
+ * k tiles [kBegin, kEnd) and where its partial output starts.
+ */
+export function splitBlockSetup(splits: number): string[] {
+  return splits > 1
+    ? [
+        "let g = wg.z / SPLITS;",
+        "let slice = wg.z % SPLITS;",
+        "let kBegin = slice * TILES_PER_SPLIT;",
+        "let kEnd = min(kBegin + TILES_PER_SPLIT, K_TILES);",
+        "let sliceBase = slice * OUTPUT_SLOTS;",
+      ]
+    : ["let g = wg.z;"];
 }
 
 /** Whether the output store can write vec4s: along n for NHWC, along m (one image) for NCHW. */

@@ -34,6 +34,7 @@ import {
   outputBinding,
   outputVectorized,
   REGISTER_BUDGET,
+  splitBlockSetup,
   tileOverhang,
 } from "./gemm";
 import { filterOperand, filterVectorizable, inputOperand, inputVectorizable } from "./igemm";
@@ -421,15 +422,7 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
   );
 
   const kTiles = ceilDiv(shape.k, t.bk);
-  const blockSetup = split
-    ? [
-        "let g = wg.z / SPLITS;",
-        "let slice = wg.z % SPLITS;",
-        "let kBegin = slice * TILES_PER_SPLIT;",
-        "let kEnd = min(kBegin + TILES_PER_SPLIT, K_TILES);",
-        "let sliceBase = slice * OUTPUT_SLOTS;",
-      ]
-    : ["let g = wg.z;"];
+  const blockSetup = splitBlockSetup(t.splits);
   const constants = {
     ...problemConstants(problem),
     M_TOTAL: shape.m,
