@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type ConvProblem, parseProblem } from "../problem";
+import { rng } from "../random";
 import {
   allowedNext,
   checkConfig,
   checkPrefix,
   enumerate,
   rawSize,
+  sampleConfig,
   spaceSize,
   toValues,
 } from "../space/space";
@@ -206,5 +208,23 @@ describe("generated WGSL", () => {
     await expect(plan.passes.map((p) => `// ${p.label}\n${p.wgsl}`).join("\n")).toMatchFileSnapshot(
       shader("im2col-stem"),
     );
+  });
+});
+
+describe("every family's rules", () => {
+  it("declare every parameter they read: judged on exactly those, the verdict is the same", () => {
+    const random = rng(11);
+    const f32 = parseProblem("2x24x17x17,40x3x3,pad=1,layout=NHWC");
+    for (const family of FAMILIES.filter((f) => !f.unsupported(f32))) {
+      const space = family.space(f32, H100);
+      for (let trial = 0; trial < 300; trial++) {
+        const config = sampleConfig({ ...space, rules: [] }, random);
+        if (!config) continue;
+        for (const r of space.rules) {
+          const read = Object.fromEntries(r.needs.map((name) => [name, config[name] as number]));
+          expect(r.check(read), `${family.id} ${r.id} on ${JSON.stringify(config)}`).toBe(r.check(config));
+        }
+      }
+    }
   });
 });

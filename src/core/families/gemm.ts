@@ -182,7 +182,13 @@ export function gemmRules(
         : `about ${estimate} registers per invocation (TM*TN=${(c.TM as number) * (c.TN as number)} accumulators plus staging) exceed the budget of ${REGISTER_BUDGET}`;
     }),
     rule("workgroup-storage", ["BM", "BN", "BK", "PAD", "DB"], (c) => {
-      const bytes = workgroupBytes(tileConfig(c));
+      const bytes = workgroupBytes({
+        bm: c.BM as number,
+        bn: c.BN as number,
+        bk: c.BK as number,
+        pad: c.PAD as number,
+        db: c.DB === 1,
+      });
       return bytes <= limits.maxComputeWorkgroupStorageSize
         ? null
         : `${bytes} bytes of workgroup memory exceed maxComputeWorkgroupStorageSize=${limits.maxComputeWorkgroupStorageSize}`;
@@ -206,7 +212,8 @@ function registerEstimate(
   return tm * tn + tm + tn + staging + rowState + 12;
 }
 
-export function workgroupBytes(t: TileConfig): number {
+/** Bytes of the staged slices (twice when double-buffered): what the micro-tile is does not matter. */
+export function workgroupBytes(t: Omit<TileConfig, "tm" | "tn">): number {
   const rowsA = t.bm / 4 + t.pad / 4;
   const rowsB = t.bn / 4 + t.pad / 4;
   return 16 * t.bk * (rowsA + rowsB) * (t.db ? 2 : 1);
