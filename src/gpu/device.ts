@@ -1,4 +1,4 @@
-import { type AdapterReport, WANTED_FEATURES } from "../core/adapter";
+import { type AdapterReport, WANTED_FEATURES } from "../core/families/adapter";
 import { DEVICE_LIMIT_NAMES, type SubgroupMatrixConfig } from "../core/families/family";
 
 /**

@@ -1,4 +1,4 @@
-import type { AdapterReport } from "../core/adapter";
+import type { AdapterReport } from "../core/families/adapter";
 import { type DeviceLimits, limitsOf } from "../core/families/family";
 
 /** The limits and features the tuning spaces are judged against, from an acquired device's report. */

@@ -1,5 +1,5 @@
 /** A recorded device's limits: what the kernel families read of it, and all a dataset keeps. */
-import type { AdapterReport } from "../adapter";
+import type { AdapterReport } from "../families/adapter";
 import {
   DEVICE_LIMIT_NAMES,
   type DeviceLimits,

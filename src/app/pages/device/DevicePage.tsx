@@ -1,6 +1,6 @@
 import { useEffect } from "react";
-import { WANTED_FEATURES } from "../../../core/adapter";
 import { recordedDescription } from "../../../core/dataset/device";
+import { WANTED_FEATURES } from "../../../core/families/adapter";
 import { DEVICE_LIMIT_NAMES } from "../../../core/families/family";
 import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
 import { CompareCard } from "../../device/CompareCard";

@@ -1,4 +1,4 @@
-import type { AdapterReport } from "../../../core/adapter";
+import type { AdapterReport } from "../../../core/families/adapter";
 import {
   type DeviceFacts,
   type DeviceLimits,

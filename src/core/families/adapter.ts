@@ -1,5 +1,5 @@
 /** What the lab asks of a WebGPU adapter, and what an acquired one reports of itself (as plain data). */
-import { SUBGROUP_MATRIX_FEATURE, type SubgroupMatrixConfig } from "./families/family";
+import { SUBGROUP_MATRIX_FEATURE, type SubgroupMatrixConfig } from "./family";
 
 /** Optional features used when the adapter offers them. */
 export const WANTED_FEATURES = [
