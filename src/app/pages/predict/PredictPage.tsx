@@ -191,75 +191,77 @@ export default function PredictPage() {
             </p>
           )}
           {candidates.length > 0 && (
-            <table className="table" data-testid="candidates">
-              <caption className="sr-only">Predicted candidates</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Rank
-                  </th>
-                  {measurable && <th scope="col">Family</th>}
-                  <th scope="col">Parameters</th>
-                  <th scope="col" className="num">
-                    Score
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Probability</span>
-                  </th>
-                  {measurable && (
-                    <>
-                      <th scope="col" className="num">
-                        Measured
-                      </th>
-                      <th scope="col" className="num">
-                        vs best
-                      </th>
-                    </>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {candidates.map((c) => (
-                  <tr key={c.rank}>
-                    <td className="num">{c.rank}</td>
-                    {measurable && <td className="mono">{c.family}</td>}
-                    <td className="mono">{configText(c.config)}</td>
-                    <td className="num mono">{c.logProb.toFixed(3)}</td>
-                    <td
-                      className="prob-cell"
-                      title={`probability ${(Math.exp(c.logProb) * 100).toPrecision(3)}%`}
-                    >
-                      <span
-                        className="prob-bar"
-                        style={{ width: `${Math.exp(c.logProb - topLogProb) * 100}%` }}
-                      />
-                    </td>
+            <div className="table-scroll">
+              <table className="table" data-testid="candidates">
+                <caption className="sr-only">Predicted candidates</caption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      Rank
+                    </th>
+                    {measurable && <th scope="col">Family</th>}
+                    <th scope="col">Parameters</th>
+                    <th scope="col" className="num">
+                      Score
+                    </th>
+                    <th scope="col">
+                      <span className="sr-only">Probability</span>
+                    </th>
                     {measurable && (
                       <>
-                        <td className="num">
-                          {c.measured ? (
-                            c.measured.status === "ok" && c.measured.medianNs ? (
-                              duration(c.measured.medianNs)
-                            ) : (
-                              <span className="chip chip-bad" title={c.measured.message}>
-                                {c.measured.status}
-                              </span>
-                            )
-                          ) : (
-                            "—"
-                          )}
-                        </td>
-                        <td className="num">
-                          {best && c.measured?.medianNs
-                            ? `${(c.measured.medianNs / best.medianNs).toFixed(2)}×`
-                            : "—"}
-                        </td>
+                        <th scope="col" className="num">
+                          Measured
+                        </th>
+                        <th scope="col" className="num">
+                          vs best
+                        </th>
                       </>
                     )}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {candidates.map((c) => (
+                    <tr key={c.rank}>
+                      <td className="num">{c.rank}</td>
+                      {measurable && <td className="mono">{c.family}</td>}
+                      <td className="mono">{configText(c.config)}</td>
+                      <td className="num mono">{c.logProb.toFixed(3)}</td>
+                      <td
+                        className="prob-cell"
+                        title={`probability ${(Math.exp(c.logProb) * 100).toPrecision(3)}%`}
+                      >
+                        <span
+                          className="prob-bar"
+                          style={{ width: `${Math.exp(c.logProb - topLogProb) * 100}%` }}
+                        />
+                      </td>
+                      {measurable && (
+                        <>
+                          <td className="num">
+                            {c.measured ? (
+                              c.measured.status === "ok" && c.measured.medianNs ? (
+                                duration(c.measured.medianNs)
+                              ) : (
+                                <span className="chip chip-bad" title={c.measured.message}>
+                                  {c.measured.status}
+                                </span>
+                              )
+                            ) : (
+                              "—"
+                            )}
+                          </td>
+                          <td className="num">
+                            {best && c.measured?.medianNs
+                              ? `${(c.measured.medianNs / best.medianNs).toFixed(2)}×`
+                              : "—"}
+                          </td>
+                        </>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
         {candidates.length > 0 && measurable && (
