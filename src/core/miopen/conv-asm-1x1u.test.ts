@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import initSqlJs from "sql.js";
 import { describe, expect, it } from "vitest";
-import { checkConfig, checkPrefix, toConfig } from "../space/space";
+import { checkConfig, checkPrefix, spaceRefusal, toConfig } from "../space/space";
 import { CONV_ASM_1X1U, convAsm1x1uSpace, walkedPixels } from "./conv-asm-1x1u";
 import { type MiopenProblem, openPerfDb, type PerfRow, readSolverRows } from "./perfdb";
 
@@ -52,5 +52,10 @@ describe("ConvAsm1x1U's space on the real perf databases", () => {
     expect(checkPrefix(space, [1, 1])?.rule).toBe("k-mult-packing");
     expect(checkPrefix(space, [2, 8, 2])?.rule).toBe("read-size");
     expect(checkPrefix(space, [1, 8, 2, 16, 2])?.rule).toBe("n-mult-fits-batch");
+    // A 3x3 problem gets no configs, and says why (the lab's Predict page shows this).
+    expect(spaceRefusal(convAsm1x1uSpace({ ...problem, r: 3, s: 3 }))).toBe(
+      "ConvAsm1x1U is MIOpen's solver for 1x1 convolutions; this one is 3x3",
+    );
+    expect(spaceRefusal(space)).toBeNull();
   });
 });

@@ -50,6 +50,12 @@ export function convAsm1x1uSpace(problem: MiopenProblem): TuningSpace {
   return {
     params: PARAMS,
     rules: [
+      // Judged before any parameter: a model of this solver has nothing to offer another filter size.
+      rule("one-by-one", [], () =>
+        problem.r === 1 && problem.s === 1
+          ? null
+          : `ConvAsm1x1U is MIOpen's solver for 1x1 convolutions; this one is ${problem.r}x${problem.s}`,
+      ),
       rule("k-mult-packing", ["k_mult"], (c) =>
         v(c, "k_mult") % e ? `k_mult=${v(c, "k_mult")} is not a multiple of ${e} values per register` : null,
       ),
