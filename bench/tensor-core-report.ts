@@ -2,12 +2,21 @@
  * The tensor-core table of PERFORMANCE.md, from `bench/retime.ts --best --tfjs` output: per layer the
  * best tensor-core kernel's time in the sweep and in a fresh process, its TFLOP/s and share of the
  * matrix roof, tfjs's f32 conv2d in that same fresh process, the speedup and the measured error; then
- * the geometric mean and the five largest layers.
+ * the geometric mean and the five largest layers. Given a sweep's records (.jsonl or .jsonl.gz), the
+ * sweep's own account: candidates per second, the clock evidence of its records, and how often each
+ * layer's fastest config staged its operands or double-buffered.
  *
- *   node bench/run.mjs bench/tensor-core-report.ts docs/h200/tensor-cores/best-b32.json [...]
+ *   node bench/run.mjs bench/tensor-core-report.ts docs/h200/tensor-cores/best-b32.json \
+ *     docs/h200/tensor-cores/mma-b32.jsonl.gz [...]
  */
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { recordLimits } from "../src/core/dataset/device";
+import { readJsonl } from "../src/core/dataset/io";
+import type { TuningRecord } from "../src/core/dataset/record";
+import { mmaFamily } from "../src/core/families/mma";
 import { parseProblem, problemFlops } from "../src/core/problem";
+import { spaceSize } from "../src/core/space/space";
 
 interface Row {
   problem: string;
@@ -24,7 +33,44 @@ interface Row {
 const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const us = (ns: number | null) => (ns === null ? "-" : (ns / 1e3).toFixed(1));
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
+
+function sweepReport(file: string): void {
+  const bytes = readFileSync(file);
+  const records: TuningRecord[] = readJsonl(
+    (file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"),
+  );
+  const times = records.map((r) => Date.parse(r.createdAt)).sort((a, b) => a - b);
+  const seconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1e3;
+  const heater = records.flatMap((r) => (r.clock?.heaterRatio ? [r.clock.heaterRatio] : []));
+  const sentinel = records.flatMap((r) =>
+    r.clock?.sentinelRatio ? [Math.abs(r.clock.sentinelRatio - 1)] : [],
+  );
+  const fastest = new Map<string, TuningRecord>();
+  for (const r of records) {
+    const held = fastest.get(r.problem.text);
+    if (r.medianNs !== null && (!held || r.medianNs < (held.medianNs as number)))
+      fastest.set(r.problem.text, r);
+  }
+  // The spaces the search drew from, judged under the recording's own device.
+  const sizes = [...fastest.values()].map((r) =>
+    spaceSize(mmaFamily.space(r.problem.fields, recordLimits(r.device))),
+  );
+  const share = (name: string) => [...fastest.values()].filter((r) => r.config[name] === 1).length;
+  const device = records[0]?.device;
+  console.log(
+    `\n${file}: measured on ${device?.description}, peaks ${((device?.peakGflops ?? 0) / 1e3).toFixed(1)} TFLOP/s FMA, ${((device?.peakMatrixGflops ?? 0) / 1e3).toFixed(1)} TFLOP/s matrix, ${((device?.peakGBps ?? 0) / 1e3).toFixed(2)} TB/s copy`,
+  );
+  console.log(
+    `${records.length} records over ${seconds.toFixed(0)} s (${(records.length / seconds).toFixed(2)} candidates/s); heater ratio min ${Math.min(...heater).toFixed(3)}, median ${median(heater).toFixed(3)} (${heater.length} records); sentinel readings in ${sentinel.length} records, largest deviation ${(Math.max(...sentinel) * 100).toFixed(1)}%; spaces of ${Math.min(...sizes)}-${Math.max(...sizes)} valid configs; of the ${fastest.size} layers' fastest configs GA=1 ${share("GA")}, GB=1 ${share("GB")}, DB=1 ${share("DB")}`,
+  );
+}
+
 for (const file of process.argv.slice(2)) {
+  if (!file.endsWith(".json")) {
+    sweepReport(file);
+    continue;
+  }
   const { rows, medianAbsDeviation, maxAbsDeviation } = JSON.parse(readFileSync(file, "utf8")) as {
     rows: Row[];
     medianAbsDeviation: number;

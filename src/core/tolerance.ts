@@ -14,6 +14,7 @@
  *     (or the tensor cores) adds: typically sqrt(L) * u32 of the RMS (u32 = 2^-24); allowed L * u32.
  * A single element off by even 1% of the RMS still fails.
  */
+import { FLOAT_UNIT_ROUNDOFF, HALF_UNIT_ROUNDOFF } from "./half";
 import type { ConvProblem } from "./problem";
 
 export interface Tolerance {
@@ -25,9 +26,6 @@ export interface Tolerance {
 
 export const F32_TOLERANCE: Tolerance = { relative: 1e-4, element: 1e-3 };
 
-const HALF_ROUNDOFF = 2 ** -11;
-const FLOAT_ROUNDOFF = 2 ** -24;
-
 /** The reduction length each output element sums over. */
 export function reductionLength(p: ConvProblem): number {
   return (p.c / p.groups) * p.r * p.s;
@@ -36,6 +34,6 @@ export function reductionLength(p: ConvProblem): number {
 /** The tolerance for a problem's outputs; `peak` is the reference's max |value| over its RMS. */
 export function toleranceFor(p: ConvProblem, peak: number): Tolerance {
   if (p.precision === "f32") return F32_TOLERANCE;
-  const accumulation = reductionLength(p) * FLOAT_ROUNDOFF;
-  return { relative: HALF_ROUNDOFF + accumulation, element: HALF_ROUNDOFF * peak + accumulation };
+  const accumulation = reductionLength(p) * FLOAT_UNIT_ROUNDOFF;
+  return { relative: HALF_UNIT_ROUNDOFF + accumulation, element: HALF_UNIT_ROUNDOFF * peak + accumulation };
 }

@@ -42,9 +42,8 @@ export default function ExplorePage() {
   // The space depends only on the problem's canonical text, the family and the limits.
   // biome-ignore lint/correctness/useExhaustiveDependencies: problemKey stands for problem
   const space = useMemo(
-    () =>
-      problem && family && !familyRefusal(family, problem, limits) ? family.space(problem, limits) : null,
-    [problemKey, family, limits],
+    () => (problem && family && !refusal ? family.space(problem, limits) : null),
+    [problemKey, family, limits, refusal],
   );
   const analysisState = useSpaceAnalysis(space);
   const sweepRecords = useLab((s) => s.sweepRecords);
