@@ -27,7 +27,7 @@ export interface Tolerance {
 export const F32_TOLERANCE: Tolerance = { relative: 1e-4, element: 1e-3 };
 
 /** The reduction length each output element sums over. */
-export function reductionLength(p: ConvProblem): number {
+function reductionLength(p: ConvProblem): number {
   return (p.c / p.groups) * p.r * p.s;
 }
 

@@ -26,8 +26,7 @@ import {
   tuningRecordSchema,
 } from "../core/dataset/record";
 import type { KernelFamily, KernelPlan } from "../core/families/family";
-import { planConfig } from "../core/families/index";
-import { mmaFamily } from "../core/families/mma";
+import { familyById, planConfig } from "../core/families/index";
 import { type ConvProblem, formatProblem, problemFlops } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
@@ -350,7 +349,7 @@ export class MeasurementEngine {
       family: family.id,
       config,
       ...measured,
-      ...speedOf(problem, family.id, measured.medianNs, this.device),
+      ...speedOf(problem, family, measured.medianNs, this.device),
       baseline,
       ...(clock ? { clock } : {}),
     };
@@ -645,11 +644,11 @@ export class MeasurementEngine {
 
 /**
  * A record's GFLOP/s and share of its roof for a median time (nulls without one): the FMA peak, or the
- * subgroup matrices' peak for the family that runs on them.
+ * subgroup matrices' peak for a family that runs on them.
  */
-function speedOf(problem: ConvProblem, family: string, medianNs: number | null, device: DeviceInfo) {
+function speedOf(problem: ConvProblem, family: KernelFamily, medianNs: number | null, device: DeviceInfo) {
   const gflops = medianNs === null ? null : problemFlops(problem) / medianNs;
-  const roof = family === mmaFamily.id ? device.peakMatrixGflops : device.peakGflops;
+  const roof = family.roof === "matrix" ? device.peakMatrixGflops : device.peakGflops;
   return { gflops, peakFraction: gflops !== null && roof ? gflops / roof : null };
 }
 
@@ -666,12 +665,12 @@ function applyRetime(record: TuningRecord, timed: HarnessResult, device: DeviceI
       record,
       failed(timed.status, `re-timed after a drift: ${timed.message}`, { verification: record.verification }),
     );
-    Object.assign(record, speedOf(record.problem.fields, record.family, null, device));
+    Object.assign(record, speedOf(record.problem.fields, familyById(record.family), null, device));
   } else {
     Object.assign(
       record,
       timedFields(timed),
-      speedOf(record.problem.fields, record.family, timed.medianNs, device),
+      speedOf(record.problem.fields, familyById(record.family), timed.medianNs, device),
     );
   }
   record.clock = { heaterRatio: record.clock?.heaterRatio ?? null, sentinelRatio: null, retimed };

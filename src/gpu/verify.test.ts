@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeDevice } from "../cli/node-gpu";
 import type { DeviceLimits, KernelPlan } from "../core/families/family";
 import { FAMILIES, familyById } from "../core/families/index";
-import { mmaFamily } from "../core/families/mma";
 import {
   type ConvProblem,
   formatProblem,
@@ -60,7 +59,7 @@ const problems: fc.Arbitrary<ConvProblem> = fc
 
 // The tensor-core family needs subgroup matrices, which SwiftShader lacks: its kernels are verified on the
 // H200 (bench/h200/tensor-cores.sh), its spaces and WGSL in src/core/families/mma.test.ts.
-describe.each(FAMILIES.filter((f) => f.id !== mmaFamily.id).map((f) => f.id))("family %s on Dawn", (id) => {
+describe.each(FAMILIES.filter((f) => f.roof !== "matrix").map((f) => f.id))("family %s on Dawn", (id) => {
   const family = familyById(id);
 
   it("matches the reference on random problems and random valid configs", async () => {

@@ -132,6 +132,8 @@ export interface KernelFamily {
   title: string;
   /** A paragraph for the Explore page: how the kernel works and what its parameters trade. */
   description: string;
+  /** The peak its FLOP/s are judged against: the FMA loop's, unless it runs on the matrix units. */
+  roof?: "matrix";
   /** Null when the family can run the problem, else why not (e.g. "3x3 filters, stride 1 only"). */
   unsupported(problem: ConvProblem): string | null;
   /** The tuning space for this problem on this device: parameters in decoding order, and rules. */

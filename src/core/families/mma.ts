@@ -472,6 +472,7 @@ export function mmaWgsl(problem: ConvProblem, config: Config, limits: DeviceLimi
 export const mmaFamily: KernelFamily = {
   id: "mma",
   title: "Tensor-core implicit GEMM",
+  roof: "matrix",
   description:
     "The implicit GEMM on the GPU's matrix units, through WebGPU's subgroup matrices: a workgroup of WM x WN subgroups stages BK-deep slices of the gathered input and of the filter in f16 workgroup memory, and each subgroup multiplies MM x MK by MK x MN matrices into TM x TN result matrices held in f32. The matrix shape must be one the device reports; WM, WN, TM and TN set the workgroup tile and how much each subgroup reuses its operands; PAD skews the staged rows against bank conflicts, DB double-buffers the slices, and SK splits a long reduction over more workgroups (a second pass sums the f32 partial outputs). f16 NHWC problems only; the results are rounded to f16 once, at the end.",
   unsupported: (problem) => {

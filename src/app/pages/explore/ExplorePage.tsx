@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { TuningRecord } from "../../../core/dataset/record";
 import { FAMILIES, familyRefusal } from "../../../core/families/index";
-import { mmaFamily } from "../../../core/families/mma";
 import type { ConvProblem } from "../../../core/problem";
 import { formatProblem } from "../../../core/problem";
 import { type Config, checkConfig, enumerate, type TuningSpace } from "../../../core/space/space";
@@ -93,7 +92,7 @@ export default function ExplorePage() {
         {problem && family && refusal && (
           <Callout tone="warn" title={`${family.title} cannot run this problem here`}>
             {refusal}.{" "}
-            {family.id === mmaFamily.id &&
+            {family.roof === "matrix" &&
               "Tensor cores need a browser that offers WebGPU's subgroup matrices and shader-f16: Chrome with --enable-unsafe-webgpu (chrome://flags/#enable-unsafe-webgpu) on a GPU that has them. The recorded demo shows an H200's tensor-core space and kernels."}
           </Callout>
         )}
