@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { recordedDescription } from "../../core/dataset/device";
 import { DatasetError, type RecordItem, readJsonlLine, recordWriter } from "../../core/dataset/io";
 import type { TuningRecord } from "../../core/dataset/record";
 import { SUBGROUP_MATRIX_FEATURE } from "../../core/families/family";
@@ -203,9 +204,7 @@ export async function devicePeaks(
   const { adapter } = await session.device();
   // One entry per adapter and feature set: with --unsafe-features the same GPU has a third roof.
   const matrix = adapter.features.includes(SUBGROUP_MATRIX_FEATURE) ? ["subgroup-matrix"] : [];
-  const key = [adapter.vendor, adapter.architecture, adapter.description || adapter.device, ...matrix].join(
-    "|",
-  );
+  const key = [adapter.vendor, adapter.architecture, recordedDescription(adapter), ...matrix].join("|");
   let cache: PeaksFile = {};
   try {
     const parsed: unknown = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
