@@ -10,6 +10,7 @@ import { spaceCommand } from "./commands/space";
 import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
 import { verifyCommand } from "./commands/verify";
+import { serveMeasuringThread } from "./measure-pool";
 import { allowUnsafeFeatures, UNSAFE_TOGGLES } from "./node-gpu";
 
 const COMMANDS: Command[] = [
@@ -69,13 +70,15 @@ async function main(argv: string[]): Promise<number> {
   return output.exitCode ?? 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tunelab: ${message.split("\n")[0]}\n`);
-    process.exitCode = error instanceof CliError ? error.exitCode : 1;
-  },
-);
+// This file also starts the measuring threads of `sweep --threads`.
+if (!serveMeasuringThread())
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`tunelab: ${message.split("\n")[0]}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    },
+  );

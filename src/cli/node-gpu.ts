@@ -15,6 +15,11 @@ let dawnToggles = ["disable-dawn-features=timestamp_quantization"];
  */
 export const UNSAFE_TOGGLES = "enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia";
 
+/** Whether experimental features were asked for (measuring threads ask for them too). */
+export function unsafeFeaturesAllowed(): boolean {
+  return dawnToggles.includes(UNSAFE_TOGGLES);
+}
+
 /** Makes the process's Dawn instance offer experimental features; call before any device is made. */
 export function allowUnsafeFeatures(): void {
   if (dawnInstance) throw new Error("the Dawn instance exists already: allow unsafe features first");

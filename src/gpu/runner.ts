@@ -31,8 +31,8 @@ import { type ConvProblem, formatProblem, problemFlops } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
 import { ProblemBench } from "./bench";
+import { type ClockGuard, HeaterGuard } from "./clock-guard";
 import { type HarnessOptions, type HarnessResult, timeKernel } from "./harness";
-import { GpuHeater, WARM_RATIO } from "./heater";
 import type { KernelInstance } from "./kernel";
 import type { GpuSession, LiveDevice } from "./session";
 import { judgeComparison } from "./verify";
@@ -45,6 +45,11 @@ export interface EngineOptions {
   baseline?: Baseline | null;
   /** Keep the GPU busy between timed candidates (default: on, except on CPU adapters like SwiftShader). */
   keepWarm?: boolean;
+  /**
+   * The GPU's guard when other engines share the GPU (a measuring pool's threads): their timed work then
+   * takes turns. Default: a guard of the engine's own, with a heater as `keepWarm` says.
+   */
+  clock?: ClockGuard;
   /** Re-time the reference config every `every` candidates; drift past `threshold` (a fraction) re-times. */
   sentinel?: { every?: number; threshold?: number } | false;
   /** Candidates compiled ahead of the one being measured (default 8; 0 on CPU adapters). */
@@ -65,6 +70,12 @@ export interface EngineSink {
   amend?(record: TuningRecord): Promise<void>;
 }
 
+/** What a sweep needs of an engine: this one, or a pool of them measuring in other threads. */
+export type SweepEngine = Pick<
+  MeasurementEngine,
+  "runner" | "withGpuAlone" | "checkpoint" | "flush" | "report"
+>;
+
 /** One re-timing of the problem's reference config. */
 export interface DriftCheck {
   problem: string;
@@ -82,8 +93,8 @@ export interface DriftCheck {
 }
 
 export interface EngineReport {
-  /** Candidates measured (stored ones not counted), the wall time they took, and their rate. */
-  throughput: { candidates: number; seconds: number; perSecond: number | null };
+  /** Candidates measured (stored ones not counted), the wall time they took, their rate, and by how many threads. */
+  throughput: { candidates: number; seconds: number; perSecond: number | null; threads: number };
   drift: {
     threshold: number;
     checks: number;
@@ -101,9 +112,6 @@ const DEFAULT_EVERY = 10;
 const DEFAULT_THRESHOLD = 0.05;
 const DEFAULT_COMPILE_AHEAD = 8;
 const RESTORE_ATTEMPTS = 3;
-/** Warm-up when a problem starts or the clock has fallen: the H200 needed 200-400 ms of work. */
-const WARM_MIN_MS = 400;
-const WARM_MAX_MS = 3000;
 
 const STATUS_FAILED: Record<"allocation" | "runtime" | "unwritten" | "mismatch", CandidateStatus> = {
   allocation: "runtime-failed",
@@ -148,12 +156,12 @@ interface ProblemState {
   live: LiveDevice;
   text: string;
   bench: ProblemBench;
-  heater: GpuHeater | null;
+  clock: ClockGuard;
   sentinel: Sentinel | null;
   pending: Pending[];
 }
 
-function isCpuAdapter(live: LiveDevice): boolean {
+export function isCpuAdapter(live: LiveDevice): boolean {
   const { adapter } = live;
   return (
     adapter.isFallbackAdapter ||
@@ -163,7 +171,8 @@ function isCpuAdapter(live: LiveDevice): boolean {
 
 export class MeasurementEngine {
   private state: ProblemState | null = null;
-  private heater: GpuHeater | null = null;
+  /** The guard of the engine's own (when no shared one was given) and the device it was made for. */
+  private ownClock: { device: GPUDevice; guard: Promise<HeaterGuard> } | null = null;
   private preparing: Promise<ProblemState> | null = null;
   private measured = 0;
   private measuredMs = 0;
@@ -369,26 +378,30 @@ export class MeasurementEngine {
     };
   }
 
-  /** The heater of `live` (one per device, calibrated once), or null when keeping warm is off. */
-  private async heaterFor(live: LiveDevice): Promise<GpuHeater | null> {
-    if (this.heater?.device === live.device) return this.heater;
-    this.heater?.destroy();
-    this.heater = null;
-    if (!(this.options.keepWarm ?? !isCpuAdapter(live))) return null;
-    const heater = await GpuHeater.create(live.device);
-    await heater.calibrate();
-    this.heater = heater;
-    return heater;
+  /** The shared guard, or the engine's own for `live` (one per device, its heater calibrated once). */
+  private async clockFor(live: LiveDevice): Promise<ClockGuard> {
+    if (this.options.clock) return this.options.clock;
+    if (this.ownClock?.device !== live.device) {
+      void this.ownClock?.guard.then((g) => g.destroy());
+      const keepWarm = this.options.keepWarm ?? !isCpuAdapter(live);
+      this.ownClock = { device: live.device, guard: HeaterGuard.create(live.device, keepWarm) };
+    }
+    return this.ownClock.guard;
   }
 
   /**
-   * Brings the GPU to its working clock and leaves it idle: for timing something else on the same GPU
-   * (tfjs's conv2d baseline), whose device shares the clock.
+   * Runs `work` with the GPU at its working clock and otherwise idle: for timing something else on the
+   * same GPU (tfjs's conv2d baseline), whose device shares the clock.
    */
-  async warmUp(): Promise<void> {
-    const heater = await this.heaterFor(await this.session.device());
-    await heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS);
-    await heater?.stop();
+  async withGpuAlone<T>(work: () => Promise<T>): Promise<T> {
+    const clock = await this.clockFor(await this.session.device());
+    await clock.warmUp();
+    await clock.hold();
+    try {
+      return await work();
+    } finally {
+      clock.release();
+    }
   }
 
   /** The state of `problem` on `live`, made when either changed (the previous problem's is settled first). */
@@ -400,15 +413,21 @@ export class MeasurementEngine {
     if (this.preparing) return this.preparing;
     this.preparing = (async () => {
       if (current) await this.settle(current);
-      const heater = await this.heaterFor(live);
-      const bench = await ProblemBench.create(live.device, problem, {
-        seed,
-        maxCpuReferenceMacs: this.options.verify?.maxCpuReferenceMacs,
-      });
+      const clock = await this.clockFor(live);
+      // Uploads and the GPU reference are GPU work too: not beside another engine's timed samples.
+      await clock.hold();
+      let bench: ProblemBench;
+      try {
+        bench = await ProblemBench.create(live.device, problem, {
+          seed,
+          maxCpuReferenceMacs: this.options.verify?.maxCpuReferenceMacs,
+        });
+      } finally {
+        clock.release();
+      }
       // Bring the clock up before the problem's first timed sample: checked, not assumed.
-      await heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS);
-      heater?.start();
-      return { live, text, bench, heater, sentinel: null, pending: [] };
+      await clock.warmUp();
+      return { live, text, bench, clock, sentinel: null, pending: [] };
     })();
     try {
       this.state = await this.preparing;
@@ -426,7 +445,7 @@ export class MeasurementEngine {
     | { measured: Measured }
     | { measured: Measured; instance: KernelInstance; runsPerSample: number; clock: ClockEvidence }
   > {
-    const { live, bench, heater } = state;
+    const { live, bench, clock } = state;
     const started = performance.now();
     const compiled = await live.cache.compile(plan);
     if (!compiled.ok) {
@@ -435,23 +454,24 @@ export class MeasurementEngine {
       };
     }
     const compiledAt = performance.now();
-    const made = await bench.instantiate(compiled);
-    if (!made.ok) return { measured: failed(STATUS_FAILED.allocation, made.message) };
-    const { instance } = made;
-    let owned = true;
+    // From here the GPU is this candidate's: its checked run's time is clean and stands in for the probes.
+    const heaterRatio = await clock.hold();
     try {
+      const made = await bench.instantiate(compiled);
+      if (!made.ok) return { measured: failed(STATUS_FAILED.allocation, made.message) };
+      const { instance } = made;
       const outcome = await this.verifyAndTime(state, instance, problem, started, compiledAt);
-      if (outcome.measured.status !== "ok" || !("runsPerSample" in outcome))
+      if (outcome.measured.status !== "ok" || !("runsPerSample" in outcome)) {
+        instance.destroy();
         return { measured: outcome.measured };
-      owned = false;
+      }
       return {
         ...outcome,
         instance,
-        clock: { heaterRatio: outcome.heaterRatio, sentinelRatio: null, retimed: 0 },
+        clock: { heaterRatio, sentinelRatio: null, retimed: 0 },
       };
     } finally {
-      if (owned) instance.destroy();
-      if (heater && !heater.running) heater.start();
+      clock.release();
     }
   }
 
@@ -461,14 +481,10 @@ export class MeasurementEngine {
     problem: ConvProblem,
     started: number,
     compiledAt: number,
-  ): Promise<
-    { measured: Measured } | { measured: Measured; runsPerSample: number; heaterRatio: number | null }
-  > {
+  ): Promise<{ measured: Measured } | { measured: Measured; runsPerSample: number }> {
     const verify = this.options.verify ?? {};
     const harness = this.options.harness ?? {};
     const maxSubmitNs = harness.maxSubmitNs ?? 1e9;
-    // The heater pauses from here: the checked run's time is clean, and it stands in for the probes.
-    const heaterRatio = await this.readyClock(state);
     const checked = await state.bench.check(instance);
     const verifiedAt = performance.now();
     if (!checked.ok) return { measured: failed(STATUS_FAILED.runtime, checked.message) };
@@ -504,22 +520,12 @@ export class MeasurementEngine {
     return {
       measured: { status: "ok", message: "", ...timedFields(timed), verification, phasesMs },
       runsPerSample: timed.dispatchesPerSample,
-      heaterRatio,
     };
-  }
-
-  /** Pauses the heater for timed samples, warming up first if its last dispatch says the clock fell. */
-  private async readyClock(state: ProblemState): Promise<number | null> {
-    const { heater } = state;
-    if (!heater) return null;
-    if (heater.reading.clockRatio < WARM_RATIO) await heater.warmUp(0, WARM_MAX_MS);
-    await heater.stop();
-    return heater.reading.clockRatio;
   }
 
   /** Times a kept kernel again, exactly as before (same runs per sample). */
   private async retime(state: ProblemState, instance: KernelInstance, runsPerSample: number, runNs: number) {
-    await this.readyClock(state);
+    await state.clock.hold();
     try {
       return await timeKernel(state.live.device, instance.encode, {
         ...this.options.harness,
@@ -527,7 +533,7 @@ export class MeasurementEngine {
         knownRunNs: runNs,
       });
     } finally {
-      state.heater?.start();
+      state.clock.release();
     }
   }
 
@@ -565,7 +571,7 @@ export class MeasurementEngine {
           now = 1;
           break;
         }
-        await (this.options.restore ?? (() => state.heater?.warmUp(WARM_MIN_MS, WARM_MAX_MS)))();
+        await (this.options.restore ?? (() => state.clock.warmUp(true)))();
         now = (await this.sentinelRatio(state)) ?? now;
       }
       entry.restored = Math.abs(now - 1) <= this.threshold;
@@ -597,7 +603,6 @@ export class MeasurementEngine {
   private async settle(state: ProblemState): Promise<void> {
     if (!state.live.lostReason && state.pending.length) await this.check(state);
     else await this.confirm(state, null);
-    await state.heater?.stop();
     state.sentinel?.instance.destroy();
     state.bench.destroy();
   }
@@ -616,8 +621,8 @@ export class MeasurementEngine {
     const state = this.state;
     this.state = null;
     if (state) await this.settle(state);
-    this.heater?.destroy();
-    this.heater = null;
+    await (await this.ownClock?.guard)?.destroy();
+    this.ownClock = null;
   }
 
   report(): EngineReport {
@@ -628,6 +633,7 @@ export class MeasurementEngine {
         candidates: this.measured,
         seconds,
         perSecond: seconds > 0 ? this.measured / seconds : null,
+        threads: 1,
       },
       drift: {
         threshold: this.threshold,

@@ -20,7 +20,13 @@ import { type AbortFlag, type Budget, isBetter, type Strategy } from "../core/se
 import { spaceSize } from "../core/space/space";
 import { benchRefusal } from "./bench";
 import type { DevicePeaks } from "./microbench";
-import { type EngineOptions, type EngineReport, type EngineSink, MeasurementEngine } from "./runner";
+import {
+  type EngineOptions,
+  type EngineReport,
+  type EngineSink,
+  MeasurementEngine,
+  type SweepEngine,
+} from "./runner";
 import type { GpuSession } from "./session";
 import { measureTfjsBaseline } from "./tfjs-baseline";
 
@@ -65,6 +71,8 @@ export interface SweepOptions {
   /** Peaks already measured on this device; measured now when absent. */
   peaks?: DevicePeaks | null;
   engine?: Omit<EngineOptions, "baseline">;
+  /** Where candidates are measured (default: an engine on `session`; the CLI may pass a pool of threads). */
+  createEngine?: (device: DeviceInfo, sink: EngineSink, options: EngineOptions) => Promise<SweepEngine>;
   /** The strategy of each problem and family on this device (e.g. a model's ranking); else request.strategy. */
   strategyFor?: (problem: ConvProblem, family: KernelFamily, device: DeviceInfo) => Strategy;
 }
@@ -155,8 +163,8 @@ export async function runSweep(
   );
   const total = pairs.reduce((n, p) => n + p.total, 0);
   const records: TuningRecord[] = [];
-  let measuredMs = 0;
   let measured = 0;
+  let firstRunAt: number | null = null;
   let stopped: SweepOutcome["stopped"] = "exhausted";
 
   const baselines = new Map<string, Baseline | null>();
@@ -165,19 +173,24 @@ export async function runSweep(
     if (request.baseline === false) return null;
     if (!baselines.has(text)) {
       const before = [...stored.values()].find((r) => r.problem.text === text && r.baseline)?.baseline;
-      if (!before) await engine.warmUp(); // tfjs's device shares the GPU's clock
-      const result = before ? null : await measureTfjsBaseline(session.gpu as GPU, problem);
+      // tfjs's device shares the GPU and its clock.
+      const result = before
+        ? null
+        : await engine.withGpuAlone(() => measureTfjsBaseline(session.gpu as GPU, problem));
       baselines.set(text, before ?? (result?.ok ? result.baseline : null));
     }
     return baselines.get(text) ?? null;
   };
 
   // Records reach the sink once a drift check covers them; progress reports them as they are measured.
-  const engine = new MeasurementEngine(session, device, sink, {
+  const engineOptions: EngineOptions = {
     ...options.engine,
     // One verification seed per sweep: a problem's random inputs and reference are made once.
     verify: { seed: request.seed ?? 0, ...options.engine?.verify },
-  });
+  };
+  const engine: SweepEngine = options.createEngine
+    ? await options.createEngine(device, sink, engineOptions)
+    : new MeasurementEngine(session, device, sink, engineOptions);
   // The best config of each family on the problems swept so far: where a local search starts.
   const winners = new Map<string, TuningRecord["config"][]>();
   try {
@@ -189,14 +202,13 @@ export async function runSweep(
       const text = formatProblem(problem);
       const runner = engine.runner(family, problem, await baselineOf(problem));
       const timedRunner = {
+        ...runner,
         async run(config: TuningRecord["config"]) {
-          const before = Date.now();
+          firstRunAt ??= Date.now();
           const record = await runner.run(config);
-          measuredMs += Date.now() - before;
           measured++;
           return record;
         },
-        prefetch: runner.prefetch,
       };
       const strategy = strategyFor(problem, family, device);
       const result = await strategy(space, timedRunner, {
@@ -218,7 +230,7 @@ export async function runSweep(
             family: family.id,
             done: records.length,
             total,
-            etaMs: measured ? (measuredMs / measured) * left : null,
+            etaMs: measured && firstRunAt ? ((Date.now() - firstRunAt) / measured) * left : null,
             best,
             record,
           });

@@ -19,6 +19,7 @@ import {
 } from "../../gpu/sweep";
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { withWriterLock } from "../files";
+import { createMeasuringPool } from "../measure-pool";
 import { nodeGpu } from "../node-gpu";
 import {
   familyArg,
@@ -44,7 +45,7 @@ export async function sweepToFile(
   out: string,
   store: string,
   strategyFor?: SweepOptions["strategyFor"],
-  engine?: SweepOptions["engine"],
+  { engine, threads }: Measuring = { threads: 1 },
 ): Promise<SweepOutcome> {
   const problems = request.problems.map((text) => parseProblem(text));
   const families = request.families === "all" ? FAMILIES : request.families.map(familyArg);
@@ -87,6 +88,9 @@ export async function sweepToFile(
             },
           },
           ...(strategyFor ? { strategyFor } : {}),
+          ...(threads > 1
+            ? { createEngine: (...args) => createMeasuringPool(session, threads, ...args) }
+            : {}),
           onProgress: (p) => {
             const r = p.record;
             const time = r.medianNs === null ? r.status : `${(r.medianNs / 1e3).toFixed(1)} us`;
@@ -163,10 +167,11 @@ export function bestLine(b: BestEntry): string {
 /** How fast the sweep measured and what its drift checks saw, in one line. */
 export function engineLine({ throughput: t, drift: d }: EngineReport): string {
   const rate = t.perSecond === null ? "" : ` (${t.perSecond.toFixed(1)}/s)`;
+  const threads = t.threads > 1 ? ` by ${t.threads} threads` : "";
   const drifted = d.drifted
     ? `, ${d.drifted} drifted (${d.retimed} re-timed, ${d.unresolved} not restored)`
     : "";
-  return `measured ${t.candidates} candidates in ${t.seconds.toFixed(1)} s${rate}; ${d.checks} drift checks${drifted}, largest standing deviation ${(100 * d.maxDeviation).toFixed(1)}% (threshold ${(100 * d.threshold).toFixed(0)}%)`;
+  return `measured ${t.candidates} candidates in ${t.seconds.toFixed(1)} s${rate}${threads}; ${d.checks} drift checks${drifted}, largest standing deviation ${(100 * d.maxDeviation).toFixed(1)}% (threshold ${(100 * d.threshold).toFixed(0)}%)`;
 }
 
 function summaryText(s: SweepOutcome, out: string): string {
@@ -180,8 +185,17 @@ function summaryText(s: SweepOutcome, out: string): string {
   ].join("\n");
 }
 
-/** --keep-warm, --sentinel and --compile-ahead: how the engine guards and paces its measurements. */
-function engineOptions(ctx: CommandContext): NonNullable<SweepOptions["engine"]> {
+/** How a sweep measures: the engine's options, and how many threads measure at once. */
+interface Measuring {
+  engine?: SweepOptions["engine"];
+  threads: number;
+}
+
+/** Measuring threads at most: each holds a device and a share of the CPU. */
+const MAX_THREADS = 32;
+
+/** --keep-warm, --sentinel, --compile-ahead and --threads: how the engine guards and paces its measurements. */
+function measuringOptions(ctx: CommandContext): Measuring {
   const warm = String(ctx.values["keep-warm"]);
   if (!["auto", "on", "off"].includes(warm))
     throw new CliError(`--keep-warm must be auto, on or off, got '${warm}'`);
@@ -193,10 +207,15 @@ function engineOptions(ctx: CommandContext): NonNullable<SweepOptions["engine"]>
       `--drift-threshold must be a fraction in (0, 1), got '${ctx.values["drift-threshold"]}'`,
     );
   const ahead = optionalInt(ctx, "compile-ahead", 0);
+  const threads = optionalInt(ctx, "threads", 1) ?? 1;
+  if (threads > MAX_THREADS) throw new CliError(`--threads must be 1 to ${MAX_THREADS}, got ${threads}`);
   return {
-    ...(warm === "auto" ? {} : { keepWarm: warm === "on" }),
-    sentinel: every === null ? false : { every, threshold },
-    ...(ahead === undefined ? {} : { compileAhead: ahead }),
+    engine: {
+      ...(warm === "auto" ? {} : { keepWarm: warm === "on" }),
+      sentinel: every === null ? false : { every, threshold },
+      ...(ahead === undefined ? {} : { compileAhead: ahead }),
+    },
+    threads,
   };
 }
 
@@ -268,6 +287,13 @@ export const sweepCommand: Command = {
       value: "N",
       description: "candidates compiled in parallel ahead of the one measured (default 8, 0 on CPU adapters)",
     },
+    threads: {
+      type: "string",
+      value: "N",
+      description:
+        "measure in N threads, each compiling and checking its share on a device of its own while their timed work takes turns on the GPU (fixed orders: exhaustive, random)",
+      default: "1",
+    },
     configs: {
       type: "string",
       value: "C;C",
@@ -322,7 +348,7 @@ export const sweepCommand: Command = {
       out,
       store,
       learned ? modelGuidedStrategies(ctx, learned, width) : listed,
-      engineOptions(ctx),
+      measuringOptions(ctx),
     ).finally(() => learned?.model.dispose());
     const {
       problems: n,

@@ -81,6 +81,33 @@ describe("strategies on the replay runner", () => {
     expect(timed.outcomes).toHaveLength(3);
   });
 
+  it("keeps as many configs in flight as a runner measures at once, within the budget", async () => {
+    const replay = replayRunner(recording());
+    let inFlight = 0;
+    let most = 0;
+    const pooled: CandidateRunner = {
+      concurrency: 3,
+      async run(config) {
+        most = Math.max(most, ++inFlight);
+        // Uneven durations: outcomes finish out of order.
+        await new Promise((resolve) => setTimeout(resolve, 1 + ((Number(config.x) * 7) % 5)));
+        inFlight--;
+        return replay.run(config);
+      },
+    };
+    const all = await exhaustive(space, pooled);
+    expect(most).toBe(3);
+    expect(all.outcomes).toHaveLength(10);
+    expect(new Set(replay.asked.map(configKey)).size).toBe(10);
+    expect(all.best?.config).toEqual({ x: 4, y: 2 });
+
+    const before = replay.asked.length;
+    const some = await budgeted(exhaustive, { candidates: 4 })(space, pooled);
+    expect(some.stopped).toBe("budget");
+    expect(replay.asked.length - before).toBe(4);
+    expect(some.outcomes).toHaveLength(4);
+  });
+
   it("reports progress with an ETA, skips cached configs, and stops on abort", async () => {
     const runner = replayRunner(recording());
     const cachedKey = configKey({ x: 1, y: 1 });

@@ -22,6 +22,8 @@ export interface CandidateRunner<O extends Outcome = Outcome> {
   run(config: Config): Promise<O>;
   /** A hint: these configs are likely next (the GPU runner compiles them while it measures others). */
   prefetch?(configs: readonly Config[]): void;
+  /** How many configs it measures at once (a pool of measuring threads); 1 when absent. */
+  concurrency?: number;
 }
 
 export interface Budget {
@@ -81,7 +83,8 @@ export function isBetter(a: Outcome, than: Outcome | null): boolean {
 
 /**
  * The shared loop: measures `candidates` in order (skipping repeats) until they run out, the budget is
- * spent or the signal aborts. `total` is how many candidates there are, when known up front.
+ * spent or the signal aborts. `total` is how many candidates there are, when known up front. A runner
+ * that measures several at once (`concurrency`) gets that many in flight; outcomes arrive as they finish.
  */
 export async function measureInOrder<O extends Outcome>(
   candidates: Iterable<Config>,
@@ -94,40 +97,61 @@ export async function measureInOrder<O extends Outcome>(
   const now = options.now ?? (() => Date.now());
   const start = now();
   const limit = Math.min(total, options.budget?.candidates ?? Number.POSITIVE_INFINITY);
+  const width = Math.max(1, runner.concurrency ?? 1);
   const outcomes: O[] = [];
   const seen = new Set<string>();
+  const running = new Set<Promise<void>>();
   let best: O | null = null;
   let measured = 0;
-  let measuredMs = 0;
-  for (const config of readAhead(candidates, lookahead, runner, options.cached)) {
-    if (options.signal?.aborted) return { outcomes, best, stopped: "aborted" };
-    if (outcomes.length >= limit) return { outcomes, best, stopped: "budget" };
-    const elapsed = now() - start;
-    if (options.budget?.ms !== undefined && elapsed >= options.budget.ms) {
-      return { outcomes, best, stopped: "budget" };
-    }
-    const key = configKey(config);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let outcome = options.cached?.(config);
-    if (!outcome) {
-      const before = now();
-      outcome = await runner.run(config);
-      measured++;
-      measuredMs += now() - before;
-    }
+  // Time with a measurement in flight (cached outcomes cost none): the pace behind the ETA.
+  let busyMs = 0;
+  let busySince = 0;
+  let stopped: TuneResult<O>["stopped"] | null = null;
+
+  const finish = (outcome: O) => {
     outcomes.push(outcome);
     if (isBetter(outcome, best)) best = outcome;
     const left = limit - outcomes.length;
+    const busy = busyMs + (running.size ? now() - busySince : 0);
     options.onOutcome?.(outcome, {
       done: outcomes.length,
       total: limit,
       best,
       elapsedMs: now() - start,
-      etaMs: measured ? (measuredMs / measured) * left : null,
+      etaMs: measured ? (busy / measured) * left : null,
     });
+  };
+  const measure = async (config: Config) => {
+    if (!running.size) busySince = now();
+    const outcome = await runner.run(config);
+    measured++;
+    if (running.size === 1) {
+      // The last one in flight: its busy stretch ends here.
+      busyMs += now() - busySince;
+      busySince = now();
+    }
+    finish(outcome);
+  };
+
+  for (const config of readAhead(candidates, lookahead, runner, options.cached)) {
+    if (options.signal?.aborted) stopped = "aborted";
+    else if (outcomes.length + running.size >= limit) stopped = "budget";
+    else if (options.budget?.ms !== undefined && now() - start >= options.budget.ms) stopped = "budget";
+    if (stopped) break;
+    const key = configKey(config);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const cached = options.cached?.(config);
+    if (cached) {
+      finish(cached);
+      continue;
+    }
+    const run: Promise<void> = measure(config).finally(() => running.delete(run));
+    running.add(run);
+    if (running.size >= width) await Promise.race(running);
   }
-  return { outcomes, best, stopped: options.signal?.aborted ? "aborted" : "exhausted" };
+  await Promise.all(running);
+  return { outcomes, best, stopped: stopped ?? (options.signal?.aborted ? "aborted" : "exhausted") };
 }
 
 /**
