@@ -10,7 +10,7 @@ import { spaceCommand } from "./commands/space";
 import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
 import { verifyCommand } from "./commands/verify";
-import { serveMeasuringThread } from "./measure-pool";
+import { serveMeasuringWorker } from "./measure-pool";
 import { allowUnsafeFeatures, UNSAFE_TOGGLES } from "./node-gpu";
 
 const COMMANDS: Command[] = [
@@ -70,8 +70,8 @@ async function main(argv: string[]): Promise<number> {
   return output.exitCode ?? 0;
 }
 
-// This file also starts the measuring threads of `sweep --threads`.
-if (!serveMeasuringThread())
+// This file is also the measuring workers' program (`sweep --workers`).
+if (!serveMeasuringWorker())
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

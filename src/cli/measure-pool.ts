@@ -1,15 +1,16 @@
 /**
- * Measuring in several threads at once. Each thread (a Node worker with a Dawn device of its own) plans,
- * compiles and checks its share of a sweep's candidates while the others do the same; their GPU work
- * takes turns through the one clock guard kept here, beside the one heater, so no timed sample ever
- * shares the GPU. Why threads: Dawn finishes pipeline creation on its thread's event loop, so one
- * thread compiled at most ~17 candidates/s on an H200 while the GPU was busy ~13 ms a candidate.
- * Each thread's engine keeps its own drift sentinel (its first verified config).
+ * Measuring in several processes at once. Each worker (a Node process with a Dawn device of its own)
+ * plans, compiles and checks its share of a sweep's candidates while the others do the same; their GPU
+ * work takes turns through the one clock guard kept here, beside the one heater, so no timed sample ever
+ * shares the GPU. Why: Dawn finishes pipeline creation on its process's event loop, so one process
+ * compiled at most ~17 candidates/s on an H200 while the GPU was busy ~13 ms a candidate. Processes,
+ * not worker threads: with Dawn in worker threads, 3 of 5 sweeps on the H200 died in Dawn's addon (a
+ * fatal napi_throw), taking the whole process with them. Each worker's engine keeps its own drift
+ * sentinel (its first verified config).
  */
+import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, parentPort, Worker, workerData } from "node:worker_threads";
-import { expose, proxy, type Remote, wrap } from "comlink";
-import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { type Endpoint, expose, type Remote, wrap } from "comlink";
 import { type Baseline, candidateKey, type DeviceInfo, type TuningRecord } from "../core/dataset/record";
 import type { KernelFamily } from "../core/families/family";
 import { familyById } from "../core/families/index";
@@ -29,14 +30,16 @@ import {
 import { GpuSession } from "../gpu/session";
 import { allowUnsafeFeatures, nodeGpu, unsafeFeaturesAllowed } from "./node-gpu";
 
-/** What the main thread offers each measuring thread: the GPU's guard and the sweep's sink. */
+/** What the sweep's process offers each worker: the GPU's guard and the sweep's sink. */
 interface PoolHost extends ClockGuard {
   add(record: TuningRecord): Promise<void>;
   driftCheck(check: DriftCheck): void;
 }
 
-/** What a measuring thread offers: its engine, by family id and problem text. */
-interface MeasuringThread {
+/** What a worker offers: its engine, by family id and problem text. */
+interface MeasuringWorker {
+  /** Makes the engine; first of all calls. */
+  start(setup: WorkerSetup): Promise<void>;
   run(family: string, problem: string, config: Config, baseline: Baseline | null): Promise<TuningRecord>;
   prefetch(family: string, problem: string, configs: Config[]): void;
   checkpoint(): Promise<void>;
@@ -44,80 +47,116 @@ interface MeasuringThread {
   close(): Promise<EngineReport>;
 }
 
-/** Engine options that cross to a thread: plain data (callbacks and guards stay here). */
-type ThreadOptions = Pick<EngineOptions, "harness" | "verify" | "sentinel" | "compileAhead">;
-
-interface ThreadData {
-  role: "measuring-thread";
+interface WorkerSetup {
   device: DeviceInfo;
-  options: ThreadOptions;
+  /** Engine options that cross: plain data (callbacks and the guard stay with the sweep). */
+  options: Pick<EngineOptions, "harness" | "verify" | "sentinel" | "compileAhead">;
   unsafeFeatures: boolean;
-  host: MessagePort;
 }
 
-/** In a worker started by a pool: serves its engine until closed. Returns false on any other thread. */
-export function serveMeasuringThread(): boolean {
-  const data = workerData as ThreadData | null;
-  if (!parentPort || data?.role !== "measuring-thread") return false;
-  if (data.unsafeFeatures) allowUnsafeFeatures();
-  const host = wrap<PoolHost>(nodeEndpoint(data.host));
-  const session = nodeGpu().then((gpu) => new GpuSession(gpu));
-  const engine = session.then(
-    (s) =>
-      new MeasurementEngine(s, data.device, { add: (record) => host.add(record) }, {
-        ...data.options,
+/** Marks a process started as a measuring worker. */
+const WORKER_ENV = "TUNELAB_MEASURING_WORKER";
+
+/**
+ * One direction of comlink over a child process's IPC channel: both directions share the channel, so
+ * each message is tagged with its direction.
+ */
+function ipcEndpoint(target: ChildProcess | NodeJS.Process, direction: "host" | "worker"): Endpoint {
+  const handlers = new Map<unknown, (message: { direction?: string; data?: unknown }) => void>();
+  return {
+    postMessage: (data) => target.send?.({ direction, data }),
+    addEventListener: (_type, listener) => {
+      const handler = (message: { direction?: string; data?: unknown }) => {
+        if (message?.direction !== direction) return;
+        const event = { data: message.data } as MessageEvent;
+        if (typeof listener === "function") listener(event);
+        else listener.handleEvent(event);
+      };
+      handlers.set(listener, handler);
+      target.on("message", handler);
+    },
+    removeEventListener: (_type, listener) => {
+      const handler = handlers.get(listener);
+      if (handler) target.off("message", handler);
+      handlers.delete(listener);
+    },
+  };
+}
+
+/** In a process started by a pool: serves its engine until closed. Returns false in any other process. */
+export function serveMeasuringWorker(): boolean {
+  if (!process.send || process.env[WORKER_ENV] !== "1") return false;
+  // The sweep's process decides when to stop (Ctrl-C reaches the whole process group); a worker whose
+  // sweep is gone stops too.
+  process.on("SIGINT", () => {});
+  process.on("disconnect", () => process.exit(1));
+  const host = wrap<PoolHost>(ipcEndpoint(process, "host"));
+  let session: GpuSession | null = null;
+  let made: MeasurementEngine | null = null;
+  const engine = () => {
+    if (!made) throw new Error("the measuring worker was not started");
+    return made;
+  };
+  const api: MeasuringWorker = {
+    start: async ({ device, options, unsafeFeatures }) => {
+      if (unsafeFeatures) allowUnsafeFeatures();
+      session = new GpuSession(await nodeGpu());
+      made = new MeasurementEngine(session, device, { add: (record) => host.add(record) }, {
+        ...options,
         clock: {
           hold: () => host.hold(),
           release: () => void host.release(),
           warmUp: (again) => host.warmUp(again),
         },
         onDriftCheck: (check) => void host.driftCheck(check),
-      }),
-  );
-  const api: MeasuringThread = {
-    run: async (family, problem, config, baseline) =>
-      (await engine).run(familyById(family), parseProblem(problem), config, baseline),
+      });
+    },
+    run: (family, problem, config, baseline) =>
+      engine().run(familyById(family), parseProblem(problem), config, baseline),
     prefetch: (family, problem, configs) =>
-      void engine.then((e) => e.runner(familyById(family), parseProblem(problem)).prefetch?.(configs)),
-    checkpoint: async () => (await engine).checkpoint(),
+      engine().runner(familyById(family), parseProblem(problem)).prefetch?.(configs),
+    checkpoint: () => engine().checkpoint(),
     close: async () => {
-      const e = await engine;
-      await e.flush();
-      (await session).destroy();
-      return e.report();
+      await engine().flush();
+      session?.destroy();
+      return engine().report();
     },
   };
-  expose(api, nodeEndpoint(parentPort));
+  expose(api, ipcEndpoint(process, "worker"));
   return true;
 }
 
-interface Thread {
-  worker: Worker;
-  api: Remote<MeasuringThread>;
-  /** Runs queued on this thread (one at a time), and configs hinted to it but not yet run. */
+interface Worker {
+  process: ChildProcess;
+  api: Remote<MeasuringWorker>;
+  /** Runs queued on this worker (it measures one at a time). */
   tail: Promise<unknown>;
+  /** Runs queued plus configs hinted to it and not yet run. */
   load: number;
-  /** Rejects when the thread dies, so no call waits on it forever. */
+  /** Rejects when the worker dies, so no call waits on it forever. */
   died: Promise<never>;
 }
 
-/** A sweep engine whose candidates are measured by `threads` worker threads sharing one GPU guard. */
+/** A sweep engine whose candidates are measured by `workers` processes sharing one GPU guard. */
 export async function createMeasuringPool(
   session: GpuSession,
-  threads: number,
+  workers: number,
   device: DeviceInfo,
   sink: EngineSink,
   options: EngineOptions,
 ): Promise<SweepEngine> {
   const live = await session.device();
   const guard = await HeaterGuard.create(live.device, options.keepWarm ?? !isCpuAdapter(live));
-  return new MeasuringPool(guard, threads, device, sink, options);
+  const pool = new MeasuringPool(guard, workers, device, sink, options);
+  await pool.started;
+  return pool;
 }
 
 class MeasuringPool implements SweepEngine {
-  private readonly threads: Thread[];
-  /** Which thread a hinted config was given to (its thread compiles it ahead). */
-  private readonly hinted = new Map<string, Thread>();
+  private readonly workers: Worker[];
+  readonly started: Promise<void>;
+  /** Which worker a hinted config was given to (that worker compiles it ahead). */
+  private readonly hinted = new Map<string, Worker>();
   /** Records handed to a strategy and not yet final; a drift check may re-time them later. */
   private readonly provisional = new Map<string, TuningRecord>();
   /** Final records that arrived before their run's answer did. */
@@ -133,11 +172,29 @@ class MeasuringPool implements SweepEngine {
     private readonly sink: EngineSink,
     private readonly options: EngineOptions,
   ) {
-    this.threads = Array.from({ length: count }, () => this.startThread());
+    this.workers = Array.from({ length: count }, () => this.startWorker());
+    const { harness, verify, sentinel, compileAhead } = options;
+    const setup: WorkerSetup = {
+      device,
+      options: { harness, verify, sentinel, compileAhead },
+      unsafeFeatures: unsafeFeaturesAllowed(),
+    };
+    this.started = Promise.all(this.workers.map((w) => this.queue(w, () => w.api.start(setup)))).then(
+      () => undefined,
+      async (error) => {
+        this.stopWorkers();
+        throw error;
+      },
+    );
   }
 
-  private startThread(): Thread {
-    const { port1, port2 } = new MessageChannel();
+  private startWorker(): Worker {
+    // The CLI's own file: its entry serves a measuring worker when started as one.
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, [WORKER_ENV]: "1" },
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     const host: PoolHost = {
       hold: () => this.guard.hold(),
       release: () => this.guard.release(),
@@ -145,23 +202,20 @@ class MeasuringPool implements SweepEngine {
       add: (record) => this.final(record),
       driftCheck: (check) => this.options.onDriftCheck?.(check),
     };
-    expose(host, nodeEndpoint(port1));
-    const { harness, verify, sentinel, compileAhead } = this.options;
-    const data: ThreadData = {
-      role: "measuring-thread",
-      device: this.device,
-      options: { harness, verify, sentinel, compileAhead },
-      unsafeFeatures: unsafeFeaturesAllowed(),
-      host: port2,
-    };
-    // The CLI's own file: its entry serves a measuring thread when started as one.
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: data, transferList: [port2] });
+    expose(host, ipcEndpoint(child, "host"));
     const died = new Promise<never>((_, reject) => {
-      worker.once("error", (error) => reject(new Error(`a measuring thread failed: ${error.message}`)));
-      worker.once("exit", (code) => reject(new Error(`a measuring thread exited (code ${code})`)));
+      child.once("error", (error) => reject(new Error(`a measuring worker failed: ${error.message}`)));
+      child.once("exit", (code, signal) =>
+        reject(new Error(`a measuring worker exited (${signal ?? `code ${code}`})`)),
+      );
     });
     died.catch(() => undefined);
-    return { worker, api: wrap<MeasuringThread>(nodeEndpoint(worker)), tail: Promise.resolve(), load: 0, died };
+    const api = wrap<MeasuringWorker>(ipcEndpoint(child, "worker"));
+    return { process: child, api, tail: Promise.resolve(), load: 0, died };
+  }
+
+  private stopWorkers(): void {
+    for (const w of this.workers) w.process.kill();
   }
 
   private key(family: KernelFamily, problem: ConvProblem, config: Config): string {
@@ -179,14 +233,14 @@ class MeasuringPool implements SweepEngine {
     await this.sink.add(record);
   }
 
-  private leastLoaded(): Thread {
-    return this.threads.reduce((a, b) => (b.load < a.load ? b : a));
+  private leastLoaded(): Worker {
+    return this.workers.reduce((a, b) => (b.load < a.load ? b : a));
   }
 
-  /** Queues `work` on `thread` after what it has queued (a thread's engine measures one at a time). */
-  private queue<T>(thread: Thread, work: () => Promise<T>): Promise<T> {
-    const next = thread.tail.then(() => Promise.race([work(), thread.died]));
-    thread.tail = next.catch(() => undefined);
+  /** Queues `work` on `worker` after what it has queued (a worker's engine measures one at a time). */
+  private queue<T>(worker: Worker, work: () => Promise<T>): Promise<T> {
+    const next = worker.tail.then(() => Promise.race([work(), worker.died]));
+    worker.tail = next.catch(() => undefined);
     return next;
   }
 
@@ -197,35 +251,35 @@ class MeasuringPool implements SweepEngine {
   ): CandidateRunner<TuningRecord> {
     const text = formatProblem(problem);
     return {
-      concurrency: this.threads.length,
+      concurrency: this.workers.length,
       run: async (config) => {
         const key = this.key(family, problem, config);
-        const thread = this.hinted.get(key) ?? this.leastLoaded();
-        if (!this.hinted.delete(key)) thread.load++;
+        const worker = this.hinted.get(key) ?? this.leastLoaded();
+        if (!this.hinted.delete(key)) worker.load++;
         this.firstRunAt ??= performance.now();
         try {
-          const record = await this.queue(thread, () => thread.api.run(family.id, text, config, baseline));
+          const record = await this.queue(worker, () => worker.api.run(family.id, text, config, baseline));
           const final = this.early.get(key);
           this.early.delete(key);
           if (final) return final;
           this.provisional.set(key, record);
           return record;
         } finally {
-          thread.load--;
+          worker.load--;
           this.lastRunAt = performance.now();
         }
       },
       prefetch: (configs) => {
-        const shares = new Map<Thread, Config[]>();
+        const shares = new Map<Worker, Config[]>();
         for (const config of configs) {
           const key = this.key(family, problem, config);
           if (this.hinted.has(key)) continue;
-          const thread = this.leastLoaded();
-          thread.load++;
-          this.hinted.set(key, thread);
-          shares.set(thread, [...(shares.get(thread) ?? []), config]);
+          const worker = this.leastLoaded();
+          worker.load++;
+          this.hinted.set(key, worker);
+          shares.set(worker, [...(shares.get(worker) ?? []), config]);
         }
-        for (const [thread, share] of shares) void thread.api.prefetch(family.id, text, share);
+        for (const [worker, share] of shares) void worker.api.prefetch(family.id, text, share);
       },
     };
   }
@@ -241,16 +295,19 @@ class MeasuringPool implements SweepEngine {
   }
 
   async checkpoint(): Promise<void> {
-    await Promise.all(this.threads.map((t) => this.queue(t, () => t.api.checkpoint())));
+    await Promise.all(this.workers.map((w) => this.queue(w, () => w.api.checkpoint())));
   }
 
   async flush(): Promise<void> {
-    this.reports = await Promise.all(this.threads.map((t) => this.queue(t, () => t.api.close())));
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
-    await this.guard.destroy();
+    try {
+      this.reports = await Promise.all(this.workers.map((w) => this.queue(w, () => w.api.close())));
+    } finally {
+      this.stopWorkers();
+      await this.guard.destroy();
+    }
   }
 
-  /** The threads' reports as one: candidates over the pool's wall time, every drift check. */
+  /** The workers' reports as one: candidates over the pool's wall time, every drift check. */
   report(): EngineReport {
     const reports = this.reports;
     const candidates = reports.reduce((n, r) => n + r.throughput.candidates, 0);
@@ -262,7 +319,7 @@ class MeasuringPool implements SweepEngine {
         candidates,
         seconds,
         perSecond: seconds > 0 ? candidates / seconds : null,
-        threads: this.threads.length,
+        workers: this.workers.length,
       },
       drift: {
         threshold: reports[0]?.drift.threshold ?? 0,

@@ -15,7 +15,7 @@ let dawnToggles = ["disable-dawn-features=timestamp_quantization"];
  */
 export const UNSAFE_TOGGLES = "enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia";
 
-/** Whether experimental features were asked for (measuring threads ask for them too). */
+/** Whether experimental features were asked for (measuring workers ask for them too). */
 export function unsafeFeaturesAllowed(): boolean {
   return dawnToggles.includes(UNSAFE_TOGGLES);
 }

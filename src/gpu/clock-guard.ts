@@ -2,7 +2,7 @@
  * The GPU's clock and its timed work, as every engine on one GPU needs them: timed work (a candidate's
  * checked run and samples, a re-timing, a problem's uploads) holds the GPU alone, one holder at a time in
  * the order they asked; between holders the heater keeps the clock up. One guard per GPU: engines in
- * several threads (a measuring pool) share one, so their compiles overlap while their timings never do.
+ * several processes (a measuring pool) share one, so their compiles overlap while their timings never do.
  */
 import { GpuHeater, WARM_RATIO } from "./heater";
 

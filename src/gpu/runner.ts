@@ -46,7 +46,7 @@ export interface EngineOptions {
   /** Keep the GPU busy between timed candidates (default: on, except on CPU adapters like SwiftShader). */
   keepWarm?: boolean;
   /**
-   * The GPU's guard when other engines share the GPU (a measuring pool's threads): their timed work then
+   * The GPU's guard when other engines share the GPU (a measuring pool's workers): their timed work then
    * takes turns. Default: a guard of the engine's own, with a heater as `keepWarm` says.
    */
   clock?: ClockGuard;
@@ -70,7 +70,7 @@ export interface EngineSink {
   amend?(record: TuningRecord): Promise<void>;
 }
 
-/** What a sweep needs of an engine: this one, or a pool of them measuring in other threads. */
+/** What a sweep needs of an engine: this one, or a pool of them measuring in other processes. */
 export type SweepEngine = Pick<
   MeasurementEngine,
   "runner" | "withGpuAlone" | "checkpoint" | "flush" | "report"
@@ -93,8 +93,8 @@ export interface DriftCheck {
 }
 
 export interface EngineReport {
-  /** Candidates measured (stored ones not counted), the wall time they took, their rate, and by how many threads. */
-  throughput: { candidates: number; seconds: number; perSecond: number | null; threads: number };
+  /** Candidates measured (stored ones not counted), the wall time they took, their rate, and by how many workers. */
+  throughput: { candidates: number; seconds: number; perSecond: number | null; workers: number };
   drift: {
     threshold: number;
     checks: number;
@@ -633,7 +633,7 @@ export class MeasurementEngine {
         candidates: this.measured,
         seconds,
         perSecond: seconds > 0 ? this.measured / seconds : null,
-        threads: 1,
+        workers: 1,
       },
       drift: {
         threshold: this.threshold,

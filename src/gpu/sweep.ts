@@ -71,7 +71,7 @@ export interface SweepOptions {
   /** Peaks already measured on this device; measured now when absent. */
   peaks?: DevicePeaks | null;
   engine?: Omit<EngineOptions, "baseline">;
-  /** Where candidates are measured (default: an engine on `session`; the CLI may pass a pool of threads). */
+  /** Where candidates are measured (default: an engine on `session`; the CLI may pass a pool of processes). */
   createEngine?: (device: DeviceInfo, sink: EngineSink, options: EngineOptions) => Promise<SweepEngine>;
   /** The strategy of each problem and family on this device (e.g. a model's ranking); else request.strategy. */
   strategyFor?: (problem: ConvProblem, family: KernelFamily, device: DeviceInfo) => Strategy;

@@ -110,7 +110,7 @@ function replayEngine() {
       return {
         candidates,
         stopped: "exhausted",
-        throughput: { candidates, seconds: 1, perSecond: candidates, threads: 1 },
+        throughput: { candidates, seconds: 1, perSecond: candidates, workers: 1 },
         drift: null,
       };
     },

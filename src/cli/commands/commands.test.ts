@@ -229,30 +229,30 @@ describe("sweep's options", () => {
     expect(existsSync(join(dir, "refused.jsonl"))).toBe(false);
   });
 
-  it("--threads measures in several threads: every candidate once, verified, each thread's sentinel checked", () => {
+  it("--workers measures in several processes: every candidate once, verified, each one's sentinel checked", () => {
     const args = ["sweep", "--problem", PROBLEM, "--family", "direct", "--strategy", "exhaustive"];
     const common = ["--budget", "9", "--sentinel", "2", "--baseline", "none", "--store", store(), "--json"];
-    const pooled = join(dir, "threads.jsonl");
-    const run = cli(...args, ...common, "--threads", "3", "--out", pooled);
+    const pooled = join(dir, "workers.jsonl");
+    const run = cli(...args, ...common, "--workers", "3", "--out", pooled);
     expect(run.status).toBe(0);
     expect(run.json).toMatchObject({ candidates: 9, timed: 9, failed: {} });
-    expect(run.json.throughput).toMatchObject({ candidates: 9, threads: 3 });
-    // Three threads, three candidates each, a check every two of a thread's own: at least one per thread.
+    expect(run.json.throughput).toMatchObject({ candidates: 9, workers: 3 });
+    // Three workers, three candidates each, a check every two of a worker's own: at least one each.
     expect(run.json.drift.checks).toBeGreaterThanOrEqual(3);
     const written = records(pooled);
     expect(written.every((r) => r.status === "ok" && r.verification.checked === 1 * 8 * 8 * 8)).toBe(true);
     expect(written.every((r) => r.clock.sentinelRatio !== null)).toBe(true);
 
-    const serial = join(dir, "one-thread.jsonl");
-    expect(cli(...args, ...common, "--out", serial).json.throughput.threads).toBe(1);
+    const serial = join(dir, "one-worker.jsonl");
+    expect(cli(...args, ...common, "--out", serial).json.throughput.workers).toBe(1);
     const keys = (path: string) => records(path).map((r) => JSON.stringify(r.config)).sort();
     expect(new Set(keys(pooled)).size).toBe(9);
     expect(keys(pooled)).toEqual(keys(serial));
 
     for (const bad of ["0", "33"]) {
-      const refused = cli(...args, ...common, "--threads", bad, "--out", join(dir, "refused.jsonl"));
+      const refused = cli(...args, ...common, "--workers", bad, "--out", join(dir, "refused.jsonl"));
       expect(refused.status).toBe(2);
-      expect(refused.stderr).toMatch(/--threads/);
+      expect(refused.stderr).toMatch(/--workers/);
     }
   });
 

@@ -45,7 +45,7 @@ export async function sweepToFile(
   out: string,
   store: string,
   strategyFor?: SweepOptions["strategyFor"],
-  { engine, threads }: Measuring = { threads: 1 },
+  { engine, workers }: Measuring = { workers: 1 },
 ): Promise<SweepOutcome> {
   const problems = request.problems.map((text) => parseProblem(text));
   const families = request.families === "all" ? FAMILIES : request.families.map(familyArg);
@@ -88,8 +88,8 @@ export async function sweepToFile(
             },
           },
           ...(strategyFor ? { strategyFor } : {}),
-          ...(threads > 1
-            ? { createEngine: (...args) => createMeasuringPool(session, threads, ...args) }
+          ...(workers > 1
+            ? { createEngine: (...args) => createMeasuringPool(session, workers, ...args) }
             : {}),
           onProgress: (p) => {
             const r = p.record;
@@ -167,11 +167,11 @@ export function bestLine(b: BestEntry): string {
 /** How fast the sweep measured and what its drift checks saw, in one line. */
 export function engineLine({ throughput: t, drift: d }: EngineReport): string {
   const rate = t.perSecond === null ? "" : ` (${t.perSecond.toFixed(1)}/s)`;
-  const threads = t.threads > 1 ? ` by ${t.threads} threads` : "";
+  const workers = t.workers > 1 ? ` by ${t.workers} workers` : "";
   const drifted = d.drifted
     ? `, ${d.drifted} drifted (${d.retimed} re-timed, ${d.unresolved} not restored)`
     : "";
-  return `measured ${t.candidates} candidates in ${t.seconds.toFixed(1)} s${rate}${threads}; ${d.checks} drift checks${drifted}, largest standing deviation ${(100 * d.maxDeviation).toFixed(1)}% (threshold ${(100 * d.threshold).toFixed(0)}%)`;
+  return `measured ${t.candidates} candidates in ${t.seconds.toFixed(1)} s${rate}${workers}; ${d.checks} drift checks${drifted}, largest standing deviation ${(100 * d.maxDeviation).toFixed(1)}% (threshold ${(100 * d.threshold).toFixed(0)}%)`;
 }
 
 function summaryText(s: SweepOutcome, out: string): string {
@@ -185,16 +185,16 @@ function summaryText(s: SweepOutcome, out: string): string {
   ].join("\n");
 }
 
-/** How a sweep measures: the engine's options, and how many threads measure at once. */
+/** How a sweep measures: the engine's options, and how many processes measure at once. */
 interface Measuring {
   engine?: SweepOptions["engine"];
-  threads: number;
+  workers: number;
 }
 
-/** Measuring threads at most: each holds a device and a share of the CPU. */
-const MAX_THREADS = 32;
+/** Measuring workers at most: each holds a device and a share of the CPU. */
+const MAX_WORKERS = 32;
 
-/** --keep-warm, --sentinel, --compile-ahead and --threads: how the engine guards and paces its measurements. */
+/** --keep-warm, --sentinel, --compile-ahead and --workers: how the engine guards and paces its measurements. */
 function measuringOptions(ctx: CommandContext): Measuring {
   const warm = String(ctx.values["keep-warm"]);
   if (!["auto", "on", "off"].includes(warm))
@@ -207,15 +207,15 @@ function measuringOptions(ctx: CommandContext): Measuring {
       `--drift-threshold must be a fraction in (0, 1), got '${ctx.values["drift-threshold"]}'`,
     );
   const ahead = optionalInt(ctx, "compile-ahead", 0);
-  const threads = optionalInt(ctx, "threads", 1) ?? 1;
-  if (threads > MAX_THREADS) throw new CliError(`--threads must be 1 to ${MAX_THREADS}, got ${threads}`);
+  const workers = optionalInt(ctx, "workers", 1) ?? 1;
+  if (workers > MAX_WORKERS) throw new CliError(`--workers must be 1 to ${MAX_WORKERS}, got ${workers}`);
   return {
     engine: {
       ...(warm === "auto" ? {} : { keepWarm: warm === "on" }),
       sentinel: every === null ? false : { every, threshold },
       ...(ahead === undefined ? {} : { compileAhead: ahead }),
     },
-    threads,
+    workers,
   };
 }
 
@@ -287,11 +287,11 @@ export const sweepCommand: Command = {
       value: "N",
       description: "candidates compiled in parallel ahead of the one measured (default 8, 0 on CPU adapters)",
     },
-    threads: {
+    workers: {
       type: "string",
       value: "N",
       description:
-        "measure in N threads, each compiling and checking its share on a device of its own while their timed work takes turns on the GPU (fixed orders: exhaustive, random)",
+        "measure in N processes, each compiling and checking its share on a device of its own while their timed work takes turns on the GPU; fixed orders (exhaustive, random) keep N in flight",
       default: "1",
     },
     configs: {
