@@ -6,7 +6,10 @@ import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
 import type { MiopenFile } from "../../store/train";
 
-/** What the model learns from: the records on show (this lab's kernels), or a MIOpen perf database. */
+/**
+ * What the model learns from (the records on show, this lab's kernels, or a MIOpen perf database), and
+ * whether a new model learns it or the held one keeps learning (fine-tuning).
+ */
 export function TrainingDataCard({ disabled }: { disabled: boolean }) {
   const id = useId();
   const trainOn = useLab((s) => s.trainOn);
@@ -14,6 +17,9 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
   const miopenFile = useLab((s) => s.miopenFile);
   const miopenFileError = useLab((s) => s.miopenFileError);
   const chooseTrainingFile = useLab((s) => s.chooseTrainingFile);
+  const trainFrom = useLab((s) => s.trainFrom);
+  const setTrainFrom = useLab((s) => s.setTrainFrom);
+  const held = useLab((s) => s.model.current?.name);
   const records = useLab(shownRecords);
   const problems = new Set(records.filter((r) => r.status === "ok").map((r) => r.problem.text)).size;
   const fileInput = useRef<HTMLInputElement>(null);
@@ -42,6 +48,34 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
           />
           A MIOpen perf database
         </label>
+      </fieldset>
+      <fieldset className="strategy" disabled={disabled}>
+        <legend className="field-label">Train</legend>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-start`}
+            checked={trainFrom === "new"}
+            onChange={() => setTrainFrom("new")}
+          />
+          A new model
+        </label>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-start`}
+            checked={trainFrom === "held"}
+            onChange={() => setTrainFrom("held")}
+          />
+          {held ? `Fine-tune ${held} on this data` : "Fine-tune the held model on this data"}
+        </label>
+        {trainFrom === "held" && (
+          <p className="muted">
+            It keeps its vocabulary, hidden units and attention: problems whose fastest config needs a value
+            it has no token for are left out, and named when it is done. Its scores before and after come from
+            the same held-out problems.
+          </p>
+        )}
       </fieldset>
       {trainOn === "miopen" && (
         <>
