@@ -203,7 +203,9 @@ describe("TrainPage's training run", () => {
       "On these 12 problems the model's first answer was the tuned config 8.3% of the time; copying the config of the most similar training problem was right 33.3% of the time. The model has not yet learnt more than its closest example tells.",
     );
     const advice = () => screen.getByText("Below the nearest-neighbour baseline").parentElement?.textContent;
-    expect(advice()).toContain("It learnt from 42 problems: a nearest neighbour needs one close example");
+    expect(advice()).toContain(
+      "This run learnt from 42 problems: a nearest neighbour needs one close example",
+    );
     expect(advice()).toContain(
       "Its validation loss was still falling at the last epoch (2): raise Epochs or the time budget.",
     );
@@ -221,7 +223,7 @@ describe("TrainPage's training run", () => {
     expect(advice()).toContain(
       "Its validation loss stopped improving at epoch 2, so more epochs will not help",
     );
-    expect(advice()).not.toContain("It learnt from");
+    expect(advice()).not.toContain("This run learnt from");
   });
 
   it("shows a fine-tuned model beside the one it started from, and what was left out", () => {

@@ -1,4 +1,4 @@
-import { useId, useRef } from "react";
+import { type ReactNode, useId, useRef } from "react";
 import type { MiopenDirection } from "../../../core/miopen/perfdb";
 import { Callout, Card } from "../../components/ui";
 import { bytes } from "../../format";
@@ -30,45 +30,21 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
     >
       <fieldset className="strategy" disabled={disabled}>
         <legend className="field-label">Learn from</legend>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-source`}
-            checked={trainOn === "records"}
-            onChange={() => setTrainOn("records")}
-          />
+        <Choice group={`${id}-source`} checked={trainOn === "records"} onChoose={() => setTrainOn("records")}>
           This lab's records ({problems} problems with a verified kernel)
-        </label>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-source`}
-            checked={trainOn === "miopen"}
-            onChange={() => setTrainOn("miopen")}
-          />
+        </Choice>
+        <Choice group={`${id}-source`} checked={trainOn === "miopen"} onChoose={() => setTrainOn("miopen")}>
           A MIOpen perf database
-        </label>
+        </Choice>
       </fieldset>
       <fieldset className="strategy" disabled={disabled}>
         <legend className="field-label">Train</legend>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-start`}
-            checked={trainFrom === "new"}
-            onChange={() => setTrainFrom("new")}
-          />
+        <Choice group={`${id}-start`} checked={trainFrom === "new"} onChoose={() => setTrainFrom("new")}>
           A new model
-        </label>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-start`}
-            checked={trainFrom === "held"}
-            onChange={() => setTrainFrom("held")}
-          />
+        </Choice>
+        <Choice group={`${id}-start`} checked={trainFrom === "held"} onChoose={() => setTrainFrom("held")}>
           {held ? `Fine-tune ${held} on this data` : "Fine-tune the held model on this data"}
-        </label>
+        </Choice>
         {trainFrom === "held" && (
           <p className="muted">
             It keeps its vocabulary, hidden units and attention: problems whose fastest config needs a value
@@ -117,6 +93,26 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
         </>
       )}
     </Card>
+  );
+}
+
+/** One option of a radio group, its label around it. */
+function Choice({
+  group,
+  checked,
+  onChoose,
+  children,
+}: {
+  group: string;
+  checked: boolean;
+  onChoose(): void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="checkbox">
+      <input type="radio" name={group} checked={checked} onChange={onChoose} />
+      {children}
+    </label>
   );
 }
 

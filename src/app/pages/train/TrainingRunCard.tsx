@@ -246,8 +246,8 @@ function BelowNearestNeighbour({
       <ul>
         {few && (
           <li>
-            It learnt from {summary.examples.train} {unit}: a nearest neighbour needs one close example, a
-            sequence model needs many to generalize. Sweep or import more problems, then train again.
+            This run learnt from {summary.examples.train} {unit}: a nearest neighbour needs one close example,
+            a sequence model needs many to generalize. Sweep or import more problems, then train again.
           </li>
         )}
         {short && (
