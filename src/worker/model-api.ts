@@ -166,7 +166,7 @@ export function modelApi(deps: ModelApiDeps) {
         const { corpus, leftOut } = from ? fineTuningCorpus(from, read) : { corpus: read, leftOut: null };
         const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...request.options, signal };
         if (onProgress) options.onEpoch = onProgress;
-        const split = splitCorpus(corpus, options.seed);
+        const split = splitOf(corpus, options.seed, leftOut);
         const score = (learned: LearnedModel) =>
           split.holdout.length
             ? evaluateModel(learned, corpus.language, split.holdout, BLEND_BEAM_WIDTH)
@@ -260,3 +260,16 @@ export function modelApi(deps: ModelApiDeps) {
 }
 
 export type ModelWorkerApi = ReturnType<typeof modelApi>;
+
+/** The corpus split for training; too few problems once some were left out says which and why. */
+function splitOf<Q>(corpus: Corpus<Q>, seed: number, leftOut: LeftOut | null) {
+  try {
+    return splitCorpus(corpus, seed);
+  } catch (error) {
+    if (!leftOut) throw error;
+    const tokens = leftOut.tokens.map((t) => t.token).join(", ");
+    throw new Error(
+      `${(error as Error).message} once ${leftOut.examples} of ${leftOut.of} are left out for values the model has no token for (${tokens})`,
+    );
+  }
+}

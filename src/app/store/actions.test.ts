@@ -260,6 +260,22 @@ describe("fine-tuning a model on the records on show", () => {
     await store.getState().predict(PROBLEM);
     expect(store.getState().prediction.state).toBe("ready");
   }, 60_000);
+  it("says which problems were left out when too few remain to train on", async () => {
+    const store = labStore();
+    await store.getState().loadRecordedModel();
+    // Three problems with every record, the rest with their direct-kernel records only (a family the model never learnt).
+    const kept = new Set([...new Set(records.map((r) => r.problem.text))].slice(0, 3));
+    store.setState({ demoRecords: records.filter((r) => kept.has(r.problem.text) || r.family === "direct") });
+    store.getState().setTrainOn("records");
+    store.getState().setTrainFrom("held");
+    await store.getState().startTraining();
+    const run = store.getState().training;
+    if (run.state !== "failed") throw new Error(`training ended ${run.state}`);
+    // 46 recorded problems have direct records; 43 of them only those here.
+    expect(run.message).toBe(
+      "3 problems are too few to train with early stopping (need at least 6) once 43 of 46 are left out for values the model has no token for (direct)",
+    );
+  });
 });
 
 describe("loading a model", () => {

@@ -138,7 +138,10 @@ export async function trainModel<Q>(
     split.validation.map((e) => exampleOf(language, e)),
     options,
     start,
-  );
+  ).catch((error) => {
+    start?.dispose();
+    throw error;
+  });
   onPhase?.("choosing-blend");
   const baselines = buildBaselines(
     split.train.map((e) => baselineEntry(language, tokenizer, e)),
