@@ -36,6 +36,21 @@ describe("a new user's journey through the lab", () => {
     await page.screenshot({ path: `test-results/journey-${name}.png`, fullPage: true });
   };
   const tab = (name: string) => page.getByRole("tab", { name, exact: true });
+  /** Below the nearest neighbour, the page says why and what to do; level or above, it says nothing. */
+  const expectBaselineNote = async () => {
+    const [exact, nearest] = [
+      await page.getByTestId("holdout-exact").textContent(),
+      (
+        await page
+          .getByText(/^model alone .* · nearest neighbour/)
+          .first()
+          .textContent()
+      )?.match(/nearest neighbour ([\d.]+%)/)?.[1],
+    ].map((v) => Number.parseFloat(v ?? "NaN"));
+    expect(await page.getByText("Below the nearest-neighbour baseline").count()).toBe(
+      (exact as number) < (nearest as number) ? 1 : 0,
+    );
+  };
   /** Measures the first valid config of a problem (typed on Explore) with the family Sweep picks for it. */
   const sweepOne = async (problem: string) => {
     await tab("Explore").click();
@@ -306,6 +321,7 @@ describe("a new user's journey through the lab", () => {
       .toBeGreaterThan(1);
     expect(await page.getByTestId("current-model").textContent()).toContain("tunelab-latest");
     expect(await page.getByText(/^ConvAsm1x1U: \d+ training rows/).isVisible()).toBe(true);
+    await expectBaselineNote();
     await shot("train");
   });
 
@@ -446,19 +462,7 @@ describe("a new user's journey through the lab", () => {
     await page.getByTestId("holdout-exact").waitFor({ timeout: 120_000 });
     expect(await page.getByText(/^direct: 4 training problems, 1 for validation/).isVisible()).toBe(true);
     expect(await page.getByTestId("current-model").textContent()).toContain("tunelab-latest");
-    // Below the nearest neighbour, the page says why and what to do; level or above, it says nothing.
-    const [exact, nearest] = [
-      await page.getByTestId("holdout-exact").textContent(),
-      (
-        await page
-          .getByText(/^model alone .* · nearest neighbour/)
-          .first()
-          .textContent()
-      )?.match(/nearest neighbour ([\d.]+%)/)?.[1],
-    ].map((v) => Number.parseFloat(v ?? "NaN"));
-    expect(await page.getByText("Below the nearest-neighbour baseline").count()).toBe(
-      (exact as number) < (nearest as number) ? 1 : 0,
-    );
+    await expectBaselineNote();
     await shot("train-records");
 
     // A new problem measured, and the model keeps learning on the records.
@@ -479,6 +483,7 @@ describe("a new user's journey through the lab", () => {
         .getByText(/^Fine-tuned indexeddb:\/\/tunelab-latest on this device's records; kept/)
         .isVisible(),
     ).toBe(true);
+    await shot("train-fine-tuned");
   });
 
   it("left no console errors or warnings", () => {
