@@ -1,6 +1,7 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import type { ModelMetadata } from "../../core/learn/artifacts";
+import type { ModelMetadata, ModelSource } from "../../core/learn/artifacts";
+import { CORPUS_NAMES } from "../../core/learn/corpus";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
 // Types only: a value import would pull tfjs into the first screen's bundle.
 import type { TrainingPhase } from "../../core/learn/pipeline";
@@ -61,7 +62,7 @@ export type TrainingRun =
 
 /** The model the engine holds now (trained here or loaded), and the ones saved in this browser. */
 /** What a model learnt from: this lab's records (`tunelab`) or a MIOpen perf database (`miopen`). */
-export type ModelKind = "miopen" | "tunelab";
+export type ModelKind = ModelSource["kind"];
 
 export interface ModelState {
   current: { name: string; families: string[]; kind: ModelKind } | null;
@@ -145,10 +146,6 @@ function whyNoFile(state: LabState): string | null {
 }
 
 const SOURCE_KINDS: Record<TrainingSource, ModelKind> = { records: "tunelab", miopen: "miopen" };
-const KIND_NAMES: Record<ModelKind, string> = {
-  tunelab: "this lab's records",
-  miopen: "a MIOpen perf database",
-};
 
 /** Why the held model cannot keep training on the chosen data, or null when it can. */
 export function whyNoFineTuning(state: LabState): string | null {
@@ -157,7 +154,7 @@ export function whyNoFineTuning(state: LabState): string | null {
   const wanted = SOURCE_KINDS[state.trainOn];
   return current.kind === wanted
     ? null
-    : `${current.name} learnt from ${KIND_NAMES[current.kind]}; it can keep learning only from ${KIND_NAMES[current.kind]}, not from ${KIND_NAMES[wanted]}.`;
+    : `${current.name} learnt from ${CORPUS_NAMES[current.kind]}; it can keep learning only from ${CORPUS_NAMES[current.kind]}, not from ${CORPUS_NAMES[wanted]}.`;
 }
 
 function trainingData(state: LabState): TrainingData | null {

@@ -24,7 +24,7 @@ import {
   nearestNeighbourGuess,
   nearestNeighbours,
 } from "./baselines";
-import type { Corpus, CorpusExample, ProblemLanguage } from "./corpus";
+import { CORPUS_NAMES, type Corpus, type CorpusExample, type ProblemLanguage } from "./corpus";
 import type { Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyCandidate, predictAcrossFamilies } from "./predictor";
@@ -68,11 +68,6 @@ export interface LeftOut {
   of: number;
   tokens: { token: string; examples: number }[];
 }
-
-const CORPUS_NAMES: Record<ModelSource["kind"], string> = {
-  tunelab: "this lab's records",
-  miopen: "a MIOpen perf database",
-};
 
 /**
  * The part of a corpus a model can keep learning from. Its vocabulary is fixed, so an example whose
