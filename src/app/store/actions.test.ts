@@ -243,36 +243,38 @@ describe("fine-tuning a model on the records on show", () => {
     }
   }, 120_000);
 
-  it("refuses records the model has no token for, saying which, and keeps the model", async () => {
+  /** Fine-tunes the recorded model on these records as the records on show; the store once it failed. */
+  async function refusedFineTuning(shown: TuningRecord[]): Promise<{ store: LabStore; message: string }> {
     const store = labStore();
     await store.getState().loadRecordedModel();
-    // The recording's direct-kernel records alone: a family the recorded model never learnt.
-    store.setState({ demoRecords: records.filter((r) => r.family === "direct") });
+    store.setState({ demoRecords: shown });
     store.getState().setTrainOn("records");
     store.getState().setTrainFrom("held");
     await store.getState().startTraining();
     const run = store.getState().training;
     if (run.state !== "failed") throw new Error(`training ended ${run.state}`);
-    expect(run.message).toMatch(
+    return { store, message: run.message };
+  }
+
+  it("refuses records the model has no token for, saying which, and keeps the model", async () => {
+    // The recording's direct-kernel records alone: a family the recorded model never learnt.
+    const { store, message } = await refusedFineTuning(records.filter((r) => r.family === "direct"));
+    expect(message).toMatch(
       /^none of the \d+ tuned problems here fits the model's vocabulary: their fastest configs need direct, which it has no token for .*; train a new model on them$/,
     );
     expect(store.getState().model.current?.name).toBe("recorded demo model");
     await store.getState().predict(PROBLEM);
     expect(store.getState().prediction.state).toBe("ready");
   }, 60_000);
+
   it("says which problems were left out when too few remain to train on", async () => {
-    const store = labStore();
-    await store.getState().loadRecordedModel();
-    // Three problems with every record, the rest with their direct-kernel records only (a family the model never learnt).
+    // Three problems with every record, the rest with their direct-kernel records only.
     const kept = new Set([...new Set(records.map((r) => r.problem.text))].slice(0, 3));
-    store.setState({ demoRecords: records.filter((r) => kept.has(r.problem.text) || r.family === "direct") });
-    store.getState().setTrainOn("records");
-    store.getState().setTrainFrom("held");
-    await store.getState().startTraining();
-    const run = store.getState().training;
-    if (run.state !== "failed") throw new Error(`training ended ${run.state}`);
+    const { message } = await refusedFineTuning(
+      records.filter((r) => kept.has(r.problem.text) || r.family === "direct"),
+    );
     // 46 recorded problems have direct records; 43 of them only those here.
-    expect(run.message).toBe(
+    expect(message).toBe(
       "3 problems are too few to train with early stopping (need at least 6) once 43 of 46 are left out for values the model has no token for (direct)",
     );
   });
