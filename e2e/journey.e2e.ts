@@ -12,6 +12,15 @@ import { BASE_URL, launchChromium, watchConsole } from "./browser";
  * the way a person's session does). SwiftShader is a CPU, so the problem and budgets are tiny.
  */
 const PROBLEM = "1x8x8x8,8x3x3,pad=1";
+/** More small problems to sweep, for a model of this GPU's own records. */
+const MORE_PROBLEMS = [
+  "1x8x8x8,8x1x1",
+  "1x8x16x16,8x3x3,pad=1",
+  "1x4x8x8,8x3x3,pad=1",
+  "1x8x8x8,8x3x3,pad=1,stride=2",
+  "2x8x8x8,8x3x3,pad=1",
+  "1x16x8x8,8x3x3,pad=1",
+];
 /** A real MIOpen performance database (AMD's shipped tuning results), the model's kind of data. */
 const MIOPEN_DB = fileURLToPath(new URL("../data/miopen/gfx900_56.db.gz", import.meta.url));
 
@@ -27,6 +36,35 @@ describe("a new user's journey through the lab", () => {
     await page.screenshot({ path: `test-results/journey-${name}.png`, fullPage: true });
   };
   const tab = (name: string) => page.getByRole("tab", { name, exact: true });
+  /** Below the nearest neighbour, the page says why and what to do; level or above, it says nothing. */
+  const expectBaselineNote = async () => {
+    const [exact, nearest] = [
+      await page.getByTestId("holdout-exact").textContent(),
+      (
+        await page
+          .getByText(/^model alone .* · nearest neighbour/)
+          .first()
+          .textContent()
+      )?.match(/nearest neighbour ([\d.]+%)/)?.[1],
+    ].map((v) => Number.parseFloat(v ?? "NaN"));
+    expect(await page.getByText("Below the nearest-neighbour baseline").count()).toBe(
+      (exact as number) < (nearest as number) ? 1 : 0,
+    );
+  };
+  /** Measures the first valid config of a problem (typed on Explore) with the family Sweep picks for it. */
+  const sweepOne = async (problem: string) => {
+    await tab("Explore").click();
+    await page.getByRole("textbox", { name: "Problem" }).fill(problem);
+    await tab("Sweep").click();
+    const history = page.getByRole("list", { name: "Sweep history" }).getByRole("listitem");
+    const before = await history.count();
+    await page.getByRole("spinbutton", { name: "Budget (candidates)" }).fill("1");
+    const start = page.getByRole("button", { name: "Start sweep" });
+    await expect.poll(() => start.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await start.click();
+    await expect.poll(() => history.count(), { timeout: 60_000 }).toBe(before + 1);
+    expect(await page.getByTestId("sweep-status").textContent()).toMatch(/1 of 1 candidates/);
+  };
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -283,6 +321,7 @@ describe("a new user's journey through the lab", () => {
       .toBeGreaterThan(1);
     expect(await page.getByTestId("current-model").textContent()).toContain("tunelab-latest");
     expect(await page.getByText(/^ConvAsm1x1U: \d+ training rows/).isVisible()).toBe(true);
+    await expectBaselineNote();
     await shot("train");
   });
 
@@ -388,6 +427,63 @@ describe("a new user's journey through the lab", () => {
     expect(await page.getByTestId("speedup").textContent()).toMatch(/^\d+\.\d\d×$/);
     expect(await page.getByTestId("chart-score").locator(".recharts-scatter-symbol").count()).toBe(3);
     await shot("predict-measured");
+  });
+
+  it("trains a new model on this lab's own sweep records, and fine-tunes it on new ones", async () => {
+    const start = page.getByRole("button", { name: "Start training" });
+    const why = async () =>
+      page.locator(`[id="${await start.getAttribute("aria-describedby")}"]`).textContent();
+    await tab("Train").click();
+    await page.getByRole("radio", { name: /^This lab's records \(1 problems/ }).check();
+    await page.getByRole("radio", { name: "A new model" }).check();
+    expect(await start.isDisabled()).toBe(true);
+    expect(await why()).toMatch(/at least 6 problems .*; these have 1: sweep or import more/);
+    // More small problems, one candidate each (the first valid config of the family Sweep picks).
+    for (const problem of MORE_PROBLEMS.slice(0, 5)) await sweepOne(problem);
+    await tab("Train").click();
+    await page.getByRole("radio", { name: /^This lab's records \(6 problems/ }).check();
+
+    // The recorded model never learnt these kernels: fine-tuning it is refused, saying why.
+    await page.getByRole("radio", { name: "Fine-tune recorded demo model on this data" }).check();
+    await start.click();
+    await page.getByText("Training failed").waitFor({ timeout: 60_000 });
+    expect(await page.getByRole("alert").filter({ hasText: "Training failed" }).textContent()).toMatch(
+      /none of the 6 tuned problems here fits the model's vocabulary: their fastest configs need direct, which it has no token for .*; train a new model on them/,
+    );
+    expect(await page.getByTestId("current-model").textContent()).toContain("recorded demo model");
+
+    // A new model of this GPU's records: tiny and quick.
+    await page.getByRole("radio", { name: "A new model" }).check();
+    await page.getByRole("spinbutton", { name: "Hidden units" }).fill("16");
+    await page.getByRole("spinbutton", { name: "Epochs" }).fill("3");
+    await page.getByRole("spinbutton", { name: "Batch size" }).fill("8");
+    await page.getByRole("spinbutton", { name: "Batch size" }).blur();
+    await start.click();
+    await page.getByTestId("holdout-exact").waitFor({ timeout: 120_000 });
+    expect(await page.getByText(/^direct: 4 training problems, 1 for validation/).isVisible()).toBe(true);
+    expect(await page.getByTestId("current-model").textContent()).toContain("tunelab-latest");
+    await expectBaselineNote();
+    await shot("train-records");
+
+    // A new problem measured, and the model keeps learning on the records.
+    await sweepOne(MORE_PROBLEMS[5] as string);
+    await tab("Train").click();
+    await page.getByRole("radio", { name: /^This lab's records \(7 problems/ }).check();
+    await page.getByRole("radio", { name: "Fine-tune indexeddb://tunelab-latest on this data" }).check();
+    await start.click();
+    const table = page.getByTestId("before-after");
+    await table.waitFor({ timeout: 120_000 });
+    expect(await page.getByText("Fine-tuned indexeddb://tunelab-latest", { exact: true }).isVisible()).toBe(
+      true,
+    );
+    const cells = await table.locator("tbody td").allTextContents();
+    expect(cells.every((c) => /^\d+\.\d%$/.test(c))).toBe(true);
+    expect(
+      await page
+        .getByText(/^Fine-tuned indexeddb:\/\/tunelab-latest on this device's records; kept/)
+        .isVisible(),
+    ).toBe(true);
+    await shot("train-fine-tuned");
   });
 
   it("left no console errors or warnings", () => {

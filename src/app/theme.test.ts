@@ -96,6 +96,12 @@ const PAIRS: [what: string, text: string, layers: string[]][] = [
     "var(--violet)",
     [BANNER, "color-mix(in srgb, var(--violet) 12%, transparent)"],
   ],
+  // The training curves (loss, validation loss, accuracy, validation accuracy) and their legend's text.
+  ...["violet", "amber", "rose", "accent"].map((c): [string, string, string[]] => [
+    `the ${c} training curve and its legend on a card`,
+    `var(--${c})`,
+    ["var(--bg-raised)"],
+  ]),
   ["WGSL keywords", "var(--violet)", ["var(--bg-sunken)"]],
   ["WGSL numbers", "var(--amber)", ["var(--bg-sunken)"]],
   ["WGSL attributes", "var(--rose)", ["var(--bg-sunken)"]],

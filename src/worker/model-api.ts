@@ -2,8 +2,8 @@
  * The model Worker's API, apart from the Worker's own wiring (model.ts) so that it runs anywhere its
  * few dependencies are given: it holds one model (trained here or loaded, on records or on a MIOpen
  * perf database alike) and trains, scores, predicts, saves and loads it through the learning pipeline
- * of src/core/learn. Each training run has a job id so the page can cancel it (an AbortSignal cannot
- * cross postMessage).
+ * of src/core/learn, or keeps training the held one on new data (fine-tuning). Each training run has a
+ * job id so the page can cancel it (an AbortSignal cannot cross postMessage).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { transfer } from "comlink";
@@ -17,6 +17,7 @@ import {
   learnedModel,
   MODEL_JSON,
   type ModelMetadata,
+  modelFromArtifacts,
   modelToFiles,
   WEIGHTS_BIN,
 } from "../core/learn/artifacts";
@@ -26,8 +27,11 @@ import {
   BLEND_BEAM_WIDTH,
   type EvalReport,
   evaluateModel,
+  fineTuningCorpus,
+  type LeftOut,
   type Prediction,
   splitCorpus,
+  type TrainingPhase,
   trainModel,
 } from "../core/learn/pipeline";
 import type { EpochProgress, TrainOptions } from "../core/learn/train";
@@ -44,8 +48,8 @@ export interface ModelApiDeps {
   backend(): Promise<string>;
   /** Opens a perf database's bytes (.db, or gzip-compressed as MIOpen ships them). */
   openPerfDb(bytes: Uint8Array, name: string): Promise<initSqlJs.Database>;
-  /** A model from where tf.io reads one (HTTP, indexeddb://name). */
-  load(url: string): Promise<tf.LayersModel>;
+  /** A model's artifacts from where tf.io reads them (HTTP, indexeddb://name), unchecked. */
+  load(url: string): Promise<tf.io.ModelArtifacts>;
   /** Keeps a model where tf.io writes one (indexeddb://name). */
   save(model: tf.LayersModel, url: string): Promise<void>;
   /** The saved models' URLs. */
@@ -65,6 +69,8 @@ export type TrainingData =
 
 export interface TrainRequest {
   data: TrainingData;
+  /** Keep training the held model (its vocabulary and architecture) rather than a new one. */
+  fineTune?: boolean;
   options?: Partial<
     Pick<
       TrainOptions,
@@ -87,6 +93,8 @@ export interface TrainSummary {
   holdout: EvalReport | null;
   /** The name the model is kept under in this browser. */
   savedAs: string;
+  /** A fine-tuning run: the model it started from, scored on the same held-out problems, and what was left out. */
+  fineTuned?: { before: EvalReport | null; leftOut: LeftOut | null };
 }
 
 /** A prediction asked by the page: a problem (text form), and the device or MIOpen direction it is for. */
@@ -149,18 +157,30 @@ export function modelApi(deps: ModelApiDeps) {
       jobId: string,
       request: TrainRequest,
       onProgress?: (progress: EpochProgress) => void,
+      onPhase?: (phase: TrainingPhase) => void,
     ): Promise<TrainSummary> {
       const backendName = await deps.backend();
       return training.run(jobId, async (signal) => {
-        const corpus = await corpusOf(request.data);
+        const from = request.fineTune ? heldModel() : undefined;
+        const read = await corpusOf(request.data);
+        const { corpus, leftOut } = from ? fineTuningCorpus(from, read) : { corpus: read, leftOut: null };
         const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...request.options, signal };
         if (onProgress) options.onEpoch = onProgress;
-        const split = splitCorpus(corpus, options.seed);
-        const trained = await trainModel(corpus, split, options, backendName);
+        const split = splitOf(corpus, options.seed, leftOut);
+        const score = (learned: LearnedModel) =>
+          split.holdout.length
+            ? evaluateModel(learned, corpus.language, split.holdout, BLEND_BEAM_WIDTH)
+            : Promise.resolve(null);
+        if (from) onPhase?.("scoring-before");
+        const before = from ? await score(from) : null;
+        onPhase?.("training");
+        const trained = await trainModel(corpus, split, options, backendName, {
+          ...(from ? { from } : {}),
+          ...(onPhase ? { onPhase } : {}),
+        });
         hold(trained);
-        const holdout = split.holdout.length
-          ? await evaluateModel(trained, corpus.language, split.holdout, BLEND_BEAM_WIDTH)
-          : null;
+        onPhase?.("evaluating");
+        const holdout = await score(trained);
         await deps.save(trained.model, `indexeddb://${LATEST_MODEL}`);
         return {
           kind: request.data.kind,
@@ -176,6 +196,7 @@ export function modelApi(deps: ModelApiDeps) {
           seconds: trained.seconds,
           holdout,
           savedAs: LATEST_MODEL,
+          ...(from ? { fineTuned: { before, leftOut } } : {}),
         };
       });
     },
@@ -188,14 +209,15 @@ export function modelApi(deps: ModelApiDeps) {
     /** Loads a model from IndexedDB (`indexeddb://name`) or over HTTP (a folder the CLI wrote: .../model.json). */
     async loadModel(url: string): Promise<ModelMetadata> {
       await deps.backend();
-      const model = await deps.load(url);
+      // A model that is refused leaves the held one as it was.
+      let learned: LearnedModel;
       try {
-        hold(learnedModel(model));
+        learned = learnedModel(await modelFromArtifacts(await deps.load(url)));
       } catch (error) {
-        model.dispose();
         throw new Error(`${url}: ${(error as Error).message}`);
       }
-      return heldModel().metadata;
+      hold(learned);
+      return learned.metadata;
     },
 
     /** The held model's top-`width` candidates for a problem, in the order its saved neighbour blend ranks them. */
@@ -238,3 +260,16 @@ export function modelApi(deps: ModelApiDeps) {
 }
 
 export type ModelWorkerApi = ReturnType<typeof modelApi>;
+
+/** The corpus split for training; too few problems once some were left out says which and why. */
+function splitOf<Q>(corpus: Corpus<Q>, seed: number, leftOut: LeftOut | null) {
+  try {
+    return splitCorpus(corpus, seed);
+  } catch (error) {
+    if (!leftOut) throw error;
+    const tokens = leftOut.tokens.map((t) => t.token).join(", ");
+    throw new Error(
+      `${(error as Error).message} once ${leftOut.examples} of ${leftOut.of} are left out for values the model has no token for (${tokens})`,
+    );
+  }
+}

@@ -14,6 +14,7 @@ import wasmThreadedUrl from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { expose } from "comlink";
 import initSqlJs from "sql.js";
 import sqlWasmUrl from "sql.js/dist/sql-wasm-browser.wasm?url";
+import { artifactsAt } from "../core/learn/artifacts";
 import { startBackend } from "../core/learn/backend";
 import { openPerfDb } from "../core/miopen/perfdb";
 import { modelApi } from "./model-api";
@@ -65,7 +66,7 @@ export const modelWorkerApi = modelApi({
     const SQL = await initSqlJs({ locateFile: () => sqlWasmUrl });
     return openPerfDb(SQL, bytes, { gunzip, name });
   },
-  load: (url) => tf.loadLayersModel(url),
+  load: artifactsAt,
   save: async (model, url) => {
     await model.save(url);
   },

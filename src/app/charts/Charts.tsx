@@ -430,6 +430,7 @@ export function TrainingCurves({
           ]}
         />
         <Legend verticalAlign="top" height={28} />
+        {/* One colour per curve (the legend names them), and the validation loss dashed too for who cannot tell colours apart. */}
         <Line
           yAxisId="loss"
           dataKey="loss"
@@ -443,7 +444,8 @@ export function TrainingCurves({
           yAxisId="loss"
           dataKey="valLoss"
           name="validation loss"
-          stroke={c.violet}
+          stroke={c.amber}
+          strokeWidth={2}
           strokeDasharray="4 3"
           dot={false}
           isAnimationActive={false}
@@ -453,7 +455,7 @@ export function TrainingCurves({
             yAxisId="accuracy"
             dataKey="accuracy"
             name="accuracy"
-            stroke={c.accent}
+            stroke={c.rose}
             strokeWidth={2}
             dot={false}
             isAnimationActive={false}

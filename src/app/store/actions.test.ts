@@ -12,7 +12,7 @@ import { recordCorpus } from "../../core/corpora/records";
 import { readJsonl } from "../../core/dataset/io";
 import { familyConfigKey, type TuningRecord } from "../../core/dataset/record";
 import { familyById } from "../../core/families/index";
-import { modelFromFiles } from "../../core/learn/artifacts";
+import { artifactsFromFiles, type ModelFiles } from "../../core/learn/artifacts";
 import { openPerfDb } from "../../core/miopen/perfdb";
 import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { recordedOutcomes, replayRunner } from "../../core/search/replay";
@@ -28,6 +28,29 @@ const records = readJsonl(readFileSync(`${DEMO}/dataset.jsonl`, "utf8"));
 const [device] = records.map((r) => r.device);
 const PROBLEM = recordCorpus(records, "dataset.jsonl").examples[0]?.group as string;
 
+/** The demo model's weights.bin, damaged as a download cut short, one with bytes after it, or NaN in it. */
+const DAMAGES: Record<string, (weights: Uint8Array) => Uint8Array> = {
+  shorter: (weights) => weights.slice(0, -4),
+  longer: (weights) => new Uint8Array([...weights, 0, 0, 0, 0]),
+  nan: (weights) => {
+    const copy = weights.slice();
+    // The tenth float of the second weight, feature_projection/bias.
+    new DataView(copy.buffer).setFloat32((46 * 64 + 10) * 4, Number.NaN, true);
+    return copy;
+  },
+};
+
+/** The model files served at a URL: public/demo's (…/demo/model/model.json), or damaged (…/damaged/HOW/model.json). */
+function filesAt(url: string): ModelFiles {
+  const path = new URL(url).pathname;
+  const damage = DAMAGES[/^\/damaged\/(\w+)\//.exec(path)?.[1] ?? ""];
+  const dir = damage
+    ? `${DEMO}/model/`
+    : `${DEMO}/${path.replace(/^\/demo\//, "").replace(/model\.json$/, "")}`;
+  const weights = new Uint8Array(readFileSync(`${dir}weights.bin`));
+  return { modelJson: readFileSync(`${dir}model.json`, "utf8"), weights: damage ? damage(weights) : weights };
+}
+
 /** The model Worker's API in this process: tfjs's cpu backend, sql.js, models read from public/demo. */
 function modelEngine(): ModelWorkerApi {
   return modelApi({
@@ -36,13 +59,7 @@ function modelEngine(): ModelWorkerApi {
       return "cpu";
     },
     openPerfDb: async (bytes, name) => openPerfDb(await initSqlJs(), bytes, { name }),
-    load: (url) => {
-      const dir = `${DEMO}/${new URL(url).pathname.replace(/^\/demo\//, "").replace(/model\.json$/, "")}`;
-      return modelFromFiles({
-        modelJson: readFileSync(`${dir}model.json`, "utf8"),
-        weights: new Uint8Array(readFileSync(`${dir}weights.bin`)),
-      });
-    },
+    load: (url) => artifactsFromFiles(filesAt(url)),
     save: async () => {},
     list: async () => [],
   });
@@ -181,6 +198,110 @@ describe("start training", () => {
       expect(checkConfig(familyById(c.family).space(fields, recordLimits), c.config)).toEqual([]);
     }
   }, 120_000);
+});
+
+describe("fine-tuning a model on the records on show", () => {
+  it("keeps training the recorded model on the recording: before and after on the same held-out problems, the left-out ones named", async () => {
+    const store = labStore();
+    await store.getState().loadRecordedModel();
+    store.getState().setTrainOn("records");
+    store.getState().setTrainFrom("held");
+    store.getState().setTrainSettings({ epochs: 2, batchSize: 64, minutes: 1 });
+    const phases: string[] = [];
+    const unsubscribe = store.subscribe(({ training }) => {
+      if (training.state === "running" && phases.at(-1) !== training.phase) phases.push(training.phase);
+    });
+    await store.getState().startTraining();
+    unsubscribe();
+    const run = store.getState().training;
+    if (run.state !== "done") throw new Error(`training ended ${run.state}: ${JSON.stringify(run)}`);
+    const { summary } = run;
+    expect(run.from).toBe("recorded demo model");
+    expect(phases).toEqual(["reading", "scoring-before", "training", "choosing-blend", "evaluating"]);
+    // 8 of the 66 recorded problems need values the model has no token for (core's records test names them).
+    expect(summary.fineTuned?.leftOut).toMatchObject({ examples: 8, of: 66 });
+    expect(summary.fineTuned?.leftOut?.tokens[0]).toEqual({ token: "splitk TM=8", examples: 7 });
+    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(58);
+    const before = summary.fineTuned?.before;
+    expect(before?.n).toBe(summary.examples.holdout);
+    expect(summary.holdout?.n).toBe(summary.examples.holdout);
+    expect(summary.families).toEqual(["igemm", "splitk"]);
+    expect(store.getState().model.current).toMatchObject({
+      name: "indexeddb://tunelab-latest",
+      kind: "tunelab",
+    });
+    expect(store.getState().model.message).toBe(
+      "Fine-tuned recorded demo model on the recorded demo's records; kept in this browser as tunelab-latest.",
+    );
+    // The fine-tuned model predicts valid configs.
+    await store.getState().predict(PROBLEM);
+    const prediction = store.getState().prediction;
+    if (prediction.state !== "ready") throw new Error(JSON.stringify(prediction));
+    const fields = records.find((r) => r.problem.text === PROBLEM)?.problem.fields;
+    for (const c of prediction.candidates) {
+      expect(checkConfig(familyById(c.family).space(fields as never, recordLimits), c.config)).toEqual([]);
+    }
+  }, 120_000);
+
+  /** Fine-tunes the recorded model on these records as the records on show; the store once it failed. */
+  async function refusedFineTuning(shown: TuningRecord[]): Promise<{ store: LabStore; message: string }> {
+    const store = labStore();
+    await store.getState().loadRecordedModel();
+    store.setState({ demoRecords: shown });
+    store.getState().setTrainOn("records");
+    store.getState().setTrainFrom("held");
+    await store.getState().startTraining();
+    const run = store.getState().training;
+    if (run.state !== "failed") throw new Error(`training ended ${run.state}`);
+    return { store, message: run.message };
+  }
+
+  it("refuses records the model has no token for, saying which, and keeps the model", async () => {
+    // The recording's direct-kernel records alone: a family the recorded model never learnt.
+    const { store, message } = await refusedFineTuning(records.filter((r) => r.family === "direct"));
+    expect(message).toMatch(
+      /^none of the \d+ tuned problems here fits the model's vocabulary: their fastest configs need direct, which it has no token for .*; train a new model on them$/,
+    );
+    expect(store.getState().model.current?.name).toBe("recorded demo model");
+    await store.getState().predict(PROBLEM);
+    expect(store.getState().prediction.state).toBe("ready");
+  }, 60_000);
+
+  it("says which problems were left out when too few remain to train on", async () => {
+    // Three problems with every record, the rest with their direct-kernel records only.
+    const kept = new Set([...new Set(records.map((r) => r.problem.text))].slice(0, 3));
+    const { message } = await refusedFineTuning(
+      records.filter((r) => kept.has(r.problem.text) || r.family === "direct"),
+    );
+    // 46 recorded problems have direct records; 43 of them only those here.
+    expect(message).toBe(
+      "3 problems are too few to train with early stopping (need at least 6) once 43 of 46 are left out for values the model has no token for (direct)",
+    );
+  });
+});
+
+describe("loading a model", () => {
+  it.each([
+    ["holds NaN", "nan", "weights.bin: weight feature_projection/bias holds NaN: the model is damaged"],
+    [
+      "has bytes after the weights",
+      "longer",
+      "weights.bin holds 266940 bytes where model.json describes 266936",
+    ],
+    ["is cut short", "shorter", "weights.bin holds 266932 bytes where model.json describes 266936"],
+  ])(
+    "refuses a model whose weights.bin %s, naming the problem, and keeps the one held",
+    async (_, how, why) => {
+      const store = labStore();
+      await store.getState().loadRecordedModel();
+      const url = `http://lab.test/damaged/${how}/model.json`;
+      await store.getState().loadModel(url);
+      expect(store.getState().model.message).toContain(`${url}: ${why}`);
+      expect(store.getState().model.current?.name).toBe("recorded demo model");
+      await store.getState().predict(PROBLEM);
+      expect(store.getState().prediction.state).toBe("ready");
+    },
+  );
 });
 
 describe("measure candidates", () => {

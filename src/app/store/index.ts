@@ -11,8 +11,15 @@ import { createSweepSlice, type SweepSlice } from "./sweep";
 import { createTrainSlice, type TrainSlice } from "./train";
 import { createViewSlice, type Theme, type ViewSlice } from "./view";
 
+/** Actions that span slices: composed in the store, so that no slice reaches into another's state. */
+interface LabActions {
+  /** Empties the record store, and every slice's view of the records. */
+  clearRecords(): Promise<void>;
+}
+
 /** The whole lab's state: one vanilla store composed of slices, usable outside React (URL sync, tests). */
-export type LabState = { engines: Engines } & ViewSlice &
+export type LabState = { engines: Engines } & LabActions &
+  ViewSlice &
   DeviceSlice &
   DemoSlice &
   RecordsSlice &
@@ -28,6 +35,11 @@ export function createLabStore(
 ): LabStore {
   return createStore<LabState>()((...a) => ({
     engines: initial.engines ?? WORKER_ENGINES,
+    async clearRecords() {
+      const [, get] = a;
+      await get().clearStoredRecords();
+      get().forgetSweepRecords();
+    },
     ...createViewSlice(initial.view ?? DEFAULT_VIEW, initial.theme)(...a),
     ...createDeviceSlice(...a),
     ...createDemoSlice(...a),

@@ -29,7 +29,8 @@ export interface RecordsSlice {
    * database (.db, .db.gz) goes to the Train page's data (the train slice's chooseTrainingFile).
    */
   importFile(file: File, options?: { skipInvalid?: boolean }): Promise<void>;
-  clearRecords(): Promise<void>;
+  /** Empties the engine's store and this slice's records (the lab's clearRecords also clears the other slices' views of them). */
+  clearStoredRecords(): Promise<void>;
   /** Reads this device's stored records from the engine (IndexedDB, in the Worker). */
   loadRecords(): Promise<void>;
   demoRecords: TuningRecord[];
@@ -63,9 +64,9 @@ export const createRecordsSlice: StateCreator<LabState, [], [], RecordsSlice> = 
       set({ importState: { state: "failed", name: file.name, message: errorMessage(error) } });
     }
   },
-  async clearRecords() {
+  async clearStoredRecords() {
     await get().engines.engine().clearRecords();
-    set({ records: [], sweepRecords: [], importState: { state: "idle" } });
+    set({ records: [], importState: { state: "idle" } });
   },
   async loadRecords() {
     try {

@@ -1,4 +1,8 @@
+import type { Remote } from "comlink";
 import { afterEach, describe, expect, it } from "vitest";
+import { sampleRecord } from "../../core/dataset/fixtures";
+import type { WorkerApi } from "../../worker/index";
+import type { ModelWorkerApi } from "../../worker/model";
 import { createLabStore } from "./index";
 import { speedupOverTfjs } from "./predict";
 import { clampSetting, isPerfDbName } from "./train";
@@ -75,5 +79,28 @@ describe("a sweep cut short by a reload", () => {
       budget: 64,
       seed: 1,
     });
+  });
+});
+
+describe("clearing the dataset", () => {
+  it("empties the engine's store once, then the records and the sweep's view of them, each slice its own", async () => {
+    let cleared = 0;
+    const engine = { clearRecords: async () => void cleared++ } as unknown as Remote<WorkerApi>;
+    const store = createLabStore({
+      engines: { engine: () => engine, modelEngine: () => ({}) as Remote<ModelWorkerApi> },
+    });
+    const record = sampleRecord();
+    store.setState({
+      records: [record],
+      sweepRecords: [record],
+      importState: { state: "done", name: "a.jsonl", added: 1, skipped: 0, rejected: [] },
+    });
+    await store.getState().clearStoredRecords();
+    // The records slice alone leaves the sweep slice's state as it was.
+    expect(store.getState().sweepRecords).toEqual([record]);
+    store.setState({ records: [record] });
+    await store.getState().clearRecords();
+    expect(cleared).toBe(2);
+    expect(store.getState()).toMatchObject({ records: [], sweepRecords: [], importState: { state: "idle" } });
   });
 });

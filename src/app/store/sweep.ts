@@ -52,6 +52,8 @@ export interface SweepSlice {
   interrupted: SweepRequest | null;
   setSweepSettings(partial: Partial<SweepSettings>): void;
   loadSweepRecords(problem: string, family: string): Promise<void>;
+  /** Forgets the chosen problem's records, once the store that held them was emptied. */
+  forgetSweepRecords(): void;
   startSweep(request: SweepRequest): Promise<void>;
   cancelSweep(): Promise<void>;
 }
@@ -97,6 +99,8 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
       set({ sweepRecords: [] }); // no engine (no WebGPU): nothing stored on this device
     }
   },
+
+  forgetSweepRecords: () => set({ sweepRecords: [] }),
 
   async startSweep(request) {
     if (get().sweep.state === "running") return;

@@ -1,8 +1,11 @@
 import { proxy } from "comlink";
 import type { StateCreator } from "zustand/vanilla";
-import type { ModelMetadata } from "../../core/learn/artifacts";
+import type { ModelMetadata, ModelSource } from "../../core/learn/artifacts";
+import { CORPUS_NAMES } from "../../core/learn/corpus";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
 // Types only: a value import would pull tfjs into the first screen's bundle.
+import type { TrainingPhase } from "../../core/learn/pipeline";
+import { fewestProblems } from "../../core/learn/split";
 import type { EpochProgress, TrainOptions } from "../../core/learn/train";
 import type { MiopenDirection, SolverCount } from "../../core/miopen/perfdb";
 import type { NamedFile, TrainingData, TrainSummary } from "../../worker/model";
@@ -49,17 +52,20 @@ export function clampSetting(name: keyof typeof SETTING_BOUNDS, value: number): 
   return step >= 1 ? Math.round(clamped) : clamped;
 }
 
+/** `from`: the model a fine-tuning run starts from (null for a new model). */
 export type TrainingRun =
   | { state: "idle" }
-  | { state: "running"; jobId: string; history: EpochProgress[] }
-  | { state: "done"; history: EpochProgress[]; summary: TrainSummary }
+  | { state: "running"; jobId: string; history: EpochProgress[]; phase: TrainingPhase; from: string | null }
+  | { state: "done"; history: EpochProgress[]; summary: TrainSummary; from: string | null }
   | { state: "cancelled"; history: EpochProgress[] }
   | { state: "failed"; history: EpochProgress[]; message: string };
 
 /** The model the engine holds now (trained here or loaded), and the ones saved in this browser. */
+/** What a model learnt from: this lab's records (`tunelab`) or a MIOpen perf database (`miopen`). */
+export type ModelKind = ModelSource["kind"];
+
 export interface ModelState {
-  /** `kind`: what it learnt from, this lab's records (`tunelab`) or a MIOpen perf database (`miopen`). */
-  current: { name: string; families: string[]; kind: "miopen" | "tunelab" } | null;
+  current: { name: string; families: string[]; kind: ModelKind } | null;
   saved: string[];
   message: string | null;
 }
@@ -77,6 +83,9 @@ export interface MiopenFile {
 /** What the next training run learns from: the records on show, or the chosen perf database. */
 export type TrainingSource = "records" | "miopen";
 
+/** What it trains: a new model, or the held one kept training on the data (fine-tuning). */
+export type TrainingStart = "new" | "held";
+
 /** The solver the Train page starts with: the paper's ConvAsm1x1U where the file has it, else the largest. */
 const PREFERRED_SOLVER = "ConvAsm1x1U";
 
@@ -90,11 +99,13 @@ export interface TrainSlice {
   training: TrainingRun;
   model: ModelState;
   trainOn: TrainingSource;
+  trainFrom: TrainingStart;
   miopenFile: MiopenFile | null;
   /** Why the chosen perf database could not be read (null when it was, or none was chosen). */
   miopenFileError: string | null;
   setTrainSettings(partial: Partial<TrainSettings>): void;
   setTrainOn(source: TrainingSource): void;
+  setTrainFrom(start: TrainingStart): void;
   /** Reads a perf database's solvers and keeps it to learn from; one that is not, `miopenFileError` says why. */
   chooseTrainingFile(file: File): Promise<void>;
   /** Picks the solver to learn (all its directions), or the directions of the chosen one. */
@@ -113,14 +124,37 @@ export interface TrainSlice {
 
 /** Why a training run cannot start with this state, or null when it can. */
 export function whyNoTraining(state: LabState): string | null {
-  if (state.trainOn === "records") {
-    return shownRecords(state).some((r) => r.status === "ok")
-      ? null
-      : "No verified records to learn from: sweep some problems, import records or open the demo.";
-  }
+  const why = state.trainOn === "records" ? whyNoRecords(state) : whyNoFile(state);
+  return why ?? (state.trainFrom === "held" ? whyNoFineTuning(state) : null);
+}
+
+function whyNoRecords(state: LabState): string | null {
+  const problems = new Set(shownRecords(state).flatMap((r) => (r.status === "ok" ? [r.problem.text] : [])))
+    .size;
+  if (!problems)
+    return "No verified records to learn from: sweep some problems, import records or open the demo.";
+  const fewest = fewestProblems();
+  return problems < fewest
+    ? `Training needs verified records of at least ${fewest} problems (a part to learn from, one to stop early on, one held out to score it); these have ${problems}: sweep or import more.`
+    : null;
+}
+
+function whyNoFile(state: LabState): string | null {
   if (!state.miopenFile) return "Choose the training data below first.";
   if (!state.miopenFile.directions.length) return "Choose at least one direction below.";
   return null;
+}
+
+const SOURCE_KINDS: Record<TrainingSource, ModelKind> = { records: "tunelab", miopen: "miopen" };
+
+/** Why the held model cannot keep training on the chosen data, or null when it can. */
+export function whyNoFineTuning(state: LabState): string | null {
+  const current = state.model.current;
+  if (!current) return "No model to fine-tune: train one, or load one below.";
+  const wanted = SOURCE_KINDS[state.trainOn];
+  return current.kind === wanted
+    ? null
+    : `${current.name} learnt from ${CORPUS_NAMES[current.kind]}; it can keep learning only from ${CORPUS_NAMES[current.kind]}, not from ${CORPUS_NAMES[wanted]}.`;
 }
 
 function trainingData(state: LabState): TrainingData | null {
@@ -149,10 +183,12 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
   training: { state: "idle" },
   model: { current: null, saved: [], message: null },
   trainOn: "miopen",
+  trainFrom: "new",
   miopenFile: null,
   miopenFileError: null,
   setTrainSettings: (partial) => set((s) => ({ trainSettings: { ...s.trainSettings, ...partial } })),
   setTrainOn: (trainOn) => set({ trainOn }),
+  setTrainFrom: (trainFrom) => set({ trainFrom }),
 
   async chooseTrainingFile(file) {
     try {
@@ -184,7 +220,8 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
     const data = trainingData(get());
     if (!data || get().training.state === "running") return;
     const jobId = `train-${Date.now()}`;
-    set({ training: { state: "running", jobId, history: [] } });
+    const from = get().trainFrom === "held" ? (get().model.current?.name ?? null) : null;
+    set({ training: { state: "running", jobId, history: [], phase: "reading", from } });
     // Epochs arrive on their own channel and may trail the result: keep every one, in order.
     const onEpoch = (epoch: EpochProgress) =>
       set((s) => {
@@ -195,19 +232,28 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
         );
         return { training: { ...run, history } };
       });
+    const onPhase = (phase: TrainingPhase) =>
+      set((s) => (s.training.state === "running" ? { training: { ...s.training, phase } } : {}));
     const { minutes, ...options } = get().trainSettings;
     try {
       const summary = await get()
         .engines.modelEngine()
-        .trainModel(jobId, { data, options: { ...options, maxSeconds: minutes * 60 } }, proxy(onEpoch));
+        .trainModel(
+          jobId,
+          { data, fineTune: from !== null, options: { ...options, maxSeconds: minutes * 60 } },
+          proxy(onEpoch),
+          proxy(onPhase),
+        );
+      const how = from === null ? "Trained" : `Fine-tuned ${from}`;
       set((s) => ({
-        training: { state: "done", history: summary.history, summary },
+        training: { state: "done", history: summary.history, summary, from },
         model: {
           ...s.model,
           current: { name: `indexeddb://${summary.savedAs}`, families: summary.families, kind: data.kind },
-          message: `Trained on ${data.name}; kept in this browser as ${summary.savedAs}.`,
+          message: `${how} on ${data.name}; kept in this browser as ${summary.savedAs}.`,
         },
       }));
+      await get().listModels();
     } catch (error) {
       const run = get().training;
       const history = run.state === "idle" ? [] : run.history;
@@ -255,7 +301,7 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
   },
 
   async loadModel(url) {
-    await loadHeld(get, set, url, url, (metadata) => `Loaded ${url} (${metadata.source.kind} data).`);
+    await loadHeld(get, set, url, url, (metadata) => `Loaded ${url} (learnt from ${metadata.source.file}).`);
   },
 
   async loadRecordedModel() {

@@ -1,7 +1,7 @@
 /**
  * The model trained on records, through the browser's loading path: public/demo is served over HTTP
- * (as Vite serves it), tf.loadLayersModel reads model.json and weights.bin from there as the worker's
- * loadModel does, and the constrained beam search across families gives valid configs.
+ * (as Vite serves it), model.json and weights.bin are read and checked from there as the worker's
+ * loadModel reads them, and the constrained beam search across families gives valid configs.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJsonl } from "../dataset/io";
 import { configKey, type TuningRecord } from "../dataset/record";
 import { familyById } from "../families/index";
-import { learnedModel } from "../learn/artifacts";
-import { predict } from "../learn/pipeline";
+import { artifactsAt, learnedModel, modelFromArtifacts } from "../learn/artifacts";
+import { fineTuningCorpus, predict } from "../learn/pipeline";
 import { predictAcrossFamilies } from "../learn/predictor";
 import { checkConfig } from "../space/space";
 import { recordCorpus, recordLanguage } from "./records";
@@ -74,7 +74,9 @@ describe("records as training targets", () => {
 describe("the demo model loaded over HTTP, as the browser loads it", () => {
   it("is where recording.json says, and predicts valid configs across families", async () => {
     const recording = JSON.parse(await fetchText("recording.json")) as { model: string; dataset: string };
-    const learned = learnedModel(await tf.loadLayersModel(new URL(recording.model, base).href));
+    const learned = learnedModel(
+      await modelFromArtifacts(await artifactsAt(new URL(recording.model, base).href)),
+    );
     expect(learned.metadata.source.kind).toBe("tunelab");
     const [device] = learned.metadata.source.devices ?? [];
     expect(device?.vendor).toBe("nvidia");
@@ -113,7 +115,7 @@ describe("the demo model loaded over HTTP, as the browser loads it", () => {
 
   it("meets a space by parameter name: decodes one in another order alike, refuses one with other names", async () => {
     const recording = JSON.parse(await fetchText("recording.json")) as { model: string };
-    const model = await tf.loadLayersModel(new URL(recording.model, base).href);
+    const model = await modelFromArtifacts(await artifactsAt(new URL(recording.model, base).href));
     const { tokenizer } = learnedModel(model);
     const igemm = familyById("igemm");
     const [e] = recordCorpus(readJsonl(await fetchText("dataset.jsonl")), "dataset.jsonl").examples;
@@ -133,5 +135,36 @@ describe("the demo model loaded over HTTP, as the browser loads it", () => {
       predictAcrossFamilies(model, tokenizer, request([{ ...first, name: "TILE_M" }, second, ...rest]), 2),
     ).rejects.toThrow(`this igemm lacks ${first.name} and has TILE_M, which the model never saw`);
     model.dispose();
+  });
+});
+
+describe("fine-tuning the demo model on the recording", () => {
+  it("keeps the problems its vocabulary covers and names the values that leave the others out", async () => {
+    const recording = JSON.parse(await fetchText("recording.json")) as { model: string; dataset: string };
+    const learned = learnedModel(
+      await modelFromArtifacts(await artifactsAt(new URL(recording.model, base).href)),
+    );
+    const corpus = recordCorpus(readJsonl(await fetchText(recording.dataset)), recording.dataset);
+    const { corpus: kept, leftOut } = fineTuningCorpus(learned, corpus);
+    // The model learnt 33 problems' configs; 8 of the 66 recorded problems' fastest splitk configs
+    // hold values none of those had.
+    expect(leftOut).toEqual({
+      examples: 8,
+      of: 66,
+      tokens: [
+        { token: "splitk TM=8", examples: 7 },
+        { token: "splitk BK=8", examples: 2 },
+        { token: "splitk DB=1", examples: 1 },
+        { token: "splitk VA=1", examples: 1 },
+      ],
+    });
+    expect(kept.examples).toHaveLength(58);
+    const vocabulary = learned.tokenizer.vocabulary("splitk");
+    expect(vocabulary.TM).not.toContain(8);
+    for (const e of kept.examples) {
+      const known = learned.tokenizer.vocabulary(e.family);
+      for (const [name, value] of Object.entries(e.config)) expect(known[name]).toContain(value);
+    }
+    learned.model.dispose();
   });
 });

@@ -142,7 +142,8 @@ function checkWeights(specs: readonly tf.io.WeightsManifestEntry[], bytes: Uint8
   });
 }
 
-export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
+/** The tf.io artifacts of a model's files, as they are: modelFromArtifacts checks them. */
+export async function artifactsFromFiles(files: ModelFiles): Promise<tf.io.ModelArtifacts> {
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(files.modelJson) as tf.io.ModelJSON;
@@ -151,13 +152,40 @@ export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel>
   }
   if (!json.modelTopology || !json.weightsManifest)
     throw new Error(`${MODEL_JSON} has no modelTopology or weightsManifest`);
-  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-    const specs = manifest.flatMap((group) => group.weights);
-    const bytes = files.weights;
-    checkWeights(specs, bytes);
-    return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
-  });
+  const bytes = files.weights;
+  return tf.io.getModelArtifactsForJSON(json, async (manifest) => [
+    manifest.flatMap((group) => group.weights),
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  ]);
+}
+
+/**
+ * A tunelab model from artifacts wherever tf.io read them (files, HTTP, IndexedDB): damaged weights
+ * and a model without tunelab's metadata are refused before anything uses it.
+ */
+export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
+  const data = artifacts.weightData;
+  checkWeights(
+    artifacts.weightSpecs ?? [],
+    new Uint8Array(data ? tf.io.CompositeArrayBuffer.join(data) : []),
+  );
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  readMetadata(model);
+  try {
+    readMetadata(model);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return model;
+}
+
+/** A model's artifacts where tf.io finds them (HTTP, indexeddb://NAME), read as tf.loadLayersModel reads them. */
+export async function artifactsAt(url: string): Promise<tf.io.ModelArtifacts> {
+  const handler = tf.io.getLoadHandlers(url)[0] ?? tf.io.browserHTTPRequest(url);
+  if (!handler.load) throw new Error("tf.io cannot load a model from there");
+  return handler.load();
+}
+
+export async function modelFromFiles(files: ModelFiles): Promise<tf.LayersModel> {
+  return modelFromArtifacts(await artifactsFromFiles(files));
 }

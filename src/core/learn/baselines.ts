@@ -20,25 +20,32 @@ export interface BaselineTable {
   families: Record<string, { mostFrequent: number[]; points: number[][]; values: number[][] }>;
 }
 
-export function buildBaselines(train: readonly BaselineEntry[]): BaselineTable {
-  const families: BaselineTable["families"] = {};
-  const counts = new Map<string, Map<string, number>>();
+/** The table of these training answers, added to an earlier table's (a model that keeps learning) where given. */
+export function buildBaselines(
+  train: readonly BaselineEntry[],
+  onto: BaselineTable = { families: {} },
+): BaselineTable {
+  const families: BaselineTable["families"] = Object.fromEntries(
+    Object.entries(onto.families).map(([id, f]) => [
+      id,
+      { ...f, points: [...f.points], values: [...f.values] },
+    ]),
+  );
   for (const example of train) {
     const family = families[example.family] ?? { mostFrequent: [], points: [], values: [] };
     families[example.family] = family;
     family.points.push(logVector(example.features).map((x) => Math.round(x * 1e4) / 1e4));
     family.values.push(example.values);
-    const tally = counts.get(example.family) ?? new Map<string, number>();
-    counts.set(example.family, tally);
-    const key = example.values.join(",");
-    tally.set(key, (tally.get(key) ?? 0) + 1);
   }
-  for (const [id, tally] of counts) {
+  for (const family of Object.values(families)) {
+    const tally = new Map<string, number>();
+    for (const values of family.values) {
+      const key = values.join(",");
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
     // Ties go to the smaller key so the baseline does not depend on row order.
     const [best] = [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    (families[id] as BaselineTable["families"][string]).mostFrequent = (best?.[0] ?? "")
-      .split(",")
-      .map(Number);
+    family.mostFrequent = (best?.[0] ?? "").split(",").map(Number);
   }
   return { families };
 }

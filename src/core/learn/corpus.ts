@@ -41,3 +41,9 @@ export interface Corpus<Q> {
   /** What the model's metadata keeps of where its examples came from (the pipeline adds the families). */
   source: Omit<ModelSource, "families">;
 }
+
+/** Each kind of data in words, for messages about which a model learnt from. */
+export const CORPUS_NAMES: Record<ModelSource["kind"], string> = {
+  tunelab: "this lab's records",
+  miopen: "a MIOpen perf database",
+};

@@ -7,7 +7,13 @@
 import { familyConfigKey } from "../dataset/record";
 import { geometricMean } from "../dataset/summary";
 import { type Config, checkConfig, type TuningSpace } from "../space/space";
-import type { LearnedModel, ModelMetadata } from "./artifacts";
+import {
+  type LearnedModel,
+  type ModelMetadata,
+  type ModelSource,
+  modelFromFiles,
+  modelToFiles,
+} from "./artifacts";
 import {
   type BaselineEntry,
   type BaselineTable,
@@ -18,11 +24,11 @@ import {
   nearestNeighbourGuess,
   nearestNeighbours,
 } from "./baselines";
-import type { Corpus, CorpusExample, ProblemLanguage } from "./corpus";
+import { CORPUS_NAMES, type Corpus, type CorpusExample, type ProblemLanguage } from "./corpus";
 import type { Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyCandidate, predictAcrossFamilies } from "./predictor";
-import { HOLDOUT_FRACTION, splitForTraining } from "./split";
+import { fewestProblems, HOLDOUT_FRACTION, splitForTraining } from "./split";
 import { type Example, Tokenizer } from "./tokenizer";
 import {
   disposeBatch,
@@ -49,36 +55,105 @@ export function splitCorpus<Q>(
   const split = splitForTraining(corpus.examples, (e) => e.group, seed, holdoutFraction);
   if (!split.train.length || !split.validation.length) {
     const groups = new Set(corpus.examples.map((e) => e.group)).size;
-    throw new Error(`${groups} problems are too few to train with early stopping (need at least 3)`);
+    throw new Error(
+      `${groups} problems are too few to train with early stopping (need at least ${fewestProblems(holdoutFraction)})`,
+    );
   }
   return split;
 }
 
+/** The examples fine-tuning left out, and the tokens their tuned configs needed, most needed first. */
+export interface LeftOut {
+  examples: number;
+  of: number;
+  tokens: { token: string; examples: number }[];
+}
+
+/**
+ * The part of a corpus a model can keep learning from. Its vocabulary is fixed, so an example whose
+ * tuned config needs a token the model lacks (a family, a parameter value) is left out, and the report
+ * names those tokens; none left is an error that says what to do instead.
+ */
+export function fineTuningCorpus<Q>(
+  learned: LearnedModel,
+  corpus: Corpus<Q>,
+): { corpus: Corpus<Q>; leftOut: LeftOut | null } {
+  const { kind } = learned.metadata.source;
+  if (kind !== corpus.language.kind) {
+    throw new Error(
+      `the model learnt from ${CORPUS_NAMES[kind]} and speaks its problems' language: it cannot keep learning from ${CORPUS_NAMES[corpus.language.kind]}`,
+    );
+  }
+  const needed = new Map<string, number>();
+  const examples = corpus.examples.filter((e) => {
+    const unknown = learned.tokenizer.unknownTokens(e.family, e.config);
+    for (const token of unknown) needed.set(token, (needed.get(token) ?? 0) + 1);
+    return unknown.length === 0;
+  });
+  const tokens = [...needed]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([token, count]) => ({ token, examples: count }));
+  if (!examples.length) {
+    const list = tokens.map((t) => t.token).join(", ");
+    throw new Error(
+      `none of the ${corpus.examples.length} tuned problems here fits the model's vocabulary: their fastest configs need ${list}, which it has no token for (a model's tokens are fixed when it is first trained); train a new model on them`,
+    );
+  }
+  const leftOut = tokens.length
+    ? { examples: corpus.examples.length - examples.length, of: corpus.examples.length, tokens }
+    : null;
+  return { corpus: { ...corpus, examples }, leftOut };
+}
+
 export interface TrainedModel extends TrainResult, LearnedModel {}
 
+/** What a training run is doing, for a progress display: only the epochs have a count to show. */
+export type TrainingPhase = "reading" | "scoring-before" | "training" | "choosing-blend" | "evaluating";
+
+/**
+ * Trains a new model on the split, or keeps training `from` (fine-tuning: its tokenizer and
+ * architecture stay, its baselines' table gains the new training problems); the examples must fit
+ * its vocabulary (fineTuningCorpus).
+ */
 export async function trainModel<Q>(
   corpus: Corpus<Q>,
   split: Split<Q>,
   options: TrainOptions,
   backend: string,
+  { from, onPhase }: { from?: LearnedModel; onPhase?: (phase: TrainingPhase) => void } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
   const train = split.train.map((e) => exampleOf(language, e));
-  const tokenizer = Tokenizer.fit(train, (family) => corpus.paramNames(family));
+  const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
+  // A copy keeps training, so the model it came from stays whole whatever happens to this run.
+  const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
   const result = await trainSeq2Seq(
     tokenizer,
     train,
     split.validation.map((e) => exampleOf(language, e)),
     options,
+    start,
+  ).catch((error) => {
+    start?.dispose();
+    throw error;
+  });
+  onPhase?.("choosing-blend");
+  const baselines = buildBaselines(
+    split.train.map((e) => baselineEntry(language, tokenizer, e)),
+    from?.metadata.baselines,
   );
-  const baselines = buildBaselines(split.train.map((e) => baselineEntry(language, tokenizer, e)));
   const { signal: _, onEpoch: __, ...kept } = options;
   const metadata: ModelMetadata = {
     format: "tunelab-seq2seq",
     version: 1,
     tokenizer: tokenizer.json,
-    source: { ...corpus.source, families: tokenizer.families },
-    options: kept,
+    source: from
+      ? joinedSource(from.metadata.source, corpus.source)
+      : { ...corpus.source, families: tokenizer.families },
+    // A fine-tuned model keeps its architecture, whatever the options ask.
+    options: from
+      ? { ...kept, units: from.metadata.options.units, attention: from.metadata.options.attention }
+      : kept,
     baselines,
     training: {
       examples: train.length,
@@ -93,6 +168,18 @@ export async function trainModel<Q>(
   const { count, weight } = await chooseNeighbourBlend(learned, language, split.validation, BLEND_BEAM_WIDTH);
   metadata.neighbours = { count, weight };
   return { ...result, ...learned };
+}
+
+/** Where a fine-tuned model's examples came from: the first source, then the new one. */
+function joinedSource(before: ModelSource, added: Corpus<unknown>["source"]): ModelSource {
+  const devices = [...(before.devices ?? []), ...(added.devices ?? [])];
+  const directions = [...new Set([...(before.directions ?? []), ...(added.directions ?? [])])];
+  return {
+    ...before,
+    file: `${before.file}, then ${added.file}`,
+    ...(devices.length ? { devices: [...new Map(devices.map((d) => [d.description, d])).values()] } : {}),
+    ...(directions.length ? { directions } : {}),
+  };
 }
 
 function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {

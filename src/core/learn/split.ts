@@ -38,3 +38,11 @@ export function splitForTraining<T>(
   const { kept: train, held: validation } = splitByGroup(kept, groupOf, VALIDATION_FRACTION, seed + 1);
   return { train, validation, holdout: held };
 }
+
+/** The fewest problems (groups) that split into a training and a validation part beside the held-out one. */
+export function fewestProblems(holdoutFraction = HOLDOUT_FRACTION): number {
+  for (let n = 1; ; n++) {
+    const split = splitForTraining([...Array(n).keys()], String, 0, holdoutFraction);
+    if (split.train.length && split.validation.length) return n;
+  }
+}

@@ -143,6 +143,24 @@ export class Tokenizer {
     return Object.fromEntries(this.params(family).map((name, i) => [name, values[i] ?? []]));
   }
 
+  /**
+   * What a tuned config needs that this vocabulary lacks, as `family`, `family P=v` or `family P`
+   * (a parameter the model never saw): a model's tokens are fixed when it is first trained.
+   */
+  unknownTokens(family: string, config: Config): string[] {
+    if (!this.families.includes(family)) return [family];
+    const vocabulary = this.vocabulary(family);
+    const names = Object.keys(vocabulary);
+    return [
+      ...Object.keys(config)
+        .filter((name) => !names.includes(name))
+        .map((name) => `${family} ${name}`),
+      ...names
+        .filter((name) => !vocabulary[name]?.includes(paramValue(config, name, family)))
+        .map((name) => `${family} ${name}=${config[name]}`),
+    ];
+  }
+
   /** A config's values in the model's decoding order. */
   sequence(family: string, config: Config): number[] {
     return this.params(family).map((name) => paramValue(config, name, family));

@@ -9,7 +9,15 @@ import { openPerfDb, type PerfRow, readSolverRows } from "../miopen/perfdb";
 import { checkConfig } from "../space/space";
 import { learnedModel, modelFromFiles, modelToFiles } from "./artifacts";
 import { DEFAULT_TRAIN_OPTIONS } from "./defaults";
-import { evaluateModel, predict, splitCorpus, type TrainedModel, trainModel } from "./pipeline";
+import {
+  evaluateModel,
+  fineTuningCorpus,
+  predict,
+  splitCorpus,
+  type TrainedModel,
+  trainModel,
+} from "./pipeline";
+import { fewestProblems } from "./split";
 import { TrainingAborted } from "./train";
 
 const SOLVER = "ConvAsm1x1U";
@@ -100,5 +108,85 @@ describe("a tiny real training run", () => {
         tf.getBackend(),
       ),
     ).rejects.toBeInstanceOf(TrainingAborted);
+  });
+});
+
+describe("fine-tuning: a model keeps learning on new rows", () => {
+  // Rows the model never saw: the ones between its every-20th.
+  const newRows = () =>
+    corpusOf(
+      allRows.filter((_, i) => i % 20 === 10),
+      ["F", "B"],
+    );
+  let allRows: PerfRow[];
+  beforeAll(async () => {
+    const db = await openPerfDb(await initSqlJs(), readFileSync("data/miopen/gfx906_60.db.gz"), {
+      gunzip: gunzipSync,
+    });
+    allRows = readSolverRows(db, SOLVER);
+    db.close();
+  });
+
+  it("keeps every row whose tuned config the model's vocabulary covers (every one of this solver's)", () => {
+    const corpus = newRows();
+    const { corpus: kept, leftOut } = fineTuningCorpus(trained, corpus);
+    expect(leftOut).toBeNull();
+    expect(kept.examples).toEqual(corpus.examples);
+  });
+
+  it("refuses data the model cannot learn: another solver, or this lab's records", () => {
+    const other = miopenCorpus(
+      allRows.slice(0, 5).map((r) => ({ ...r, solver: "ConvOclDirectFwd1x1" })),
+      { file: "other solver" },
+    );
+    expect(() => fineTuningCorpus(trained, other)).toThrow(
+      "none of the 5 tuned problems here fits the model's vocabulary: their fastest configs need ConvOclDirectFwd1x1, which it has no token for (a model's tokens are fixed when it is first trained); train a new model on them",
+    );
+    expect(() =>
+      fineTuningCorpus(trained, { ...other, language: { ...other.language, kind: "tunelab" } }),
+    ).toThrow("the model learnt from a MIOpen perf database");
+  });
+
+  it("starts from the model's weights, never ends worse on validation, and keeps its vocabulary and architecture", async () => {
+    const { corpus } = fineTuningCorpus(trained, newRows());
+    const split = splitCorpus(corpus, 3);
+    const before = await evaluateModel(trained, miopenLanguage, split.validation, 2);
+    const tuned = await trainModel(
+      corpus,
+      split,
+      {
+        ...DEFAULT_TRAIN_OPTIONS,
+        units: 99,
+        attention: false,
+        epochs: 3,
+        batchSize: 64,
+        patience: 3,
+        seed: 3,
+      },
+      tf.getBackend(),
+      { from: trained },
+    );
+    expect(tuned.tokenizer).toBe(trained.tokenizer);
+    expect(tuned.metadata.options).toMatchObject({ units: 16, attention: true, epochs: 3 });
+    expect(tuned.metadata.source.file).toBe("gfx906_60 subset, then gfx906_60 subset");
+    // The baselines remember the first training rows and the new ones.
+    const count = (t: TrainedModel) => t.metadata.baselines?.families[SOLVER]?.points.length ?? 0;
+    expect(count(tuned)).toBe(count(trained) + split.train.length);
+    // Epoch 0 is the model as it came: the kept weights score no worse on validation than it did.
+    const after = await evaluateModel(tuned, miopenLanguage, split.validation, 2);
+    expect(after.teacherForced.loss).toBeLessThanOrEqual(before.teacherForced.loss + 1e-6);
+    if (tuned.bestEpoch > 0)
+      expect(tuned.history[tuned.bestEpoch - 1]?.valLoss).toBeLessThan(before.teacherForced.loss);
+    // The model it started from is untouched (a copy was trained).
+    const again = await evaluateModel(trained, miopenLanguage, split.validation, 2);
+    expect(again.teacherForced.loss).toBeCloseTo(before.teacherForced.loss, 6);
+    tuned.model.dispose();
+  });
+});
+
+describe("the fewest problems a training run needs", () => {
+  it("is the smallest count that leaves training and validation problems beside the held-out ones", () => {
+    expect(fewestProblems()).toBe(6);
+    expect(fewestProblems(0)).toBe(5);
   });
 });

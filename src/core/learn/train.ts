@@ -1,7 +1,8 @@
 /**
  * Training: teacher forcing (the decoder reads the true previous token), Adam, seeded shuffles and
  * initializers, early stopping on the validation loss with the best epoch's weights restored.
- * Progress is reported after every epoch; an abort signal stops between batches.
+ * Progress is reported after every epoch; an abort signal stops between batches. A model given to
+ * start from keeps learning (fine-tuning) from its own weights.
  */
 import * as tf from "@tensorflow/tfjs";
 import { rng, shuffled } from "../random";
@@ -45,6 +46,7 @@ export interface EpochProgress {
 export interface TrainResult {
   model: tf.LayersModel;
   history: EpochProgress[];
+  /** 0 when no epoch beat the validation loss of the weights a fine-tuned model started with. */
   bestEpoch: number;
   stoppedEarly: boolean;
   seconds: number;
@@ -132,19 +134,23 @@ export async function trainSeq2Seq(
   train: readonly Example[],
   validation: readonly Example[],
   options: TrainOptions,
+  /** A model of this tokenizer to keep training (its weights change in place) instead of a new one. */
+  from?: tf.LayersModel,
 ): Promise<TrainResult> {
   if (!train.length) throw new Error("no training examples");
   if (!validation.length) throw new Error("no validation examples (early stopping needs some)");
   const started = now();
-  const model = buildSeq2Seq(
-    {
-      featureSteps: tokenizer.featureCount,
-      stepWidth: tokenizer.stepWidth,
-      decoderLength: tokenizer.decoderLength,
-      vocabulary: tokenizer.size,
-    },
-    options,
-  );
+  const model =
+    from ??
+    buildSeq2Seq(
+      {
+        featureSteps: tokenizer.featureCount,
+        stepWidth: tokenizer.stepWidth,
+        decoderLength: tokenizer.decoderLength,
+        vocabulary: tokenizer.size,
+      },
+      options,
+    );
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "categoricalCrossentropy" });
   const trainBatch = encodeExamples(tokenizer, train);
   const validationBatch = encodeExamples(tokenizer, validation);
@@ -153,6 +159,11 @@ export async function trainSeq2Seq(
   let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   let stoppedEarly = false;
   try {
+    // Fine-tuning never ends worse on validation than it began: the starting weights are epoch 0.
+    if (from) {
+      const { loss } = await evaluateTeacherForced(model, tokenizer, validationBatch);
+      best = { loss, epoch: 0, weights: model.getWeights().map((w) => w.clone()) };
+    }
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const order = shuffled(
         random,

@@ -4,20 +4,26 @@ import { clampSetting, SETTING_BOUNDS, type TrainSettings } from "../../store/tr
 type NumericSetting = keyof typeof SETTING_BOUNDS;
 const NUMERIC_SETTINGS = Object.keys(SETTING_BOUNDS) as NumericSetting[];
 
-/** The model's hyperparameters, each clamped to its bounds. */
+/**
+ * The model's hyperparameters, each clamped to its bounds. `fineTuning` leaves out the architecture
+ * (hidden units, attention): a model keeps its own as it learns on.
+ */
 export function SettingsForm({
   settings,
   disabled,
+  fineTuning,
   onChange,
 }: {
   settings: TrainSettings;
   disabled: boolean;
+  fineTuning: boolean;
   onChange(partial: Partial<TrainSettings>): void;
 }) {
   const id = useId();
+  const shown = fineTuning ? NUMERIC_SETTINGS.filter((name) => name !== "units") : NUMERIC_SETTINGS;
   return (
     <div className="fields">
-      {NUMERIC_SETTINGS.map((name) => {
+      {shown.map((name) => {
         const bounds = SETTING_BOUNDS[name];
         return (
           <div key={name}>
@@ -48,15 +54,19 @@ export function SettingsForm({
           </div>
         );
       })}
-      <label className="checkbox" title="dot-product attention over the encoder's states">
-        <input
-          type="checkbox"
-          checked={settings.attention}
-          disabled={disabled}
-          onChange={(e) => onChange({ attention: e.target.checked })}
-        />
-        Attention
-      </label>
+      {fineTuning ? (
+        <p className="muted">Hidden units and attention: the fine-tuned model's own.</p>
+      ) : (
+        <label className="checkbox" title="dot-product attention over the encoder's states">
+          <input
+            type="checkbox"
+            checked={settings.attention}
+            disabled={disabled}
+            onChange={(e) => onChange({ attention: e.target.checked })}
+          />
+          Attention
+        </label>
+      )}
     </div>
   );
 }

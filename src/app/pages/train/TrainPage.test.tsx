@@ -2,8 +2,9 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { sampleRecord } from "../../../core/dataset/fixtures";
 import { problemEntry } from "../../../core/dataset/record";
+import type { EvalReport } from "../../../core/learn/pipeline";
 import { parseProblem } from "../../../core/problem";
-import type { NamedFile } from "../../../worker/model";
+import type { NamedFile, TrainSummary } from "../../../worker/model";
 import { createLabStore, type LabStore, setLabStore } from "../../store";
 import TrainPage from "./TrainPage";
 
@@ -85,9 +86,175 @@ describe("TrainPage's training data", () => {
     expect(screen.queryByText("Choose a perf database…")).toBeNull();
     screen.getByRole("button", { name: "Start training", description: /No verified records/ });
     expect(start().hasAttribute("disabled")).toBe(true);
-    const problem = problemEntry(parseProblem("1x8x8x8,8x3x3,pad=1"));
-    act(() => store.setState({ records: [sampleRecord({ problem }), sampleRecord()] }));
+    // Fewer problems than a split into training, validation and held-out parts needs.
+    const record = (text: string) => sampleRecord({ problem: problemEntry(parseProblem(text)) });
+    const problems = [1, 2, 3, 4, 5, 6].map((c) => `1x${c}x8x8,8x3x3,pad=1`);
+    act(() => store.setState({ records: problems.slice(0, 2).map(record) }));
     expect(screen.getByRole("radio", { name: /This lab's records \(2 problems/ })).toBeTruthy();
+    screen.getByRole("button", {
+      name: "Start training",
+      description: /at least 6 problems .*; these have 2: sweep or import more/,
+    });
+    act(() => store.setState({ records: problems.map(record) }));
     expect(start().hasAttribute("disabled")).toBe(false);
+
+    // Fine-tuning needs a held model of the same kind of data, and keeps its architecture.
+    fireEvent.click(screen.getByRole("radio", { name: "Fine-tune the held model on this data" }));
+    screen.getByRole("button", { name: "Start training", description: /No model to fine-tune/ });
+    expect(screen.queryByRole("spinbutton", { name: "Hidden units" })).toBeNull();
+    expect(screen.queryByRole("checkbox", { name: "Attention" })).toBeNull();
+    act(() => store.setState((s) => ({ model: { ...s.model, current: TRAINED } })));
+    screen.getByRole("button", {
+      name: "Start training",
+      description:
+        "indexeddb://tunelab-latest learnt from a MIOpen perf database; it can keep learning only from a MIOpen perf database, not from this lab's records.",
+    });
+    act(() => store.setState((s) => ({ model: { ...s.model, current: { ...TRAINED, kind: "tunelab" } } })));
+    expect(
+      screen.getByRole("radio", { name: "Fine-tune indexeddb://tunelab-latest on this data" }),
+    ).toBeTruthy();
+    expect(start().hasAttribute("disabled")).toBe(false);
+    fireEvent.click(screen.getByRole("radio", { name: "A new model" }));
+    expect(screen.getByRole("spinbutton", { name: "Hidden units" })).toBeTruthy();
+  });
+});
+
+/** A held-out report as evaluateModel gives it: `exact` for the model, `nearest` for its nearest-neighbour baseline. */
+function report(exact: number, nearest: number): EvalReport {
+  const scores = { n: 12, exact, perValue: 0.6, topK: 0.5, valid: 1, unanswered: 0 };
+  return {
+    ...scores,
+    modelAlone: scores,
+    family: 1,
+    teacherForced: { loss: 1.2, accuracy: 0.7 },
+    baselines: {
+      mostFrequent: { exact: 0.1, perValue: 0.4 },
+      nearestNeighbour: { exact: nearest, perValue: 0.7 },
+    },
+  };
+}
+
+const epoch = (n: number, of: number) => ({
+  epoch: n,
+  epochs: of,
+  loss: 2 / n,
+  valLoss: 2.5 / n,
+  valAccuracy: 0.1 * n,
+  seconds: n,
+});
+
+function summary(overrides: Partial<TrainSummary>): TrainSummary {
+  return {
+    kind: "tunelab",
+    families: ["igemm", "splitk"],
+    backend: "wasm",
+    examples: { train: 42, validation: 4, holdout: 12 },
+    history: [epoch(1, 2), epoch(2, 2)],
+    bestEpoch: 2,
+    seconds: 3,
+    holdout: report(0.25, 0.25),
+    savedAs: "tunelab-latest",
+    ...overrides,
+  };
+}
+
+describe("TrainPage's training run", () => {
+  let store: LabStore;
+  beforeEach(() => {
+    store = createLabStore();
+    setLabStore(store);
+  });
+  afterEach(cleanup);
+
+  it("names the step after the last epoch instead of a time left that would stay at 0 s", () => {
+    const history = [epoch(1, 2)];
+    const running = {
+      state: "running" as const,
+      jobId: "j",
+      history,
+      phase: "training" as const,
+      from: null,
+    };
+    store.setState({ training: running });
+    render(<TrainPage />);
+    expect(screen.getByText(/^about \d+ s left$/)).toBeTruthy();
+    act(() =>
+      store.setState({
+        training: { ...running, history: [...history, epoch(2, 2)], phase: "choosing-blend" },
+      }),
+    );
+    expect(screen.getByTestId("training-phase").textContent).toBe(
+      "Choosing the neighbour blend on the validation problems…",
+    );
+    act(() => store.setState({ training: { ...running, phase: "evaluating" } }));
+    expect(screen.getByTestId("training-phase").textContent).toBe("Evaluating on held-out problems…");
+    expect(screen.queryByText(/left$/)).toBeNull();
+  });
+
+  it("explains a headline below the nearest-neighbour baseline, and what to do", () => {
+    const done = (s: TrainSummary) =>
+      store.setState({ training: { state: "done", history: s.history, summary: s, from: null } });
+    done(summary({ holdout: report(0.25, 0.25) }));
+    render(<TrainPage />);
+    expect(screen.queryByText("Below the nearest-neighbour baseline")).toBeNull();
+    // Few problems, and the validation loss still falling at the last epoch.
+    act(() => done(summary({ holdout: report(1 / 12, 4 / 12) })));
+    expect(screen.getByTestId("below-baseline").textContent).toBe(
+      "On these 12 problems the model's first answer was the tuned config 8.3% of the time; copying the config of the most similar training problem was right 33.3% of the time. The model has not yet learnt more than its closest example tells.",
+    );
+    const advice = () => screen.getByText("Below the nearest-neighbour baseline").parentElement?.textContent;
+    expect(advice()).toContain(
+      "This run learnt from 42 problems: a nearest neighbour needs one close example",
+    );
+    expect(advice()).toContain(
+      "Its validation loss was still falling at the last epoch (2): raise Epochs or the time budget.",
+    );
+    // Many problems, stopped by patience: more epochs will not help.
+    act(() =>
+      done(
+        summary({
+          holdout: report(0.1, 0.3),
+          examples: { train: 900, validation: 100, holdout: 250 },
+          history: [1, 2, 3, 4].map((n) => epoch(n, 9)),
+          bestEpoch: 2,
+        }),
+      ),
+    );
+    expect(advice()).toContain(
+      "Its validation loss stopped improving at epoch 2, so more epochs will not help",
+    );
+    expect(advice()).not.toContain("This run learnt from");
+  });
+
+  it("shows a fine-tuned model beside the one it started from, and what was left out", () => {
+    const tuned = summary({
+      holdout: report(0.5, 0.25),
+      fineTuned: {
+        before: report(0.25, 0.25),
+        leftOut: {
+          examples: 8,
+          of: 66,
+          tokens: [
+            { token: "splitk TM=8", examples: 7 },
+            { token: "splitk BK=8", examples: 2 },
+          ],
+        },
+      },
+    });
+    store.setState({
+      training: { state: "done", history: tuned.history, summary: tuned, from: "recorded demo model" },
+    });
+    render(<TrainPage />);
+    expect(screen.getByText("Fine-tuned recorded demo model")).toBeTruthy();
+    const table = screen.getByTestId("before-after");
+    expect(table.querySelector("caption")?.textContent).toBe(
+      "recorded demo model before and after fine-tuning, on the same 12 held-out problems",
+    );
+    const exact = screen.getByRole("rowheader", { name: "Exact (top-1)" }).parentElement;
+    expect(exact?.textContent).toBe("Exact (top-1)25.0%50.0%");
+    expect(screen.getByText("8 of 66 problems left out")).toBeTruthy();
+    expect(screen.getByTestId("left-out").textContent).toContain(
+      "values this model has no token for: splitk TM=8 (7), splitk BK=8 (2).",
+    );
   });
 });

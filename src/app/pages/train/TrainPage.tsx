@@ -11,6 +11,7 @@ export default function TrainPage() {
   const settings = useLab((s) => s.trainSettings);
   const setSettings = useLab((s) => s.setTrainSettings);
   const running = useLab((s) => s.training.state === "running");
+  const fineTuning = useLab((s) => s.trainFrom === "held");
   const blockedBy = useLab(whyNoTraining);
   const startTraining = useLab((s) => s.startTraining);
   const cancelTraining = useLab((s) => s.cancelTraining);
@@ -21,7 +22,12 @@ export default function TrainPage() {
           title="Hyperparameters"
           subtitle="A Seq2Seq GRU: the problem's features in, the fastest config's family and parameter values out, one token each."
         >
-          <SettingsForm settings={settings} disabled={running} onChange={setSettings} />
+          <SettingsForm
+            settings={settings}
+            disabled={running}
+            fineTuning={fineTuning}
+            onChange={setSettings}
+          />
           <div className="card-actions" style={{ marginTop: "0.75rem" }}>
             {running ? (
               <button type="button" className="button danger" onClick={() => cancelTraining()}>

@@ -1,4 +1,4 @@
-import { useId, useRef } from "react";
+import { type ReactNode, useId, useRef } from "react";
 import type { MiopenDirection } from "../../../core/miopen/perfdb";
 import { Callout, Card } from "../../components/ui";
 import { bytes } from "../../format";
@@ -6,7 +6,10 @@ import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
 import type { MiopenFile } from "../../store/train";
 
-/** What the model learns from: the records on show (this lab's kernels), or a MIOpen perf database. */
+/**
+ * What the model learns from (the records on show, this lab's kernels, or a MIOpen perf database), and
+ * whether a new model learns it or the held one keeps learning (fine-tuning).
+ */
 export function TrainingDataCard({ disabled }: { disabled: boolean }) {
   const id = useId();
   const trainOn = useLab((s) => s.trainOn);
@@ -14,6 +17,9 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
   const miopenFile = useLab((s) => s.miopenFile);
   const miopenFileError = useLab((s) => s.miopenFileError);
   const chooseTrainingFile = useLab((s) => s.chooseTrainingFile);
+  const trainFrom = useLab((s) => s.trainFrom);
+  const setTrainFrom = useLab((s) => s.setTrainFrom);
+  const held = useLab((s) => s.model.current?.name);
   const records = useLab(shownRecords);
   const problems = new Set(records.filter((r) => r.status === "ok").map((r) => r.problem.text)).size;
   const fileInput = useRef<HTMLInputElement>(null);
@@ -24,24 +30,28 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
     >
       <fieldset className="strategy" disabled={disabled}>
         <legend className="field-label">Learn from</legend>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-source`}
-            checked={trainOn === "records"}
-            onChange={() => setTrainOn("records")}
-          />
+        <Choice group={`${id}-source`} checked={trainOn === "records"} onChoose={() => setTrainOn("records")}>
           This lab's records ({problems} problems with a verified kernel)
-        </label>
-        <label className="checkbox">
-          <input
-            type="radio"
-            name={`${id}-source`}
-            checked={trainOn === "miopen"}
-            onChange={() => setTrainOn("miopen")}
-          />
+        </Choice>
+        <Choice group={`${id}-source`} checked={trainOn === "miopen"} onChoose={() => setTrainOn("miopen")}>
           A MIOpen perf database
-        </label>
+        </Choice>
+      </fieldset>
+      <fieldset className="strategy" disabled={disabled}>
+        <legend className="field-label">Train</legend>
+        <Choice group={`${id}-start`} checked={trainFrom === "new"} onChoose={() => setTrainFrom("new")}>
+          A new model
+        </Choice>
+        <Choice group={`${id}-start`} checked={trainFrom === "held"} onChoose={() => setTrainFrom("held")}>
+          {held ? `Fine-tune ${held} on this data` : "Fine-tune the held model on this data"}
+        </Choice>
+        {trainFrom === "held" && (
+          <p className="muted">
+            It keeps its vocabulary, hidden units and attention: problems whose fastest config needs a value
+            it has no token for are left out, and named when it is done. Its scores before and after come from
+            the same held-out problems.
+          </p>
+        )}
       </fieldset>
       {trainOn === "miopen" && (
         <>
@@ -83,6 +93,26 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
         </>
       )}
     </Card>
+  );
+}
+
+/** One option of a radio group, its label around it. */
+function Choice({
+  group,
+  checked,
+  onChoose,
+  children,
+}: {
+  group: string;
+  checked: boolean;
+  onChoose(): void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="checkbox">
+      <input type="radio" name={group} checked={checked} onChange={onChoose} />
+      {children}
+    </label>
   );
 }
 
