@@ -101,15 +101,20 @@ export function serveMeasuringWorker(): boolean {
     start: async ({ device, options, unsafeFeatures }) => {
       if (unsafeFeatures) allowUnsafeFeatures();
       session = new GpuSession(await nodeGpu());
-      made = new MeasurementEngine(session, device, { add: (record) => host.add(record) }, {
-        ...options,
-        clock: {
-          hold: () => host.hold(),
-          release: () => void host.release(),
-          warmUp: (again) => host.warmUp(again),
+      made = new MeasurementEngine(
+        session,
+        device,
+        { add: (record) => host.add(record) },
+        {
+          ...options,
+          clock: {
+            hold: () => host.hold(),
+            release: () => void host.release(),
+            warmUp: (again) => host.warmUp(again),
+          },
+          onDriftCheck: (check) => void host.driftCheck(check),
         },
-        onDriftCheck: (check) => void host.driftCheck(check),
-      });
+      );
     },
     run: (family, problem, config, baseline) =>
       engine().run(familyById(family), parseProblem(problem), config, baseline),
@@ -313,7 +318,8 @@ class MeasuringPool implements SweepEngine {
     const candidates = reports.reduce((n, r) => n + r.throughput.candidates, 0);
     const seconds = this.firstRunAt === null ? 0 : (this.lastRunAt - this.firstRunAt) / 1000;
     const log = reports.flatMap((r) => r.drift.log);
-    const sum = (pick: (r: EngineReport["drift"]) => number) => reports.reduce((n, r) => n + pick(r.drift), 0);
+    const sum = (pick: (r: EngineReport["drift"]) => number) =>
+      reports.reduce((n, r) => n + pick(r.drift), 0);
     return {
       throughput: {
         candidates,

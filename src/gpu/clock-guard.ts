@@ -57,7 +57,10 @@ export class HeaterGuard implements ClockGuard {
 
   release(): void {
     const next = this.waiting.shift();
-    if (next) return next(); // the GPU passes straight on: its work keeps the clock up
+    if (next) {
+      next(); // the GPU passes straight on: its work keeps the clock up
+      return;
+    }
     this.held = false;
     this.heater?.start();
   }

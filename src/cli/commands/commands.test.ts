@@ -245,7 +245,10 @@ describe("sweep's options", () => {
 
     const serial = join(dir, "one-worker.jsonl");
     expect(cli(...args, ...common, "--out", serial).json.throughput.workers).toBe(1);
-    const keys = (path: string) => records(path).map((r) => JSON.stringify(r.config)).sort();
+    const keys = (path: string) =>
+      records(path)
+        .map((r) => JSON.stringify(r.config))
+        .sort();
     expect(new Set(keys(pooled)).size).toBe(9);
     expect(keys(pooled)).toEqual(keys(serial));
 

@@ -1,11 +1,6 @@
 /** A recorded device's limits: what the kernel families read of it, and all a dataset keeps. */
 import type { AdapterReport } from "../families/adapter";
-import {
-  DEVICE_LIMIT_NAMES,
-  type DeviceLimits,
-  limitsOf,
-  type SubgroupMatrixConfig,
-} from "../families/family";
+import { DEVICE_LIMIT_NAMES, type DeviceLimits, limitsOf } from "../families/family";
 import type { DeviceInfo } from "./record";
 
 /** The limits a record's device had, as the families read them (features count only if recorded). */
