@@ -1,53 +1,65 @@
 /**
- * The ground-truth table of PERFORMANCE.md: per layer, the exhaustive sweep's configs and best, its
- * fresh-process pair with tfjs, and the best igemm config the earlier (local) searches had found.
+ * The ground-truth table of PERFORMANCE.md: per layer and family, the exhaustive sweep's configs and
+ * best (with the tfjs time the sweep measured beside it), the best's fresh-process pair with tfjs where
+ * one was made, and the best config of that family the earlier (local) searches had found.
  *
- *   node bench/run.mjs bench/exhaustive-report.ts docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz \
- *     docs/h200/exhaustive-best-vs-tfjs.jsonl docs/h100/resnet50-b32-nhwc.jsonl docs/h100/resnet50-b1-nhwc.jsonl
+ *   node bench/run.mjs bench/exhaustive-report.ts --exhaustive docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz,docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz \
+ *     --pairs docs/h200/exhaustive-best-vs-tfjs.jsonl --earlier docs/h100/resnet50-b32-nhwc.jsonl,docs/h100/resnet50-b1-nhwc.jsonl
  */
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { readJsonl } from "../src/core/dataset/io";
 import type { TuningRecord } from "../src/core/dataset/record";
 
-const [exhaustive, pairs, ...earlier] = process.argv.slice(2);
-if (!exhaustive || !pairs) throw new Error("usage: exhaustive-report.ts EXHAUSTIVE PAIRS [EARLIER...]");
+const { values } = parseArgs({
+  options: { exhaustive: { type: "string" }, pairs: { type: "string" }, earlier: { type: "string" } },
+});
+if (!values.exhaustive)
+  throw new Error("usage: exhaustive-report.ts --exhaustive A,B [--pairs P] [--earlier X,Y]");
+const files = (list: string | undefined) => (list ? list.split(",") : []);
 const read = (file: string) => {
   const bytes = readFileSync(file);
   return readJsonl((file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
 };
-/** The fastest verified record of each problem (of one family, when given). */
-function fastest(records: readonly TuningRecord[], family?: string) {
+const layerKey = (r: TuningRecord) => `${r.problem.text} ${r.family}`;
+/** The fastest verified record of each layer and family. */
+function fastest(records: readonly TuningRecord[]) {
   const best = new Map<string, TuningRecord>();
   for (const r of records) {
-    if (r.medianNs === null || (family && r.family !== family)) continue;
-    const b = best.get(r.problem.text);
-    if (!b || (b.medianNs ?? Number.POSITIVE_INFINITY) > r.medianNs) best.set(r.problem.text, r);
+    if (r.medianNs === null) continue;
+    const b = best.get(layerKey(r));
+    if (!b || (b.medianNs ?? Number.POSITIVE_INFINITY) > r.medianNs) best.set(layerKey(r), r);
   }
   return best;
 }
-const swept = read(exhaustive);
-const fresh = fastest(read(pairs));
-const before = fastest(earlier.flatMap(read), "igemm");
+const swept = files(values.exhaustive).flatMap(read);
+const fresh = fastest(files(values.pairs).flatMap(read));
+const before = fastest(files(values.earlier).flatMap(read));
+const configs = new Map<string, number>();
+for (const r of swept) configs.set(layerKey(r), (configs.get(layerKey(r)) ?? 0) + 1);
 const us = (ns: number | null | undefined) => (ns == null ? "-" : (ns / 1e3).toFixed(1));
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a && b ? (a / b).toFixed(2) : "-";
 process.stdout.write(
-  "| layer | configs | exhaustive best us | fresh pair us | GFLOP/s | tfjs us | speedup | earlier igemm us | earlier / exhaustive |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+  "| layer | family | configs | exhaustive best us | GFLOP/s | tfjs us (sweep) | speedup | fresh pair us | tfjs us (pair) | earlier best us | earlier / exhaustive |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
 );
-for (const [problem, best] of fastest(swept)) {
-  const pair = fresh.get(problem);
-  const old = before.get(problem);
-  const configs = swept.filter((r) => r.problem.text === problem).length;
-  const tfjs = pair?.baseline?.medianNs;
+for (const [key, best] of fastest(swept)) {
+  const pair = fresh.get(key);
+  const old = before.get(key);
+  const tfjs = best.baseline?.medianNs;
   const cells = [
-    problem,
-    configs,
+    best.problem.text,
+    best.family,
+    configs.get(key),
     us(best.medianNs),
-    us(pair?.medianNs),
-    pair?.gflops?.toFixed(0) ?? "-",
+    best.gflops?.toFixed(0) ?? "-",
     us(tfjs),
-    tfjs && pair?.medianNs ? (tfjs / pair.medianNs).toFixed(2) : "-",
+    ratio(tfjs, best.medianNs),
+    us(pair?.medianNs),
+    us(pair?.baseline?.medianNs),
     us(old?.medianNs),
-    old?.medianNs && best.medianNs ? (old.medianNs / best.medianNs).toFixed(2) : "-",
+    ratio(old?.medianNs, best.medianNs),
   ];
   process.stdout.write(`| ${cells.join(" | ")} |\n`);
 }
