@@ -6,6 +6,7 @@ import { parseProblem } from "../core/problem";
 import { random } from "../core/search/strategies";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { HarnessOptions } from "./harness";
+import { HeaterGuard } from "./clock-guard";
 import { GpuHeater } from "./heater";
 import { type DriftCheck, MeasurementEngine, runCandidate } from "./runner";
 import { GpuSession } from "./session";
@@ -117,6 +118,36 @@ describe("the heater", () => {
     } finally {
       heater.destroy();
     }
+  });
+
+  it("is paused while one holder at a time, in the order asked, has the GPU (the guard engines share)", async () => {
+    const { device } = await session.device();
+    const guard = await HeaterGuard.create(device, true);
+    const heater = guard.heater as GpuHeater;
+    try {
+      expect(heater.running).toBe(true);
+      const order: number[] = [];
+      let holding = 0;
+      let most = 0;
+      const turn = async (id: number, ms: number) => {
+        const ratio = await guard.hold();
+        most = Math.max(most, ++holding);
+        expect(heater.running).toBe(false);
+        expect(ratio).toBeGreaterThan(0);
+        order.push(id);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        holding--;
+        guard.release();
+      };
+      await Promise.all([turn(1, 30), turn(2, 5), turn(3, 15), guard.warmUp(), turn(4, 1)]);
+      expect(most).toBe(1);
+      expect(order).toEqual([1, 2, 3, 4]);
+      // No one waits: the heater has the GPU again.
+      expect(heater.running).toBe(true);
+    } finally {
+      await guard.destroy();
+    }
+    expect(heater.running).toBe(false);
   });
 
   it("is what the engine pauses before each checked run, with its reading in the record", async () => {
