@@ -1,7 +1,8 @@
 /**
  * How much exhaustive ground truth is left: for a suite in NHWC at batch 1 and 32, every family's valid
  * configs on a recorded device, against what the exhaustive files already hold, and the hours it takes
- * at a given pace. Plans the next ground-truth runs (bench/h200/ground-truth.sh's JOBS).
+ * at a given pace. Its last line is the next ground-truth runs' JOBS (bench/h200/ground-truth.sh): every
+ * family:layer pair not yet complete, the smallest first, each layer as the script takes it (NHWC added).
  *
  *   node bench/run.mjs bench/ground-truth-left.ts [--suite resnet50] [--limits docs/h200/workers/devices.json]
  *     [--families igemm,splitk,im2col,direct] [--pace 37] [EXHAUSTIVE.jsonl.gz ...]
@@ -32,6 +33,7 @@ for (const file of positionals)
     done.set(`${r.problem.text} ${r.family}`, (done.get(`${r.problem.text} ${r.family}`) ?? 0) + 1);
 
 let left = 0;
+const jobs: { job: string; todo: number }[] = [];
 const byFamily = new Map<string, { valid: number; left: number }>();
 for (const batch of [1, 32])
   for (const { problem: fields } of suiteLayers(values.suite, batch)) {
@@ -43,6 +45,7 @@ for (const batch of [1, 32])
       const todo = Math.max(0, valid - (done.get(`${formatProblem(problem)} ${id}`) ?? 0));
       const sum = byFamily.get(id) ?? { valid: 0, left: 0 };
       byFamily.set(id, { valid: sum.valid + valid, left: sum.left + todo });
+      if (todo) jobs.push({ job: `${id}:${formatProblem(fields)}`, todo });
       left += todo;
     }
   }
@@ -50,3 +53,5 @@ for (const [id, { valid, left: todo }] of byFamily)
   process.stdout.write(`${id}: ${valid} valid configs over the suite's layers, ${todo} not yet swept\n`);
 const hours = left / Number(values.pace) / 3600;
 process.stdout.write(`left: ${left} candidates, ${hours.toFixed(1)} h at ${values.pace}/s\n`);
+jobs.sort((a, b) => a.todo - b.todo);
+process.stdout.write(`JOBS="${jobs.map((j) => j.job).join(" ")}"\n`);
