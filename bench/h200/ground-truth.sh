@@ -13,9 +13,7 @@ WORKERS=${WORKERS:-8}
 T="node dist-cli/tunelab.mjs"
 LOG="$OUT/ground-truth-log.txt"; STORE=/tmp/store.jsonl
 JOBS=${JOBS:-"igemm:1x512x7x7,512x3x3,pad=1 splitk:1x512x7x7,512x3x3,pad=1 splitk:1x256x14x14,256x3x3,pad=1 splitk:1x128x28x28,128x3x3,pad=1"}
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$LOG"
-nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,utilization.gpu,clocks_event_reasons.active --format=csv -lms 200 > "$OUT/ground-truth-clocks.csv" &
-SMI=$!
+log_clocks "$OUT/ground-truth-clocks.csv" 200
 [ -f "$STORE" ] || $T devices --json --store "$STORE" > /dev/null
 for family in $(echo "$JOBS" | tr ' ' '\n' | cut -d: -f1 | sort -u); do
   earlier=$(ls docs/h200/exhaustive-$family-*.jsonl.gz 2>/dev/null | head -1)

@@ -11,10 +11,7 @@ P=${P:-4x96x33x33,160x3x3,pad=1,layout=NHWC}
 T="node dist-cli/tunelab.mjs"
 STORE=/tmp/store.jsonl; LOG="$OUT/log.txt"
 A="--problem $P --family igemm,splitk --strategy random --baseline none --store $STORE --json"
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee "$LOG"
-nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,utilization.gpu,clocks_event_reasons.active --format=csv -lms 100 > "$OUT/clocks.csv" &
-SMI=$!
-stamp() { echo "$(date +%H:%M:%S.%N | cut -c1-12) $*" | tee -a "$LOG"; }
+log_clocks "$OUT/clocks.csv" 100
 stamp devices
 $T devices --json --store "$STORE" > "$OUT/devices.json"
 seed=31
