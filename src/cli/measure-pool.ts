@@ -255,6 +255,9 @@ class MeasuringPool implements SweepEngine {
     baseline: Baseline | null = this.options.baseline ?? null,
   ): CandidateRunner<TuningRecord> {
     const text = formatProblem(problem);
+    // Hints of an earlier problem or family that were never run: the search has moved on.
+    for (const worker of this.hinted.values()) worker.load--;
+    this.hinted.clear();
     return {
       concurrency: this.workers.length,
       run: async (config) => {
