@@ -107,7 +107,7 @@ export function beamSearchMany(
   width: number,
   score: Scorer,
 ): Promise<BeamResult[]> {
-  return search(searches, width, score, null);
+  return decode(searches, width, score, null);
 }
 
 /**
@@ -121,7 +121,7 @@ export async function traceBeamSearchMany(
   score: Scorer,
 ): Promise<TracedBeamResult[]> {
   const traces: TraceStep[][] = searches.map(() => []);
-  const results = await search(searches, width, score, traces);
+  const results = await decode(searches, width, score, traces);
   return results.map((result, i) => ({ ...result, trace: traces[i] ?? [] }));
 }
 
@@ -182,7 +182,7 @@ function rulesBreaking(space: TuningSpace, prefix: readonly number[]): string[] 
   return [...rules];
 }
 
-async function search(
+async function decode(
   searches: readonly BeamSearch[],
   width: number,
   score: Scorer,
@@ -200,15 +200,15 @@ async function search(
     const owners: Beam[] = [];
     // Traced only, one per request: its expansion, and the masked values asked after the allowed ones.
     const expansions: { expansion: TraceExpansion; asked: MaskedValue[] }[] = [];
-    const stepOf = (index: number) => traces?.[index]?.[position];
-    beams.forEach((list, index) => {
-      const space = spaces[index] as TuningSpace;
+    const stepOf = (search: number) => traces?.[search]?.[position];
+    beams.forEach((list, search) => {
+      const space = spaces[search] as TuningSpace;
       if (position >= space.params.length) return;
-      traces?.[index]?.push({ param: space.params[position]?.name ?? "", expansions: [], kept: [] });
+      traces?.[search]?.push({ param: space.params[position]?.name ?? "", expansions: [], kept: [] });
       for (const beam of list) {
         const allowed = allowedNext(space, beam.values);
         const masked = traces
-          ? maskedAfter(searches[index] as BeamSearch, space, beam.values, allowed)
+          ? maskedAfter(searches[search] as BeamSearch, space, beam.values, allowed)
           : null;
         if (masked) {
           const expansion: TraceExpansion = {
@@ -217,18 +217,18 @@ async function search(
             allowed: [],
             masked: allowed.length ? masked.tokenless : [...masked.asked, ...masked.tokenless],
           };
-          stepOf(index)?.expansions.push(expansion);
+          stepOf(search)?.expansions.push(expansion);
           if (allowed.length) expansions.push({ expansion, asked: masked.asked });
         }
         if (!allowed.length) continue;
-        requests.push({ search: index, prefix: beam.values });
+        requests.push({ search, prefix: beam.values });
         candidates.push([...allowed, ...(masked?.asked.map((m) => m.value) ?? [])]);
         owners.push(beam);
       }
     });
     const scores = requests.length ? await score(requests, candidates) : [];
-    const next: Beam[][] = beams.map((list, index) =>
-      position >= (spaces[index] as TuningSpace).params.length ? list : [],
+    const next: Beam[][] = beams.map((list, search) =>
+      position >= (spaces[search] as TuningSpace).params.length ? list : [],
     );
     requests.forEach((request, r) => {
       const owner = owners[r] as Beam;
@@ -253,27 +253,27 @@ async function search(
         ];
       }
     });
-    beams = next.map((list, index) => {
-      if (!list.length && failures[index] === null) {
-        const name = spaces[index]?.params[position]?.name ?? `position ${position}`;
-        failures[index] =
+    beams = next.map((list, search) => {
+      if (!list.length && failures[search] === null) {
+        const name = spaces[search]?.params[position]?.name ?? `position ${position}`;
+        failures[search] =
           position === 0
-            ? (spaceRefusal(spaces[index] as TuningSpace) ?? "the space has no valid config")
+            ? (spaceRefusal(spaces[search] as TuningSpace) ?? "the space has no valid config")
             : `no valid value for ${name} after any kept prefix`;
       }
       const kept = list.sort((a, b) => b.logProb - a.logProb).slice(0, width);
-      const step = stepOf(index);
+      const step = stepOf(search);
       if (step) step.kept = kept;
       return kept;
     });
   }
-  return beams.map((list, index) => {
-    const space = spaces[index] as TuningSpace;
+  return beams.map((list, search) => {
+    const space = spaces[search] as TuningSpace;
     if (!list.length) {
       return {
         ok: false,
         reason: "no-valid-completion",
-        message: failures[index] ?? "the space has no valid config",
+        message: failures[search] ?? "the space has no valid config",
       };
     }
     return {
