@@ -36,6 +36,8 @@ export type Prediction =
       candidates: PredictedCandidate[];
       /** The neighbour blend that ordered the candidates (as `eval` scores them); null: the model's scores. */
       rerankedBy: NeighbourBlend | null;
+      /** What the model was asked, and for how many candidates: an explanation decodes the same. */
+      asked: { request: PredictRequest; width: number };
     }
   | { state: "failed"; problem: string; family: string; message: string };
 
@@ -89,7 +91,8 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
       measurement: { state: "idle" },
     });
     try {
-      const result = await get().engines.modelEngine().predict(predictRequest(get(), problem), get().topK);
+      const asked = { request: predictRequest(get(), problem), width: get().topK };
+      const result = await get().engines.modelEngine().predict(asked.request, asked.width);
       if (!result.ok) throw new Error(result.message);
       const candidates = result.candidates.map((c, i) => ({
         rank: i + 1,
@@ -97,7 +100,9 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
         config: c.config,
         logProb: c.logProb,
       }));
-      set({ prediction: { state: "ready", problem, family, candidates, rerankedBy: result.rerankedBy } });
+      set({
+        prediction: { state: "ready", problem, family, candidates, rerankedBy: result.rerankedBy, asked },
+      });
     } catch (error) {
       set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
     }
@@ -110,9 +115,8 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
     set({ explanation: { state: "explaining", problem } });
     const still = () => get().prediction === prediction;
     try {
-      const explanation = await get()
-        .engines.modelEngine()
-        .explain(predictRequest(get(), problem), get().topK);
+      const { request, width } = prediction.asked;
+      const explanation = await get().engines.modelEngine().explain(request, width);
       if (still()) set({ explanation: { state: "ready", problem, explanation } });
     } catch (error) {
       if (still()) set({ explanation: { state: "failed", problem, message: errorMessage(error) } });

@@ -72,6 +72,8 @@ describe("PredictPage", () => {
     expect(screen.queryByRole("button", { name: "Show the search" })).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Predict" }));
     await waitFor(() => expect(screen.getByTestId("candidates")).toBeTruthy(), { timeout: 20_000 });
+    // K changed after predicting: the search shown is still the prediction's (4 beams).
+    fireEvent.change(screen.getByRole("spinbutton", { name: "Candidates (K)" }), { target: { value: "1" } });
     fireEvent.click(screen.getByRole("button", { name: "Show the search" }));
     const steps = await screen.findByTestId("beam-steps", {}, { timeout: 20_000 });
 
@@ -82,6 +84,7 @@ describe("PredictPage", () => {
     fireEvent.change(slider, { target: { value: "9" } });
     expect(slider.getAttribute("aria-valuetext")).toBe("step 10 of 10, SK");
     const kept = within(screen.getByTestId("kept-beams")).getAllByRole("row").slice(1);
+    expect(kept).toHaveLength(4);
     const table = within(screen.getByTestId("candidates")).getAllByRole("row").slice(1);
     const splitk = table.filter((row) => row.textContent?.includes("splitk"));
     expect(kept.map((row) => row.lastElementChild?.textContent)).toEqual(
