@@ -112,6 +112,20 @@ describe("the traced beam search on the demo model", () => {
     for (const m of masses) expect(m.allowed + m.masked + m.elsewhere).toBeCloseTo(1, 6);
     expect(Math.max(...masses.map((m) => m.masked))).toBeGreaterThan(0.01);
   });
+  it("masks a family the problem rules out at the family step, saying why", async () => {
+    // A reduction of 8 channels (C*R*S) is too short for split-K: only igemm decodes.
+    const short = {
+      problem: parseProblem("1x8x56x56,16x1x1,layout=NHWC"),
+      device: recordedDevice(learned.metadata),
+    };
+    const { trace, result } = await explainPrediction(learned, recordLanguage, short, 2);
+    expect(trace.families.find((f) => f.family === "splitk")).toMatchObject({
+      allowed: false,
+      refusal: "a reduction of 8 (C/groups*R*S) is too short to split; it needs 16",
+    });
+    expect(trace.beams.map((b) => b.family)).toEqual(["igemm"]);
+    expect(result.ok && result.candidates.every((c) => c.family === "igemm")).toBe(true);
+  });
 });
 
 describe("gradient saliency on the demo model", () => {

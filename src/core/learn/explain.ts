@@ -121,9 +121,12 @@ export async function explainPrediction<Q>(
   );
   if (!result?.trace) throw new Error("the traced beam search returned no trace");
   const best = result.ok ? result.candidates[0] : undefined;
+  const families = result.trace.families.map((f) =>
+    f.allowed ? f : { ...f, refusal: language.refusal(query, f.family) },
+  );
   return {
     result,
-    trace: result.trace,
+    trace: { ...result.trace, families },
     saliency: best ? gradientSaliency(learned, features, best.family, best.config) : null,
   };
 }

@@ -162,7 +162,8 @@ export type FamilyBeamResult =
  * family's constrained beam, position by position.
  */
 export interface PredictionTrace {
-  families: { family: string; logProb: number; allowed: boolean }[];
+  /** `refusal`: why the problem gives a masked family no space (explainPrediction adds it from the corpus). */
+  families: { family: string; logProb: number; allowed: boolean; refusal?: string }[];
   beams: { family: string; familyLogProb: number; result: TracedBeamResult }[];
 }
 

@@ -72,16 +72,12 @@ function BeamSteps({ explanation }: { explanation: Explanation }) {
             {f.allowed ? (
               <span className="mono">{f.family}</span>
             ) : (
-              <s className="masked-value mono" title="this problem gives the family no space">
-                {f.family}
-              </s>
+              <s className="masked-value mono">{f.family}</s>
             )}{" "}
             {percent(Math.exp(f.logProb))}
+            {f.refusal && <span className="muted"> (masked: {f.refusal})</span>}
           </span>
         ))}
-        {trace.families.some((f) => !f.allowed) && (
-          <span className="muted"> (struck: the family cannot run this problem)</span>
-        )}
         . Each allowed family gets its own beam; a candidate's score adds its family's log-probability.
       </p>
       <div className="fields">
