@@ -248,7 +248,10 @@ function FeatureSaliency({ saliency }: { saliency: Saliency }) {
           const t = tokens[x];
           return t ? `${t.name}=${t.value}` : "";
         }}
-        yText={(y) => saliency.features[y]?.label ?? ""}
+        yText={(y) => {
+          const f = saliency.features[y];
+          return f ? `${f.label} = ${f.value}` : "";
+        }}
         cell={(x, y) => tokens[x]?.weights[y] ?? null}
         format={(v) => `${Math.round(v * 100)}`}
         better="high"

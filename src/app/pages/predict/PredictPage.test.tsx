@@ -109,7 +109,7 @@ describe("PredictPage", () => {
     // Saliency: one column per decoded token, one row per feature the model reads, by readable name.
     const grid = screen.getByRole("grid", { name: "Feature saliency per predicted token" });
     expect(within(grid).getByRole("columnheader", { name: "token=family=splitk" })).toBeTruthy();
-    expect(within(grid).getByRole("rowheader", { name: "feature=input channels C" })).toBeTruthy();
+    expect(within(grid).getByRole("rowheader", { name: "feature=input channels C = 256" })).toBeTruthy();
     expect(within(grid).getAllByRole("gridcell")).toHaveLength(11 * 13);
     // One tab stop in the grid.
     expect(
