@@ -92,6 +92,18 @@ describe("the lab on a machine without WebGPU", () => {
     const families = await page.getByTestId("candidates").locator("tbody td:nth-child(2)").allTextContents();
     expect(families.every((f) => ["igemm", "splitk"].includes(f))).toBe(true);
     await page.screenshot({ path: "test-results/demo-predict.png", fullPage: true });
+    // How the beam searched: from the keyboard, to its last step; and which features drive each token.
+    await page.getByRole("button", { name: "Show the search" }).click();
+    const slider = page.getByTestId("beam-steps").getByRole("slider");
+    await slider.waitFor({ timeout: 60_000 });
+    await slider.focus();
+    await page.keyboard.press("End");
+    expect(await slider.getAttribute("aria-valuetext")).toMatch(/^step (\d+) of \1, \w+$/);
+    expect(await page.getByTestId("step-mass").textContent()).toMatch(/^Constraints removed [\d.]+% /);
+    expect(await page.getByTestId("kept-beams").getByRole("row").count()).toBeGreaterThan(1);
+    const saliency = page.getByRole("grid", { name: "Feature saliency per predicted token" });
+    expect(await saliency.isVisible()).toBe(true);
+    await page.screenshot({ path: "test-results/demo-predict-search.png", fullPage: true });
     expect(problems).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ const PAIRS: [what: string, text: string, layers: string[]][] = [
   ...SURFACES.flatMap((s): [string, string, string[]][] => [
     [`text on ${s}`, "var(--text)", [s]],
     [`muted text on ${s}`, "var(--text-muted)", [s]],
-    [`links and parameter names on ${s}`, "var(--accent)", [s]],
+    [`links, parameter names, a kept beam's new value on ${s}`, "var(--accent)", [s]],
   ]),
   ["selected tab, primary button", "var(--accent-ink)", ["var(--accent)"]],
   ["primary button, hovered", "var(--accent-ink)", ["var(--accent-strong)"]],
@@ -88,7 +88,7 @@ const PAIRS: [what: string, text: string, layers: string[]][] = [
     ["var(--bg-raised)", "color-mix(in srgb, var(--warn) 10%, transparent)"],
   ],
   ["error callout", "var(--text)", ["var(--bg-raised)", "color-mix(in srgb, var(--bad) 10%, transparent)"]],
-  ["error text, failure chips", "var(--bad)", ["var(--bg-raised)"]],
+  ["error text, failure chips, masked values", "var(--bad)", ["var(--bg-raised)"]],
   ["danger button", "var(--bad-ink)", ["var(--bad)"]],
   ["demo banner", "var(--text)", [BANNER]],
   [
@@ -101,6 +101,12 @@ const PAIRS: [what: string, text: string, layers: string[]][] = [
     `the ${c} training curve and its legend on a card`,
     `var(--${c})`,
     ["var(--bg-raised)"],
+  ]),
+  // Heatmap cells (space maps, feature saliency) at both ends of their scale (Heatmap.tsx).
+  ...[12, 46].map((p): [string, string, string[]] => [
+    `heatmap cell text at ${p}% accent`,
+    "var(--text)",
+    [`color-mix(in srgb, var(--accent) ${p}%, var(--bg-sunken))`],
   ]),
   ["WGSL keywords", "var(--violet)", ["var(--bg-sunken)"]],
   ["WGSL numbers", "var(--amber)", ["var(--bg-sunken)"]],

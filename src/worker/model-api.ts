@@ -8,7 +8,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { transfer } from "comlink";
 import type initSqlJs from "sql.js";
-import { predictFor } from "../core/corpora/index";
+import { type Ask, explainFor, predictFor } from "../core/corpora/index";
 import { miopenCorpus } from "../core/corpora/miopen";
 import { modelDeviceOf, recordCorpus } from "../core/corpora/records";
 import type { DeviceInfo, TuningRecord } from "../core/dataset/record";
@@ -23,6 +23,7 @@ import {
 } from "../core/learn/artifacts";
 import type { Corpus } from "../core/learn/corpus";
 import { DEFAULT_TRAIN_OPTIONS } from "../core/learn/defaults";
+import type { Explanation } from "../core/learn/explain";
 import {
   BLEND_BEAM_WIDTH,
   type EvalReport,
@@ -222,15 +223,14 @@ export function modelApi(deps: ModelApiDeps) {
 
     /** The held model's top-`width` candidates for a problem, in the order its saved neighbour blend ranks them. */
     async predict(request: PredictRequest, width: number): Promise<Prediction> {
-      const learned = heldModel();
-      const ask = {
-        problem: parseProblem(request.problem),
-        ...(request.device ? { device: modelDeviceOf(request.device) } : {}),
-        ...(request.direction ? { direction: request.direction } : {}),
-      };
-      const [result] = await predictFor(learned, [ask], width);
+      const [result] = await predictFor(heldModel(), [askOf(request)], width);
       if (!result) throw new Error("the beam search returned nothing");
       return result;
+    },
+
+    /** The same prediction traced: the constrained beam step by step, and which features drive each token. */
+    async explain(request: PredictRequest, width: number): Promise<Explanation> {
+      return explainFor(heldModel(), askOf(request), width);
     },
 
     /** Saves the held model in IndexedDB under `name` (tf.io's own store, metadata included). */
@@ -260,6 +260,15 @@ export function modelApi(deps: ModelApiDeps) {
 }
 
 export type ModelWorkerApi = ReturnType<typeof modelApi>;
+
+/** A page's prediction request in the corpora's terms. */
+function askOf(request: PredictRequest): Ask {
+  return {
+    problem: parseProblem(request.problem),
+    ...(request.device ? { device: modelDeviceOf(request.device) } : {}),
+    ...(request.direction ? { direction: request.direction } : {}),
+  };
+}
 
 /** The corpus split for training; too few problems once some were left out says which and why. */
 function splitOf<Q>(corpus: Corpus<Q>, seed: number, leftOut: LeftOut | null) {

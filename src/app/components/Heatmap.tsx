@@ -18,7 +18,13 @@ export interface HeatmapProps {
   /** More about a cell than its value (the config behind it), for its accessible name and tooltip. */
   describe?(x: number, y: number): string | null;
   legend?: ReactNode;
+  /** How an axis value reads (default: the number itself), for axes over named things. */
+  xText?(x: number): string;
+  yText?(y: number): string;
 }
+
+const HEAT_MIN = 0.12;
+const HEAT_MAX = 0.46;
 
 /**
  * A grid over two parameters' domains, cells shaded by value: the tuning space seen from above. Drawn
@@ -38,6 +44,8 @@ export function Heatmap({
   onSelect,
   describe,
   legend,
+  xText = String,
+  yText = String,
 }: HeatmapProps) {
   const values: number[] = [];
   for (let y = 0; y < yValues.length; y++)
@@ -47,10 +55,12 @@ export function Heatmap({
     }
   const lo = Math.min(...values);
   const hi = Math.max(...values);
+  // The share of accent in a cell's background. Past 46% no text colour reaches WCAG AA in the dark
+  // theme (text loses, accent-ink has not yet won), so the scale stops there (src/app/theme.test.ts).
   const strength = (v: number) => {
-    if (hi === lo) return 1;
+    if (hi === lo) return HEAT_MAX;
     const t = better === "high" ? (v - lo) / (hi - lo) : (hi - v) / (hi - lo);
-    return 0.12 + 0.88 * t;
+    return HEAT_MIN + (HEAT_MAX - HEAT_MIN) * t;
   };
   const selectedCell = selected && { x: xValues.indexOf(selected.x), y: yValues.indexOf(selected.y) };
   // The cell that holds the tab stop: the last one the arrows reached, else the selected one.
@@ -79,8 +89,8 @@ export function Heatmap({
               {yName} ↓ {xName} →
             </th>
             {xValues.map((x) => (
-              <th key={`x${x}`} scope="col" className="heat-axis" aria-label={`${xName}=${x}`}>
-                {x}
+              <th key={`x${x}`} scope="col" className="heat-axis" aria-label={`${xName}=${xText(x)}`}>
+                {xText(x)}
               </th>
             ))}
           </tr>
@@ -88,21 +98,20 @@ export function Heatmap({
         <tbody>
           {yValues.map((y, yi) => (
             <tr key={`y${y}`}>
-              <th scope="row" className="heat-axis" aria-label={`${yName}=${y}`}>
-                {y}
+              <th scope="row" className="heat-axis" aria-label={`${yName}=${yText(y)}`}>
+                {yText(y)}
               </th>
               {xValues.map((x, xi) => {
                 const v = cell(xi, yi);
                 const isSelected = selected?.x === x && selected?.y === y;
                 const text = v === null ? "" : format(v);
                 const detail = v === null ? null : describe?.(xi, yi);
-                const name = `${xName}=${x}, ${yName}=${y}: ${v === null ? "none" : text}${detail ? `, ${detail}` : ""}`;
+                const name = `${xName}=${xText(x)}, ${yName}=${yText(y)}: ${v === null ? "none" : text}${detail ? `, ${detail}` : ""}`;
                 const style =
                   v === null
                     ? undefined
                     : {
                         background: `color-mix(in srgb, var(--accent) ${Math.round(strength(v) * 100)}%, var(--bg-sunken))`,
-                        color: strength(v) > 0.55 ? "var(--accent-ink)" : "var(--text)",
                       };
                 return (
                   <td

@@ -8,8 +8,10 @@ import {
   type TuningRecord,
 } from "../../core/dataset/record";
 import type { NeighbourBlend } from "../../core/learn/baselines";
+import type { Explanation } from "../../core/learn/explain";
 import type { Config } from "../../core/space/space";
 import type { MeasureProgress } from "../../worker/index";
+import type { PredictRequest } from "../../worker/model-api";
 import { errorMessage } from "../engine";
 import type { LabState } from "./index";
 
@@ -34,6 +36,8 @@ export type Prediction =
       candidates: PredictedCandidate[];
       /** The neighbour blend that ordered the candidates (as `eval` scores them); null: the model's scores. */
       rerankedBy: NeighbourBlend | null;
+      /** What the model was asked, and for how many candidates: an explanation decodes the same. */
+      asked: { request: PredictRequest; width: number };
     }
   | { state: "failed"; problem: string; family: string; message: string };
 
@@ -44,6 +48,13 @@ export type Measurement =
   | { state: "cancelled" }
   | { state: "failed"; message: string };
 
+/** How the beam searched for a prediction, asked for after it (the untraced prediction stays fast). */
+export type ExplanationState =
+  | { state: "idle" }
+  | { state: "explaining"; problem: string }
+  | { state: "ready"; problem: string; explanation: Explanation }
+  | { state: "failed"; problem: string; message: string };
+
 /** MIOpen's convolution directions: forward, backward data, backward weights. */
 export type Direction = "F" | "B" | "W";
 
@@ -51,10 +62,13 @@ export interface PredictSlice {
   topK: number;
   direction: Direction;
   prediction: Prediction;
+  explanation: ExplanationState;
   measurement: Measurement;
   setTopK(k: number): void;
   setDirection(direction: Direction): void;
   predict(problem: string): Promise<void>;
+  /** Decodes the predicted problem again, traced, with the saliency of its best-scoring candidate. */
+  explain(): Promise<void>;
   /** Runs the candidates of a tunelab family on this GPU, then tfjs's conv2d on the same problem. */
   measureCandidates(): Promise<void>;
   cancelMeasurement(): Promise<void>;
@@ -64,18 +78,21 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
   topK: 8,
   direction: "F",
   prediction: { state: "idle" },
+  explanation: { state: "idle" },
   measurement: { state: "idle" },
   setTopK: (k) => set({ topK: Math.max(1, Math.min(64, Math.round(k) || 1)) }),
   setDirection: (direction) => set({ direction }),
 
   async predict(problem) {
     const family = get().model.current?.families.join(", ") ?? "";
-    set({ prediction: { state: "predicting", problem, family }, measurement: { state: "idle" } });
+    set({
+      prediction: { state: "predicting", problem, family },
+      explanation: { state: "idle" },
+      measurement: { state: "idle" },
+    });
     try {
-      const device = predictionDevice(get());
-      const result = await get()
-        .engines.modelEngine()
-        .predict({ problem, direction: get().direction, ...(device ? { device } : {}) }, get().topK);
+      const asked = { request: predictRequest(get(), problem), width: get().topK };
+      const result = await get().engines.modelEngine().predict(asked.request, asked.width);
       if (!result.ok) throw new Error(result.message);
       const candidates = result.candidates.map((c, i) => ({
         rank: i + 1,
@@ -83,9 +100,26 @@ export const createPredictSlice: StateCreator<LabState, [], [], PredictSlice> = 
         config: c.config,
         logProb: c.logProb,
       }));
-      set({ prediction: { state: "ready", problem, family, candidates, rerankedBy: result.rerankedBy } });
+      set({
+        prediction: { state: "ready", problem, family, candidates, rerankedBy: result.rerankedBy, asked },
+      });
     } catch (error) {
       set({ prediction: { state: "failed", problem, family, message: errorMessage(error) } });
+    }
+  },
+
+  async explain() {
+    const prediction = get().prediction;
+    if (prediction.state !== "ready") return;
+    const { problem } = prediction;
+    set({ explanation: { state: "explaining", problem } });
+    const still = () => get().prediction === prediction;
+    try {
+      const { request, width } = prediction.asked;
+      const explanation = await get().engines.modelEngine().explain(request, width);
+      if (still()) set({ explanation: { state: "ready", problem, explanation } });
+    } catch (error) {
+      if (still()) set({ explanation: { state: "failed", problem, message: errorMessage(error) } });
     }
   },
 
@@ -174,6 +208,12 @@ export function speedupOverTfjs(
   );
   if (tfjsNs === null || !times.length) return null;
   return tfjsNs / Math.min(...times);
+}
+
+/** What the model Worker is asked for a problem: the direction (MIOpen) and the device it is for (records). */
+function predictRequest(state: LabState, problem: string): PredictRequest {
+  const device = predictionDevice(state);
+  return { problem, direction: state.direction, ...(device ? { device } : {}) };
 }
 
 /** The device a record-trained model predicts for: the recording's in demo mode, else this GPU. */

@@ -5,6 +5,7 @@
  */
 import type { LearnedModel, ModelDevice, ModelMetadata } from "../learn/artifacts";
 import type { ProblemLanguage } from "../learn/corpus";
+import { type Explanation, explainPrediction } from "../learn/explain";
 import { type Prediction, predict } from "../learn/pipeline";
 import type { MiopenDirection } from "../miopen/perfdb";
 import type { ConvProblem } from "../problem";
@@ -27,6 +28,7 @@ interface Dialect {
   /** What an ask resolves to in this corpus's terms (the device, or the direction and solver), for reports. */
   context(metadata: ModelMetadata, ask: Ask): Record<string, string>;
   predict(learned: LearnedModel, asks: readonly Ask[], width: number): Promise<Prediction[]>;
+  explain(learned: LearnedModel, ask: Ask, width: number): Promise<Explanation>;
   ranking(
     learned: LearnedModel,
     context: Omit<Ask, "problem">,
@@ -49,6 +51,8 @@ function dialect<Q>(
         asks.map((a) => queryOf(learned.metadata, a)),
         width,
       ),
+    explain: (learned, ask, width) =>
+      explainPrediction(learned, language, queryOf(learned.metadata, ask), width),
     ranking: (learned, context, width, onNoAnswer) => async (problem) => {
       const query = queryOf(learned.metadata, { ...context, problem });
       const [result] = await predict(learned, language, [query], width);
@@ -87,6 +91,11 @@ export function predictFor(
   width: number,
 ): Promise<Prediction[]> {
   return DIALECTS[learned.metadata.source.kind].predict(learned, asks, width);
+}
+
+/** One ask's prediction, traced step by step, with the saliency of its best-scoring candidate. */
+export function explainFor(learned: LearnedModel, ask: Ask, width: number): Promise<Explanation> {
+  return DIALECTS[learned.metadata.source.kind].explain(learned, ask, width);
 }
 
 /** The model's ranking of a problem's configs across families, for the model-guided strategy. */

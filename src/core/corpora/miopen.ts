@@ -52,6 +52,7 @@ export const miopenLanguage: ProblemLanguage<MiopenQuery> = {
   choosesFamily: false,
   features: (query) => miopenFeatures(query.problem),
   spaces: ({ problem, solver }, tokenizer) => ({ [solver]: solverSpace(solver, problem, tokenizer) }),
+  refusal: ({ solver }) => `the prediction is asked of the solver ${solver}`,
 };
 
 /** The rows of the chosen directions (all when none are given) as a corpus. */

@@ -68,6 +68,8 @@ export const recordLanguage: ProblemLanguage<RecordQuery> = {
   choosesFamily: true,
   features: ({ problem, device }) => [...convFeatures(problem), ...deviceFeatures(device)],
   spaces: ({ problem, device }, tokenizer) => familySpaces(tokenizer.families, problem, device.limits),
+  refusal: ({ problem }, family) =>
+    FAMILIES.find((f) => f.id === family)?.unsupported(problem) ?? `this lab has no kernel family ${family}`,
 };
 
 /** Groups records by device and problem; groups with no verified record have no target and are left out. */

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { CONV_ASM_1X1U_PARAMS, convAsm1x1uSpace } from "../miopen/conv-asm-1x1u";
 import type { MiopenProblem } from "../miopen/perfdb";
 import { rng } from "../random";
-import { checkConfig, rule, type TuningSpace } from "../space/space";
-import { beamSearch, beamSearchMany, type Scorer } from "./beam";
+import { canComplete, checkConfig, checkPrefix, rule, type TuningSpace } from "../space/space";
+import { beamSearch, beamSearchMany, type Scorer, traceBeamSearchMany } from "./beam";
 
 /** A seeded stand-in for the network: any distribution must come out valid after masking. */
 function randomScorer(seed: number): Scorer {
@@ -74,6 +74,38 @@ describe("constrained beam search", () => {
       { numRuns: 60, seed: 7 },
     );
     expect(answered).toBeGreaterThan(30);
+  });
+
+  it("traced, keeps exactly the same candidates and masks only values with no valid completion", async () => {
+    // A scorer that depends on the prefix and value alone, as a model does, however many values are asked.
+    const hashed: Scorer = async (requests, candidates) =>
+      candidates.map((values, r) =>
+        values.map((v) => -(((requests[r]?.prefix.reduce((h, x) => h * 31 + x, v) ?? v) % 97) / 10)),
+      );
+    let masked = 0;
+    await fc.assert(
+      fc.asyncProperty(problems, fc.integer({ min: 1, max: 6 }), async (p, width) => {
+        const space = convAsm1x1uSpace(miopenProblem(p));
+        const [plain] = await beamSearchMany([{ space }], width, hashed);
+        const [traced] = await traceBeamSearchMany([{ space }], width, hashed);
+        const { trace, ...result } = traced as NonNullable<typeof traced>;
+        expect(result).toEqual(plain);
+        for (const step of trace) {
+          for (const e of step.expansions) {
+            for (const m of e.masked) {
+              masked++;
+              expect(canComplete(space, [...e.prefix, m.value])).toBe(false);
+              const broken = checkPrefix(space, [...e.prefix, m.value]);
+              expect(m.rule).toBe(broken?.rule ?? "dead-end");
+            }
+          }
+        }
+        if (plain?.ok)
+          expect(trace.at(-1)?.kept.map((k) => k.values)).toEqual(plain.candidates.map((c) => c.values));
+      }),
+      { numRuns: 15, seed: 11 },
+    );
+    expect(masked).toBeGreaterThan(0);
   });
 
   it("keeps to the scorer's vocabulary and takes the most likely path first", async () => {

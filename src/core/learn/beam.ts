@@ -9,6 +9,7 @@
 import {
   allowedNext,
   type Config,
+  checkPrefix,
   type ParamDef,
   spaceRefusal,
   type TuningSpace,
@@ -45,7 +46,7 @@ export type Scorer = (
 ) => Promise<number[][]>;
 
 /** The space cut down to the values the scorer can emit, so the validator's masks are exact for it. */
-function restrictSpace(
+export function restrictSpace(
   space: TuningSpace,
   vocabulary?: Readonly<Record<string, readonly number[]>>,
 ): TuningSpace {
@@ -62,6 +63,38 @@ interface Beam {
   logProb: number;
 }
 
+/** A value the masks refused at one position, and why. */
+export interface MaskedValue {
+  value: number;
+  /**
+   * The rule that refused it: one of the space's rules, `domain` (not a value of this problem's
+   * space), `vocabulary` (the scorer has no token for it) or `dead-end` (it breaks no rule judged so
+   * far, but every completion breaks a later one).
+   */
+  rule: string;
+  message: string;
+  /** The scorer's log-probability for it before masking (-Infinity without a token, or when nothing was scored). */
+  logProb: number;
+}
+
+/** One kept prefix expanded at one position: the scorer's view of each next value, before masking. */
+export interface TraceExpansion {
+  prefix: number[];
+  /** The prefix's score (masked, renormalised log-probabilities summed). */
+  logProb: number;
+  allowed: { value: number; logProb: number }[];
+  masked: MaskedValue[];
+}
+
+/** One decoding position of one search: every kept prefix's expansion, and the beams kept after it. */
+export interface TraceStep {
+  param: string;
+  expansions: TraceExpansion[];
+  kept: Beam[];
+}
+
+export type TracedBeamResult = BeamResult & { trace: TraceStep[] };
+
 /** Log-probabilities from scores, shifted by the maximum for stability. */
 export function logSoftmax(scores: readonly number[]): number[] {
   const top = Math.max(...scores);
@@ -69,10 +102,91 @@ export function logSoftmax(scores: readonly number[]): number[] {
   return scores.map((x) => x - top - Math.log(sum));
 }
 
-export async function beamSearchMany(
+export function beamSearchMany(
   searches: readonly BeamSearch[],
   width: number,
   score: Scorer,
+): Promise<BeamResult[]> {
+  return decode(searches, width, score, null);
+}
+
+/**
+ * The same search, also returning each position's expansions: the scorer is asked about the masked
+ * values too (so it says what masking took away), while the beams still see only the allowed ones,
+ * so the candidates are exactly beamSearchMany's.
+ */
+export async function traceBeamSearchMany(
+  searches: readonly BeamSearch[],
+  width: number,
+  score: Scorer,
+): Promise<TracedBeamResult[]> {
+  const traces: TraceStep[][] = searches.map(() => []);
+  const results = await decode(searches, width, score, traces);
+  return results.map((result, i) => ({ ...result, trace: traces[i] ?? [] }));
+}
+
+/**
+ * The values masked after `prefix`, with the rule that refused each (`asked`: those the scorer has
+ * tokens for). `restricted` is the space cut to the vocabulary, where a dead end's completions are walked.
+ */
+function maskedAfter(
+  search: BeamSearch,
+  restricted: TuningSpace,
+  prefix: readonly number[],
+  allowed: readonly number[],
+): { asked: MaskedValue[]; tokenless: MaskedValue[] } {
+  const param = search.space.params[prefix.length] as ParamDef;
+  const emittable = search.vocabulary?.[param.name];
+  const values = [...new Set([...param.values, ...(emittable ?? [])])].filter((v) => !allowed.includes(v));
+  const asked: MaskedValue[] = [];
+  const tokenless: MaskedValue[] = [];
+  for (const value of values) {
+    if (emittable && !emittable.includes(value)) {
+      const message = `the model has no token for ${param.name}=${value}`;
+      tokenless.push({ value, rule: "vocabulary", message, logProb: -Infinity });
+      continue;
+    }
+    const broken = checkPrefix(search.space, [...prefix, value]);
+    const later = broken ? [] : rulesBreaking(restricted, [...prefix, value]);
+    asked.push({
+      value,
+      rule: broken?.rule ?? "dead-end",
+      message:
+        broken?.message ??
+        `every completion after ${param.name}=${value} breaks a later rule (${later.join(", ")})`,
+      logProb: -Infinity,
+    });
+  }
+  return { asked, tokenless };
+}
+
+/** Most completions a dead end's explanation walks: enough for every family's space. */
+const DEAD_END_WALK = 100_000;
+
+/** The rules that cut the completions of a prefix that has none, in the order met (a walk of its subtree). */
+function rulesBreaking(space: TuningSpace, prefix: readonly number[]): string[] {
+  const rules = new Set<string>();
+  let visits = 0;
+  const walk = (values: number[]) => {
+    const param = space.params[values.length];
+    if (!param) return;
+    for (const value of param.values) {
+      if (++visits > DEAD_END_WALK) return;
+      const next = [...values, value];
+      const broken = checkPrefix(space, next);
+      if (broken) rules.add(broken.rule);
+      else walk(next);
+    }
+  };
+  walk([...prefix]);
+  return [...rules];
+}
+
+async function decode(
+  searches: readonly BeamSearch[],
+  width: number,
+  score: Scorer,
+  traces: TraceStep[][] | null,
 ): Promise<BeamResult[]> {
   if (!Number.isInteger(width) || width < 1)
     throw new Error(`beam width must be a positive integer, got ${width}`);
@@ -84,14 +198,31 @@ export async function beamSearchMany(
     const requests: ScoreRequest[] = [];
     const candidates: number[][] = [];
     const owners: Beam[] = [];
+    // Traced only, one per request: its expansion, and the masked values asked after the allowed ones.
+    const expansions: { expansion: TraceExpansion; asked: MaskedValue[] }[] = [];
+    const stepOf = (search: number) => traces?.[search]?.[position];
     beams.forEach((list, search) => {
       const space = spaces[search] as TuningSpace;
       if (position >= space.params.length) return;
+      traces?.[search]?.push({ param: space.params[position]?.name ?? "", expansions: [], kept: [] });
       for (const beam of list) {
         const allowed = allowedNext(space, beam.values);
+        const masked = traces
+          ? maskedAfter(searches[search] as BeamSearch, space, beam.values, allowed)
+          : null;
+        if (masked) {
+          const expansion: TraceExpansion = {
+            prefix: beam.values,
+            logProb: beam.logProb,
+            allowed: [],
+            masked: allowed.length ? masked.tokenless : [...masked.asked, ...masked.tokenless],
+          };
+          stepOf(search)?.expansions.push(expansion);
+          if (allowed.length) expansions.push({ expansion, asked: masked.asked });
+        }
         if (!allowed.length) continue;
         requests.push({ search, prefix: beam.values });
-        candidates.push(allowed);
+        candidates.push([...allowed, ...(masked?.asked.map((m) => m.value) ?? [])]);
         owners.push(beam);
       }
     });
@@ -100,14 +231,27 @@ export async function beamSearchMany(
       position >= (spaces[search] as TuningSpace).params.length ? list : [],
     );
     requests.forEach((request, r) => {
-      const logProbs = logSoftmax(scores[r] ?? []);
       const owner = owners[r] as Beam;
-      (candidates[r] as number[]).forEach((value, i) => {
+      const raw = scores[r] ?? [];
+      const count = (candidates[r] as number[]).length - (expansions[r]?.asked.length ?? 0);
+      // Renormalised over the allowed values alone, as in an untraced search.
+      const logProbs = logSoftmax(raw.slice(0, count));
+      (candidates[r] as number[]).slice(0, count).forEach((value, i) => {
         next[request.search]?.push({
           values: [...owner.values, value],
           logProb: owner.logProb + (logProbs[i] ?? -Infinity),
         });
       });
+      const traced = expansions[r];
+      if (traced) {
+        traced.expansion.allowed = (candidates[r] as number[])
+          .slice(0, count)
+          .map((value, i) => ({ value, logProb: raw[i] ?? -Infinity }));
+        traced.expansion.masked = [
+          ...traced.asked.map((m, i) => ({ ...m, logProb: raw[count + i] ?? -Infinity })),
+          ...traced.expansion.masked,
+        ];
+      }
     });
     beams = next.map((list, search) => {
       if (!list.length && failures[search] === null) {
@@ -117,7 +261,10 @@ export async function beamSearchMany(
             ? (spaceRefusal(spaces[search] as TuningSpace) ?? "the space has no valid config")
             : `no valid value for ${name} after any kept prefix`;
       }
-      return list.sort((a, b) => b.logProb - a.logProb).slice(0, width);
+      const kept = list.sort((a, b) => b.logProb - a.logProb).slice(0, width);
+      const step = stepOf(search);
+      if (step) step.kept = kept;
+      return kept;
     });
   }
   return beams.map((list, search) => {
@@ -143,4 +290,25 @@ export async function beamSearchMany(
 export async function beamSearch(search: BeamSearch, width: number, score: Scorer): Promise<BeamResult> {
   const [result] = await beamSearchMany([search], width, score);
   return result as BeamResult;
+}
+
+/**
+ * Where one position's probability went, averaged over the expanded prefixes weighted by their
+ * scores: to the values the masks allowed, to those they masked, and to tokens that are no value of
+ * this parameter (the three add up to 1 when the scorer gives the model's log-probabilities).
+ */
+export function stepMass(step: TraceStep): { allowed: number; masked: number; elsewhere: number } {
+  const top = Math.max(...step.expansions.map((e) => e.logProb));
+  const weights = step.expansions.map((e) => Math.exp(e.logProb - top));
+  const total = weights.reduce((s, w) => s + w, 0);
+  const mass = (values: readonly { logProb: number }[]) =>
+    values.reduce((s, v) => s + Math.exp(v.logProb), 0);
+  let allowed = 0;
+  let masked = 0;
+  step.expansions.forEach((e, i) => {
+    const w = (weights[i] ?? 0) / total;
+    allowed += w * mass(e.allowed);
+    masked += w * mass(e.masked);
+  });
+  return { allowed, masked, elsewhere: Math.max(0, 1 - allowed - masked) };
 }

@@ -21,6 +21,8 @@ export interface ProblemLanguage<Q> {
   features(query: Q): Feature[];
   /** The full space (rules and device limits) of each family that may answer the query, by family. */
   spaces(query: Q, tokenizer: Tokenizer): Record<string, TuningSpace>;
+  /** Why `spaces` leaves out a family the model knows, in words (what the family step's mask says). */
+  refusal(query: Q, family: string): string;
 }
 
 export interface CorpusExample<Q> {

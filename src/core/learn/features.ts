@@ -40,3 +40,37 @@ export function logVector(features: readonly Feature[]): number[] {
     .filter((f) => !f.derived)
     .map((f) => (f.kind === "flag" ? f.value : Math.log2(1 + f.value)));
 }
+
+/** Readable names of the features both corpora and the lab's devices give (src/core/corpora). */
+const LABELS: Record<string, string> = {
+  "backward-data": "backward data",
+  "backward-weights": "backward weights",
+  fp16: "fp16 precision",
+  bf16: "bf16 precision",
+  nhwc: "NHWC layout",
+  C: "input channels C",
+  K: "output channels K",
+  N: "batch N",
+  H: "input height H",
+  W: "input width W",
+  R: "filter height R",
+  S: "filter width S",
+  pad_h: "padding, height",
+  pad_w: "padding, width",
+  stride_h: "stride, height",
+  stride_w: "stride, width",
+  dilation_h: "dilation, height",
+  dilation_w: "dilation, width",
+  groups: "groups",
+  pixels: "output pixels",
+  pixels_x_N: "output pixels × N",
+  max_invocations: "device: invocations per workgroup",
+  workgroup_storage_kib: "device: workgroup storage (KiB)",
+};
+
+/** A feature's name for people (`vendor-nvidia` reads "device: nvidia"); an unknown name as it is. */
+export function featureLabel(name: string): string {
+  const vendor = /^vendor-(.+)$/.exec(name);
+  if (vendor) return `device: ${vendor[1]}`;
+  return LABELS[name] ?? name;
+}

@@ -5,7 +5,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TuningSpace } from "../space/space";
-import { type BeamCandidate, beamSearchMany, logSoftmax, type ScoreRequest, type Scorer } from "./beam";
+import {
+  type BeamCandidate,
+  type BeamResult,
+  beamSearchMany,
+  logSoftmax,
+  type ScoreRequest,
+  type Scorer,
+  type TracedBeamResult,
+  traceBeamSearchMany,
+} from "./beam";
 import type { Feature } from "./features";
 import { type DecodingModels, decodingModels } from "./seq2seq";
 import { START, type Tokenizer } from "./tokenizer";
@@ -103,14 +112,13 @@ export async function withModelScorer<T>(
 }
 
 /**
- * The first decoding step: the distribution over the family token after START, masked to each
- * problem's allowed families (in the order given) and renormalised, as log-probabilities.
+ * The first decoding step: each problem's log-probability of every family token after START, in the
+ * tokenizer's order of families, before any mask.
  */
 async function familyLogProbs(
   model: tf.LayersModel | DecodingModels,
   tokenizer: Tokenizer,
   problems: readonly (readonly Feature[])[],
-  allowed: readonly (readonly string[])[],
 ): Promise<number[][]> {
   const { encoder, decoder, attention } = "encoder" in model ? model : decodingModels(model);
   const steps = tokenizer.featureCount;
@@ -132,14 +140,10 @@ async function familyLogProbs(
   });
   const probs = (await next.data()) as Float32Array;
   next.dispose();
-  return allowed.map((families, i) =>
-    families.length
-      ? logSoftmax(
-          families.map((family) =>
-            Math.log(Math.max(probs[i * vocabulary + tokenizer.familyId(family)] as number, 1e-30)),
-          ),
-        )
-      : [],
+  return problems.map((_, i) =>
+    tokenizer.families.map((family) =>
+      Math.log(Math.max(probs[i * vocabulary + tokenizer.familyId(family)] as number, 1e-30)),
+    ),
   );
 }
 
@@ -149,8 +153,19 @@ export interface FamilyCandidate extends BeamCandidate {
 }
 
 export type FamilyBeamResult =
-  | { ok: true; candidates: FamilyCandidate[] }
-  | { ok: false; reason: "no-valid-completion"; message: string };
+  | { ok: true; candidates: FamilyCandidate[]; trace?: PredictionTrace }
+  | { ok: false; reason: "no-valid-completion"; message: string; trace?: PredictionTrace };
+
+/**
+ * How one prediction was decoded, when asked for: the family step (every family the model knows, its
+ * log-probability before masking, and whether the problem's spaces allowed it), then each allowed
+ * family's constrained beam, position by position.
+ */
+export interface PredictionTrace {
+  /** `refusal`: why the problem gives a masked family no space (explainPrediction adds it from the corpus). */
+  families: { family: string; logProb: number; allowed: boolean; refusal?: string }[];
+  beams: { family: string; familyLogProb: number; result: TracedBeamResult }[];
+}
 
 export interface FamilyPredictionRequest {
   features: readonly Feature[];
@@ -168,16 +183,30 @@ export async function predictAcrossFamilies(
   tokenizer: Tokenizer,
   requests: readonly FamilyPredictionRequest[],
   width: number,
+  options: { trace?: boolean } = {},
 ): Promise<FamilyBeamResult[]> {
   const decoding = "encoder" in model ? model : decodingModels(model);
-  const known = tokenizer.json.families.map((f) => f.id);
+  const known = tokenizer.families;
   const allowed = requests.map((r) => known.filter((family) => r.spaces[family]));
-  const familyScores = await familyLogProbs(
+  const raw = await familyLogProbs(
     decoding,
     tokenizer,
     requests.map((r) => r.features),
-    allowed,
   );
+  // Masked to each problem's allowed families and renormalised.
+  const familyScores = allowed.map((families, i) =>
+    families.length ? logSoftmax(families.map((family) => raw[i]?.[known.indexOf(family)] ?? -Infinity)) : [],
+  );
+  const traces: PredictionTrace[] | null = options.trace
+    ? requests.map((r, i) => ({
+        families: known.map((family, f) => ({
+          family,
+          logProb: raw[i]?.[f] ?? -Infinity,
+          allowed: Boolean(r.spaces[family]),
+        })),
+        beams: [],
+      }))
+    : null;
   const merged: FamilyCandidate[][] = requests.map(() => []);
   const failures: string[][] = requests.map(() => []);
   for (const family of known) {
@@ -188,34 +217,43 @@ export async function predictAcrossFamilies(
       const space = (requests[i] as FamilyPredictionRequest).spaces[family] as TuningSpace;
       return { space: tokenizer.decodingSpace(family, space), vocabulary };
     });
-    const results = await withModelScorer(
+    const results: (BeamResult | TracedBeamResult)[] = await withModelScorer(
       decoding,
       tokenizer,
       family,
       indices.map((i) => (requests[i] as FamilyPredictionRequest).features),
-      (scorer) => beamSearchMany(searches, width, scorer),
+      (scorer) =>
+        traces ? traceBeamSearchMany(searches, width, scorer) : beamSearchMany(searches, width, scorer),
     );
     results.forEach((result, j) => {
       const i = indices[j] as number;
+      const familyLogProb = familyScores[i]?.[allowed[i]?.indexOf(family) ?? -1] ?? -Infinity;
+      if ("trace" in result)
+        traces?.[i]?.beams.push({ family, familyLogProb, result: result as TracedBeamResult });
       if (!result.ok) {
         failures[i]?.push(`${family}: ${result.message}`);
         return;
       }
-      const familyLogProb = familyScores[i]?.[allowed[i]?.indexOf(family) ?? -1] ?? -Infinity;
       merged[i]?.push(
         ...result.candidates.map((c) => ({ ...c, family, logProb: c.logProb + familyLogProb })),
       );
     });
   }
   return merged.map((candidates, i): FamilyBeamResult => {
+    const trace = traces?.[i] ? { trace: traces[i] } : {};
     if (candidates.length) {
-      return { ok: true, candidates: candidates.sort((a, b) => b.logProb - a.logProb).slice(0, width) };
+      return {
+        ok: true,
+        candidates: candidates.sort((a, b) => b.logProb - a.logProb).slice(0, width),
+        ...trace,
+      };
     }
     const why = failures[i]?.join("; ");
     return {
       ok: false,
       reason: "no-valid-completion",
       message: why || `the model knows no family that runs this problem (it knows ${known.join(", ")})`,
+      ...trace,
     };
   });
 }

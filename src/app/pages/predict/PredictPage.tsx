@@ -13,6 +13,7 @@ import { type Direction, speedupOverTfjs } from "../../store/predict";
 import { shownRecords } from "../../store/records";
 import { fastest } from "../../sweep/derive";
 import { useRecordedModelInDemo } from "../train/useRecordedModel";
+import { ExplainCards } from "./ExplainCards";
 
 export default function PredictPage() {
   const view = useLab((s) => s.view);
@@ -264,6 +265,7 @@ export default function PredictPage() {
             </div>
           )}
         </Card>
+        {prediction.state === "ready" && <ExplainCards />}
         {candidates.length > 0 && measurable && (
           <Card
             title="Score against runtime"
