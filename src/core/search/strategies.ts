@@ -61,6 +61,21 @@ function* samples(space: TuningSpace, random: () => number, count: number): Gene
   }
 }
 
+/** The valid configs one step away: one parameter moved to the next value along its list, either way. */
+function validNeighbours(space: TuningSpace, config: Config): Config[] {
+  const out: Config[] = [];
+  for (const param of space.params) {
+    const at = param.values.indexOf(config[param.name] as number);
+    for (const step of [-1, 1]) {
+      const value = param.values[at + step];
+      if (value === undefined) continue;
+      const next = { ...config, [param.name]: value };
+      if (checkConfig(space, next).length === 0) out.push(next);
+    }
+  }
+  return out;
+}
+
 /**
  * Best-first local search: the valid `starts` and a few seeded random configs, then, again and again, the untried valid
  * neighbours of the fastest config measured so far (one parameter moved one step along its values),
@@ -78,16 +93,7 @@ export const local: Strategy = (space, runner, options = {}) => {
   const expanded = new Set<string>();
 
   const neighbours = (config: Config): Config[] => {
-    const out: Config[] = [];
-    for (const param of space.params) {
-      const at = param.values.indexOf(config[param.name] as number);
-      for (const step of [-1, 1]) {
-        const value = param.values[at + step];
-        if (value === undefined) continue;
-        const next = { ...config, [param.name]: value };
-        if (!measured.has(configKey(next)) && checkConfig(space, next).length === 0) out.push(next);
-      }
-    }
+    const out = validNeighbours(space, config).filter((next) => !measured.has(configKey(next)));
     const order = shuffled(random, out);
     runner.prefetch?.(order);
     return order;
@@ -143,6 +149,86 @@ export const local: Strategy = (space, runner, options = {}) => {
     },
   });
 };
+
+/** An unmeasured valid config at random, or the first unmeasured one in order once sampling keeps finding measured ones. */
+function unseenConfig(space: TuningSpace, random: () => number, seen: ReadonlySet<string>): Config | null {
+  for (let misses = 0; misses < 1000; misses++) {
+    const config = sampleConfig(space, random);
+    if (!config) return null;
+    if (!seen.has(configKey(config))) return config;
+  }
+  for (const config of enumerate(space)) if (!seen.has(configKey(config))) return config;
+  return null;
+}
+
+/** Moves to a neighbour drawn before a fresh one is measured or the walk jumps to a random config. */
+const FREE_MOVES = 100;
+
+/**
+ * Simulated annealing, Kernel Tuner's classic: from a random valid config, a random valid neighbour is
+ * measured and walked to when faster, or when slower with probability exp(-(new / current - 1) / T);
+ * T cools geometrically from 1 to 0.001 over the budget (the whole space without one). A neighbour
+ * measured before is known, so walking to it costs nothing; when no fresh neighbour turns up, a random
+ * unmeasured config is measured and judged the same way. Configs without a time are never walked to
+ * (nor, with several in flight, one still being measured).
+ */
+export const annealing: Strategy = (space, runner, options = {}) => {
+  const random = rng(options.seed ?? 0);
+  const total = spaceSize(space);
+  const cooling = 0.001 ** (1 / Math.max(1, Math.min(total, options.budget?.candidates ?? total)));
+  const measured = new Map<string, Outcome>();
+  const timeOf = (config: Config) => measured.get(configKey(config))?.medianNs ?? null;
+
+  function* candidates(): Generator<Config> {
+    const seen = new Set<string>();
+    let temperature = 1;
+    let current: Config | null = null;
+    const accept = (to: Config) => {
+      const from = current && timeOf(current);
+      const time = timeOf(to);
+      if (time === null) return false;
+      return !from || time <= from || random() < Math.exp(-(time / from - 1) / temperature);
+    };
+    while (seen.size < total) {
+      let next: Config | null = null;
+      for (let move = 0; current && !next && move < FREE_MOVES; move++) {
+        const around = validNeighbours(space, current);
+        const step = around[Math.floor(random() * around.length)];
+        if (!step) break;
+        if (!seen.has(configKey(step))) next = step;
+        else if (accept(step)) current = step;
+      }
+      next ??= unseenConfig(space, random, seen);
+      if (!next) return;
+      seen.add(configKey(next));
+      yield next;
+      temperature *= cooling;
+      if (accept(next)) current = next;
+    }
+  }
+
+  return measureInOrder(candidates(), total, runner, {
+    ...options,
+    onOutcome: (outcome, progress) => {
+      measured.set(configKey(outcome.config), outcome);
+      options.onOutcome?.(outcome, progress);
+    },
+  });
+};
+
+/**
+ * The configs `first` gives, in its order (a model's ranking, a similar problem's winners), then the
+ * rest of the space in a seeded random order. Given configs are measured as given, as a tuner that
+ * trusts its source would.
+ */
+export function firstThenRandom(first: (space: TuningSpace) => Promise<readonly Config[]>): Strategy {
+  return async (space, runner, options = {}) => {
+    const head = await first(space);
+    const rest = shuffled(rng(options.seed ?? 0), [...enumerate(space)]);
+    const total = new Set([...head, ...rest].map(configKey)).size;
+    return measureInOrder([...head, ...rest], total, runner, options);
+  };
+}
 
 export const STRATEGIES = { exhaustive, random, local } as const satisfies Record<string, Strategy>;
 export type StrategyName = keyof typeof STRATEGIES;

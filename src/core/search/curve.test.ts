@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { configKey } from "../dataset/record";
+import { type Config, rule, type TuningSpace } from "../space/space";
+import {
+  bestSoFarFractions,
+  type CurveTask,
+  curveStrategies,
+  measurementsToReach,
+  median,
+  tuningCostCurves,
+} from "./curve";
+import { annealing, exhaustive, random } from "./strategies";
+import { type CandidateRunner, type Outcome, ordered } from "./strategy";
+
+// A 4x4 space minus configs with x*y > 8: 10 valid configs.
+const space: TuningSpace = {
+  params: [
+    { name: "x", values: [1, 2, 4, 8], doc: "" },
+    { name: "y", values: [1, 2, 4, 8], doc: "" },
+  ],
+  rules: [rule("area", ["x", "y"], (c) => ((c.x ?? 0) * (c.y ?? 0) > 8 ? "too big" : null))],
+};
+
+// time = 1000 / (x*y) + 10*y; 8x1 fails to compile, 2x4 computes a wrong result; the best is 4x2 (145).
+function recording(): Outcome[] {
+  const out: Outcome[] = [];
+  for (const x of [1, 2, 4, 8])
+    for (const y of [1, 2, 4, 8]) {
+      if (x * y > 8) continue;
+      const config = { x, y };
+      if (x === 8 && y === 1) out.push({ config, status: "compile-failed", medianNs: null, message: "boom" });
+      else if (x === 2 && y === 4)
+        out.push({ config, status: "wrong-result", medianNs: null, message: "off" });
+      else out.push({ config, status: "ok", medianNs: 1000 / (x * y) + 10 * y, message: "" });
+    }
+  return out;
+}
+
+const task = (problem: string): CurveTask => ({ problem, family: "igemm", space, recorded: recording() });
+const plain = (name: string, strategy: typeof exhaustive) => ({
+  name,
+  about: name,
+  seeded: false,
+  strategyFor: () => strategy,
+});
+
+describe("tuning-cost curves", () => {
+  it("measures best / best so far after each measurement, failures included", () => {
+    const o = (medianNs: number | null): Outcome => ({
+      config: {},
+      status: medianNs === null ? "timeout" : "ok",
+      medianNs,
+      message: "",
+    });
+    const fractions = bestSoFarFractions([o(null), o(200), o(400), o(125), o(100)], 100);
+    expect(fractions).toEqual([0, 0.5, 0.5, 0.8, 1]);
+    expect(measurementsToReach(fractions, 0.8)).toBe(4);
+    expect(measurementsToReach(fractions, 0.95)).toBe(5);
+    expect(measurementsToReach([0, 0.5], 0.9)).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, null])).toBe(3);
+    expect(median([1, null, null])).toBeNull();
+  });
+
+  it("replays a strategy over recorded outcomes: exact curve, reach, and unrecorded configs", async () => {
+    const [curve] = await tuningCostCurves(
+      [task("1x64x56x56,64x3x3,pad=1")],
+      [plain("exhaustive", exhaustive)],
+      {
+        seeds: [0],
+      },
+    );
+    // Domain order: 1x1 1010, 1x2 520, 1x4 290, 1x8 205, 2x1 510, 2x2 270, 2x4 wrong, 4x1 260, 4x2 145, 8x1 failed.
+    const at205 = 145 / 205;
+    expect(curve?.problems[0]?.fractions).toEqual([
+      145 / 1010,
+      145 / 520,
+      0.5,
+      at205,
+      at205,
+      at205,
+      at205,
+      at205,
+      1,
+      1,
+    ]);
+    expect(curve?.problems[0]?.bestNs).toBe(145);
+    expect(curve?.reach).toEqual([9, 9]);
+    expect(curve?.unrecorded).toBe(0);
+
+    // A config the recording lacks costs a measurement with no time, and is counted.
+    const stray = ordered(() => ({
+      candidates: [
+        { x: 3, y: 3 },
+        { x: 4, y: 2 },
+      ],
+      total: 2,
+    }));
+    const [strayCurve] = await tuningCostCurves([task("1x64x56x56,64x3x3,pad=1")], [plain("stray", stray)], {
+      seeds: [0],
+    });
+    expect(strayCurve?.problems[0]?.fractions).toEqual([0, 1]);
+    expect(strayCurve?.reach).toEqual([2, 2]);
+    expect(strayCurve?.unrecorded).toBe(1);
+  });
+
+  it("takes medians over seeds and problems, a finished run keeping its best", async () => {
+    const seeds = [1, 2, 3];
+    const tasks = [task("1x64x56x56,64x3x3,pad=1"), task("1x128x28x28,128x3x3,pad=1")];
+    const [curve] = await tuningCostCurves(tasks, [{ ...plain("random", random), seeded: true }], {
+      seeds,
+      max: 6,
+    });
+    expect(curve?.problems.every((p) => p.fractions.length === 6)).toBe(true);
+    // Each seed's order is random's; recompute the first problem's reach by hand.
+    const reaches: (number | null)[] = [];
+    for (const seed of seeds) {
+      const asked: Config[] = [];
+      const runner: CandidateRunner = {
+        run: async (config) => {
+          asked.push(config);
+          return recording().find((o) => configKey(o.config) === configKey(config)) as Outcome;
+        },
+      };
+      const result = await random(space, runner, { seed, budget: { candidates: 6 } });
+      reaches.push(measurementsToReach(bestSoFarFractions(result.outcomes, 145), 0.95));
+    }
+    expect(curve?.problems[0]?.reach[1]).toBe(median(reaches));
+    // Same recording under both names: the same seeds give the same curves, and their median is theirs.
+    expect(curve?.median).toEqual(curve?.problems[0]?.fractions);
+  });
+
+  it("transfer tries the nearest recorded problem's fastest configs first", async () => {
+    const tasks = [
+      task("1x64x56x56,64x3x3,pad=1"),
+      task("1x64x28x28,64x3x3,pad=1"),
+      task("1x512x7x7,512x3x3,pad=1"),
+    ];
+    const strategies = curveStrategies(tasks, 2);
+    expect(strategies.map((s) => s.name)).toEqual(["transfer", "annealing", "local", "random"]);
+    const [transfer] = await tuningCostCurves(tasks, strategies.slice(0, 1), { seeds: [0, 1] });
+    // Every recording here is the same, so the neighbour's fastest config is each problem's best.
+    expect(transfer?.problems.map((p) => p.reach)).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    const ranked = curveStrategies(tasks, 2, async () => [{ x: 1, y: 1 }]);
+    expect(ranked[0]?.name).toBe("model-guided");
+    const [guided] = await tuningCostCurves(tasks.slice(0, 1), ranked.slice(0, 1), { seeds: [0] });
+    expect(guided?.problems[0]?.fractions[0]).toBe(145 / 1010);
+  });
+});
+
+describe("simulated annealing", () => {
+  // 16x16 values, a few invalid, time growing with the distance from (11, 5): 246 valid configs.
+  const values = Array.from({ length: 16 }, (_, i) => i + 1);
+  const valley: TuningSpace = {
+    params: [
+      { name: "a", values, doc: "" },
+      { name: "b", values, doc: "" },
+    ],
+    rules: [rule("corner", ["a", "b"], (c) => ((c.a ?? 0) + (c.b ?? 0) > 28 ? "corner" : null))],
+  };
+  const time = (c: Config) => 100 + ((c.a ?? 0) - 11) ** 2 + ((c.b ?? 0) - 5) ** 2;
+  const runner: CandidateRunner = {
+    run: async (config) => ({ config, status: "ok", medianNs: time(config), message: "" }),
+  };
+
+  it("is reproducible from its seed and finds the optimum of a smooth space within a budget", async () => {
+    const run = (seed: number) => annealing(valley, runner, { seed, budget: { candidates: 40 } });
+    const first = await run(7);
+    expect((await run(7)).outcomes.map((o) => configKey(o.config))).toEqual(
+      first.outcomes.map((o) => configKey(o.config)),
+    );
+    expect((await run(8)).outcomes.map((o) => configKey(o.config))).not.toEqual(
+      first.outcomes.map((o) => configKey(o.config)),
+    );
+    let found = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const result = await run(seed);
+      expect(new Set(result.outcomes.map((o) => configKey(o.config))).size).toBe(40);
+      if (result.best?.medianNs === 100) found++;
+    }
+    expect(found).toBeGreaterThanOrEqual(8);
+    // Without a budget it visits the whole space once.
+    expect((await annealing(valley, runner, { seed: 1 })).outcomes).toHaveLength(246);
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * Tuning cost, replayed on exhaustive recordings: for each problem whose every valid config was
+ * measured, each strategy's best-so-far time as a fraction of the recorded best (best / best so far,
+ * 1 = found it) after each measurement, and how many measurements it needed to come within 90% and
+ * 95% of the best. Failed configs count as measurements with no time, as a real tuner spends them; a
+ * config the recording lacks is counted as failed and reported as unrecorded.
+ */
+
+import { convFeatures } from "../corpora/conv-features";
+import { recordLimits } from "../dataset/device";
+import { configKey, type TuningRecord } from "../dataset/record";
+import type { DeviceLimits } from "../families/family";
+import { familyById } from "../families/index";
+import { logVector } from "../learn/features";
+import { parseProblem } from "../problem";
+import { type Config, checkConfig, type TuningSpace } from "../space/space";
+import { replayRunner } from "./replay";
+import { annealing, firstThenRandom, local, random } from "./strategies";
+import type { Outcome, Strategy } from "./strategy";
+
+/** One problem and family with its recording: the candidates a strategy may measure. */
+export interface CurveTask {
+  problem: string;
+  family: string;
+  space: TuningSpace;
+  recorded: Outcome[];
+}
+
+/** A strategy as the replay runs it, given the task so it can read other problems (transfer) or a model. */
+export interface CurveStrategy {
+  name: string;
+  /** What it does, in a line. */
+  about: string;
+  /** Seeded strategies run once per seed, and their curve is the median over seeds. */
+  seeded: boolean;
+  strategyFor(task: CurveTask): Strategy;
+}
+
+/** Fractions of the best whose measurement counts are reported. */
+export const REACH_LEVELS = [0.9, 0.95] as const;
+
+export interface ProblemCurve {
+  problem: string;
+  family: string;
+  bestNs: number;
+  /** Recorded configs (the exhaustive budget). */
+  recorded: number;
+  /** Best / best so far after measurement 1, 2, ... (0 before a time); the median over seeds. */
+  fractions: number[];
+  /** Measurements to reach each of REACH_LEVELS (median over seeds); null when a run never got there. */
+  reach: (number | null)[];
+  /** Configs proposed that the recording lacks, over all seeds. */
+  unrecorded: number;
+}
+
+export interface StrategyCurve {
+  name: string;
+  about: string;
+  problems: ProblemCurve[];
+  /** The median over problems of the fraction after each measurement (a finished run keeps its best). */
+  median: number[];
+  /** The median over problems of the measurements to each of REACH_LEVELS; null when most never got there. */
+  reach: (number | null)[];
+  unrecorded: number;
+}
+
+export interface CurveOptions {
+  /** Seeds of the seeded strategies. */
+  seeds: readonly number[];
+  /** Most measurements a problem (default: every recorded config). */
+  max?: number;
+}
+
+/** The median, with null read as "never" (above every number); null when the middle is never. */
+export function median(values: readonly (number | null)[]): number | null {
+  if (!values.length) return null;
+  const sorted = values.map((v) => v ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const value =
+    sorted.length % 2
+      ? (sorted[Math.floor(mid)] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Best / best so far after each outcome (0 until one has a time). */
+export function bestSoFarFractions(outcomes: readonly Outcome[], bestNs: number): number[] {
+  let best = Number.POSITIVE_INFINITY;
+  return outcomes.map((o) => {
+    if (o.status === "ok" && o.medianNs !== null) best = Math.min(best, o.medianNs);
+    return Number.isFinite(best) ? bestNs / best : 0;
+  });
+}
+
+/** The first measurement count whose fraction reaches `level`; null when none does. */
+export function measurementsToReach(fractions: readonly number[], level: number): number | null {
+  const at = fractions.findIndex((f) => f >= level - 1e-12);
+  return at < 0 ? null : at + 1;
+}
+
+/** Each column's median over rows; a row shorter than the longest keeps its last value (its run ended). */
+function columnMedians(rows: readonly number[][]): number[] {
+  const length = Math.max(0, ...rows.map((r) => r.length));
+  return Array.from({ length }, (_, i) => median(rows.map((r) => r[Math.min(i, r.length - 1)] ?? 0)) ?? 0);
+}
+
+/** Replays one strategy on one task for one seed: the outcomes in measurement order and the unrecorded count. */
+async function replayOnce(
+  strategy: Strategy,
+  task: CurveTask,
+  seed: number,
+  max: number,
+): Promise<{ outcomes: Outcome[]; unrecorded: number }> {
+  const recordedKeys = new Set(task.recorded.map((o) => configKey(o.config)));
+  const result = await strategy(task.space, replayRunner(task.recorded), {
+    seed,
+    budget: { candidates: max },
+  });
+  const unrecorded = result.outcomes.filter((o) => !recordedKeys.has(configKey(o.config))).length;
+  return { outcomes: result.outcomes, unrecorded };
+}
+
+/** The recorded best time of a task; null when nothing in it has a time. */
+function recordedBest(task: CurveTask): number | null {
+  let best: number | null = null;
+  for (const o of task.recorded)
+    if (o.status === "ok" && o.medianNs !== null && (best === null || o.medianNs < best)) best = o.medianNs;
+  return best;
+}
+
+/** Every strategy's curves over the tasks (tasks with no verified config are left out by the caller). */
+export async function tuningCostCurves(
+  tasks: readonly CurveTask[],
+  strategies: readonly CurveStrategy[],
+  options: CurveOptions,
+): Promise<StrategyCurve[]> {
+  const out: StrategyCurve[] = [];
+  for (const s of strategies) {
+    const problems: ProblemCurve[] = [];
+    for (const task of tasks) {
+      const bestNs = recordedBest(task);
+      if (bestNs === null) throw new Error(`${task.problem} (${task.family}): no recorded config has a time`);
+      const max = Math.min(options.max ?? task.recorded.length, task.recorded.length);
+      const strategy = s.strategyFor(task);
+      const runs = [];
+      for (const seed of s.seeded ? options.seeds : [0])
+        runs.push(await replayOnce(strategy, task, seed, max));
+      const curves = runs.map((r) => bestSoFarFractions(r.outcomes, bestNs));
+      problems.push({
+        problem: task.problem,
+        family: task.family,
+        bestNs,
+        recorded: task.recorded.length,
+        fractions: columnMedians(curves),
+        reach: REACH_LEVELS.map((level) => median(curves.map((c) => measurementsToReach(c, level)))),
+        unrecorded: runs.reduce((sum, r) => sum + r.unrecorded, 0),
+      });
+    }
+    out.push({
+      name: s.name,
+      about: s.about,
+      problems,
+      median: columnMedians(problems.map((p) => p.fractions)),
+      reach: REACH_LEVELS.map((_, i) => median(problems.map((p) => p.reach[i] ?? null))),
+      unrecorded: problems.reduce((sum, p) => sum + p.unrecorded, 0),
+    });
+  }
+  return out;
+}
+
+/** A recorded problem and family as the replay needs it: the device's limits shape the family's space. */
+export interface RecordedTask {
+  problem: string;
+  family: string;
+  limits: DeviceLimits;
+  recorded: Outcome[];
+}
+
+/** The tasks of a set of records: one per problem and family (the first record's device gives the limits). */
+export function recordedTasks(records: Iterable<TuningRecord>): RecordedTask[] {
+  const tasks = new Map<string, RecordedTask>();
+  for (const r of records) {
+    const key = `${r.problem.text}|${r.family}`;
+    let task = tasks.get(key);
+    if (!task) {
+      task = { problem: r.problem.text, family: r.family, limits: recordLimits(r.device), recorded: [] };
+      tasks.set(key, task);
+    }
+    task.recorded.push({ config: r.config, status: r.status, medianNs: r.medianNs, message: r.message });
+  }
+  return [...tasks.values()];
+}
+
+/** A recorded task with its family's space on the recorded limits. */
+export function curveTask(task: RecordedTask): CurveTask {
+  const space = familyById(task.family).space(parseProblem(task.problem), task.limits);
+  return { problem: task.problem, family: task.family, space, recorded: task.recorded };
+}
+
+/** The nearest other task of the same family by log-scaled problem features, if any. */
+function nearestTask(tasks: readonly CurveTask[], task: CurveTask): CurveTask | null {
+  const point = (t: CurveTask) => logVector(convFeatures(parseProblem(t.problem)));
+  const here = point(task);
+  let nearest: { task: CurveTask; distance: number } | null = null;
+  for (const other of tasks) {
+    if (other.family !== task.family || other.problem === task.problem) continue;
+    const distance = point(other).reduce((sum, x, i) => sum + (x - (here[i] ?? 0)) ** 2, 0);
+    if (!nearest || distance < nearest.distance) nearest = { task: other, distance };
+  }
+  return nearest?.task ?? null;
+}
+
+/** The `count` fastest recorded configs of a task, fastest first. */
+function fastest(task: CurveTask, count: number): Config[] {
+  return task.recorded
+    .filter((o) => o.status === "ok" && o.medianNs !== null)
+    .sort((a, b) => (a.medianNs as number) - (b.medianNs as number))
+    .slice(0, count)
+    .map((o) => o.config);
+}
+
+/**
+ * The strategies compared: random, local and simulated annealing as they are; transfer (the fastest
+ * `width` configs of the nearest other recorded problem that are valid here, then random); and, given
+ * a model's ranking, model-guided (its top `width`, then random).
+ */
+export function curveStrategies(
+  tasks: readonly CurveTask[],
+  width: number,
+  rank?: (task: CurveTask) => Promise<readonly Config[]>,
+): CurveStrategy[] {
+  const plain = (name: string, about: string, strategy: Strategy): CurveStrategy => ({
+    name,
+    about,
+    seeded: true,
+    strategyFor: () => strategy,
+  });
+  return [
+    ...(rank
+      ? [
+          {
+            name: "model-guided",
+            about: `the model's top ${width} configs, then random`,
+            seeded: true,
+            strategyFor: (task: CurveTask) => firstThenRandom(() => rank(task)),
+          },
+        ]
+      : []),
+    {
+      name: "transfer",
+      about: `the nearest recorded problem's fastest ${width} configs, then random`,
+      seeded: true,
+      strategyFor: (task) => {
+        const source = nearestTask(tasks, task);
+        return firstThenRandom(async (space) =>
+          source ? fastest(source, width).filter((c) => checkConfig(space, c).length === 0) : [],
+        );
+      },
+    },
+    plain("annealing", "simulated annealing over neighbouring configs", annealing),
+    plain("local", "best-first local search from random starts", local),
+    plain("random", "valid configs in random order", random),
+  ];
+}
