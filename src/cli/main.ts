@@ -1,5 +1,6 @@
 import { CliError, type Command, commandHelp, parseCommandArgs } from "./command";
 import { compareCommand } from "./commands/compare";
+import { curveCommand } from "./commands/curve";
 import { devicesCommand } from "./commands/devices";
 import { evalCommand } from "./commands/eval";
 import { exportCommand } from "./commands/export";
@@ -20,6 +21,7 @@ const COMMANDS: Command[] = [
   evalCommand,
   sweepCommand,
   compareCommand,
+  curveCommand,
   importCommand,
   exportCommand,
   spaceCommand,

@@ -16,6 +16,8 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { z } from "zod";
 import { recordedDescription } from "../../core/dataset/device";
 import { DatasetError, type RecordItem, readJsonlLine, recordWriter } from "../../core/dataset/io";
@@ -46,7 +48,11 @@ const NEWLINE = 0x0a;
 async function* fileLines(path: string): AsyncGenerator<{ text: string; line: number; whole: boolean }> {
   let pending: Buffer[] = [];
   let line = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  // A .gz file (the recorded ground truth ships compressed) is read through gunzip, still a chunk at a time.
+  const source = path.endsWith(".gz")
+    ? pipeline(createReadStream(path), createGunzip(), () => {})
+    : createReadStream(path);
+  for await (const chunk of source as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       pending.push(chunk.subarray(start, end));

@@ -10,8 +10,9 @@ import { type Prediction, predict } from "../learn/pipeline";
 import type { MiopenDirection } from "../miopen/perfdb";
 import type { ConvProblem } from "../problem";
 import type { RankedConfig } from "../search/model-guided";
+import type { Config } from "../space/space";
 import { miopenLanguage, miopenProblemOf, modelSolver } from "./miopen";
-import { recordedDevice, recordLanguage } from "./records";
+import { type RecordQuery, recordedDevice, recordLanguage } from "./records";
 
 /** A prediction asked of any model; each corpus reads the part it needs. */
 export interface Ask {
@@ -111,4 +112,29 @@ export function rankingFor(
 /** What an ask resolves to for this model: the device it predicts for, or the direction and solver. */
 export function askedFor(learned: LearnedModel, ask: Ask): Record<string, string> {
   return DIALECTS[learned.metadata.source.kind].context(learned.metadata, ask);
+}
+
+/**
+ * A model of records' top-`width` configs of one family for a problem, best first: its constrained beam
+ * over that family's space alone (across families, a family the model ranks lower may get none of the
+ * top `width`). Fails naming why when the model is not one of records or has no valid answer.
+ */
+export async function rankInFamily(
+  learned: LearnedModel,
+  query: RecordQuery,
+  family: string,
+  width: number,
+): Promise<Config[]> {
+  if (learned.metadata.source.kind !== "tunelab")
+    throw new Error("a model of MIOpen data ranks MIOpen solvers, not this lab's kernel families");
+  const language: typeof recordLanguage = {
+    ...recordLanguage,
+    spaces: (q, tokenizer) => {
+      const space = recordLanguage.spaces(q, tokenizer)[family];
+      return space ? { [family]: space } : {};
+    },
+  };
+  const [result] = await predict(learned, language, [query], width);
+  if (!result?.ok) throw new Error(result?.message ?? "the beam search returned nothing");
+  return result.candidates.map((c) => c.config);
 }

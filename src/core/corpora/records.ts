@@ -4,8 +4,8 @@
  * that family's parameters. The encoder reads the problem's features plus the device's class (vendor
  * and compute limits), and each family's space on the device's limits answers a query.
  */
-import { recordLimits } from "../dataset/device";
-import { type DeviceInfo, familyConfigKey, type TuningRecord } from "../dataset/record";
+import { modelDeviceOf } from "../dataset/device";
+import { familyConfigKey, type TuningRecord } from "../dataset/record";
 import type { DeviceLimits } from "../families/family";
 import { FAMILIES, familyById } from "../families/index";
 import type { ModelDevice, ModelMetadata } from "../learn/artifacts";
@@ -43,11 +43,7 @@ function deviceFeatures(device: Pick<ModelDevice, "vendor" | "limits">): Feature
   ];
 }
 
-/** A record's device as the model keeps it: identity and the limits the families read. */
-export function modelDeviceOf(device: DeviceInfo): ModelDevice {
-  const { vendor, architecture, description } = device;
-  return { vendor, architecture, description, limits: recordLimits(device) };
-}
+export { modelDeviceOf };
 
 /** Each family's space for this problem on these limits, for the families given that run it. */
 function familySpaces(

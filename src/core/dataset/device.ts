@@ -1,11 +1,18 @@
 /** A recorded device's limits: what the kernel families read of it, and all a dataset keeps. */
 import type { AdapterReport } from "../families/adapter";
 import { DEVICE_LIMIT_NAMES, type DeviceLimits, limitsOf } from "../families/family";
+import type { ModelDevice } from "../learn/artifacts";
 import type { DeviceInfo } from "./record";
 
 /** The limits a record's device had, as the families read them (features count only if recorded). */
 export function recordLimits(device: DeviceInfo): DeviceLimits {
   return limitsOf(device, `device '${device.description}'`);
+}
+
+/** A record's device as a model keeps it: identity and the limits the families read. */
+export function modelDeviceOf(device: DeviceInfo): ModelDevice {
+  const { vendor, architecture, description } = device;
+  return { vendor, architecture, description, limits: recordLimits(device) };
 }
 
 /** The compute limits the families read: all a dataset needs to keep of a device's limits. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configKey } from "../dataset/record";
+import { configKey, type DeviceInfo } from "../dataset/record";
 import { type Config, rule, type TuningSpace } from "../space/space";
 import {
   bestSoFarFractions,
@@ -36,7 +36,23 @@ function recording(): Outcome[] {
   return out;
 }
 
-const task = (problem: string): CurveTask => ({ problem, family: "igemm", space, recorded: recording() });
+const device: DeviceInfo = {
+  vendor: "test",
+  architecture: "",
+  description: "",
+  limits: {},
+  peakGflops: null,
+  peakGBps: null,
+};
+const task = (problem: string): CurveTask => ({
+  problem,
+  family: "igemm",
+  device,
+  space,
+  valid: 10,
+  repeated: 0,
+  recorded: recording(),
+});
 const plain = (name: string, strategy: typeof exhaustive) => ({
   name,
   about: name,

@@ -8,22 +8,22 @@
 
 import { convFeatures } from "../corpora/conv-features";
 import { recordLimits } from "../dataset/device";
-import { configKey, type TuningRecord } from "../dataset/record";
-import type { DeviceLimits } from "../families/family";
+import { configKey } from "../dataset/record";
 import { familyById } from "../families/index";
 import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
-import { type Config, checkConfig, type TuningSpace } from "../space/space";
+import { type Config, checkConfig, rule, spaceSize, type TuningSpace } from "../space/space";
+import type { RecordedTask } from "./recording";
 import { replayRunner } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
 import type { Outcome, Strategy } from "./strategy";
 
-/** One problem and family with its recording: the candidates a strategy may measure. */
-export interface CurveTask {
-  problem: string;
-  family: string;
+/** One problem and family with its recording and the family's space: what a strategy may measure. */
+export interface CurveTask extends RecordedTask {
+  /** The family's space narrowed to the recorded configs. */
   space: TuningSpace;
-  recorded: Outcome[];
+  /** Valid configs of the family's space; more than recorded when the recording is not exhaustive. */
+  valid: number;
 }
 
 /** A strategy as the replay runs it, given the task so it can read other problems (transfer) or a model. */
@@ -168,33 +168,44 @@ export async function tuningCostCurves(
   return out;
 }
 
-/** A recorded problem and family as the replay needs it: the device's limits shape the family's space. */
-export interface RecordedTask {
-  problem: string;
-  family: string;
-  limits: DeviceLimits;
-  recorded: Outcome[];
-}
+/** The rule that keeps a replayed space to its recorded configs. */
+export const RECORDED_RULE = "recorded";
 
-/** The tasks of a set of records: one per problem and family (the first record's device gives the limits). */
-export function recordedTasks(records: Iterable<TuningRecord>): RecordedTask[] {
-  const tasks = new Map<string, RecordedTask>();
-  for (const r of records) {
-    const key = `${r.problem.text}|${r.family}`;
-    let task = tasks.get(key);
-    if (!task) {
-      task = { problem: r.problem.text, family: r.family, limits: recordLimits(r.device), recorded: [] };
-      tasks.set(key, task);
-    }
-    task.recorded.push({ config: r.config, status: r.status, medianNs: r.medianNs, message: r.message });
-  }
-  return [...tasks.values()];
-}
-
-/** A recorded task with its family's space on the recorded limits. */
+/**
+ * The space a replay searches: the family's space on the recorded device's limits, narrowed to the
+ * recorded configs (a recording may not hold every valid config). The narrowing is one rule a
+ * position, on prefixes, so walks and samples of the space prune as early as its own rules do.
+ */
 export function curveTask(task: RecordedTask): CurveTask {
-  const space = familyById(task.family).space(parseProblem(task.problem), task.limits);
-  return { problem: task.problem, family: task.family, space, recorded: task.recorded };
+  const family = familyById(task.family).space(parseProblem(task.problem), recordLimits(task.device));
+  const names = family.params.map((p) => p.name);
+  // The recorded configs as a tree of values, one level a parameter: a prefix is recorded when its path exists.
+  type Node = Map<number | undefined, Node>;
+  const root: Node = new Map();
+  for (const o of task.recorded) {
+    let node = root;
+    for (const name of names) {
+      const value = o.config[name];
+      const next: Node = node.get(value) ?? new Map();
+      node.set(value, next);
+      node = next;
+    }
+  }
+  const recorded = (c: Config, length: number) => {
+    let node: Node | undefined = root;
+    for (let i = 0; i < length && node; i++) node = node.get(c[names[i] as string]);
+    return node !== undefined;
+  };
+  const rules = names.map((_, i) =>
+    rule(RECORDED_RULE, names.slice(0, i + 1), (c) =>
+      recorded(c, i + 1) ? null : "the recording has no config like this",
+    ),
+  );
+  return {
+    ...task,
+    space: { params: family.params, rules: [...family.rules, ...rules] },
+    valid: spaceSize(family),
+  };
 }
 
 /** The nearest other task of the same family by log-scaled problem features, if any. */
@@ -253,7 +264,12 @@ export function curveStrategies(
       strategyFor: (task) => {
         const source = nearestTask(tasks, task);
         return firstThenRandom(async (space) =>
-          source ? fastest(source, width).filter((c) => checkConfig(space, c).length === 0) : [],
+          // Valid in the family's space; one the recording lacks is still tried (and counted), as by the model.
+          source
+            ? fastest(source, width).filter((c) =>
+                checkConfig(space, c).every((v) => v.rule === RECORDED_RULE),
+              )
+            : [],
         );
       },
     },

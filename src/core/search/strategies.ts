@@ -150,19 +150,10 @@ export const local: Strategy = (space, runner, options = {}) => {
   });
 };
 
-/** An unmeasured valid config at random, or the first unmeasured one in order once sampling keeps finding measured ones. */
-function unseenConfig(space: TuningSpace, random: () => number, seen: ReadonlySet<string>): Config | null {
-  for (let misses = 0; misses < 1000; misses++) {
-    const config = sampleConfig(space, random);
-    if (!config) return null;
-    if (!seen.has(configKey(config))) return config;
-  }
-  for (const config of enumerate(space)) if (!seen.has(configKey(config))) return config;
-  return null;
-}
-
 /** Moves to a neighbour drawn before a fresh one is measured or the walk jumps to a random config. */
 const FREE_MOVES = 100;
+/** Samples in a row that land on measured configs before jumps take the rest in a shuffled order. */
+const JUMP_MISSES = 20;
 
 /**
  * Simulated annealing, Kernel Tuner's classic: from a random valid config, a random valid neighbour is
@@ -178,11 +169,36 @@ export const annealing: Strategy = (space, runner, options = {}) => {
   const cooling = 0.001 ** (1 / Math.max(1, Math.min(total, options.budget?.candidates ?? total)));
   const measured = new Map<string, Outcome>();
   const timeOf = (config: Config) => measured.get(configKey(config))?.medianNs ?? null;
+  // The walk passes the same configs again and again; their neighbourhoods are worked out once.
+  const around = new Map<string, Config[]>();
+  const neighboursOf = (config: Config) => {
+    const key = configKey(config);
+    const out = around.get(key) ?? validNeighbours(space, config);
+    around.set(key, out);
+    return out;
+  };
 
   function* candidates(): Generator<Config> {
     const seen = new Set<string>();
     let temperature = 1;
     let current: Config | null = null;
+    // Jumps sample the space until samples keep landing on measured configs; then they take the
+    // unmeasured rest in one seeded shuffled order (sampling would spin near the end of a space).
+    let rest: Config[] | null = null;
+    let restAt = 0;
+    const jump = (): Config | null => {
+      for (let misses = 0; !rest && misses < JUMP_MISSES; misses++) {
+        const config = sampleConfig(space, random);
+        if (!config) return null;
+        if (!seen.has(configKey(config))) return config;
+      }
+      rest ??= shuffled(random, [...enumerate(space)]);
+      for (; restAt < rest.length; restAt++) {
+        const config = rest[restAt] as Config;
+        if (!seen.has(configKey(config))) return config;
+      }
+      return null;
+    };
     const accept = (to: Config) => {
       const from = current && timeOf(current);
       const time = timeOf(to);
@@ -192,13 +208,13 @@ export const annealing: Strategy = (space, runner, options = {}) => {
     while (seen.size < total) {
       let next: Config | null = null;
       for (let move = 0; current && !next && move < FREE_MOVES; move++) {
-        const around = validNeighbours(space, current);
-        const step = around[Math.floor(random() * around.length)];
+        const options = neighboursOf(current);
+        const step = options[Math.floor(random() * options.length)];
         if (!step) break;
         if (!seen.has(configKey(step))) next = step;
         else if (accept(step)) current = step;
       }
-      next ??= unseenConfig(space, random, seen);
+      next ??= jump();
       if (!next) return;
       seen.add(configKey(next));
       yield next;

@@ -1,0 +1,110 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const bundle = "dist-cli/tunelab.mjs";
+const igemm = "docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz";
+const splitk = "docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz";
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [bundle, "curve", ...args], { encoding: "utf8" });
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+
+interface StrategyJson {
+  name: string;
+  measurementsTo95: number | null;
+  unrecorded: number;
+  curve: number[];
+}
+
+describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
+  });
+
+  it("with the recorded model: every strategy finds the best within the exhaustive budget, random needs many", () => {
+    const run = cli("--data", igemm, "--problems", "1x512x7x7,512x3x3,pad=1,layout=NHWC", "--seeds", "2");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Tuning cost on 1 exhaustively recorded problems \(igemm 1\)/);
+    expect(run.stdout).toMatch(/no --model: the model-guided strategy is left out/);
+
+    const guided = cli(
+      "--data",
+      igemm,
+      "--problems",
+      "1x512x7x7,512x3x3,pad=1,layout=NHWC",
+      "--model",
+      "public/demo/model",
+      "--seeds",
+      "2",
+      "--json",
+    );
+    expect(guided.status, guided.stderr).toBe(0);
+    const result = lastJson(guided.stdout);
+    expect(result.note).toBeNull();
+    expect(result.problems).toEqual([
+      // Resumed sweeps measured 880 of its configs twice: each config counts once (the later record).
+      {
+        problem: "1x512x7x7,512x3x3,pad=1,layout=NHWC",
+        family: "igemm",
+        configs: 1538,
+        valid: 1538,
+        repeated: 880,
+      },
+    ]);
+    const strategies = result.strategies as StrategyJson[];
+    expect(strategies.map((s) => s.name)).toEqual([
+      "model-guided",
+      "transfer",
+      "annealing",
+      "local",
+      "random",
+    ]);
+    for (const s of strategies) {
+      expect(s.curve, s.name).toHaveLength(1538);
+      expect(s.curve.at(-1), s.name).toBe(1);
+      expect(
+        s.curve.every((f, i) => i === 0 || f >= (s.curve[i - 1] as number)),
+        s.name,
+      ).toBe(true);
+    }
+    const byName = Object.fromEntries(strategies.map((s) => [s.name, s]));
+    expect(byName.random?.measurementsTo95).toBeGreaterThan(1);
+    // Strategies that walk the recorded space never leave it.
+    for (const name of ["annealing", "local", "random"]) expect(byName[name]?.unrecorded, name).toBe(0);
+  });
+
+  it("stops at --max, reads several files, and the text names the budget", () => {
+    const run = cli(
+      "--data",
+      `${igemm},${splitk}`,
+      "--family",
+      "splitk",
+      "--max",
+      "40",
+      "--seeds",
+      "1",
+      "--json",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    expect(result.problems.map((p: { family: string }) => p.family)).toEqual(["splitk", "splitk"]);
+    for (const s of result.strategies as StrategyJson[]) expect(s.curve.length, s.name).toBe(40);
+  });
+
+  it("refuses bad input with one line and exit 2", () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing --data/],
+      [["--data", "no-such.jsonl.gz"], /--data no-such\.jsonl\.gz does not exist/],
+      [["--data", igemm, "--family", "nope"], /--family: unknown family 'nope'/],
+      [["--data", igemm, "--problems", "1x2x3"], /--problems: /],
+      [["--data", igemm, "--problems", "1x3x8x8,4x3x3"], /no records left after --family and --problems/],
+      [["--data", igemm, "--seeds", "0"], /--seeds must be an integer >= 1/],
+      [["--data", igemm, "--model", "no-such-dir"], /does not exist/],
+    ];
+    for (const [args, message] of cases) {
+      const run = cli(...args);
+      expect(run.status, args.join(" ")).toBe(2);
+      expect(run.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,232 @@
+import { existsSync } from "node:fs";
+import { rankInFamily } from "../../core/corpora/index";
+import { modelDeviceOf } from "../../core/dataset/device";
+import type { TuningRecord } from "../../core/dataset/record";
+import type { LearnedModel } from "../../core/learn/artifacts";
+import { formatProblem, parseProblem } from "../../core/problem";
+import {
+  curveStrategies,
+  curveTask,
+  REACH_LEVELS,
+  type StrategyCurve,
+  tuningCostCurves,
+} from "../../core/search/curve";
+import { recordedTasks } from "../../core/search/recording";
+import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
+import { familyArg } from "../problem-args";
+import { BACKEND_OPTION, loadModelDir, startNodeBackend } from "./model-node";
+import { streamRecordFile } from "./store";
+
+const percent = (level: number) => `${Math.round(level * 100)}%`;
+const count = (n: number | null) => (n === null ? "never" : String(Math.round(n * 10) / 10));
+
+/** The records of the --data files that pass the --family and --problems filters. */
+async function readData(ctx: CommandContext): Promise<{ files: string[]; records: TuningRecord[] }> {
+  const files = requireString(ctx, "data")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const families =
+    typeof ctx.values.family === "string"
+      ? ctx.values.family.split(",").map((f) => familyArg(f.trim()).id)
+      : null;
+  const problems =
+    typeof ctx.values.problems === "string"
+      ? ctx.values.problems.split(";").map((p) => {
+          try {
+            return formatProblem(parseProblem(p.trim()));
+          } catch (error) {
+            throw new CliError(`--problems: ${(error as Error).message}`);
+          }
+        })
+      : null;
+  const records: TuningRecord[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) throw new CliError(`--data ${file} does not exist`);
+    let read = 0;
+    for await (const r of streamRecordFile(file)) {
+      read++;
+      if (families && !families.includes(r.family)) continue;
+      if (problems && !problems.includes(formatProblem(r.problem.fields))) continue;
+      records.push(r);
+    }
+    if (!read) throw new CliError(`--data ${file}: no records in it`);
+  }
+  if (!records.length) throw new CliError("no records left after --family and --problems");
+  return { files, records };
+}
+
+function table(curves: StrategyCurve[], max: number): string {
+  const width = Math.max(...curves.map((c) => c.name.length));
+  const head = `${"strategy".padEnd(width)}  ${REACH_LEVELS.map((l) => `to ${percent(l)}`.padStart(7)).join(" ")}  what it tries`;
+  return [
+    head,
+    ...curves.map(
+      (c) =>
+        `${c.name.padEnd(width)}  ${c.reach.map((n) => (n === null ? `>${max}` : count(n)).padStart(7)).join(" ")}  ${c.about}`,
+    ),
+  ].join("\n");
+}
+
+export const curveCommand: Command = {
+  name: "curve",
+  summary:
+    "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
+  usage:
+    "curve --data FILE[,FILE] [--model DIR] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+  options: {
+    data: {
+      type: "string",
+      value: "FILE[,FILE]",
+      description:
+        "records where every valid config of each problem and family was measured (.jsonl or .jsonl.gz)",
+    },
+    model: {
+      type: "string",
+      value: "DIR",
+      description: "a model trained on records (folder written by `train`): adds the model-guided strategy",
+    },
+    family: { type: "string", value: "F[,F]", description: "only these kernel families" },
+    problems: {
+      type: "string",
+      value: "P;P",
+      description: "only these problems (text form, separated by ;)",
+    },
+    seeds: {
+      type: "string",
+      value: "N",
+      description: "seeds 1..N for the strategies that draw at random; their curves are medians over seeds",
+      default: "5",
+    },
+    max: {
+      type: "string",
+      value: "N",
+      description: "most measurements a problem (default: every recorded config, an exhaustive budget)",
+    },
+    beam: {
+      type: "string",
+      value: "K",
+      description: "configs the model ranks, and the nearest problem's fastest configs transfer tries, first",
+      default: "8",
+    },
+    ...BACKEND_OPTION,
+  },
+  async run(ctx) {
+    const seeds = optionalInt(ctx, "seeds") ?? 5;
+    const max = optionalInt(ctx, "max");
+    const width = optionalInt(ctx, "beam") ?? 8;
+    const modelDir = typeof ctx.values.model === "string" ? ctx.values.model : null;
+    const { files, records } = await readData(ctx);
+    const tasks = recordedTasks(records).map(curveTask);
+    for (const task of tasks)
+      if (!task.recorded.some((o) => o.status === "ok"))
+        throw new CliError(`${task.problem} (${task.family}): no record has a time; nothing to compare with`);
+
+    let learned: LearnedModel | null = null;
+    if (modelDir) {
+      await startNodeBackend(ctx.values.backend);
+      learned = await loadModelDir(modelDir);
+      if (learned.metadata.source.kind !== "tunelab")
+        throw new CliError(`--model ${modelDir}: a model of MIOpen data cannot rank this lab's kernels`);
+    }
+    const rank = learned
+      ? async (task: (typeof tasks)[number]) => {
+          try {
+            const query = { problem: parseProblem(task.problem), device: modelDeviceOf(task.device) };
+            return await rankInFamily(learned, query, task.family, width);
+          } catch (error) {
+            throw new CliError(
+              `--model ${modelDir}: ${task.problem} (${task.family}): ${(error as Error).message}`,
+              1,
+            );
+          }
+        }
+      : undefined;
+    ctx.progress(`replaying ${tasks.length} problems, ${seeds} seeds${learned ? "" : ", no model"}`);
+    let curves: StrategyCurve[];
+    try {
+      curves = await tuningCostCurves(tasks, curveStrategies(tasks, width, rank), {
+        seeds: Array.from({ length: seeds }, (_, i) => i + 1),
+        ...(max ? { max } : {}),
+      });
+    } finally {
+      learned?.model.dispose();
+    }
+    const budget = max ?? Math.max(...tasks.map((t) => t.recorded.length));
+    const noModel = learned ? null : "no --model: the model-guided strategy is left out";
+    const byFamily = new Map<string, number>();
+    for (const t of tasks) byFamily.set(t.family, (byFamily.get(t.family) ?? 0) + 1);
+    const families = [...byFamily].map(([f, n]) => `${f} ${n}`).join(", ");
+    const unrecorded = curves.filter((c) => c.unrecorded > 0);
+
+    // The reading a student takes away: the first strategy (the most informed) against random.
+    const first = curves[0];
+    const random = curves.find((c) => c.name === "random");
+    const reading =
+      first && random
+        ? `${first.name} needed ${count(first.reach[1] ?? null)} measurements to reach 95% of the best, random needed ${count(random.reach[1] ?? null)} (medians over problems).`
+        : "";
+    const perProblem = tasks.map((t, i) => {
+      const cells = curves.map((c) =>
+        count(c.problems[i]?.reach[1] ?? null).padStart(Math.max(6, c.name.length)),
+      );
+      return `${`${t.problem} ${t.family}`.padEnd(46)} ${String(t.recorded.length).padStart(5)} ${cells.join(" ")}`;
+    });
+    const text = [
+      `Tuning cost on ${tasks.length} exhaustively recorded problems (${families}), medians of ${seeds} seeds, budget up to ${budget} measurements:`,
+      table(curves, budget),
+      reading,
+      ...(noModel ? [noModel] : []),
+      ...tasks.flatMap((t) => [
+        ...(t.recorded.length < t.valid
+          ? [
+              `${t.problem} ${t.family}: ${t.recorded.length} of its ${t.valid} valid configs recorded, not exhaustive; its candidates and best are the recorded ones`,
+            ]
+          : []),
+        ...(t.repeated
+          ? [`${t.problem} ${t.family}: ${t.repeated} configs recorded twice; the later record counts`]
+          : []),
+      ]),
+      ...unrecorded.map(
+        (c) =>
+          `${c.name} proposed ${c.unrecorded} configs the records lack; each counted as a failed measurement`,
+      ),
+      "",
+      `Measurements to 95% of the best, per problem:`,
+      `${"problem family".padEnd(46)} ${"configs".padStart(5)} ${curves.map((c) => c.name.padStart(6)).join(" ")}`,
+      ...perProblem,
+    ].join("\n");
+    const result = {
+      data: files,
+      model: modelDir,
+      note: noModel,
+      seeds,
+      max: max ?? null,
+      beam: width,
+      levels: REACH_LEVELS,
+      problems: tasks.map((t) => ({
+        problem: t.problem,
+        family: t.family,
+        configs: t.recorded.length,
+        valid: t.valid,
+        repeated: t.repeated,
+      })),
+      strategies: curves.map((c) => ({
+        name: c.name,
+        about: c.about,
+        measurementsTo90: c.reach[0],
+        measurementsTo95: c.reach[1],
+        unrecorded: c.unrecorded,
+        perProblem: c.problems.map((p) => ({
+          problem: p.problem,
+          family: p.family,
+          bestNs: p.bestNs,
+          measurementsTo90: p.reach[0],
+          measurementsTo95: p.reach[1],
+        })),
+        curve: c.median.map((f) => Math.round(f * 1e4) / 1e4),
+      })),
+    };
+    return { result, text };
+  },
+};
