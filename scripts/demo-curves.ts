@@ -22,5 +22,5 @@ const records = inputs.flatMap((file) => {
 const file = compactRecording(recordedTasks(records), inputs.map((f) => basename(f)).join(", "));
 writeFileSync(out, `${JSON.stringify(file)}\n`);
 console.log(
-  `${out}: ${file.tasks.length} problems, ${records.length} configs, ${(JSON.stringify(file).length / 1e6).toFixed(2)} MB`,
+  `${out}: ${file.tasks.length} problems, ${records.length} records, ${(JSON.stringify(file).length / 1e6).toFixed(2)} MB`,
 );

@@ -8,7 +8,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { transfer } from "comlink";
 import type initSqlJs from "sql.js";
-import { type Ask, explainFor, predictFor } from "../core/corpora/index";
+import { type Ask, explainFor, predictFor, rankInFamily } from "../core/corpora/index";
 import { miopenCorpus } from "../core/corpora/miopen";
 import { modelDeviceOf, recordCorpus } from "../core/corpora/records";
 import type { DeviceInfo, TuningRecord } from "../core/dataset/record";
@@ -38,6 +38,14 @@ import {
 import type { EpochProgress, TrainOptions } from "../core/learn/train";
 import { type MiopenDirection, readSolverRows, type SolverCount, solverCounts } from "../core/miopen/perfdb";
 import { parseProblem } from "../core/problem";
+import {
+  type CurveTask,
+  curveStrategies,
+  curveTask,
+  type StrategyCurve,
+  tuningCostCurves,
+} from "../core/search/curve";
+import { tasksOfCompact } from "../core/search/recording";
 import { SerialQueue } from "../gpu/jobs";
 
 /** Every trained model is kept under this name, so a reload does not lose it. */
@@ -105,6 +113,18 @@ export interface PredictRequest {
   device?: DeviceInfo;
   /** A model of MIOpen data predicts for this direction. */
   direction?: MiopenDirection;
+}
+
+/** A tuning-cost replay asked by the page: the compact exhaustive recording (parsed JSON) and how to replay it. */
+export interface TuningCostRequest {
+  recording: unknown;
+  /** The model that ranks each problem's configs (model-guided); none leaves that strategy out. */
+  modelUrl?: string;
+  /** Configs the model ranks, and the nearest problem's fastest configs transfer tries, first. */
+  width: number;
+  seeds: number;
+  /** Most measurements a problem. */
+  max: number;
 }
 
 export function modelApi(deps: ModelApiDeps) {
@@ -255,6 +275,41 @@ export function modelApi(deps: ModelApiDeps) {
     async listModels(): Promise<string[]> {
       await deps.backend();
       return deps.list();
+    },
+
+    /**
+     * Tuning cost replayed on an exhaustive recording (core's curve replay, as the CLI's `curve`), with
+     * the model at `modelUrl` ranking; that model is loaded for this alone, the held one stays.
+     */
+    async tuningCost(request: TuningCostRequest): Promise<StrategyCurve[]> {
+      const tasks = tasksOfCompact(request.recording).map(curveTask);
+      let ranker: LearnedModel | undefined;
+      if (request.modelUrl) {
+        await deps.backend();
+        try {
+          ranker = learnedModel(await modelFromArtifacts(await deps.load(request.modelUrl)));
+        } catch (error) {
+          throw new Error(`${request.modelUrl}: ${(error as Error).message}`);
+        }
+      }
+      const model = ranker;
+      const rank = model
+        ? (task: CurveTask) =>
+            rankInFamily(
+              model,
+              { problem: parseProblem(task.problem), device: modelDeviceOf(task.device) },
+              task.family,
+              request.width,
+            )
+        : undefined;
+      try {
+        return await tuningCostCurves(tasks, curveStrategies(tasks, request.width, rank), {
+          seeds: Array.from({ length: request.seeds }, (_, i) => i + 1),
+          max: request.max,
+        });
+      } finally {
+        model?.model.dispose();
+      }
     },
   };
 }

@@ -542,3 +542,81 @@ export function ScoreVsRuntime({
     </ChartArea>
   );
 }
+
+/** One strategy's curve: best / best so far (the median over problems) after each measurement. */
+export interface CostCurve {
+  name: string;
+  median: number[];
+}
+
+/**
+ * Tuning cost: each strategy's median best-so-far as a share of the best against measurements (log
+ * axis: the first few matter most). Colour and dash both tell the strategies apart.
+ */
+export function TuningCost({ curves }: { curves: CostCurve[] }) {
+  const c = useChartColors();
+  const strokes = [
+    { stroke: c.accent, dash: undefined },
+    { stroke: c.violet, dash: "6 3" },
+    { stroke: c.amber, dash: "2 3" },
+    { stroke: c.rose, dash: "8 3 2 3" },
+    { stroke: c.muted, dash: "1 4" },
+  ];
+  const length = Math.max(0, ...curves.map((curve) => curve.median.length));
+  const rows = Array.from({ length }, (_, i) => ({
+    n: i + 1,
+    ...Object.fromEntries(curves.map((curve) => [curve.name, curve.median[i] ?? null])),
+  }));
+  useChartTable({
+    columns: ["measurements", ...curves.map((curve) => `${curve.name}_fraction_of_best`)],
+    rows: rows.map((row) => [
+      row.n,
+      ...curves.map((curve) => (row as Record<string, number | null>)[curve.name]),
+    ]),
+  });
+  return (
+    <ChartArea>
+      <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+        <CartesianGrid stroke={c.line} />
+        <XAxis
+          {...axisProps(c)}
+          dataKey="n"
+          type="number"
+          scale="log"
+          domain={[1, Math.max(2, length)]}
+          ticks={logTicks(1, Math.max(2, length))}
+          allowDecimals={false}
+          label={{ value: "measurements", position: "insideBottom", offset: -12, fill: c.muted }}
+        />
+        <YAxis
+          {...axisProps(c)}
+          domain={[0, 1]}
+          width={48}
+          tickFormatter={(v) => `${Math.round(Number(v) * 100)}%`}
+        />
+        <Tooltip
+          {...tooltipProps(c)}
+          labelFormatter={(n) => `after ${n} measurements`}
+          formatter={(v, name) => [`${(Number(v) * 100).toFixed(1)}% of the best`, String(name)]}
+        />
+        <Legend verticalAlign="top" height={28} />
+        <ReferenceLine y={0.95} stroke={c.line} strokeDasharray="3 3" />
+        {curves.map((curve, i) => {
+          const style = strokes[i % strokes.length] ?? strokes[0];
+          return (
+            <Line
+              key={curve.name}
+              dataKey={curve.name}
+              name={curve.name}
+              stroke={style?.stroke}
+              strokeDasharray={style?.dash}
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
+          );
+        })}
+      </LineChart>
+    </ChartArea>
+  );
+}

@@ -11,7 +11,8 @@ export const RuntimeHistogram = lazy(() => charts().then((m) => ({ default: m.Ru
 export const Roofline = lazy(() => charts().then((m) => ({ default: m.Roofline })));
 export const TrainingCurves = lazy(() => charts().then((m) => ({ default: m.TrainingCurves })));
 export const ScoreVsRuntime = lazy(() => charts().then((m) => ({ default: m.ScoreVsRuntime })));
-export type { CandidatePoint, RooflinePoint, RuntimePoint } from "./Charts";
+export const TuningCost = lazy(() => charts().then((m) => ({ default: m.TuningCost })));
+export type { CandidatePoint, CostCurve, RooflinePoint, RuntimePoint } from "./Charts";
 
 /** A chart's frame: a figure with a caption and its export menu, holding its place while recharts loads. */
 export function ChartBox({

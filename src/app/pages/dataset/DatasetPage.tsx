@@ -8,6 +8,7 @@ import { bytes, count } from "../../format";
 import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
 import { measured } from "../../sweep/derive";
+import { TuningCostCard } from "./TuningCostCard";
 
 /** Rejected records listed after an import; the rest are counted. */
 const MAX_REJECTED_SHOWN = 20;
@@ -162,6 +163,7 @@ export default function DatasetPage() {
           </>
         )}
       </Card>
+      <TuningCostCard />
       {miopenFile && (
         <Card
           title="MIOpen perf database"
