@@ -107,6 +107,21 @@ describe("the lab on a machine without WebGPU", () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws how many measurements each strategy needs, replaying the H200's exhaustive records", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchConsole(page);
+    await page.goto(`${BASE_URL}/?demo=1&page=dataset`);
+    await page.getByRole("button", { name: "Replay the strategies" }).click();
+    const chart = page.getByTestId("tuning-cost-chart");
+    // One line a strategy: model-guided (the recorded model), transfer, annealing, local, random.
+    await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(5);
+    expect(await page.getByTestId("tuning-cost-reading").textContent()).toMatch(
+      /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the 9 problems\)\.$/,
+    );
+    await page.screenshot({ path: "test-results/demo-tuning-cost.png", fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
   it("shows the recorded H200's tensor cores: their roof, and the tensor-core space of an f16 problem", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchConsole(page);
