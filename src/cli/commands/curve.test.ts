@@ -47,6 +47,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
         family: "igemm",
         configs: 1538,
         valid: 1538,
+        candidates: 1538,
         repeated: 880,
       },
     ]);

@@ -183,6 +183,11 @@ export const curveCommand: Command = {
               `${t.problem} ${t.family}: ${t.recorded.length} of its ${t.valid} valid configs recorded, not exhaustive; its candidates and best are the recorded ones`,
             ]
           : []),
+        ...(t.candidates < t.recorded.length
+          ? [
+              `${t.problem} ${t.family}: ${t.recorded.length - t.candidates} recorded configs break the family's rules today and are no candidates`,
+            ]
+          : []),
         ...(t.repeated
           ? [`${t.problem} ${t.family}: ${t.repeated} configs recorded twice; the later record counts`]
           : []),
@@ -209,6 +214,7 @@ export const curveCommand: Command = {
         family: t.family,
         configs: t.recorded.length,
         valid: t.valid,
+        candidates: t.candidates,
         repeated: t.repeated,
       })),
       strategies: curves.map((c) => ({

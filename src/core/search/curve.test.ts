@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
+import { recordLimits } from "../dataset/device";
+import { sampleRecord } from "../dataset/fixtures";
 import { configKey, type DeviceInfo } from "../dataset/record";
-import { type Config, rule, type TuningSpace } from "../space/space";
+import { DEVICE_LIMIT_NAMES, SPEC_DEFAULT_LIMITS } from "../families/family";
+import { familyById } from "../families/index";
+import { parseProblem } from "../problem";
+import { type Config, checkConfig, enumerate, rule, spaceSize, type TuningSpace } from "../space/space";
 import {
   bestSoFarFractions,
   type CurveTask,
   curveStrategies,
+  curveTask,
   measurementsToReach,
   median,
   tuningCostCurves,
 } from "./curve";
+import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
 import { annealing, exhaustive, random } from "./strategies";
 import { type CandidateRunner, type Outcome, ordered } from "./strategy";
 
@@ -50,6 +57,7 @@ const task = (problem: string): CurveTask => ({
   device,
   space,
   valid: 10,
+  candidates: 10,
   repeated: 0,
   recorded: recording(),
 });
@@ -201,5 +209,57 @@ describe("simulated annealing", () => {
     expect(found).toBeGreaterThanOrEqual(8);
     // Without a budget it visits the whole space once.
     expect((await annealing(valley, runner, { seed: 1 })).outcomes).toHaveLength(246);
+  });
+});
+
+describe("recorded tasks", () => {
+  // Three configs of the direct family on the fixture's problem, one measured twice, one failed.
+  const limits = Object.fromEntries(DEVICE_LIMIT_NAMES.map((name) => [name, SPEC_DEFAULT_LIMITS[name]]));
+  const sample = (overrides: Parameters<typeof sampleRecord>[0]) => {
+    const record = sampleRecord(overrides);
+    return { ...record, device: { ...record.device, limits } };
+  };
+  const records = [
+    sample({ config: { TK: 1, TQ: 1, WGX: 4, WGY: 4 }, medianNs: 900 }),
+    sample({ config: { TK: 1, TQ: 1, WGX: 8, WGY: 4 }, medianNs: 700 }),
+    sample({ config: { TK: 1, TQ: 1, WGX: 4, WGY: 4 }, medianNs: 800 }),
+    sample({
+      config: { TK: 2, TQ: 1, WGX: 4, WGY: 4 },
+      status: "timeout",
+      medianNs: null,
+      samplesNs: [],
+      message: "hung",
+    }),
+  ];
+
+  it("counts each config once (the later record), keep failures, and survive the compact file", () => {
+    const [task] = recordedTasks(records);
+    expect(task?.repeated).toBe(1);
+    expect(task?.recorded.map((o) => [configKey(o.config), o.status, o.medianNs])).toEqual([
+      [configKey({ TK: 1, TQ: 1, WGX: 4, WGY: 4 }), "ok", 800],
+      [configKey({ TK: 1, TQ: 1, WGX: 8, WGY: 4 }), "ok", 700],
+      [configKey({ TK: 2, TQ: 1, WGX: 4, WGY: 4 }), "timeout", null],
+    ]);
+    const compact = JSON.parse(JSON.stringify(compactRecording(recordedTasks(records), "test")));
+    const [back] = tasksOfCompact(compact);
+    expect(back?.recorded.map((o) => [o.config, o.status, o.medianNs])).toEqual(
+      task?.recorded.map((o) => [o.config, o.status, o.medianNs]),
+    );
+    expect(back?.repeated).toBe(1);
+    compact.tasks[0].rows[0].pop();
+    expect(() => tasksOfCompact(compact)).toThrow(/row 1: 4 cells for 4 parameters and a time/);
+  });
+
+  it("narrows the family's space to the recorded configs that it holds", () => {
+    const [recorded] = recordedTasks(records);
+    const task = curveTask(recorded as RecordedTask);
+    const family = familyById("direct").space(parseProblem(task.problem), recordLimits(task.device));
+    const kept = task.recorded
+      .filter((o) => checkConfig(family, o.config).length === 0)
+      .map((o) => configKey(o.config));
+    expect(kept.length).toBeGreaterThan(0);
+    expect([...enumerate(task.space)].map(configKey).sort()).toEqual(kept.sort());
+    expect(task.valid).toBe(spaceSize(family));
+    expect(task.candidates).toBe(kept.length);
   });
 });

@@ -24,6 +24,8 @@ export interface CurveTask extends RecordedTask {
   space: TuningSpace;
   /** Valid configs of the family's space; more than recorded when the recording is not exhaustive. */
   valid: number;
+  /** Configs of `space`: fewer than recorded when some recorded ones break the family's rules today. */
+  candidates: number;
 }
 
 /** A strategy as the replay runs it, given the task so it can read other problems (transfer) or a model. */
@@ -201,11 +203,8 @@ export function curveTask(task: RecordedTask): CurveTask {
       recorded(c, i + 1) ? null : "the recording has no config like this",
     ),
   );
-  return {
-    ...task,
-    space: { params: family.params, rules: [...family.rules, ...rules] },
-    valid: spaceSize(family),
-  };
+  const space = { params: family.params, rules: [...family.rules, ...rules] };
+  return { ...task, space, valid: spaceSize(family), candidates: spaceSize(space) };
 }
 
 /** The nearest other task of the same family by log-scaled problem features, if any. */
