@@ -5,7 +5,7 @@ import { configKey, type DeviceInfo } from "../dataset/record";
 import { DEVICE_LIMIT_NAMES, SPEC_DEFAULT_LIMITS } from "../families/family";
 import { familyById } from "../families/index";
 import { parseProblem } from "../problem";
-import { type Config, checkConfig, enumerate, rule, spaceSize, type TuningSpace } from "../space/space";
+import { type Config, checkConfig, enumerate, spaceSize } from "../space/space";
 import {
   bestSoFarFractions,
   type CurveTask,
@@ -15,33 +15,14 @@ import {
   median,
   tuningCostCurves,
 } from "./curve";
+import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
 import { annealing, exhaustive, random } from "./strategies";
 import { type CandidateRunner, type Outcome, ordered } from "./strategy";
 
-// A 4x4 space minus configs with x*y > 8: 10 valid configs.
-const space: TuningSpace = {
-  params: [
-    { name: "x", values: [1, 2, 4, 8], doc: "" },
-    { name: "y", values: [1, 2, 4, 8], doc: "" },
-  ],
-  rules: [rule("area", ["x", "y"], (c) => ((c.x ?? 0) * (c.y ?? 0) > 8 ? "too big" : null))],
-};
-
-// time = 1000 / (x*y) + 10*y; 8x1 fails to compile, 2x4 computes a wrong result; the best is 4x2 (145).
-function recording(): Outcome[] {
-  const out: Outcome[] = [];
-  for (const x of [1, 2, 4, 8])
-    for (const y of [1, 2, 4, 8]) {
-      if (x * y > 8) continue;
-      const config = { x, y };
-      if (x === 8 && y === 1) out.push({ config, status: "compile-failed", medianNs: null, message: "boom" });
-      else if (x === 2 && y === 4)
-        out.push({ config, status: "wrong-result", medianNs: null, message: "off" });
-      else out.push({ config, status: "ok", medianNs: 1000 / (x * y) + 10 * y, message: "" });
-    }
-  return out;
-}
+const space = SMALL_SPACE;
+// The best is 4x2 (145).
+const recording = smallRecording;
 
 const device: DeviceInfo = {
   vendor: "test",
@@ -177,19 +158,8 @@ describe("tuning-cost curves", () => {
 });
 
 describe("simulated annealing", () => {
-  // 16x16 values, a few invalid, time growing with the distance from (11, 5): 246 valid configs.
-  const values = Array.from({ length: 16 }, (_, i) => i + 1);
-  const valley: TuningSpace = {
-    params: [
-      { name: "a", values, doc: "" },
-      { name: "b", values, doc: "" },
-    ],
-    rules: [rule("corner", ["a", "b"], (c) => ((c.a ?? 0) + (c.b ?? 0) > 28 ? "corner" : null))],
-  };
-  const time = (c: Config) => 100 + ((c.a ?? 0) - 11) ** 2 + ((c.b ?? 0) - 5) ** 2;
-  const runner: CandidateRunner = {
-    run: async (config) => ({ config, status: "ok", medianNs: time(config), message: "" }),
-  };
+  const valley = VALLEY;
+  const runner = VALLEY_RUNNER;
 
   it("is reproducible from its seed and finds the optimum of a smooth space within a budget", async () => {
     const run = (seed: number) => annealing(valley, runner, { seed, budget: { candidates: 40 } });

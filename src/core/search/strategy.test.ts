@@ -1,33 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { configKey } from "../dataset/record";
-import { type Config, rule, spaceSize, type TuningSpace } from "../space/space";
+import { type Config, spaceSize } from "../space/space";
+import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
 import { replayRunner } from "./replay";
 import { exhaustive, local, random, strategyByName } from "./strategies";
-import { budgeted, type CandidateRunner, type Outcome } from "./strategy";
+import { budgeted, type CandidateRunner } from "./strategy";
 
-// A 4x4 space minus configs with x*y > 8: 10 valid configs.
-const space: TuningSpace = {
-  params: [
-    { name: "x", values: [1, 2, 4, 8], doc: "" },
-    { name: "y", values: [1, 2, 4, 8], doc: "" },
-  ],
-  rules: [rule("area", ["x", "y"], (c) => ((c.x ?? 0) * (c.y ?? 0) > 8 ? "too big" : null))],
-};
-
-// Recorded outcomes: time = 1000 / (x*y) + 10*y, one compile failure, one wrong result.
-function recording(): Outcome[] {
-  const out: Outcome[] = [];
-  for (const x of [1, 2, 4, 8])
-    for (const y of [1, 2, 4, 8]) {
-      if (x * y > 8) continue;
-      const config = { x, y };
-      if (x === 8 && y === 1) out.push({ config, status: "compile-failed", medianNs: null, message: "boom" });
-      else if (x === 2 && y === 4)
-        out.push({ config, status: "wrong-result", medianNs: null, message: "off" });
-      else out.push({ config, status: "ok", medianNs: 1000 / (x * y) + 10 * y, message: "" });
-    }
-  return out;
-}
+const space = SMALL_SPACE;
+const recording = smallRecording;
 
 let clock = 0;
 /** Advances the fake clock, as if a candidate took `ms`. */
@@ -136,19 +116,8 @@ describe("strategies on the replay runner", () => {
   });
 
   it("local search climbs to the best of a smooth space on a budget where random rarely gets there", async () => {
-    // 16x16 values, a few invalid, time growing with the distance from (11, 5).
-    const values = Array.from({ length: 16 }, (_, i) => i + 1);
-    const valley: TuningSpace = {
-      params: [
-        { name: "a", values, doc: "" },
-        { name: "b", values, doc: "" },
-      ],
-      rules: [rule("corner", ["a", "b"], (c) => ((c.a ?? 0) + (c.b ?? 0) > 28 ? "corner" : null))],
-    };
-    const time = (c: Config) => 100 + ((c.a ?? 0) - 11) ** 2 + ((c.b ?? 0) - 5) ** 2;
-    const runner: CandidateRunner = {
-      run: async (config) => ({ config, status: "ok", medianNs: time(config), message: "" }),
-    };
+    const valley = VALLEY;
+    const runner = VALLEY_RUNNER;
     const bests = async (strategy: typeof local) => {
       const found: number[] = [];
       for (let seed = 0; seed < 10; seed++) {
