@@ -45,8 +45,6 @@ export interface ProblemCurve {
   problem: string;
   family: string;
   bestNs: number;
-  /** Recorded configs (the exhaustive budget). */
-  recorded: number;
   /** Best / best so far after measurement 1, 2, ... (0 before a time); the median over seeds. */
   fractions: number[];
   /** Measurements to reach each of REACH_LEVELS (median over seeds); null when a run never got there. */
@@ -152,7 +150,6 @@ export async function tuningCostCurves(
         problem: task.problem,
         family: task.family,
         bestNs,
-        recorded: task.recorded.length,
         fractions: columnMedians(curves),
         reach: REACH_LEVELS.map((level) => median(curves.map((c) => measurementsToReach(c, level)))),
         unrecorded: runs.reduce((sum, r) => sum + r.unrecorded, 0),
@@ -171,7 +168,7 @@ export async function tuningCostCurves(
 }
 
 /** The rule that keeps a replayed space to its recorded configs. */
-export const RECORDED_RULE = "recorded";
+const RECORDED_RULE = "recorded";
 
 /**
  * The space a replay searches: the family's space on the recorded device's limits, narrowed to the
