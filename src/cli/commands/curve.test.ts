@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const bundle = "dist-cli/tunelab.mjs";
@@ -92,7 +95,10 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   });
 
   it("refuses bad input with one line and exit 2", () => {
+    const notGzip = join(mkdtempSync(join(tmpdir(), "tunelab-curve-")), "records.jsonl.gz");
+    writeFileSync(notGzip, "not gzip\n");
     const cases: [string[], RegExp][] = [
+      [["--data", notGzip], /cannot read .*records\.jsonl\.gz: incorrect header check/],
       [[], /missing --data/],
       [["--data", "no-such.jsonl.gz"], /--data no-such\.jsonl\.gz does not exist/],
       [["--data", igemm, "--family", "nope"], /--family: unknown family 'nope'/],
