@@ -26,7 +26,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   it("with the recorded model: every strategy finds the best within the exhaustive budget, random needs many", () => {
     const run = cli("--data", igemm, "--problems", "1x512x7x7,512x3x3,pad=1,layout=NHWC", "--seeds", "2");
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Tuning cost on 1 recorded problems \(igemm 1\)/);
+    expect(run.stdout).toMatch(/Tuning cost on 1 recorded problem \(igemm 1\)/);
     expect(run.stdout).toMatch(/no --model: the model-guided strategy is left out/);
 
     const guided = cli(

@@ -173,7 +173,7 @@ export const curveCommand: Command = {
       return `${`${t.problem} ${t.family}`.padEnd(46)} ${String(t.recorded.length).padStart(5)} ${cells.join(" ")}`;
     });
     const text = [
-      `Tuning cost on ${tasks.length} recorded problems (${families}), medians of ${seeds} seeds, budget up to ${budget} measurements:`,
+      `Tuning cost on ${tasks.length} recorded problem${tasks.length === 1 ? "" : "s"} (${families}), medians of ${seeds} seeds, budget up to ${budget} measurements:`,
       table(curves, budget),
       reading,
       ...(noModel ? [noModel] : []),

@@ -69,7 +69,7 @@ describe("the tuning-cost card", () => {
     fireEvent.click(screen.getByRole("button", { name: "Replay the strategies" }));
     const reading = await screen.findByTestId("tuning-cost-reading", {}, { timeout: 60_000 });
     expect(reading.textContent).toMatch(
-      /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the 1 problems\)\.$/,
+      /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the one problem\)\.$/,
     );
     // Random needs more than one measurement on this layer; every curve ends at or under 100%.
     const randomNeeded = Number(/random needed ([\d.]+)/.exec(reading.textContent ?? "")?.[1]);

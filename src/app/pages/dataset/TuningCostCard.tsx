@@ -15,7 +15,7 @@ export function costReading(curves: readonly StrategyCurve[]): string {
   const first = curves[0];
   const random = curves.find((c) => c.name === "random");
   if (!first || !random) return "";
-  return `${first.name} needed ${measurements(first.reach[1])} measurements to come within 95% of the best kernel, random needed ${measurements(random.reach[1])} (medians over the ${first.problems.length} problems).`;
+  return `${first.name} needed ${measurements(first.reach[1])} measurements to come within 95% of the best kernel, random needed ${measurements(random.reach[1])} (medians over ${first.problems.length === 1 ? "the one problem" : `the ${first.problems.length} problems`}).`;
 }
 
 type Replay =
