@@ -59,7 +59,7 @@ export function TuningCostCard() {
     <Card
       title="How many measurements to find the best kernel"
       className="span-2"
-      subtitle="Every valid implicit-GEMM config of resnet50's seven 3x3 layers (NHWC, batch 32 and 1), and split-K configs of two batch-1 layers, measured on an NVIDIA H200. Replaying those times, each search strategy's best so far is shown as a share of the true best, after each measurement."
+      subtitle="Every valid implicit-GEMM config of resnet50's seven 3x3 layers (NHWC, batch 32 and 1), and every valid split-K config of the three at batch 1, measured on an NVIDIA H200. Replaying those times, each search strategy's best so far is shown as a share of the true best, after each measurement."
       actions={
         <GuardedButton blockedBy={null} busy={replay.state === "running"} onClick={run}>
           {replay.state === "done" ? "Replay again" : "Replay the strategies"}
