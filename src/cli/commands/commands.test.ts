@@ -306,24 +306,30 @@ describe("sweep's options", () => {
     }
   });
 
-  it("--strategy local is listed in the help and runs; an unknown strategy is refused", () => {
+  it("--strategy local and annealing are listed in the help and run; an unknown strategy is refused", () => {
     const help = cli("sweep", "--help");
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/--strategy NAME\s+exhaustive or random or local or model-guided/);
-    expect(help.stdout).toMatch(/--strategy exhaustive\|random\|local\|model-guided/);
-
-    const out = join(dir, "local.jsonl");
-    const run = cli(
-      ...["sweep", "--problem", PROBLEM, "--family", "direct", "--strategy", "local", "--seed", "3"],
-      ...["--budget", "3", "--baseline", "none", "--out", out, "--store", store(), "--json"],
+    expect(help.stdout).toMatch(
+      /--strategy NAME\s+exhaustive or random or local or annealing or model-guided/,
     );
-    expect(run.status).toBe(0);
-    expect(run.json).toMatchObject({ problems: 1, candidates: 3, stopped: "budget" });
-    expect(new Set(records(out).map((r) => JSON.stringify(r.config))).size).toBe(3);
+    expect(help.stdout).toMatch(/--strategy exhaustive\|random\|local\|annealing\|model-guided/);
+
+    for (const strategy of ["local", "annealing"]) {
+      const out = join(dir, `${strategy}.jsonl`);
+      const run = cli(
+        ...["sweep", "--problem", PROBLEM, "--family", "direct", "--strategy", strategy, "--seed", "3"],
+        ...["--budget", "3", "--baseline", "none", "--out", out, "--store", store(), "--json"],
+      );
+      expect(run.status).toBe(0);
+      expect(run.json).toMatchObject({ problems: 1, candidates: 3, stopped: "budget" });
+      expect(new Set(records(out).map((r) => JSON.stringify(r.config))).size).toBe(3);
+    }
 
     const unknown = cli("sweep", "--problem", PROBLEM, "--strategy", "nearby", "--store", store());
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain("--strategy must be exhaustive or random or local or model-guided");
+    expect(unknown.stderr).toContain(
+      "--strategy must be exhaustive or random or local or annealing or model-guided",
+    );
   });
 });
 

@@ -223,7 +223,7 @@ export const sweepCommand: Command = {
   name: "sweep",
   summary: "Verify and time kernel candidates on problems with a search strategy; resumable (JSONL records).",
   usage:
-    "sweep (--problem P | --suite S [--batch N] [--layout L]) --family F|all (--strategy exhaustive|random|local|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] | --configs C;C) [--out FILE.jsonl]",
+    "sweep (--problem P | --suite S [--batch N] [--layout L]) --family F|all (--strategy exhaustive|random|local|annealing|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] | --configs C;C) [--out FILE.jsonl]",
   options: {
     ...PROBLEM_OPTIONS,
     family: {

@@ -246,7 +246,10 @@ export function firstThenRandom(first: (space: TuningSpace) => Promise<readonly 
   };
 }
 
-export const STRATEGIES = { exhaustive, random, local } as const satisfies Record<string, Strategy>;
+export const STRATEGIES = { exhaustive, random, local, annealing } as const satisfies Record<
+  string,
+  Strategy
+>;
 export type StrategyName = keyof typeof STRATEGIES;
 
 export function strategyByName(name: string): Strategy {

@@ -160,8 +160,8 @@ describe("strategies on the replay runner", () => {
   });
 
   it("names unknown strategies", () => {
-    expect(() => strategyByName("annealing")).toThrow(
-      /unknown strategy 'annealing' \(exhaustive, random, local\)/,
+    expect(() => strategyByName("genetic")).toThrow(
+      /unknown strategy 'genetic' \(exhaustive, random, local, annealing\)/,
     );
   });
 });

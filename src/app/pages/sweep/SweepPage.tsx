@@ -22,6 +22,11 @@ const STRATEGIES: { id: SweepStrategy; title: string; hint: string }[] = [
     hint: "a few random configs, then the neighbours of the fastest so far",
   },
   {
+    id: "annealing",
+    title: "Annealing",
+    hint: "simulated annealing: walks to faster neighbours, and early on to slower ones too",
+  },
+  {
     id: "model-guided",
     title: "Model-guided",
     hint: "only the configs a record-trained model ranks highest",
