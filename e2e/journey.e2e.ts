@@ -403,6 +403,9 @@ describe("a new user's journey through the lab", () => {
     // A MIOpen solver's configs run on AMD GPUs, not here: the page says so instead of measuring them.
     expect(await page.getByRole("button", { name: "Measure candidates" }).isDisabled()).toBe(true);
     expect(await page.getByText("which runs on AMD GPUs").isVisible()).toBe(true);
+    // The README's Predict shot shows how the beam searched, too.
+    await page.getByRole("button", { name: "Show the search" }).click();
+    await page.getByTestId("step-mass").waitFor({ timeout: 60_000 });
     await shot("predict");
   });
 
