@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useId, useRef } from "react";
 
 /** A titled region: its heading names it for screen readers. */
 export function Card({
@@ -90,6 +90,51 @@ export function GuardedButton({
           {blockedBy}
         </span>
       )}
+    </>
+  );
+}
+
+/**
+ * A button that opens the browser's file chooser (a hidden file input, so the button can be styled and
+ * disabled like the others) and hands the chosen file over; choosing the same file again works too.
+ */
+export function FilePicker({
+  label,
+  accept,
+  disabled = false,
+  onFile,
+  children,
+}: {
+  /** The file input's accessible name: what the file is for. */
+  label: string;
+  accept: string;
+  disabled?: boolean;
+  onFile(file: File): void;
+  children: ReactNode;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+      >
+        {children}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        aria-label={label}
+        accept={accept}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) onFile(file);
+          e.target.value = "";
+        }}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from "react";
 import { type DatasetFormat, writeRecords } from "../../../core/dataset/io";
 import type { TuningRecord } from "../../../core/dataset/record";
-import { Callout, Card, GuardedButton, Stat } from "../../components/ui";
+import { Callout, Card, FilePicker, GuardedButton, Stat } from "../../components/ui";
 import { DatasetTable } from "../../dataset/DatasetTable";
 import { downloadFile } from "../../download";
 import { bytes, count } from "../../format";
@@ -41,7 +41,6 @@ export default function DatasetPage() {
   const goTo = useLab((s) => s.goTo);
   const summary = useMemo(() => summarizeRecords(records), [records]);
   const [format, setFormat] = useState<DatasetFormat>("jsonl");
-  const fileInput = useRef<HTMLInputElement>(null);
   const confirm = useRef<HTMLDialogElement>(null);
   const failed = summary.candidates - summary.timed;
 
@@ -79,26 +78,14 @@ export default function DatasetPage() {
             </GuardedButton>
             {!demo && (
               <>
-                <button
-                  type="button"
-                  className="button secondary"
-                  onClick={() => fileInput.current?.click()}
+                <FilePicker
+                  label="Dataset file to import"
+                  accept=".jsonl,.json,.csv,.db,.db.gz,.gz"
                   disabled={importState.state === "importing"}
+                  onFile={(file) => importFile(file, { skipInvalid })}
                 >
                   Import…
-                </button>
-                <input
-                  ref={fileInput}
-                  type="file"
-                  hidden
-                  aria-label="Dataset file to import"
-                  accept=".jsonl,.json,.csv,.db,.db.gz,.gz"
-                  onChange={(e) => {
-                    const file = e.target.files?.[0];
-                    if (file) importFile(file, { skipInvalid });
-                    e.target.value = "";
-                  }}
-                />
+                </FilePicker>
                 <label className="checkbox">
                   <input
                     type="checkbox"

@@ -1,6 +1,6 @@
-import { type ReactNode, useId, useRef } from "react";
+import { type ReactNode, useId } from "react";
 import type { MiopenDirection } from "../../../core/miopen/perfdb";
-import { Callout, Card } from "../../components/ui";
+import { Callout, Card, FilePicker } from "../../components/ui";
 import { bytes } from "../../format";
 import { useLab } from "../../store";
 import { shownRecords } from "../../store/records";
@@ -22,7 +22,6 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
   const held = useLab((s) => s.model.current?.name);
   const records = useLab(shownRecords);
   const problems = new Set(records.filter((r) => r.status === "ok").map((r) => r.problem.text)).size;
-  const fileInput = useRef<HTMLInputElement>(null);
   return (
     <Card
       title="Training data"
@@ -65,26 +64,14 @@ export function TrainingDataCard({ disabled }: { disabled: boolean }) {
           ) : (
             <p className="muted">No database chosen yet.</p>
           )}
-          <button
-            type="button"
-            className="button secondary"
+          <FilePicker
+            label="MIOpen perf database to train on"
+            accept=".db,.gz"
             disabled={disabled}
-            onClick={() => fileInput.current?.click()}
+            onFile={chooseTrainingFile}
           >
             Choose a perf database…
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            hidden
-            aria-label="MIOpen perf database to train on"
-            accept=".db,.gz"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) chooseTrainingFile(file);
-              e.target.value = "";
-            }}
-          />
+          </FilePicker>
           {miopenFileError && (
             <Callout tone="bad" title="Could not read the database">
               {miopenFileError}
