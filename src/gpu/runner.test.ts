@@ -5,7 +5,7 @@ import { directFamily } from "../core/families/direct";
 import type { KernelFamily } from "../core/families/family";
 import { parseProblem, tensorElements } from "../core/problem";
 import { random } from "../core/search/strategies";
-import { rule } from "../core/space/space";
+import { enumerate, rule } from "../core/space/space";
 import { MeasurementEngine, runCandidate } from "./runner";
 import { GpuSession } from "./session";
 import { runSweep } from "./sweep";
@@ -112,6 +112,21 @@ describe("the candidate runner", () => {
       expect(r.medianNs).toBeNull();
       expect(r.gflops).toBeNull();
     }
+  });
+});
+
+describe("compiling ahead", () => {
+  it("keeps earlier hints when the next ones name the same problem anew (as a measuring worker's do)", async () => {
+    const live = await session.device();
+    const device = await session.deviceInfo(PEAKS);
+    const engine = new MeasurementEngine(session, device, { add: async () => {} }, { compileAhead: 1 });
+    const valid = [...enumerate(directFamily.space(problem, live.limits))].slice(0, 4);
+    const before = live.cache.size;
+    // One compiles at a time; the rest wait in the queue while the second hint arrives.
+    engine.runner(directFamily, parseProblem(PROBLEM)).prefetch?.(valid.slice(0, 3));
+    engine.runner(directFamily, parseProblem(PROBLEM)).prefetch?.(valid.slice(3));
+    await expect.poll(() => live.cache.size - before, { timeout: 20_000 }).toBe(4);
+    await engine.flush();
   });
 });
 

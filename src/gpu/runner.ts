@@ -229,8 +229,10 @@ export class MeasurementEngine {
       this.prefetched.add(key);
       return true;
     });
-    // Hints for another problem or family are stale: the strategy has moved on.
-    this.queued = this.queued.filter((q) => q.family === family && q.problem === problem);
+    // Hints for another problem or family are stale: the strategy has moved on. Compared by value: a
+    // measuring worker parses each hint's problem anew.
+    const text = formatProblem(problem);
+    this.queued = this.queued.filter((q) => q.family.id === family.id && formatProblem(q.problem) === text);
     this.queued.push(...fresh.map((config) => ({ live, family, problem, config })));
     this.pump();
   }
