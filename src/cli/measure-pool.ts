@@ -17,12 +17,13 @@ import { familyById } from "../core/families/index";
 import { type ConvProblem, formatProblem, parseProblem } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
-import { type ClockGuard, HeaterGuard } from "../gpu/clock-guard";
+import { type ClockGuard, HeaterGuard, runAlone } from "../gpu/clock-guard";
 import {
   type DriftCheck,
   type EngineOptions,
   type EngineReport,
   type EngineSink,
+  engineReport,
   isCpuAdapter,
   MeasurementEngine,
   type SweepEngine,
@@ -153,13 +154,12 @@ export async function createMeasuringPool(
   const live = await session.device();
   const guard = await HeaterGuard.create(live.device, options.keepWarm ?? !isCpuAdapter(live));
   const pool = new MeasuringPool(guard, workers, device, sink, options);
-  await pool.started;
+  await pool.start();
   return pool;
 }
 
 class MeasuringPool implements SweepEngine {
   private readonly workers: Worker[];
-  readonly started: Promise<void>;
   /** Which worker a hinted config was given to (that worker compiles it ahead). */
   private readonly hinted = new Map<string, Worker>();
   /** Records handed to a strategy and not yet final; a drift check may re-time them later. */
@@ -178,19 +178,23 @@ class MeasuringPool implements SweepEngine {
     private readonly options: EngineOptions,
   ) {
     this.workers = Array.from({ length: count }, () => this.startWorker());
-    const { harness, verify, sentinel, compileAhead } = options;
+  }
+
+  /** Makes every worker's engine; when one fails, the workers and the heater stop. */
+  async start(): Promise<void> {
+    const { harness, verify, sentinel, compileAhead } = this.options;
     const setup: WorkerSetup = {
-      device,
+      device: this.device,
       options: { harness, verify, sentinel, compileAhead },
       unsafeFeatures: unsafeFeaturesAllowed(),
     };
-    this.started = Promise.all(this.workers.map((w) => this.queue(w, () => w.api.start(setup)))).then(
-      () => undefined,
-      async (error) => {
-        this.stopWorkers();
-        throw error;
-      },
-    );
+    try {
+      await Promise.all(this.workers.map((w) => this.queue(w, () => w.api.start(setup))));
+    } catch (error) {
+      this.stopWorkers();
+      await this.guard.destroy();
+      throw error;
+    }
   }
 
   private startWorker(): Worker {
@@ -223,10 +227,6 @@ class MeasuringPool implements SweepEngine {
     for (const w of this.workers) w.process.kill();
   }
 
-  private key(family: KernelFamily, problem: ConvProblem, config: Config): string {
-    return candidateKey(this.device, formatProblem(problem), family.id, config);
-  }
-
   /** A final record (confirmed or re-timed by a drift check): the strategy's copy is updated, the sink gets it. */
   private async final(record: TuningRecord): Promise<void> {
     const key = candidateKey(this.device, record.problem.text, record.family, record.config);
@@ -255,13 +255,14 @@ class MeasuringPool implements SweepEngine {
     baseline: Baseline | null = this.options.baseline ?? null,
   ): CandidateRunner<TuningRecord> {
     const text = formatProblem(problem);
+    const keyOf = (config: Config) => candidateKey(this.device, text, family.id, config);
     // Hints of an earlier problem or family that were never run: the search has moved on.
     for (const worker of this.hinted.values()) worker.load--;
     this.hinted.clear();
     return {
       concurrency: this.workers.length,
       run: async (config) => {
-        const key = this.key(family, problem, config);
+        const key = keyOf(config);
         const worker = this.hinted.get(key) ?? this.leastLoaded();
         if (!this.hinted.delete(key)) worker.load++;
         this.firstRunAt ??= performance.now();
@@ -280,7 +281,7 @@ class MeasuringPool implements SweepEngine {
       prefetch: (configs) => {
         const shares = new Map<Worker, Config[]>();
         for (const config of configs) {
-          const key = this.key(family, problem, config);
+          const key = keyOf(config);
           if (this.hinted.has(key)) continue;
           const worker = this.leastLoaded();
           worker.load++;
@@ -292,14 +293,8 @@ class MeasuringPool implements SweepEngine {
     };
   }
 
-  async withGpuAlone<T>(work: () => Promise<T>): Promise<T> {
-    await this.guard.warmUp();
-    await this.guard.hold();
-    try {
-      return await work();
-    } finally {
-      this.guard.release();
-    }
+  withGpuAlone<T>(work: () => Promise<T>): Promise<T> {
+    return runAlone(this.guard, work);
   }
 
   async checkpoint(): Promise<void> {
@@ -317,28 +312,13 @@ class MeasuringPool implements SweepEngine {
 
   /** The workers' reports as one: candidates over the pool's wall time, every drift check. */
   report(): EngineReport {
-    const reports = this.reports;
-    const candidates = reports.reduce((n, r) => n + r.throughput.candidates, 0);
     const seconds = this.firstRunAt === null ? 0 : (this.lastRunAt - this.firstRunAt) / 1000;
-    const log = reports.flatMap((r) => r.drift.log);
-    const sum = (pick: (r: EngineReport["drift"]) => number) =>
-      reports.reduce((n, r) => n + pick(r.drift), 0);
-    return {
-      throughput: {
-        candidates,
-        seconds,
-        perSecond: seconds > 0 ? candidates / seconds : null,
-        workers: this.workers.length,
-      },
-      drift: {
-        threshold: reports[0]?.drift.threshold ?? 0,
-        checks: sum((d) => d.checks),
-        drifted: sum((d) => d.drifted),
-        unresolved: sum((d) => d.unresolved),
-        retimed: sum((d) => d.retimed),
-        maxDeviation: Math.max(0, ...reports.map((r) => r.drift.maxDeviation)),
-        log,
-      },
-    };
+    return engineReport(
+      this.reports.reduce((n, r) => n + r.throughput.candidates, 0),
+      seconds,
+      this.workers.length,
+      this.reports[0]?.drift.threshold ?? 0,
+      this.reports.flatMap((r) => r.drift.log),
+    );
   }
 }

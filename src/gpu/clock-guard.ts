@@ -21,6 +21,20 @@ export interface ClockGuard {
   warmUp(again?: boolean): Promise<void>;
 }
 
+/**
+ * Runs `work` with the GPU at its working clock and otherwise idle: for timing something else on the
+ * same GPU (tfjs's conv2d baseline), whose device shares the clock.
+ */
+export async function runAlone<T>(clock: ClockGuard, work: () => Promise<T>): Promise<T> {
+  await clock.warmUp();
+  await clock.hold();
+  try {
+    return await work();
+  } finally {
+    clock.release();
+  }
+}
+
 /** Warm-up when a problem starts or the clock has fallen: the H200 needed 200-400 ms of work. */
 export const WARM_MIN_MS = 400;
 export const WARM_MAX_MS = 3000;

@@ -31,7 +31,7 @@ import { type ConvProblem, formatProblem, problemFlops } from "../core/problem";
 import type { CandidateRunner } from "../core/search/strategy";
 import type { Config } from "../core/space/space";
 import { ProblemBench } from "./bench";
-import { type ClockGuard, HeaterGuard } from "./clock-guard";
+import { type ClockGuard, HeaterGuard, runAlone } from "./clock-guard";
 import { type HarnessOptions, type HarnessResult, timeKernel } from "./harness";
 import type { KernelInstance } from "./kernel";
 import type { GpuSession, LiveDevice } from "./session";
@@ -391,19 +391,9 @@ export class MeasurementEngine {
     return this.ownClock.guard;
   }
 
-  /**
-   * Runs `work` with the GPU at its working clock and otherwise idle: for timing something else on the
-   * same GPU (tfjs's conv2d baseline), whose device shares the clock.
-   */
+  /** `runAlone` on this engine's GPU (see clock-guard.ts). */
   async withGpuAlone<T>(work: () => Promise<T>): Promise<T> {
-    const clock = await this.clockFor(await this.session.device());
-    await clock.warmUp();
-    await clock.hold();
-    try {
-      return await work();
-    } finally {
-      clock.release();
-    }
+    return runAlone(await this.clockFor(await this.session.device()), work);
   }
 
   /** The state of `problem` on `live`, made when either changed (the previous problem's is settled first). */
@@ -628,26 +618,31 @@ export class MeasurementEngine {
   }
 
   report(): EngineReport {
-    const seconds = this.measuredMs / 1000;
-    const standing = this.log.map((c) => Math.abs((c.after ?? c.ratio) - 1));
-    return {
-      throughput: {
-        candidates: this.measured,
-        seconds,
-        perSecond: seconds > 0 ? this.measured / seconds : null,
-        workers: 1,
-      },
-      drift: {
-        threshold: this.threshold,
-        checks: this.log.length,
-        drifted: this.log.filter((c) => c.drifted).length,
-        unresolved: this.log.filter((c) => c.restored === false).length,
-        retimed: this.log.reduce((n, c) => n + c.retimed, 0),
-        maxDeviation: standing.length ? Math.max(...standing) : 0,
-        log: [...this.log],
-      },
-    };
+    return engineReport(this.measured, this.measuredMs / 1000, 1, this.threshold, this.log);
   }
+}
+
+/** A report from what was measured, in how long, by how many workers, and every drift check. */
+export function engineReport(
+  candidates: number,
+  seconds: number,
+  workers: number,
+  threshold: number,
+  log: readonly DriftCheck[],
+): EngineReport {
+  const standing = log.map((c) => Math.abs((c.after ?? c.ratio) - 1));
+  return {
+    throughput: { candidates, seconds, perSecond: seconds > 0 ? candidates / seconds : null, workers },
+    drift: {
+      threshold,
+      checks: log.length,
+      drifted: log.filter((c) => c.drifted).length,
+      unresolved: log.filter((c) => c.restored === false).length,
+      retimed: log.reduce((n, c) => n + c.retimed, 0),
+      maxDeviation: standing.length ? Math.max(...standing) : 0,
+      log: [...log],
+    },
+  };
 }
 
 /**
