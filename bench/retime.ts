@@ -68,7 +68,8 @@ const gpu = await nodeGpu();
 for (const { record, index } of chosen) {
   const problem = parseProblem(record.problem.text);
   const fresh = await engine.runner(familyById(record.family), problem).run(record.config);
-  const tfjs = values.tfjs && gpu ? await measureTfjsBaseline(gpu, problem) : null;
+  // tfjs's device shares the GPU and its clock: timed with the clock up and the heater paused.
+  const tfjs = values.tfjs && gpu ? await engine.withGpuAlone(() => measureTfjsBaseline(gpu, problem)) : null;
   pairs.push({ record, index, fresh, tfjsNs: tfjs?.ok ? tfjs.baseline.medianNs : null });
 }
 await engine.flush(); // re-timings after a drift land in `fresh` too
