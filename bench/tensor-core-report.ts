@@ -6,7 +6,12 @@
  * sweep's own account: candidates per second, the clock evidence of its records, and how often each
  * layer's fastest config staged its operands or double-buffered.
  *
- *   node bench/run.mjs bench/tensor-core-report.ts docs/h200/tensor-cores/best-b32.json \
+ * `--tfjs FILE` (records with baselines, e.g. docs/h100/h200-resnet50-best-vs-tfjs-nhwc.jsonl) also
+ * divides by tfjs's f32 time from those fresh processes, where tfjs ran with the GPU to itself: the
+ * retime runs before the fix of 'retime --tfjs times tfjs with the GPU alone' timed tfjs beside the
+ * engine's heater, up to 2.9x too long.
+ *
+ *   node bench/run.mjs bench/tensor-core-report.ts [--tfjs FILE] docs/h200/tensor-cores/best-b32.json \
  *     docs/h200/tensor-cores/mma-b32.jsonl.gz [...]
  */
 import { readFileSync } from "node:fs";
@@ -66,7 +71,18 @@ function sweepReport(file: string): void {
   );
 }
 
-for (const file of process.argv.slice(2)) {
+const args = process.argv.slice(2);
+const tfjsAt = args.indexOf("--tfjs");
+const [tfjsFile] = tfjsAt >= 0 ? args.splice(tfjsAt, 2).slice(1) : [];
+/** tfjs's f32 time per problem (without its precision) from fresh processes, where given. */
+const tfjsAlone = new Map(
+  tfjsFile
+    ? readJsonl(readFileSync(tfjsFile, "utf8")).flatMap((r) =>
+        r.baseline ? [[r.problem.text, r.baseline.medianNs] as const] : [],
+      )
+    : [],
+);
+for (const file of args) {
   if (!file.endsWith(".json")) {
     sweepReport(file);
     continue;
@@ -95,4 +111,12 @@ for (const file of process.argv.slice(2)) {
   console.log(
     `geometric mean speedup over tfjs ${geomean(speedups).toFixed(2)}x (${speedups.length} layers, slowest ${Math.min(...speedups).toFixed(2)}x); five largest layers ${largest.map((r) => tflops(r).toFixed(0)).join(", ")} TFLOP/s`,
   );
+  const alone = rows.flatMap((r) => {
+    const tfjs = tfjsAlone.get(r.problem.replace(",precision=f16", ""));
+    return tfjs && r.freshNs ? [tfjs / r.freshNs] : [];
+  });
+  if (alone.length)
+    console.log(
+      `against tfjs alone in fresh processes (${tfjsFile}): geometric mean ${geomean(alone).toFixed(2)}x (${alone.length} layers, slowest ${Math.min(...alone).toFixed(2)}x)`,
+    );
 }
