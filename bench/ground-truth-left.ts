@@ -5,7 +5,7 @@
  * family:layer pair not yet complete, the smallest first, each layer as the script takes it (NHWC added).
  *
  *   node bench/run.mjs bench/ground-truth-left.ts [--suite resnet50] [--limits docs/h200/workers/devices.json]
- *     [--families igemm,splitk,im2col,direct] [--pace 37] [EXHAUSTIVE.jsonl.gz ...]
+ *     [--families igemm,splitk,im2col,direct] [--batches 1,32] [--pace 37] [EXHAUSTIVE.jsonl.gz ...]
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -23,6 +23,7 @@ const { values, positionals } = parseArgs({
     suite: { type: "string", default: "resnet50" },
     limits: { type: "string", default: "docs/h200/workers/devices.json" },
     families: { type: "string", default: "igemm,splitk,im2col,direct" },
+    batches: { type: "string", default: "1,32" },
     pace: { type: "string", default: "37" },
   },
 });
@@ -35,7 +36,7 @@ for (const file of positionals)
 let left = 0;
 const jobs: { job: string; todo: number }[] = [];
 const byFamily = new Map<string, { valid: number; left: number }>();
-for (const batch of [1, 32])
+for (const batch of values.batches.split(",").map(Number))
   for (const { problem: fields } of suiteLayers(values.suite, batch)) {
     const problem = { ...fields, layout: "NHWC" as const };
     for (const id of values.families.split(",")) {
