@@ -1,10 +1,14 @@
 /**
  * The ground-truth table of PERFORMANCE.md: per layer and family, the exhaustive sweep's configs and
  * best (with the tfjs time the sweep measured beside it), the best's fresh-process pair with tfjs where
- * one was made, and the best config of that family the earlier (local) searches had found.
+ * one was made, and the best config of that family the earlier (local) searches had found. With
+ * --recorded (each layer's earlier best timed beside tfjs on the same GPU), it then prints each batch
+ * size's geometric-mean speedup over tfjs when every layer takes the faster of that pair and the
+ * exhaustive bests (each speedup against the tfjs time of its own run).
  *
- *   node bench/run.mjs bench/exhaustive-report.ts --exhaustive docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz,docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz \
- *     --pairs docs/h200/exhaustive-best-vs-tfjs.jsonl --earlier docs/h100/resnet50-b32-nhwc.jsonl,docs/h100/resnet50-b1-nhwc.jsonl
+ *   node bench/run.mjs bench/exhaustive-report.ts --exhaustive docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz,docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz \
+ *     --pairs docs/h200/exhaustive-best-vs-tfjs.jsonl --earlier docs/h100/resnet50-b32-nhwc.jsonl,docs/h100/resnet50-b1-nhwc.jsonl \
+ *     --recorded docs/h100/h200-resnet50-best-vs-tfjs-nhwc.jsonl
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,10 +17,15 @@ import { readJsonl } from "../src/core/dataset/io";
 import type { TuningRecord } from "../src/core/dataset/record";
 
 const { values } = parseArgs({
-  options: { exhaustive: { type: "string" }, pairs: { type: "string" }, earlier: { type: "string" } },
+  options: {
+    exhaustive: { type: "string" },
+    pairs: { type: "string" },
+    earlier: { type: "string" },
+    recorded: { type: "string" },
+  },
 });
 if (!values.exhaustive)
-  throw new Error("usage: exhaustive-report.ts --exhaustive A,B [--pairs P] [--earlier X,Y]");
+  throw new Error("usage: exhaustive-report.ts --exhaustive A,B [--pairs P] [--earlier X,Y] [--recorded R]");
 const files = (list: string | undefined) => (list ? list.split(",") : []);
 const read = (file: string) => {
   const bytes = readFileSync(file);
@@ -62,4 +71,23 @@ for (const [key, best] of fastest(swept)) {
     ratio(old?.medianNs, best.medianNs),
   ];
   process.stdout.write(`| ${cells.join(" | ")} |\n`);
+}
+
+if (values.recorded) {
+  /** Each layer's fastest record that was timed beside tfjs, whatever its family. */
+  const bestOfLayer = new Map<string, TuningRecord>();
+  for (const r of [...fastest(swept).values(), ...fastest(read(values.recorded)).values()]) {
+    if (r.medianNs === null || !r.baseline?.medianNs) continue;
+    const b = bestOfLayer.get(r.problem.text);
+    if (!b || (b.medianNs ?? Number.POSITIVE_INFINITY) > r.medianNs) bestOfLayer.set(r.problem.text, r);
+  }
+  for (const batch of new Set([...bestOfLayer.values()].map((r) => r.problem.fields.n))) {
+    const layers = [...bestOfLayer.values()].filter((r) => r.problem.fields.n === batch);
+    const speedups = layers.map((r) => (r.baseline?.medianNs ?? 0) / (r.medianNs ?? 1));
+    const geomean = Math.exp(speedups.reduce((sum, x) => sum + Math.log(x), 0) / speedups.length);
+    const exhaustive = layers.filter((r) => swept.includes(r)).length;
+    process.stdout.write(
+      `batch ${batch}: ${layers.length} layers, geometric-mean speedup over tfjs ${geomean.toFixed(2)}x (slowest ${Math.min(...speedups).toFixed(2)}x); the exhaustive best on ${exhaustive}\n`,
+    );
+  }
 }

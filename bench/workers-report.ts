@@ -89,7 +89,7 @@ say("## configs measured by the serial engine and again by the pooled one");
 const serial = readJsonl(text("serial-engine-igemm-1x512x7x7.jsonl.gz"));
 const pooled = new Map(
   readJsonl(
-    gunzipSync(readFileSync("docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz")).toString("utf8"),
+    gunzipSync(readFileSync("docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz")).toString("utf8"),
   ).map((r) => [`${r.problem.text} ${configKey(r.config)}`, r] as const),
 );
 const ratios = serial.flatMap((r) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The exhaustive sweeps' best igemm config of each layer (docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz),
+# The exhaustive sweeps' best igemm config of each layer (docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz),
 # re-timed beside tfjs's conv2d in a fresh process per layer. Run as bench/h200/ground-truth.sh is.
 set -uo pipefail
 source .device/gpu-env.sh >/dev/null

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const bundle = "dist-cli/tunelab.mjs";
-const igemm = "docs/h200/exhaustive-igemm-resnet50-3x3-nhwc.jsonl.gz";
+const igemm = "docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz";
 const splitk = "docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz";
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [bundle, "curve", ...args], { encoding: "utf8" });
