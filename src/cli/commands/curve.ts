@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { rankInFamily } from "../../core/corpora/index";
 import { modelDeviceOf } from "../../core/dataset/device";
 import type { TuningRecord } from "../../core/dataset/record";
@@ -14,6 +15,7 @@ import {
 import { recordedTasks } from "../../core/search/recording";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { familyArg } from "../problem-args";
+import { HOLDOUT_JSONL } from "./corpus-file";
 import { BACKEND_OPTION, loadModelDir, startNodeBackend } from "./model-node";
 import { streamRecordFile } from "./store";
 
@@ -56,6 +58,19 @@ async function readData(ctx: CommandContext): Promise<{ files: string[]; records
   return { files, records };
 }
 
+/** The problems of a model's held-out file that --data has records of. */
+async function heldOutProblems(modelDir: string | null, recorded: readonly { problem: string }[]) {
+  if (!modelDir) throw new CliError("--held-out needs --model: the held-out problems are the model's");
+  const file = join(modelDir, HOLDOUT_JSONL);
+  if (!existsSync(file))
+    throw new CliError(`--held-out: ${file} does not exist (a model trained with --holdout 0 holds none out)`);
+  const held = new Set<string>();
+  for await (const r of streamRecordFile(file)) held.add(r.problem.text);
+  if (!recorded.some((t) => held.has(t.problem)))
+    throw new CliError(`--held-out: --data has no records of the ${held.size} problems ${file} holds`);
+  return held;
+}
+
 function table(curves: StrategyCurve[], max: number): string {
   const width = Math.max(...curves.map((c) => c.name.length));
   const head = `${"strategy".padEnd(width)}  ${REACH_LEVELS.map((l) => `to ${percent(l)}`.padStart(7)).join(" ")}  what it tries`;
@@ -73,7 +88,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -85,6 +100,11 @@ export const curveCommand: Command = {
       type: "string",
       value: "DIR",
       description: "a model trained on records (folder written by `train`): adds the model-guided strategy",
+    },
+    "held-out": {
+      type: "boolean",
+      description:
+        "with --model: replay only the problems the model was never trained on (its holdout.jsonl); transfer draws on the others",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
@@ -117,7 +137,11 @@ export const curveCommand: Command = {
     const width = optionalInt(ctx, "beam") ?? 8;
     const modelDir = typeof ctx.values.model === "string" ? ctx.values.model : null;
     const { files, records } = await readData(ctx);
-    const tasks = recordedTasks(records).map(curveTask);
+    const recorded = recordedTasks(records).map(curveTask);
+    const heldOut = ctx.values["held-out"] === true ? await heldOutProblems(modelDir, recorded) : null;
+    // Held out: the model's unseen problems are replayed; transfer draws on the problems it trained on.
+    const tasks = heldOut ? recorded.filter((t) => heldOut.has(t.problem)) : recorded;
+    const transferPool = heldOut ? recorded.filter((t) => !heldOut.has(t.problem)) : recorded;
     for (const task of tasks)
       if (!task.recorded.some((o) => o.status === "ok"))
         throw new CliError(`${task.problem} (${task.family}): no record has a time; nothing to compare with`);
@@ -145,7 +169,7 @@ export const curveCommand: Command = {
     ctx.progress(`replaying ${tasks.length} problems, ${seeds} seeds${learned ? "" : ", no model"}`);
     let curves: StrategyCurve[];
     try {
-      curves = await tuningCostCurves(tasks, curveStrategies(tasks, width, rank), {
+      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank), {
         seeds: Array.from({ length: seeds }, (_, i) => i + 1),
         ...(max ? { max } : {}),
       });
@@ -177,6 +201,11 @@ export const curveCommand: Command = {
       table(curves, budget),
       reading,
       ...(noModel ? [noModel] : []),
+      ...(heldOut
+        ? [
+            `held out: the ${tasks.length} problems the model never trained on; transfer draws on the ${transferPool.length} it trained on`,
+          ]
+        : []),
       ...tasks.flatMap((t) => [
         ...(t.recorded.length < t.valid
           ? [
@@ -204,6 +233,7 @@ export const curveCommand: Command = {
     const result = {
       data: files,
       model: modelDir,
+      heldOut: heldOut !== null,
       note: noModel,
       seeds,
       max: max ?? null,

@@ -30,7 +30,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--near-best F] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -70,6 +70,12 @@ export const trainCommand: Command = {
       description: "share of the problems held out for eval (0: train on all but the validation share)",
       default: String(HOLDOUT_FRACTION),
     },
+    "near-best": {
+      type: "string",
+      value: "F",
+      description:
+        "records: learn from every config within F of its problem's best time (0.03: 3%), not only the best",
+    },
     minutes: {
       type: "string",
       value: "M",
@@ -90,12 +96,17 @@ export const trainCommand: Command = {
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
       learningRate: fraction(ctx, "lr", false) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values["no-attention"] !== true,
+      ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best", false) } : {}),
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
     const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;
     const backend = await startNodeBackend(ctx.values.backend);
     const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
     const data = await readCorpusFile(file, { solver, directions });
+    if (options.nearBest !== undefined && data.corpus.source.kind !== "tunelab")
+      throw new CliError(
+        `--near-best needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,
+      );
     let split: ReturnType<typeof splitCorpus>;
     try {
       split = splitCorpus(data.corpus, options.seed, holdoutFraction);

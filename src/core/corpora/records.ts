@@ -96,6 +96,9 @@ export function recordCorpus(records: readonly TuningRecord[], file: string): Co
       timing: {
         bestNs: best.medianNs as number,
         measured: new Map(group.map((r) => [familyConfigKey(r.family, r.config), r.medianNs as number])),
+        ranked: group
+          .map((r) => ({ family: r.family, config: r.config, ns: r.medianNs as number }))
+          .sort((a, b) => a.ns - b.ns),
       },
     };
   });

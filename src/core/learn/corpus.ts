@@ -31,8 +31,15 @@ export interface CorpusExample<Q> {
   group: string;
   family: string;
   config: Config;
-  /** Where the data holds measured times: the best one, and each config's by `configId(family, config)`. */
-  timing?: { bestNs: number; measured: ReadonlyMap<string, number> };
+  /**
+   * Where the data holds measured times: the best one, each config's by `configId(family, config)`,
+   * and every measured config fastest first (what training on near-best configs draws from).
+   */
+  timing?: {
+    bestNs: number;
+    measured: ReadonlyMap<string, number>;
+    ranked: readonly { family: string; config: Config; ns: number }[];
+  };
 }
 
 export interface Corpus<Q> {

@@ -123,7 +123,7 @@ export async function trainModel<Q>(
   { from, onPhase }: { from?: LearnedModel; onPhase?: (phase: TrainingPhase) => void } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
-  const train = split.train.map((e) => exampleOf(language, e));
+  const train = withNearBest(split.train, options.nearBest).map((e) => exampleOf(language, e));
   const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
@@ -180,6 +180,20 @@ function joinedSource(before: ModelSource, added: Corpus<unknown>["source"]): Mo
     ...(devices.length ? { devices: [...new Map(devices.map((d) => [d.description, d])).values()] } : {}),
     ...(directions.length ? { directions } : {}),
   };
+}
+
+/** Each example, and beside it every measured config within `nearBest` of its problem's best time. */
+export function withNearBest<Q>(
+  examples: readonly CorpusExample<Q>[],
+  nearBest: number | undefined,
+): CorpusExample<Q>[] {
+  if (!nearBest) return [...examples];
+  return examples.flatMap((e) => {
+    if (!e.timing) return [e];
+    const limit = e.timing.bestNs * (1 + nearBest);
+    const near = e.timing.ranked.filter((c) => c.ns <= limit);
+    return near.length ? near.map(({ family, config }) => ({ ...e, family, config })) : [e];
+  });
 }
 
 function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {

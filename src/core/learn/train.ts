@@ -27,6 +27,12 @@ export interface TrainOptions extends ModelOptions {
   learningRate: number;
   /** Epochs without a better validation loss before stopping. */
   patience: number;
+  /**
+   * Learn from runtimes, not one winner: every measured config within this fraction of its problem's
+   * best time (0.03: 3% slower at most) becomes a training example, so the beam learns the fast region.
+   * Validation and evaluation keep each problem's best. Only data with measured times has it.
+   */
+  nearBest?: number;
   /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */
   maxSeconds?: number;
   signal?: AbortLike;

@@ -1,0 +1,101 @@
+/**
+ * The model against ground truth on layers it never saw: for each training setting and split seed,
+ * `train` on the exhaustive records (a fifth of the problems held out), then `curve --held-out` replays
+ * those problems for every strategy (transfer draws on the training problems only). Prints, per
+ * setting, over every held-out problem of every split: how often the model's first config is within
+ * 90% of the best and its top 5 within 95%, and each strategy's median measurements to 95%. Needs
+ * the one-file CLI (`npm run build:cli`). The runs' JSON goes under --out.
+ *
+ *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--splits 1,2,3,4,5]
+ *     [--near-best none,0.03,0.1] [--out runs/held-out] [--seeds 3]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string" },
+    splits: { type: "string", default: "1,2,3,4,5" },
+    "near-best": { type: "string", default: "none,0.03,0.1" },
+    out: { type: "string", default: "runs/held-out" },
+    seeds: { type: "string", default: "3" },
+  },
+});
+if (!values.data) throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
+
+interface PerProblem {
+  problem: string;
+  family: string;
+  measurementsTo90: number | null;
+  measurementsTo95: number | null;
+}
+interface CurveJson {
+  strategies: { name: string; perProblem: PerProblem[] }[];
+}
+
+function cli(args: string[]): unknown {
+  const run = spawnSync(process.execPath, ["dist-cli/tunelab.mjs", ...args, "--json"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  if (run.status !== 0) throw new Error(`tunelab ${args.join(" ")} failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "null");
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length / 2;
+  return s.length % 2 ? (s[Math.floor(mid)] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+/** A strategy that never reached the level counts as one past the whole budget. */
+const reached = (n: number | null) => n ?? Number.POSITIVE_INFINITY;
+
+mkdirSync(values.out, { recursive: true });
+const rows: string[] = [];
+for (const setting of values["near-best"].split(",")) {
+  const byStrategy = new Map<string, number[]>();
+  let problems = 0;
+  let top1Within90 = 0;
+  let top5Within95 = 0;
+  let modelFewest = 0;
+  for (const split of values.splits.split(",")) {
+    const dir = join(values.out, `near-best-${setting}-split-${split}`);
+    const nearBest = setting === "none" ? [] : ["--near-best", setting];
+    cli(["train", "--data", values.data, "--out", dir, "--seed", split, ...nearBest]);
+    const curve = cli([
+      "curve",
+      "--data",
+      values.data,
+      "--model",
+      dir,
+      "--held-out",
+      "--seeds",
+      values.seeds,
+    ]) as CurveJson;
+    writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
+    const model = curve.strategies.find((s) => s.name === "model-guided");
+    if (!model) throw new Error("the curve has no model-guided strategy");
+    for (const strategy of curve.strategies)
+      byStrategy.set(strategy.name, [
+        ...(byStrategy.get(strategy.name) ?? []),
+        ...strategy.perProblem.map((p) => reached(p.measurementsTo95)),
+      ]);
+    model.perProblem.forEach((p, i) => {
+      problems++;
+      // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
+      if (reached(p.measurementsTo90) <= 1) top1Within90++;
+      if (reached(p.measurementsTo95) <= 5) top5Within95++;
+      const others = curve.strategies
+        .filter((s) => s.name !== "model-guided")
+        .map((s) => reached(s.perProblem[i]?.measurementsTo95 ?? null));
+      if (reached(p.measurementsTo95) <= Math.min(...others)) modelFewest++;
+    });
+  }
+  const medians = [...byStrategy].map(([name, reach]) => `${name} ${median(reach)}`).join(", ");
+  rows.push(
+    `near-best ${setting}: ${problems} held-out problems; top 1 within 90% of the best on ${top1Within90} (${Math.round((100 * top1Within90) / problems)}%), top 5 within 95% on ${top5Within95} (${Math.round((100 * top5Within95) / problems)}%); the model needed no more measurements than every other strategy on ${modelFewest}; median measurements to 95%: ${medians}`,
+  );
+  process.stdout.write(`${rows.at(-1)}\n`);
+}
