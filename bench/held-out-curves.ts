@@ -23,7 +23,8 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "3" },
   },
 });
-if (!values.data) throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
+if (!values.data)
+  throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
 
 interface PerProblem {
   problem: string;

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const bundle = "dist-cli/tunelab.mjs";
@@ -92,6 +93,88 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     expect(result.problems.map((p: { family: string }) => p.family)).toEqual(["splitk", "splitk", "splitk"]);
     for (const s of result.strategies as StrategyJson[]) expect(s.curve.length, s.name).toBe(40);
   });
+
+  it("--held-out: a model trained on near-best configs is replayed on the problems it never saw", () => {
+    // Eight batch-1 layers of the exhaustive igemm records: six to train on, validation and held-out.
+    const lines = gunzipSync(readFileSync(igemm)).toString("utf8").trim().split("\n");
+    const problems = [...new Set(lines.map((l) => JSON.parse(l).problem.text as string))]
+      .filter((p) => p.startsWith("1x"))
+      .slice(0, 8);
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-heldout-"));
+    const data = join(dir, "records.jsonl");
+    writeFileSync(data, `${lines.filter((l) => problems.includes(JSON.parse(l).problem.text)).join("\n")}\n`);
+    const train = (out: string, ...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [bundle, "train", "--data", data, "--out", join(dir, out), "--epochs", "2", ...args, "--json"],
+        {
+          encoding: "utf8",
+        },
+      );
+    const best = lastJson(train("best").stdout);
+    const near = train("near", "--near-best", "0.05");
+    expect(near.status, near.stderr).toBe(0);
+    const trained = lastJson(near.stdout);
+    expect(best.trainingExamples).toBe(best.problems.train);
+    expect(trained.trainingExamples).toBeGreaterThan(trained.problems.train);
+    expect(trained.options.nearBest).toBe(0.05);
+
+    const run = cli("--data", data, "--model", join(dir, "near"), "--held-out", "--seeds", "1", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    const result = lastJson(run.stdout);
+    const heldOut = new Set(
+      readFileSync(join(dir, "near", "holdout.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).problem.text),
+    );
+    expect(result.heldOut).toBe(true);
+    expect(result.problems.map((p: { problem: string }) => p.problem).sort()).toEqual([...heldOut].sort());
+    const text = cli(
+      "--data",
+      data,
+      "--model",
+      join(dir, "near"),
+      "--held-out",
+      "--seeds",
+      "1",
+      "--max",
+      "20",
+    );
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `held out: the ${heldOut.size} problems the model never trained on; transfer draws on the ${8 - heldOut.size} it trained on`,
+      ),
+    );
+
+    const all = train("all", "--holdout", "0");
+    expect(all.status, all.stderr).toBe(0);
+    const refusals: [string[], RegExp][] = [
+      [["--data", data, "--held-out"], /--held-out needs --model/],
+      [["--data", data, "--model", join(dir, "all"), "--held-out"], /holdout\.jsonl does not exist/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = cli(...args);
+      expect(refused.status, args.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(message);
+    }
+    const miopen = spawnSync(
+      process.execPath,
+      [
+        bundle,
+        "train",
+        "--data",
+        "data/miopen/gfx900_56.db.gz",
+        "--out",
+        join(dir, "m"),
+        "--near-best",
+        "0.05",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(miopen.status).toBe(2);
+    expect(miopen.stderr).toMatch(/--near-best needs this lab's records/);
+  }, 120_000);
 
   it("refuses bad input with one line and exit 2", () => {
     const notGzip = join(mkdtempSync(join(tmpdir(), "tunelab-curve-")), "records.jsonl.gz");

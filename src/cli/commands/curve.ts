@@ -63,7 +63,9 @@ async function heldOutProblems(modelDir: string | null, recorded: readonly { pro
   if (!modelDir) throw new CliError("--held-out needs --model: the held-out problems are the model's");
   const file = join(modelDir, HOLDOUT_JSONL);
   if (!existsSync(file))
-    throw new CliError(`--held-out: ${file} does not exist (a model trained with --holdout 0 holds none out)`);
+    throw new CliError(
+      `--held-out: ${file} does not exist (a model trained with --holdout 0 holds none out)`,
+    );
   const held = new Set<string>();
   for await (const r of streamRecordFile(file)) held.add(r.problem.text);
   if (!recorded.some((t) => held.has(t.problem)))
@@ -159,13 +161,13 @@ export const curveCommand: Command = {
             const query = { problem: parseProblem(task.problem), device: modelDeviceOf(task.device) };
             return await rankInFamily(learned, query, task.family, width);
           } catch (error) {
-            throw new CliError(
-              `--model ${modelDir}: ${task.problem} (${task.family}): ${(error as Error).message}`,
-              1,
-            );
+            // A family or values the model never learned: it proposes nothing, so it draws at random there.
+            unranked.set(`${task.problem} ${task.family}`, (error as Error).message);
+            return [];
           }
         }
       : undefined;
+    const unranked = new Map<string, string>();
     ctx.progress(`replaying ${tasks.length} problems, ${seeds} seeds${learned ? "" : ", no model"}`);
     let curves: StrategyCurve[];
     try {
@@ -221,6 +223,9 @@ export const curveCommand: Command = {
           ? [`${t.problem} ${t.family}: ${t.repeated} configs recorded twice; the later record counts`]
           : []),
       ]),
+      ...[...unranked].map(
+        ([task, why]) => `model-guided proposed nothing on ${task} (${why}); it draws at random there`,
+      ),
       ...unrecorded.map(
         (c) =>
           `${c.name} proposed ${c.unrecorded} configs the records lack; each counted as a failed measurement`,
@@ -234,6 +239,7 @@ export const curveCommand: Command = {
       data: files,
       model: modelDir,
       heldOut: heldOut !== null,
+      unranked: Object.fromEntries(unranked),
       note: noModel,
       seeds,
       max: max ?? null,

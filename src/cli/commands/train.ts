@@ -1,5 +1,5 @@
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
-import { splitCorpus, trainModel } from "../../core/learn/pipeline";
+import { splitCorpus, trainModel, withNearBest } from "../../core/learn/pipeline";
 import { HOLDOUT_FRACTION } from "../../core/learn/split";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { readCorpusFile } from "./corpus-file";
@@ -113,6 +113,8 @@ export const trainCommand: Command = {
     } catch (error) {
       throw new CliError(`${file}: ${(error as Error).message}`);
     }
+    // Near-best configs are extra examples of the training problems only.
+    const trainingExamples = withNearBest(split.train, options.nearBest).length;
     const counts = {
       train: split.train.length,
       validation: split.validation.length,
@@ -144,6 +146,7 @@ export const trainCommand: Command = {
       families,
       ...data.about,
       [data.unit]: counts,
+      trainingExamples,
       epochs: trained.history.length,
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
@@ -154,7 +157,7 @@ export const trainCommand: Command = {
       options: trained.metadata.options,
     };
     const text = [
-      `trained on ${counts.train} ${data.unit} of ${file} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+      `trained on ${counts.train} ${data.unit} of ${file}${trainingExamples > counts.train ? ` (${trainingExamples} configs within ${Math.round((options.nearBest ?? 0) * 1000) / 10}% of their best)` : ""} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
       neighbours?.weight
         ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
         : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",

@@ -80,6 +80,8 @@ export function recordCorpus(records: readonly TuningRecord[], file: string): Co
   }
   const examples = [...groups.values()].map((group): CorpusExample<RecordQuery> => {
     const best = group.reduce((a, b) => ((b.medianNs as number) < (a.medianNs as number) ? b : a));
+    // A config measured twice counts once, at its later time.
+    const latest = new Map(group.map((r) => [familyConfigKey(r.family, r.config), r]));
     const problem = best.problem.fields;
     const device = modelDeviceOf(best.device);
     const text = formatProblem(problem);
@@ -95,8 +97,8 @@ export function recordCorpus(records: readonly TuningRecord[], file: string): Co
       config: best.config,
       timing: {
         bestNs: best.medianNs as number,
-        measured: new Map(group.map((r) => [familyConfigKey(r.family, r.config), r.medianNs as number])),
-        ranked: group
+        measured: new Map([...latest].map(([key, r]) => [key, r.medianNs as number])),
+        ranked: [...latest.values()]
           .map((r) => ({ family: r.family, config: r.config, ns: r.medianNs as number }))
           .sort((a, b) => a.ns - b.ns),
       },
