@@ -79,9 +79,11 @@ export function recordCorpus(records: readonly TuningRecord[], file: string): Co
     else groups.set(key, [r]);
   }
   const examples = [...groups.values()].map((group): CorpusExample<RecordQuery> => {
-    const best = group.reduce((a, b) => ((b.medianNs as number) < (a.medianNs as number) ? b : a));
     // A config measured twice counts once, at its later time.
     const latest = new Map(group.map((r) => [familyConfigKey(r.family, r.config), r]));
+    const best = [...latest.values()].reduce((a, b) =>
+      (b.medianNs as number) < (a.medianNs as number) ? b : a,
+    );
     const problem = best.problem.fields;
     const device = modelDeviceOf(best.device);
     const text = formatProblem(problem);
