@@ -17,7 +17,7 @@ import { shownRecords } from "./records";
 export type TrainSettings = Pick<
   TrainOptions,
   "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
-> & { minutes: number };
+> & { minutes: number; nearBestPercent: number };
 
 /** Each numeric setting's bounds: the form's min/max, and the clamp applied to whatever is typed. */
 export const SETTING_BOUNDS: Record<
@@ -36,6 +36,13 @@ export const SETTING_BOUNDS: Record<
     hint: "epochs without a better validation loss before stopping",
   },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, label: "Seed", hint: "initial weights and shuffling" },
+  nearBestPercent: {
+    min: 0,
+    max: 20,
+    step: 0.5,
+    label: "Near-best configs (%)",
+    hint: "learn from every measured config within this % of its problem's best time, not the best alone (0: the best alone)",
+  },
   minutes: {
     min: 1,
     max: 240,
@@ -179,6 +186,7 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
     learningRate: DEFAULT_TRAIN_OPTIONS.learningRate,
     patience: DEFAULT_TRAIN_OPTIONS.patience,
     minutes: (DEFAULT_TRAIN_OPTIONS.maxSeconds ?? 0) / 60,
+    nearBestPercent: 0,
   },
   training: { state: "idle" },
   model: { current: null, saved: [], message: null },
@@ -234,13 +242,19 @@ export const createTrainSlice: StateCreator<LabState, [], [], TrainSlice> = (set
       });
     const onPhase = (phase: TrainingPhase) =>
       set((s) => (s.training.state === "running" ? { training: { ...s.training, phase } } : {}));
-    const { minutes, ...options } = get().trainSettings;
+    const { minutes, nearBestPercent, ...options } = get().trainSettings;
+    // Only records hold every config's time; a perf database holds one tuned config per problem.
+    const nearBest = get().trainOn === "records" && nearBestPercent > 0 ? nearBestPercent / 100 : undefined;
     try {
       const summary = await get()
         .engines.modelEngine()
         .trainModel(
           jobId,
-          { data, fineTune: from !== null, options: { ...options, maxSeconds: minutes * 60 } },
+          {
+            data,
+            fineTune: from !== null,
+            options: { ...options, maxSeconds: minutes * 60, ...(nearBest ? { nearBest } : {}) },
+          },
           proxy(onEpoch),
           proxy(onPhase),
         );

@@ -6,21 +6,26 @@ const NUMERIC_SETTINGS = Object.keys(SETTING_BOUNDS) as NumericSetting[];
 
 /**
  * The model's hyperparameters, each clamped to its bounds. `fineTuning` leaves out the architecture
- * (hidden units, attention): a model keeps its own as it learns on.
+ * (hidden units, attention): a model keeps its own as it learns on. The near-best share needs data
+ * with every config's time (`timedData`: this lab's records).
  */
 export function SettingsForm({
   settings,
   disabled,
   fineTuning,
+  timedData,
   onChange,
 }: {
   settings: TrainSettings;
   disabled: boolean;
   fineTuning: boolean;
+  timedData: boolean;
   onChange(partial: Partial<TrainSettings>): void;
 }) {
   const id = useId();
-  const shown = fineTuning ? NUMERIC_SETTINGS.filter((name) => name !== "units") : NUMERIC_SETTINGS;
+  const shown = NUMERIC_SETTINGS.filter(
+    (name) => !(fineTuning && name === "units") && (timedData || name !== "nearBestPercent"),
+  );
   return (
     <div className="fields">
       {shown.map((name) => {

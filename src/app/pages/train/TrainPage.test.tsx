@@ -81,7 +81,10 @@ describe("TrainPage's training data", () => {
     screen.getByRole("button", { name: "Start training", description: /Choose the training data/ });
     expect(start().hasAttribute("disabled")).toBe(true);
     expect(screen.getByText("Choose a perf database…")).toBeTruthy();
+    // A perf database holds one tuned config per problem: no near-best share to learn from.
+    expect(screen.queryByRole("spinbutton", { name: "Near-best configs (%)" })).toBeNull();
     fireEvent.click(screen.getByRole("radio", { name: /This lab's records \(0 problems/ }));
+    expect(screen.getByRole("spinbutton", { name: "Near-best configs (%)" })).toBeTruthy();
     expect(store.getState().trainOn).toBe("records");
     expect(screen.queryByText("Choose a perf database…")).toBeNull();
     screen.getByRole("button", { name: "Start training", description: /No verified records/ });
@@ -116,6 +119,35 @@ describe("TrainPage's training data", () => {
     expect(start().hasAttribute("disabled")).toBe(false);
     fireEvent.click(screen.getByRole("radio", { name: "A new model" }));
     expect(screen.getByRole("spinbutton", { name: "Hidden units" })).toBeTruthy();
+  });
+});
+
+describe("TrainPage's near-best share", () => {
+  afterEach(cleanup);
+
+  it("trains on records with every config within the share of the best, as a fraction", async () => {
+    const requests: unknown[] = [];
+    // The request is what this test reads; the run itself ends there.
+    const trainModel = vi.fn(async (_job: string, request: unknown) => {
+      requests.push(request);
+      throw new Error("stopped after the request");
+    });
+    const store = createLabStore({
+      engines: {
+        engine: () => ({}) as never,
+        modelEngine: () => ({ trainModel, modelFiles: async () => [] }) as never,
+      },
+    });
+    setLabStore(store);
+    const record = (text: string) => sampleRecord({ problem: problemEntry(parseProblem(text)) });
+    store.setState({ records: [1, 2, 3, 4, 5, 6].map((c) => record(`1x${c}x8x8,8x3x3,pad=1`)) });
+    render(<TrainPage />);
+    fireEvent.click(screen.getByRole("radio", { name: /This lab's records \(6 problems/ }));
+    const share = screen.getByRole("spinbutton", { name: "Near-best configs (%)" });
+    fireEvent.change(share, { target: { value: "3" } });
+    await act(async () => fireEvent.click(screen.getByRole("button", { name: "Start training" })));
+    await waitFor(() => expect(trainModel).toHaveBeenCalledOnce());
+    expect(requests[0]).toMatchObject({ options: { nearBest: 0.03 } });
   });
 });
 

@@ -13,6 +13,7 @@ export default function TrainPage() {
   const running = useLab((s) => s.training.state === "running");
   const fineTuning = useLab((s) => s.trainFrom === "held");
   const blockedBy = useLab(whyNoTraining);
+  const trainOn = useLab((s) => s.trainOn);
   const startTraining = useLab((s) => s.startTraining);
   const cancelTraining = useLab((s) => s.cancelTraining);
   return (
@@ -26,6 +27,7 @@ export default function TrainPage() {
             settings={settings}
             disabled={running}
             fineTuning={fineTuning}
+            timedData={trainOn === "records"}
             onChange={setSettings}
           />
           <div className="card-actions" style={{ marginTop: "0.75rem" }}>
