@@ -1,9 +1,17 @@
+import type { LearnedModel } from "../../core/learn/artifacts";
 import { DEFAULT_TRAIN_OPTIONS } from "../../core/learn/defaults";
-import { splitCorpus, trainModel } from "../../core/learn/pipeline";
-import { HOLDOUT_FRACTION } from "../../core/learn/split";
+import {
+  type FineTuningFit,
+  fineTuningSplit,
+  type LeftOut,
+  type Split,
+  splitCorpus,
+  trainModel,
+} from "../../core/learn/pipeline";
+import { HOLDOUT_FRACTION, keepShareOfGroups } from "../../core/learn/split";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
-import { readCorpusFile } from "./corpus-file";
-import { BACKEND_OPTION, saveModelDir, scoreHint, startNodeBackend } from "./model-node";
+import { corpusKindOf, readCorpusFile } from "./corpus-file";
+import { BACKEND_OPTION, loadModelDir, saveModelDir, scoreHint, startNodeBackend } from "./model-node";
 
 /** "F,B" -> ["F", "B"], checked. */
 export function parseDirections(value: string | boolean | undefined): string[] | undefined {
@@ -26,11 +34,51 @@ function fraction(ctx: CommandContext, name: string, zero: boolean): number | un
   return x;
 }
 
+/** --train-share: a number in (0, 1]. */
+function share(ctx: CommandContext): number {
+  const value = ctx.values["train-share"];
+  if (value === undefined) return 1;
+  const x = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !(x > 0 && x <= 1))
+    throw new CliError(`--train-share must be a number in (0, 1], got '${String(value)}'`);
+  return x;
+}
+
+/** The seed of --train-share's draw: apart from the split's (seed, seed + 1). */
+const SHARE_SEED_OFFSET = 2;
+
+/** The model --from names, checked against the data it is to keep learning from. */
+async function startingModel(dir: string, file: string, solver: string | undefined): Promise<LearnedModel> {
+  const from = await loadModelDir(dir).catch((error: Error) => {
+    throw new CliError(`--from: ${error.message}`);
+  });
+  const { kind, families } = from.metadata.source;
+  const refuse = (message: string) => {
+    from.model.dispose();
+    return new CliError(`--from ${dir}: ${message}`);
+  };
+  if (corpusKindOf(file) !== kind)
+    throw refuse(
+      `the model learnt from ${kind === "miopen" ? "a MIOpen perf database" : "tunelab records"}; it cannot keep learning from ${file}`,
+    );
+  if (solver !== undefined && !families.includes(solver))
+    throw refuse(
+      `the model learnt ${families.join(", ")}, not ${solver}: it has no tokens for that solver's parameters (a model's tokens are fixed when it is first trained); train a new model on it`,
+    );
+  return from;
+}
+
+const leftOutText = (part: string, left: LeftOut) =>
+  `left out ${left.examples} of ${left.of} ${part} rows: their tuned configs need ${left.tokens
+    .slice(0, 6)
+    .map((t) => `${t.token} (${t.examples})`)
+    .join(", ")}${left.tokens.length > 6 ? ", ..." : ""}, which the model has no token for`;
+
 export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -70,6 +118,18 @@ export const trainCommand: Command = {
       description: "share of the problems held out for eval (0: train on all but the validation share)",
       default: String(HOLDOUT_FRACTION),
     },
+    "train-share": {
+      type: "string",
+      value: "F",
+      description:
+        "keep a seeded share in (0, 1] of the training problems (shapes, with all their rows); validation and held-out problems stay as without it",
+    },
+    from: {
+      type: "string",
+      value: "DIR",
+      description:
+        "keep training the model in DIR (its weights, vocabulary and architecture; --units and --no-attention are ignored); rows needing a value it has no token for are left out of training and validation, and counted",
+    },
     minutes: {
       type: "string",
       value: "M",
@@ -80,7 +140,7 @@ export const trainCommand: Command = {
   async run(ctx) {
     const file = requireString(ctx, "data");
     const out = requireString(ctx, "out");
-    const directions = parseDirections(ctx.values.direction);
+    const trainShare = share(ctx);
     const options = {
       ...DEFAULT_TRAIN_OPTIONS,
       seed: optionalInt(ctx, "seed", 0) ?? DEFAULT_TRAIN_OPTIONS.seed,
@@ -94,61 +154,109 @@ export const trainCommand: Command = {
     };
     const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;
     const backend = await startNodeBackend(ctx.values.backend);
-    const solver = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
-    const data = await readCorpusFile(file, { solver, directions });
-    let split: ReturnType<typeof splitCorpus>;
+    const fromDir = typeof ctx.values.from === "string" ? ctx.values.from : undefined;
+    if (ctx.values.from !== undefined && !fromDir) throw new CliError("--from needs a model folder");
+    const asked = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
+    const from = fromDir ? await startingModel(fromDir, file, asked) : undefined;
     try {
-      split = splitCorpus(data.corpus, options.seed, holdoutFraction);
-    } catch (error) {
-      throw new CliError(`${file}: ${(error as Error).message}`);
+      return await trainFrom(from);
+    } finally {
+      from?.model.dispose();
     }
-    const counts = {
-      train: split.train.length,
-      validation: split.validation.length,
-      holdout: split.holdout.length,
-    };
-    ctx.progress(
-      `${file}: ${counts.train} training, ${counts.validation} validation, ${counts.holdout} held-out ${data.unit} (${backend} backend)`,
-    );
-    const trained = await trainModel(
-      data.corpus,
-      split,
-      {
-        ...options,
-        onEpoch: (p) =>
+
+    async function trainFrom(from: LearnedModel | undefined) {
+      // A model keeps learning its own solver and directions unless told otherwise.
+      const solver =
+        asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
+      const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
+      const data = await readCorpusFile(file, { solver, directions });
+      let split: Split<unknown>;
+      try {
+        split = splitCorpus(data.corpus, options.seed, holdoutFraction);
+      } catch (error) {
+        throw new CliError(`${file}: ${(error as Error).message}`);
+      }
+      // The split is made on the whole file first, so the held-out and validation problems are the
+      // same whatever share of the training problems is kept and whichever model training starts from.
+      const groupsOf = (part: readonly { group: string }[]) => new Set(part.map((e) => e.group)).size;
+      const allTrainingProblems = groupsOf(split.train);
+      if (trainShare < 1)
+        split = {
+          ...split,
+          train: keepShareOfGroups(split.train, (e) => e.group, trainShare, options.seed + SHARE_SEED_OFFSET),
+        };
+      let fit: FineTuningFit | null = null;
+      if (from) {
+        try {
+          ({ split, fit } = fineTuningSplit(from, data.corpus, split));
+        } catch (error) {
+          throw new CliError(`--from ${fromDir}: ${file}'s ${(error as Error).message}`);
+        }
+        if (fit.train) ctx.progress(leftOutText("training", fit.train));
+        if (fit.validation) ctx.progress(leftOutText("validation", fit.validation));
+        if (fit.holdoutUnreachable)
           ctx.progress(
-            `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  val loss ${p.valLoss.toFixed(4)}  val token accuracy ${p.valAccuracy.toFixed(4)}  ${p.seconds.toFixed(0)} s`,
-          ),
-      },
-      backend,
-    );
-    await saveModelDir(out, trained);
-    trained.model.dispose();
-    const holdout = await data.writeHoldout(out, split.holdout);
-    const { families } = trained.metadata.source;
-    const neighbours = trained.metadata.neighbours;
-    const result = {
-      model: out,
-      holdout,
-      families,
-      ...data.about,
-      [data.unit]: counts,
-      epochs: trained.history.length,
-      bestEpoch: trained.bestEpoch,
-      stoppedEarly: trained.stoppedEarly,
-      valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? null,
-      seconds: Math.round(trained.seconds * 10) / 10,
-      neighbours,
-      backend,
-      options: trained.metadata.options,
-    };
-    const text = [
-      `trained on ${counts.train} ${data.unit} of ${file} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
-      neighbours?.weight
-        ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
-        : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",
-      scoreHint(out, holdout),
-    ].join("\n");
-    return { result, text };
+            `${fit.holdoutUnreachable} of ${split.holdout.length} held-out rows need a value the model has no token for (kept: scored as misses)`,
+          );
+      }
+      const problems = {
+        train: groupsOf(split.train),
+        validation: groupsOf(split.validation),
+        holdout: groupsOf(split.holdout),
+      };
+      const counts = {
+        train: split.train.length,
+        validation: split.validation.length,
+        holdout: split.holdout.length,
+      };
+      ctx.progress(
+        `${file}: ${counts.train} training, ${counts.validation} validation, ${counts.holdout} held-out ${data.unit} (${backend} backend)${trainShare < 1 ? `; training on ${problems.train} of ${allTrainingProblems} training problems (--train-share ${trainShare})` : ""}${fromDir ? `; starting from ${fromDir}` : ""}`,
+      );
+      const trained = await trainModel(
+        data.corpus,
+        split,
+        {
+          ...options,
+          onEpoch: (p) =>
+            ctx.progress(
+              `epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  val loss ${p.valLoss.toFixed(4)}  val token accuracy ${p.valAccuracy.toFixed(4)}  ${p.seconds.toFixed(0)} s`,
+            ),
+        },
+        backend,
+        from ? { from } : {},
+      );
+      await saveModelDir(out, trained);
+      trained.model.dispose();
+      const holdout = await data.writeHoldout(out, split.holdout);
+      const { families } = trained.metadata.source;
+      const neighbours = trained.metadata.neighbours;
+      const result = {
+        model: out,
+        holdout,
+        families,
+        ...data.about,
+        [data.unit]: counts,
+        problems,
+        trainShare,
+        ...(fromDir ? { from: fromDir, leftOut: fit } : {}),
+        epochs: trained.history.length,
+        bestEpoch: trained.bestEpoch,
+        stoppedEarly: trained.stoppedEarly,
+        valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? null,
+        seconds: Math.round(trained.seconds * 10) / 10,
+        neighbours,
+        backend,
+        options: trained.metadata.options,
+        history: trained.history,
+      };
+      const text = [
+        `trained on ${counts.train} ${data.unit} of ${file} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+        neighbours?.weight
+          ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
+          : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",
+        scoreHint(out, holdout),
+      ].join("\n");
+      return { result, text };
+    }
   },
 };

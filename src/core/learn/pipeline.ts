@@ -105,6 +105,43 @@ export function fineTuningCorpus<Q>(
   return { corpus: { ...corpus, examples }, leftOut };
 }
 
+/** What fineTuningSplit left out of the training and validation parts, and what the held-out part needs. */
+export interface FineTuningFit {
+  train: LeftOut | null;
+  validation: LeftOut | null;
+  /** Held-out examples kept, whose tuned config needs a token the model lacks: it cannot get them right. */
+  holdoutUnreachable: number;
+}
+
+/**
+ * A split made on the whole corpus, fitted to a model's vocabulary for fine-tuning: the training and
+ * validation parts lose the examples it has no tokens for (fineTuningCorpus), the held-out part stays
+ * whole, so the fine-tuned model is scored on the same problems as one trained from scratch on the
+ * same split. An error names the tokens when no training or no validation example fits.
+ */
+export function fineTuningSplit<Q>(
+  learned: LearnedModel,
+  corpus: Corpus<Q>,
+  split: Split<Q>,
+): { split: Split<Q>; fit: FineTuningFit } {
+  const part = (examples: CorpusExample<Q>[], name: string) => {
+    try {
+      return fineTuningCorpus(learned, { ...corpus, examples });
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`);
+    }
+  };
+  const train = part(split.train, "training problems");
+  const validation = part(split.validation, "validation problems");
+  const holdoutUnreachable = split.holdout.filter(
+    (e) => learned.tokenizer.unknownTokens(e.family, e.config).length > 0,
+  ).length;
+  return {
+    split: { train: train.corpus.examples, validation: validation.corpus.examples, holdout: split.holdout },
+    fit: { train: train.leftOut, validation: validation.leftOut, holdoutUnreachable },
+  };
+}
+
 export interface TrainedModel extends TrainResult, LearnedModel {}
 
 /** What a training run is doing, for a progress display: only the epochs have a count to show. */

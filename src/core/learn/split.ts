@@ -46,3 +46,21 @@ export function fewestProblems(holdoutFraction = HOLDOUT_FRACTION): number {
     if (split.train.length && split.validation.length) return n;
   }
 }
+
+/**
+ * A seeded share (0, 1] of the groups, each kept whole (all its items or none): at least one group,
+ * the first `round(share x groups)` of one seeded order, so a smaller share's groups are all in a
+ * larger one's (same items and seed).
+ */
+export function keepShareOfGroups<T>(
+  items: readonly T[],
+  groupOf: (item: T) => string,
+  share: number,
+  seed: number,
+): T[] {
+  if (!(share > 0 && share <= 1)) throw new Error(`share must be in (0, 1], got ${share}`);
+  const groups = [...new Set(items.map(groupOf))].sort();
+  const count = Math.max(1, Math.round(groups.length * share));
+  const kept = new Set(shuffled(rng(seed), groups).slice(0, count));
+  return items.filter((item) => kept.has(groupOf(item)));
+}

@@ -12,6 +12,7 @@ import { DEFAULT_TRAIN_OPTIONS } from "./defaults";
 import {
   evaluateModel,
   fineTuningCorpus,
+  fineTuningSplit,
   predict,
   splitCorpus,
   type TrainedModel,
@@ -145,6 +146,39 @@ describe("fine-tuning: a model keeps learning on new rows", () => {
     expect(() =>
       fineTuningCorpus(trained, { ...other, language: { ...other.language, kind: "tunelab" } }),
     ).toThrow("the model learnt from a MIOpen perf database");
+  });
+
+  it("fits a split made on the whole file to the vocabulary: training and validation lose the rows it lacks tokens for, the held-out part stays whole", () => {
+    // Every third row asks for read_size 99, a value the model has no token for.
+    const odd = (i: number) => i % 3 === 0;
+    const corpus = corpusOf(
+      allRows
+        .filter((_, i) => i % 20 === 10)
+        .map((r, i) => (odd(i) ? { ...r, params: [99, ...r.params.slice(1)] } : r)),
+      ["F", "B"],
+    );
+    const needs99 = (e: { config: Record<string, number> }) => e.config.read_size === 99;
+    const split = splitCorpus(corpus, 3);
+    const { split: fitted, fit } = fineTuningSplit(trained, corpus, split);
+    expect(fitted.holdout).toBe(split.holdout);
+    expect(fitted.train).toEqual(split.train.filter((e) => !needs99(e)));
+    expect(fitted.validation).toEqual(split.validation.filter((e) => !needs99(e)));
+    expect(fit.train).toEqual({
+      examples: split.train.filter(needs99).length,
+      of: split.train.length,
+      tokens: [{ token: `${SOLVER} read_size=99`, examples: split.train.filter(needs99).length }],
+    });
+    expect(fit.validation?.examples).toBe(split.validation.filter(needs99).length);
+    expect(fit.holdoutUnreachable).toBe(split.holdout.filter(needs99).length);
+    expect(fit.holdoutUnreachable).toBeGreaterThan(0);
+    // Nothing the model can learn from: the part is named.
+    const all99 = corpusOf(
+      allRows.filter((_, i) => i % 20 === 10).map((r) => ({ ...r, params: [99, ...r.params.slice(1)] })),
+      ["F", "B"],
+    );
+    expect(() => fineTuningSplit(trained, all99, splitCorpus(all99, 3))).toThrow(
+      /^training problems: none of the \d+ tuned problems here fits the model's vocabulary: their fastest configs need ConvAsm1x1U read_size=99/,
+    );
   });
 
   it("starts from the model's weights, never ends worse on validation, and keeps its vocabulary and architecture", async () => {
