@@ -79,7 +79,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR] [--near-best F] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -137,6 +137,11 @@ export const trainCommand: Command = {
       description:
         "keep training the model in DIR (its weights, vocabulary and architecture; --units and --no-attention are ignored); rows needing a value it has no token for are left out of training and validation, and counted",
     },
+    "fresh-neighbours": {
+      type: "boolean",
+      description:
+        "with --from: the nearest-neighbour table (the beam's re-ranking and the baselines) holds only this run's training rows, not those the model learnt before (for a model moved to another GPU, whose tuned configs differ)",
+    },
     minutes: {
       type: "string",
       value: "M",
@@ -165,6 +170,8 @@ export const trainCommand: Command = {
     const fromDir = typeof ctx.values.from === "string" ? ctx.values.from : undefined;
     if (ctx.values.from !== undefined && !fromDir) throw new CliError("--from needs a model folder");
     const asked = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
+    const freshNeighbours = ctx.values["fresh-neighbours"] === true;
+    if (freshNeighbours && !fromDir) throw new CliError("--fresh-neighbours goes with --from DIR");
     const from = fromDir ? await startingModel(fromDir, file, asked) : undefined;
     try {
       return await trainFrom(from);
@@ -237,7 +244,7 @@ export const trainCommand: Command = {
             ),
         },
         backend,
-        from ? { from } : {},
+        from ? { from, freshNeighbours } : {},
       );
       await saveModelDir(out, trained);
       trained.model.dispose();
@@ -253,7 +260,7 @@ export const trainCommand: Command = {
         problems,
         trainShare,
         trainingExamples,
-        ...(fromDir ? { from: fromDir, leftOut: fit } : {}),
+        ...(fromDir ? { from: fromDir, freshNeighbours, leftOut: fit } : {}),
         epochs: trained.history.length,
         bestEpoch: trained.bestEpoch,
         stoppedEarly: trained.stoppedEarly,

@@ -101,6 +101,36 @@ describe("train --from DIR", () => {
     expect(learnt.file).toBe(`${gfx906}, then ${gfx900}`);
   });
 
+  it("keeps the saved model's neighbour table and adds its new rows, or holds only them with --fresh-neighbours", () => {
+    const points = (name: string) =>
+      JSON.parse(readFileSync(join(dir, name, "model.json"), "utf8")).userDefinedMetadata.baselines.families[
+        SOLVER
+      ].points.length;
+    const kept = train("--data", gfx900, "--epochs", "1", "--from", source, "--out", join(dir, "kept"));
+    expect(kept.freshNeighbours).toBe(false);
+    expect(points("kept")).toBe(points("source") + kept.rows.train);
+    const fresh = train(
+      "--data",
+      gfx900,
+      "--epochs",
+      "1",
+      "--from",
+      source,
+      "--fresh-neighbours",
+      "--out",
+      join(dir, "fresh-neighbours"),
+    );
+    expect(fresh.freshNeighbours).toBe(true);
+    expect(points("fresh-neighbours")).toBe(fresh.rows.train);
+    // The weights are the same run's either way: only the table differs.
+    const losses = (run: { history: { loss: number; valLoss: number }[] }) =>
+      run.history.map((h) => [h.loss, h.valLoss]);
+    expect(losses(fresh)).toEqual(losses(kept));
+    const alone = cli("train", "--data", gfx900, "--fresh-neighbours", "--out", join(dir, "x"));
+    expect(alone.status).toBe(2);
+    expect(alone.stderr.trim()).toBe("tunelab: --fresh-neighbours goes with --from DIR");
+  });
+
   it("refuses a folder with no model, another solver, and data none of whose configs the vocabulary covers", () => {
     const missing = cli("train", "--data", gfx900, "--from", join(dir, "nowhere"), "--out", join(dir, "x"));
     expect(missing.status).toBe(2);

@@ -149,15 +149,28 @@ export type TrainingPhase = "reading" | "scoring-before" | "training" | "choosin
 
 /**
  * Trains a new model on the split, or keeps training `from` (fine-tuning: its tokenizer and
- * architecture stay, its baselines' table gains the new training problems); the examples must fit
- * its vocabulary (fineTuningCorpus).
+ * architecture stay, its baselines' table gains the new training problems, or holds only them with
+ * `freshNeighbours`); the examples must fit its vocabulary (fineTuningCorpus, fineTuningSplit).
  */
 export async function trainModel<Q>(
   corpus: Corpus<Q>,
   split: Split<Q>,
   options: TrainOptions,
   backend: string,
-  { from, onPhase }: { from?: LearnedModel; onPhase?: (phase: TrainingPhase) => void } = {},
+  {
+    from,
+    onPhase,
+    freshNeighbours = false,
+  }: {
+    from?: LearnedModel;
+    onPhase?: (phase: TrainingPhase) => void;
+    /**
+     * With `from`: the baselines' table (the neighbour blend's) holds this run's training rows only,
+     * not the ones the model learnt before: for a model moved to data whose tuned configs differ
+     * (another GPU), where the old rows would be the nearest neighbours of every problem they share.
+     */
+    freshNeighbours?: boolean;
+  } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
   const train = withNearBest(split.train, options.nearBest).map((e) => exampleOf(language, e));
@@ -177,7 +190,7 @@ export async function trainModel<Q>(
   onPhase?.("choosing-blend");
   const baselines = buildBaselines(
     split.train.map((e) => baselineEntry(language, tokenizer, e)),
-    from?.metadata.baselines,
+    freshNeighbours ? undefined : from?.metadata.baselines,
   );
   const { signal: _, onEpoch: __, ...kept } = options;
   const metadata: ModelMetadata = {
