@@ -5,10 +5,11 @@
  * setting, over every held-out problem of every split: how often the model's first config is within
  * 90% of the best and its top 5 within 95%, and each strategy's median measurements to 95%. Needs
  * the one-file CLI (`npm run build:cli`). The runs' JSON goes under --out. With --from, every model
- * starts from that model's weights (fine-tuning it, e.g. one trained on another GPU's records).
+ * starts from that model's weights (fine-tuning it, e.g. one trained on another GPU's records), and
+ * with --fresh-neighbours its beam is re-ranked by the new training problems alone.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--from MODEL_DIR] [--out runs/held-out] [--seeds 3]
+ *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "runs/held-out" },
     seeds: { type: "string", default: "3" },
     from: { type: "string" },
+    "fresh-neighbours": { type: "boolean" },
   },
 });
 if (!values.data)
@@ -66,7 +68,9 @@ for (const setting of values["near-best"].split(",")) {
   for (const split of values.splits.split(",")) {
     const dir = join(values.out, `near-best-${setting}-split-${split}`);
     const nearBest = setting === "none" ? [] : ["--near-best", setting];
-    const from = values.from ? ["--from", values.from] : [];
+    const from = values.from
+      ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
+      : [];
     cli(["train", "--data", values.data, "--out", dir, "--seed", split, ...nearBest, ...from]);
     const curve = cli([
       "curve",
@@ -99,7 +103,7 @@ for (const setting of values["near-best"].split(",")) {
   }
   const medians = [...byStrategy].map(([name, reach]) => `${name} ${median(reach)}`).join(", ");
   rows.push(
-    `${values.from ? `from ${values.from}, ` : ""}near-best ${setting}: ${problems} held-out problems; top 1 within 90% of the best on ${top1Within90} (${Math.round((100 * top1Within90) / problems)}%), top 5 within 95% on ${top5Within95} (${Math.round((100 * top5Within95) / problems)}%); the model needed no more measurements than every other strategy on ${modelFewest}; median measurements to 95%: ${medians}`,
+    `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}: ${problems} held-out problems; top 1 within 90% of the best on ${top1Within90} (${Math.round((100 * top1Within90) / problems)}%), top 5 within 95% on ${top5Within95} (${Math.round((100 * top5Within95) / problems)}%); the model needed no more measurements than every other strategy on ${modelFewest}; median measurements to 95%: ${medians}`,
   );
   process.stdout.write(`${rows.at(-1)}\n`);
 }
