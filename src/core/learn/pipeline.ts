@@ -173,7 +173,10 @@ export async function trainModel<Q>(
   } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
-  const train = withNearBest(split.train, options.nearBest).map((e) => exampleOf(language, e));
+  // A fine-tuned model's vocabulary is fixed: near-best configs it has no tokens for are left out.
+  const train = withNearBest(split.train, options.nearBest)
+    .filter((e) => !from || from.tokenizer.unknownTokens(e.family, e.config).length === 0)
+    .map((e) => exampleOf(language, e));
   const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
