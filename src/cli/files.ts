@@ -1,4 +1,5 @@
 /** Whole-file writes that a reader, a crash or a full disk never catches half done. */
+
 import {
   createWriteStream,
   existsSync,
@@ -28,10 +29,13 @@ export async function writeFileAtomic(
     content instanceof Uint8Array
       ? Buffer.from(content.buffer, content.byteOffset, content.byteLength)
       : content;
+  const out = createWriteStream(temporary, { flush: true });
   try {
-    await pipeline(Readable.from(chunks), createWriteStream(temporary, { flush: true }));
+    await pipeline(Readable.from(chunks), out);
     renameSync(temporary, path);
   } catch (error) {
+    // The stream may still be opening the file when the content fails: remove it once it is closed.
+    if (!out.closed) await new Promise<void>((closed) => out.once("close", () => closed()));
     rmSync(temporary, { force: true });
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot write ${path}: ${(error as Error).message}`, 1);
