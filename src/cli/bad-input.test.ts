@@ -66,6 +66,45 @@ describe("bad input exits 2 with one line on stderr", () => {
       ],
       "tunelab: --config: 'constructor' is not a parameter name",
     ],
+    [
+      "train, a position weight that is not a number",
+      [
+        "train",
+        "--data",
+        "data/miopen/gfx906_60.db.gz",
+        "--out",
+        join(dir, "m"),
+        "--position-weights",
+        "1,2,x",
+      ],
+      "tunelab: --position-weights: expected 'auto' or numbers of at least 0 (comma-separated, one per decoder position: the family token, each parameter, END), got 'x'",
+    ],
+    [
+      "train, a negative position weight",
+      [
+        "train",
+        "--data",
+        "data/miopen/gfx906_60.db.gz",
+        "--out",
+        join(dir, "m"),
+        "--position-weights",
+        "1,-1",
+      ],
+      "tunelab: --position-weights: expected 'auto' or numbers of at least 0 (comma-separated, one per decoder position: the family token, each parameter, END), got '-1'",
+    ],
+    [
+      "train, position weights all 0",
+      [
+        "train",
+        "--data",
+        "data/miopen/gfx906_60.db.gz",
+        "--out",
+        join(dir, "m"),
+        "--position-weights",
+        "0,0",
+      ],
+      "tunelab: --position-weights: at least one weight must be above 0",
+    ],
   ])("%s", (_, args, message) => {
     const run = cli(...args);
     expect(run.stderr.trim()).toBe(message);

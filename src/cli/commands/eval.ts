@@ -70,6 +70,10 @@ export const evalCommand: Command = {
             ]
           : []),
         `teacher-forced      token accuracy ${pct(report.teacherForced.accuracy)} (each value given the true previous ones)`,
+        `  per position      ${(report.teacherForced.positionAccuracy ?? [])
+          .map((a, t) => (a === undefined ? "" : `${t === 0 ? "family" : t} ${pct(a)}`))
+          .filter(Boolean)
+          .join("  ")}`,
         `most frequent       exact ${pct(report.baselines.mostFrequent.exact)}  per value ${pct(report.baselines.mostFrequent.perValue)}`,
         `nearest neighbour   exact ${pct(report.baselines.nearestNeighbour.exact)}  per value ${pct(report.baselines.nearestNeighbour.perValue)}`,
         ...(report.times

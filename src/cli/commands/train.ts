@@ -45,6 +45,26 @@ function share(ctx: CommandContext): number {
   return x;
 }
 
+/** --position-weights: "auto" or comma-separated weights (one per decoder position), checked. */
+export function parsePositionWeights(value: string | boolean | undefined): "auto" | number[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "")
+    throw new CliError("--position-weights needs 'auto' or comma-separated weights (W1,W2,...)");
+  if (value.trim() === "auto") return "auto";
+  const parts = value.split(",").map((w) => w.trim());
+  const weights = parts.map(Number);
+  const bad = parts.findIndex(
+    (w, i) => w === "" || !(Number.isFinite(weights[i]) && (weights[i] as number) >= 0),
+  );
+  if (bad >= 0)
+    throw new CliError(
+      `--position-weights: expected 'auto' or numbers of at least 0 (comma-separated, one per decoder position: the family token, each parameter, END), got '${parts[bad]}'`,
+    );
+  if (!weights.some((w) => w > 0))
+    throw new CliError("--position-weights: at least one weight must be above 0");
+  return weights;
+}
+
 /** The seed of --train-share's draw: apart from the split's (seed, seed + 1). */
 const SHARE_SEED_OFFSET = 2;
 
@@ -79,7 +99,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -142,6 +162,12 @@ export const trainCommand: Command = {
       description:
         "with --from: the nearest-neighbour table (the beam's re-ranking and the baselines) holds only this run's training rows, not those the model learnt before (for a model moved to another GPU, whose tuned configs differ)",
     },
+    "position-weights": {
+      type: "string",
+      value: "auto|W1,W2,...",
+      description:
+        "weight each decoder position's cross-entropy: 'auto' (its teacher-forced error rate on the validation problems, recomputed every epoch) or one weight per position (the family token, each parameter, END); normalised to mean 1. Off by default: it did not beat the plain loss (docs/MODEL.md)",
+    },
     minutes: {
       type: "string",
       value: "M",
@@ -163,6 +189,9 @@ export const trainCommand: Command = {
       learningRate: fraction(ctx, "lr", false) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best", false) } : {}),
+      ...(ctx.values["position-weights"] !== undefined
+        ? { positionWeights: parsePositionWeights(ctx.values["position-weights"]) }
+        : {}),
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
     const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;

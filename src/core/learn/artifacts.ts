@@ -33,7 +33,7 @@ export interface ModelMetadata {
   source: ModelSource;
   options: Pick<
     TrainOptions,
-    "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience"
+    "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience" | "positionWeights"
   >;
   /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
   neighbours?: NeighbourBlend;

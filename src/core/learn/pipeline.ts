@@ -249,7 +249,7 @@ export function withNearBest<Q>(
   });
 }
 
-function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {
+export function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {
   return { features: language.features(e.query), family: e.family, config: e.config };
 }
 
@@ -429,8 +429,10 @@ export interface EvalReport extends Scores {
   /**
    * Each token predicted from the true previous ones (family and parameter tokens): the accuracy
    * training reports per epoch, the kind of figure sequence-model papers quote, above exact match.
+   * positionAccuracy: per decoder position (the family token, each parameter, END; undefined where
+   * every example has padding); absent from reports saved before it was added.
    */
-  teacherForced: { loss: number; accuracy: number };
+  teacherForced: { loss: number; accuracy: number; positionAccuracy?: (number | undefined)[] };
   baselines: {
     mostFrequent: { exact: number; perValue: number };
     nearestNeighbour: { exact: number; perValue: number };

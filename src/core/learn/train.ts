@@ -33,6 +33,13 @@ export interface TrainOptions extends ModelOptions {
    * Validation and evaluation keep each problem's best. Only data with measured times has it.
    */
   nearBest?: number;
+  /**
+   * Per-position weights of the decoder's cross-entropy (the family token, each parameter, END),
+   * normalised to mean 1: one weight per decoder position, or "auto", each position weighted by its
+   * teacher-forced error rate on the validation examples, recomputed after every epoch (uniform in
+   * the first). Absent: the plain mean over positions. Early stopping reads the unweighted loss.
+   */
+  positionWeights?: "auto" | number[];
   /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */
   maxSeconds?: number;
   signal?: AbortLike;
@@ -46,6 +53,8 @@ export interface EpochProgress {
   valLoss: number;
   /** Teacher-forced accuracy over the family and parameter tokens of the validation examples. */
   valAccuracy: number;
+  /** The loss weight of each decoder position in this epoch (with positionWeights only). */
+  positionWeights?: number[];
   seconds: number;
 }
 
@@ -110,7 +119,7 @@ export async function evaluateTeacherForced(
   model: tf.LayersModel,
   tokenizer: Tokenizer,
   batch: Batch,
-): Promise<{ loss: number; accuracy: number }> {
+): Promise<{ loss: number; accuracy: number; positionAccuracy: (number | undefined)[] }> {
   const [lossTensor, predictedTensor] = tf.tidy(() => {
     const probs = model.predict([batch.problem, batch.previous], { batchSize: 1024 }) as tf.Tensor3D;
     return [tf.metrics.categoricalCrossentropy(batch.next, probs).mean(), probs.argMax(-1)];
@@ -123,17 +132,59 @@ export async function evaluateTeacherForced(
   const length = tokenizer.decoderLength;
   let right = 0;
   let total = 0;
+  const rightAt = new Array<number>(length).fill(0);
+  const totalAt = new Array<number>(length).fill(0);
   batch.nextIds.forEach((id, i) => {
     // Positions past the family's parameters are END padding; an unknown value (-1) counts as wrong.
     const isPadding = i % length > 0 && id === END;
     if (isPadding) return;
     total++;
-    if (predicted[i] === id) right++;
+    const t = i % length;
+    totalAt[t] = (totalAt[t] as number) + 1;
+    if (predicted[i] === id) {
+      right++;
+      rightAt[t] = (rightAt[t] as number) + 1;
+    }
   });
-  return { loss: loss as number, accuracy: total ? right / total : 0 };
+  return {
+    loss: loss as number,
+    accuracy: total ? right / total : 0,
+    // undefined where every example has END padding.
+    positionAccuracy: totalAt.map((n, t) => (n ? (rightAt[t] as number) / n : undefined)),
+  };
 }
 
 const now = () => Date.now() / 1000;
+
+/** Weights scaled to mean 1, so that the loss keeps the plain mean's scale. */
+export function normalisedWeights(weights: readonly number[]): number[] {
+  const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
+  if (!weights.every((w) => Number.isFinite(w) && w >= 0) || !(mean > 0))
+    throw new Error(`position weights must be finite, at least 0 and not all 0: ${weights.join(",")}`);
+  return weights.map((w) => w / mean);
+}
+
+/** The smallest share a position keeps under "auto", so that one it gets right is not forgotten. */
+export const AUTO_WEIGHT_FLOOR = 0.05;
+
+/**
+ * "auto"'s weights from per-position teacher-forced accuracy: each position's error rate (at least
+ * AUTO_WEIGHT_FLOOR; END padding positions get the floor), normalised to mean 1.
+ */
+export function autoPositionWeights(positionAccuracy: readonly (number | undefined)[]): number[] {
+  return normalisedWeights(
+    positionAccuracy.map((a) => (a === undefined ? AUTO_WEIGHT_FLOOR : Math.max(1 - a, AUTO_WEIGHT_FLOOR))),
+  );
+}
+
+/**
+ * Cross-entropy per example and decoder position, times the weight of the position (read at every
+ * call, so it can change between batches); tfjs averages the result over examples and positions.
+ */
+export function positionWeightedLoss(weights: () => tf.Tensor1D) {
+  return (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
+    tf.mul(tf.metrics.categoricalCrossentropy(yTrue, yPred), weights());
+}
 
 export async function trainSeq2Seq(
   tokenizer: Tokenizer,
@@ -145,6 +196,13 @@ export async function trainSeq2Seq(
 ): Promise<TrainResult> {
   if (!train.length) throw new Error("no training examples");
   if (!validation.length) throw new Error("no validation examples (early stopping needs some)");
+  const length = tokenizer.decoderLength;
+  const given = options.positionWeights;
+  if (Array.isArray(given) && given.length !== length)
+    throw new Error(
+      `position weights: ${given.length} given, the decoder has ${length} positions (the family token, ${length - 2} parameters, END)`,
+    );
+  const fixedWeights = Array.isArray(given) ? normalisedWeights(given) : undefined;
   const started = now();
   const model =
     from ??
@@ -157,7 +215,12 @@ export async function trainSeq2Seq(
       },
       options,
     );
-  model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "categoricalCrossentropy" });
+  let weightValues: number[] | undefined = given === "auto" ? new Array(length).fill(1) : fixedWeights;
+  let weightTensor = weightValues && tf.tensor1d(weightValues);
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate),
+    loss: weightTensor ? positionWeightedLoss(() => weightTensor as tf.Tensor1D) : "categoricalCrossentropy",
+  });
   const trainBatch = encodeExamples(tokenizer, train);
   const validationBatch = encodeExamples(tokenizer, validation);
   const random = rng(options.seed);
@@ -193,19 +256,25 @@ export async function trainSeq2Seq(
         // Let the event loop breathe (progress messages, cancellation) between batches.
         await tf.nextFrame();
       }
-      const { loss: valLoss, accuracy: valAccuracy } = await evaluateTeacherForced(
-        model,
-        tokenizer,
-        validationBatch,
-      );
-      const progress = {
+      const {
+        loss: valLoss,
+        accuracy: valAccuracy,
+        positionAccuracy,
+      } = await evaluateTeacherForced(model, tokenizer, validationBatch);
+      const progress: EpochProgress = {
         epoch,
         epochs: options.epochs,
         loss: lossSum / batches,
         valLoss,
         valAccuracy,
         seconds: now() - started,
+        ...(weightValues ? { positionWeights: weightValues } : {}),
       };
+      if (given === "auto") {
+        weightValues = autoPositionWeights(positionAccuracy);
+        tf.dispose(weightTensor);
+        weightTensor = tf.tensor1d(weightValues);
+      }
       history.push(progress);
       options.onEpoch?.(progress);
       if (valLoss < best.loss) {
@@ -223,6 +292,7 @@ export async function trainSeq2Seq(
     model.setWeights(best.weights);
   } finally {
     tf.dispose(best.weights);
+    tf.dispose(weightTensor);
     disposeBatch(trainBatch);
     disposeBatch(validationBatch);
   }
