@@ -118,6 +118,12 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     expect(best.trainingExamples).toBe(best.problems.train);
     expect(trained.trainingExamples).toBeGreaterThan(trained.problems.train);
     expect(trained.options.nearBest).toBe(0.05);
+    // Fine-tuning on near-best configs keeps to the vocabulary of the model it starts from.
+    const tuned = train("tuned", "--from", join(dir, "best"), "--near-best", "0.05");
+    expect(tuned.status, tuned.stderr).toBe(0);
+    const kept = lastJson(tuned.stdout).trainingExamples;
+    expect(kept).toBeGreaterThanOrEqual(best.problems.train);
+    expect(kept).toBeLessThanOrEqual(trained.trainingExamples);
 
     const run = cli("--data", data, "--model", join(dir, "near"), "--held-out", "--seeds", "1", "--json");
     expect(run.status, run.stderr).toBe(0);

@@ -6,8 +6,8 @@ import {
   type LeftOut,
   type Split,
   splitCorpus,
+  trainingExamples,
   trainModel,
-  withNearBest,
 } from "../../core/learn/pipeline";
 import { HOLDOUT_FRACTION, keepShareOfGroups } from "../../core/learn/split";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
@@ -253,7 +253,7 @@ export const trainCommand: Command = {
         holdout: groupsOf(split.holdout),
       };
       // Near-best configs are extra examples of the training problems only.
-      const trainingExamples = withNearBest(split.train, options.nearBest).length;
+      const examples = trainingExamples(split.train, options.nearBest, from).length;
       const counts = {
         train: split.train.length,
         validation: split.validation.length,
@@ -288,7 +288,7 @@ export const trainCommand: Command = {
         [data.unit]: counts,
         problems,
         trainShare,
-        trainingExamples,
+        trainingExamples: examples,
         ...(fromDir ? { from: fromDir, freshNeighbours, leftOut: fit } : {}),
         epochs: trained.history.length,
         bestEpoch: trained.bestEpoch,
@@ -301,7 +301,7 @@ export const trainCommand: Command = {
         history: trained.history,
       };
       const text = [
-        `trained on ${counts.train} ${data.unit} of ${file}${trainingExamples > counts.train ? ` (${trainingExamples} configs within ${Math.round((options.nearBest ?? 0) * 1000) / 10}% of their best)` : ""} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
+        `trained on ${counts.train} ${data.unit} of ${file}${examples > counts.train ? ` (${examples} configs within ${Math.round((options.nearBest ?? 0) * 1000) / 10}% of their best)` : ""} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
         neighbours?.weight
           ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
           : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",

@@ -173,10 +173,7 @@ export async function trainModel<Q>(
   } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
-  // A fine-tuned model's vocabulary is fixed: near-best configs it has no tokens for are left out.
-  const train = withNearBest(split.train, options.nearBest)
-    .filter((e) => !from || from.tokenizer.unknownTokens(e.family, e.config).length === 0)
-    .map((e) => exampleOf(language, e));
+  const train = trainingExamples(split.train, options.nearBest, from).map((e) => exampleOf(language, e));
   const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
@@ -233,6 +230,20 @@ function joinedSource(before: ModelSource, added: Corpus<unknown>["source"]): Mo
     ...(devices.length ? { devices: [...new Map(devices.map((d) => [d.description, d])).values()] } : {}),
     ...(directions.length ? { directions } : {}),
   };
+}
+
+/**
+ * What a run learns from: the training examples, with their near-best configs when asked; a fine-tuned
+ * model's vocabulary is fixed, so near-best configs it has no tokens for are left out.
+ */
+export function trainingExamples<Q>(
+  examples: readonly CorpusExample<Q>[],
+  nearBest: number | undefined,
+  from?: LearnedModel,
+): CorpusExample<Q>[] {
+  return withNearBest(examples, nearBest).filter(
+    (e) => !from || from.tokenizer.unknownTokens(e.family, e.config).length === 0,
+  );
 }
 
 /** Each example, and beside it every measured config within `nearBest` of its problem's best time. */
