@@ -155,19 +155,26 @@ export const curveCommand: Command = {
       if (learned.metadata.source.kind !== "tunelab")
         throw new CliError(`--model ${modelDir}: a model of MIOpen data cannot rank this lab's kernels`);
     }
+    const unranked = new Map<string, string>();
+    async function rankOnce(model: LearnedModel, task: (typeof tasks)[number]) {
+      try {
+        const query = { problem: parseProblem(task.problem), device: modelDeviceOf(task.device) };
+        return await rankInFamily(model, query, task.family, width);
+      } catch (error) {
+        // A family or values the model never learned: it proposes nothing, so it draws at random there.
+        unranked.set(`${task.problem} ${task.family}`, (error as Error).message);
+        return [];
+      }
+    }
+    // The model's ranking is the same on every seed: one beam search a task.
+    const ranked = new Map<(typeof tasks)[number], ReturnType<typeof rankOnce>>();
     const rank = learned
-      ? async (task: (typeof tasks)[number]) => {
-          try {
-            const query = { problem: parseProblem(task.problem), device: modelDeviceOf(task.device) };
-            return await rankInFamily(learned, query, task.family, width);
-          } catch (error) {
-            // A family or values the model never learned: it proposes nothing, so it draws at random there.
-            unranked.set(`${task.problem} ${task.family}`, (error as Error).message);
-            return [];
-          }
+      ? (task: (typeof tasks)[number]) => {
+          const known = ranked.get(task) ?? rankOnce(learned, task);
+          ranked.set(task, known);
+          return known;
         }
       : undefined;
-    const unranked = new Map<string, string>();
     ctx.progress(`replaying ${tasks.length} problems, ${seeds} seeds${learned ? "" : ", no model"}`);
     let curves: StrategyCurve[];
     try {

@@ -33,7 +33,15 @@ export interface ModelMetadata {
   source: ModelSource;
   options: Pick<
     TrainOptions,
-    "units" | "attention" | "seed" | "epochs" | "batchSize" | "learningRate" | "patience" | "positionWeights"
+    | "units"
+    | "attention"
+    | "seed"
+    | "epochs"
+    | "batchSize"
+    | "learningRate"
+    | "patience"
+    | "positionWeights"
+    | "nearBest"
   >;
   /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
   neighbours?: NeighbourBlend;

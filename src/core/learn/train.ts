@@ -130,25 +130,20 @@ export async function evaluateTeacherForced(
   ];
   tf.dispose([lossTensor, predictedTensor]);
   const length = tokenizer.decoderLength;
-  let right = 0;
-  let total = 0;
   const rightAt = new Array<number>(length).fill(0);
   const totalAt = new Array<number>(length).fill(0);
   batch.nextIds.forEach((id, i) => {
     // Positions past the family's parameters are END padding; an unknown value (-1) counts as wrong.
-    const isPadding = i % length > 0 && id === END;
-    if (isPadding) return;
-    total++;
     const t = i % length;
+    if (t > 0 && id === END) return;
     totalAt[t] = (totalAt[t] as number) + 1;
-    if (predicted[i] === id) {
-      right++;
-      rightAt[t] = (rightAt[t] as number) + 1;
-    }
+    if (predicted[i] === id) rightAt[t] = (rightAt[t] as number) + 1;
   });
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const total = sum(totalAt);
   return {
     loss: loss as number,
-    accuracy: total ? right / total : 0,
+    accuracy: total ? sum(rightAt) / total : 0,
     // undefined where every example has END padding.
     positionAccuracy: totalAt.map((n, t) => (n ? (rightAt[t] as number) / n : undefined)),
   };
