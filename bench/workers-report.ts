@@ -83,6 +83,10 @@ for (const name of readdirSync(dir)
       `${name}: ${b?.problem} ${b?.family}: ${s.candidates} candidates (${s.stopped}), ${s.throughput.perSecond.toFixed(1)}/s by ${s.throughput.workers} workers; ${s.drift.checks} checks, ${s.drift.drifted} drifted (${s.drift.retimed} re-timed, ${s.drift.unresolved} not restored), largest standing deviation ${pct(s.drift.maxDeviation)}`,
     );
   }
+  const sum = (of: (s: (typeof summaries)[number]) => number) => summaries.reduce((a, s) => a + of(s), 0);
+  say(
+    `${name}, all its sweeps: ${sum((s) => s.drift.checks)} checks, ${sum((s) => s.drift.drifted)} drifted, ${sum((s) => s.drift.unresolved)} not restored`,
+  );
 }
 
 say("## configs measured by the serial engine and again by the pooled one");
