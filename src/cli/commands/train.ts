@@ -25,23 +25,23 @@ export function parseDirections(value: string | boolean | undefined): string[] |
   return directions;
 }
 
-/** A number below 1 given as --name: above 0, or from 0 when `zero` is allowed. */
-function fraction(ctx: CommandContext, name: string, zero: boolean): number | undefined {
+/** A share given as --name: in (0, 1), or from 0 with `zero`, or up to 1 with `one`. */
+function fraction(
+  ctx: CommandContext,
+  name: string,
+  { zero = false, one = false }: { zero?: boolean; one?: boolean } = {},
+): number | undefined {
   const value = ctx.values[name];
   if (value === undefined) return undefined;
   const x = Number(value);
-  if (typeof value !== "string" || value.trim() === "" || !((zero ? x >= 0 : x > 0) && x < 1))
-    throw new CliError(`--${name} must be a number in ${zero ? "[0" : "(0"}, 1), got '${String(value)}'`);
-  return x;
-}
-
-/** --train-share: a number in (0, 1]. */
-function share(ctx: CommandContext): number {
-  const value = ctx.values["train-share"];
-  if (value === undefined) return 1;
-  const x = Number(value);
-  if (typeof value !== "string" || value.trim() === "" || !(x > 0 && x <= 1))
-    throw new CliError(`--train-share must be a number in (0, 1], got '${String(value)}'`);
+  if (
+    typeof value !== "string" ||
+    value.trim() === "" ||
+    !((zero ? x >= 0 : x > 0) && (one ? x <= 1 : x < 1))
+  )
+    throw new CliError(
+      `--${name} must be a number in ${zero ? "[0" : "(0"}, 1${one ? "]" : ")"}, got '${String(value)}'`,
+    );
   return x;
 }
 
@@ -178,7 +178,7 @@ export const trainCommand: Command = {
   async run(ctx) {
     const file = requireString(ctx, "data");
     const out = requireString(ctx, "out");
-    const trainShare = share(ctx);
+    const trainShare = fraction(ctx, "train-share", { one: true }) ?? 1;
     const options = {
       ...DEFAULT_TRAIN_OPTIONS,
       seed: optionalInt(ctx, "seed", 0) ?? DEFAULT_TRAIN_OPTIONS.seed,
@@ -186,15 +186,15 @@ export const trainCommand: Command = {
       units: optionalInt(ctx, "units") ?? DEFAULT_TRAIN_OPTIONS.units,
       batchSize: optionalInt(ctx, "batch") ?? DEFAULT_TRAIN_OPTIONS.batchSize,
       patience: optionalInt(ctx, "patience") ?? DEFAULT_TRAIN_OPTIONS.patience,
-      learningRate: fraction(ctx, "lr", false) ?? DEFAULT_TRAIN_OPTIONS.learningRate,
+      learningRate: fraction(ctx, "lr") ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values["no-attention"] !== true,
-      ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best", false) } : {}),
+      ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best") } : {}),
       ...(ctx.values["position-weights"] !== undefined
         ? { positionWeights: parsePositionWeights(ctx.values["position-weights"]) }
         : {}),
       ...(ctx.values.minutes !== undefined ? { maxSeconds: 60 * (optionalInt(ctx, "minutes") ?? 0) } : {}),
     };
-    const holdoutFraction = fraction(ctx, "holdout", true) ?? HOLDOUT_FRACTION;
+    const holdoutFraction = fraction(ctx, "holdout", { zero: true }) ?? HOLDOUT_FRACTION;
     const backend = await startNodeBackend(ctx.values.backend);
     const fromDir = typeof ctx.values.from === "string" ? ctx.values.from : undefined;
     if (ctx.values.from !== undefined && !fromDir) throw new CliError("--from needs a model folder");
