@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Exhaustive sweeps (every valid config) of resnet50's layers in NHWC on the H200, with the engine's clock
 # guards and WORKERS measuring processes, the SM clock logged beside. JOBS lists family:layer pairs; each
-# family's records go to $OUT/exhaustive-FAMILY.jsonl, resumed from docs/h200/exhaustive-FAMILY-*.jsonl.gz
-# where one exists (so a sweep cut short goes on where it stopped). Stops itself (gracefully, records
+# family's records go to $OUT/exhaustive-FAMILY.jsonl, resumed from docs/h200/exhaustive-FAMILY-NET*.jsonl.gz
+# where one exists (so a sweep cut short goes on where it stopped); NET names the network (default resnet50). Stops itself (gracefully, records
 # kept) after DEADLINE seconds. After bench/h200/pack.sh here, run from the project root in the device
 # call with carry [".device"].
 set -uo pipefail
@@ -16,7 +16,7 @@ JOBS=${JOBS:-"igemm:1x512x7x7,512x3x3,pad=1 splitk:1x512x7x7,512x3x3,pad=1 split
 log_clocks "$OUT/ground-truth-clocks.csv" 200
 [ -f "$STORE" ] || $T devices --json --store "$STORE" > /dev/null
 for family in $(echo "$JOBS" | tr ' ' '\n' | cut -d: -f1 | sort -u); do
-  earlier=$(ls docs/h200/exhaustive-$family-*.jsonl.gz 2>/dev/null | head -1)
+  earlier=$(ls docs/h200/exhaustive-$family-${NET:-resnet50}*.jsonl.gz 2>/dev/null | head -1)
   [ -n "$earlier" ] && [ ! -f "$OUT/exhaustive-$family.jsonl" ] && gunzip -c "$earlier" > "$OUT/exhaustive-$family.jsonl"
 done
 end=$(( $(date +%s) + DEADLINE ))
