@@ -116,7 +116,7 @@ describe("the lab on a machine without WebGPU", () => {
     // One line a strategy: model-guided (the recorded model), transfer, annealing, local, random.
     await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(5);
     expect(await page.getByTestId("tuning-cost-reading").textContent()).toMatch(
-      /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the 10 problems\)\.$/,
+      /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the 49 problems\)\.$/,
     );
     await page.screenshot({ path: "test-results/demo-tuning-cost.png", fullPage: true });
     expect(problems).toEqual([]);

@@ -36,7 +36,13 @@ import {
   trainModel,
 } from "../core/learn/pipeline";
 import type { EpochProgress, TrainOptions } from "../core/learn/train";
-import { type MiopenDirection, readSolverRows, type SolverCount, solverCounts } from "../core/miopen/perfdb";
+import {
+  isGzip,
+  type MiopenDirection,
+  readSolverRows,
+  type SolverCount,
+  solverCounts,
+} from "../core/miopen/perfdb";
 import { parseProblem } from "../core/problem";
 import {
   type CurveTask,
@@ -45,7 +51,7 @@ import {
   type StrategyCurve,
   tuningCostCurves,
 } from "../core/search/curve";
-import { tasksOfCompact } from "../core/search/recording";
+import { type RecordedTask, tasksOfCompact } from "../core/search/recording";
 import { SerialQueue } from "../gpu/jobs";
 
 /** Every trained model is kept under this name, so a reload does not lose it. */
@@ -115,9 +121,10 @@ export interface PredictRequest {
   direction?: MiopenDirection;
 }
 
-/** A tuning-cost replay asked by the page: the compact exhaustive recording (parsed JSON) and how to replay it. */
+/** A tuning-cost replay asked by the page: the compact exhaustive recording's bytes and how to replay it. */
 export interface TuningCostRequest {
-  recording: unknown;
+  /** The file as fetched: gzip-compressed (as the demo ships it) or plain JSON. */
+  recording: Uint8Array;
   /** The model that ranks each problem's configs (model-guided); none leaves that strategy out. */
   modelUrl?: string;
   /** Configs the model ranks, and the nearest problem's fastest configs transfer tries, first. */
@@ -125,6 +132,19 @@ export interface TuningCostRequest {
   seeds: number;
   /** Most measurements a problem. */
   max: number;
+}
+
+/** Gzip-compressed bytes inflated by the platform's DecompressionStream (browsers, Workers, Node 18+). */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const body = new Response(bytes as BodyInit).body;
+  if (!body) throw new Error("no bytes to gunzip");
+  return new Uint8Array(await new Response(body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+}
+
+/** A compact exhaustive recording's bytes (scripts/demo-curves.ts), gzip-compressed or plain JSON, to its checked tasks. */
+export async function tasksOfCompactBytes(bytes: Uint8Array): Promise<RecordedTask[]> {
+  const raw = isGzip(bytes) ? await gunzip(bytes) : bytes;
+  return tasksOfCompact(JSON.parse(new TextDecoder().decode(raw)));
 }
 
 export function modelApi(deps: ModelApiDeps) {
@@ -282,7 +302,7 @@ export function modelApi(deps: ModelApiDeps) {
      * the model at `modelUrl` ranking; that model is loaded for this alone, the held one stays.
      */
     async tuningCost(request: TuningCostRequest): Promise<StrategyCurve[]> {
-      const tasks = tasksOfCompact(request.recording).map(curveTask);
+      const tasks = (await tasksOfCompactBytes(request.recording)).map(curveTask);
       let ranker: LearnedModel | undefined;
       if (request.modelUrl) {
         await deps.backend();

@@ -17,7 +17,7 @@ import sqlWasmUrl from "sql.js/dist/sql-wasm-browser.wasm?url";
 import { artifactsAt } from "../core/learn/artifacts";
 import { startBackend } from "../core/learn/backend";
 import { openPerfDb } from "../core/miopen/perfdb";
-import { modelApi } from "./model-api";
+import { gunzip, modelApi } from "./model-api";
 
 export type { ModelWorkerApi, NamedFile, TrainingData, TrainSummary } from "./model-api";
 
@@ -53,11 +53,6 @@ function modelBackend(): Promise<string> {
     return startBackend(["webgpu", "wasm", "cpu"]);
   })();
   return backend;
-}
-
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 export const modelWorkerApi = modelApi({

@@ -1,11 +1,15 @@
 import { readFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import type { Remote } from "comlink";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { artifactsFromFiles } from "../../../core/learn/artifacts";
+import { formatProblem } from "../../../core/problem";
+import { curveTask } from "../../../core/search/curve";
 import { compactRecordingSchema } from "../../../core/search/recording";
-import { type ModelWorkerApi, modelApi } from "../../../worker/model-api";
+import { suiteLayers } from "../../../core/suites";
+import { type ModelWorkerApi, modelApi, tasksOfCompactBytes } from "../../../worker/model-api";
 import { RecordingSchema } from "../../demo";
 import { downloadFile } from "../../download";
 import { createLabStore, setLabStore } from "../../store";
@@ -16,10 +20,9 @@ vi.mock("../../download", () => ({ downloadFile: vi.fn() }));
 
 const DEMO = "public/demo";
 const recording = RecordingSchema.parse(JSON.parse(readFileSync(`${DEMO}/recording.json`, "utf8")));
-// The shipped exhaustive recording cut to one problem, so the replay takes a second here.
-const shipped = compactRecordingSchema.parse(
-  JSON.parse(readFileSync(`${DEMO}/${recording.exhaustive}`, "utf8")),
-);
+// The shipped exhaustive recording (gzip-compressed) cut to one problem, so the replay takes a second here.
+const shippedBytes = readFileSync(`${DEMO}/${recording.exhaustive}`);
+const shipped = compactRecordingSchema.parse(JSON.parse(gunzipSync(shippedBytes).toString("utf8")));
 const oneProblem = {
   ...shipped,
   tasks: shipped.tasks.filter(
@@ -49,8 +52,46 @@ describe("the tuning-cost card", () => {
     vi.unstubAllGlobals();
   });
 
+  it("reads the shipped recording: every valid igemm config of resnet50's 23 layers at batch 1 and 32, split-K of three", async () => {
+    expect(recording.exhaustive).toBe("exhaustive-h200.json.gz");
+    expect([...shippedBytes.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    // Read as the lab's Worker reads it.
+    const tasks = (await tasksOfCompactBytes(shippedBytes)).map(curveTask);
+    const layers = [1, 32].flatMap((n) =>
+      suiteLayers("resnet50", n).map((l) => formatProblem({ ...l.problem, layout: "NHWC" })),
+    );
+    expect(layers).toHaveLength(46);
+    const igemm = tasks.filter((t) => t.family === "igemm");
+    expect(igemm.map((t) => t.problem).sort()).toEqual([...layers].sort());
+    expect(tasks.filter((t) => t.family === "splitk").map((t) => t.problem)).toEqual([
+      "1x512x7x7,512x3x3,pad=1,layout=NHWC",
+      "1x256x14x14,256x3x3,pad=1,layout=NHWC",
+      "1x128x28x28,128x3x3,pad=1,layout=NHWC",
+    ]);
+    expect(tasks).toHaveLength(49);
+    // Exhaustive: each task holds every valid config of its family's space once, each one timed.
+    for (const t of tasks) {
+      expect([t.recorded.length, t.candidates, t.repeated], `${t.problem} ${t.family}`).toEqual([
+        t.valid,
+        t.valid,
+        0,
+      ]);
+      expect(t.recorded.every((o) => o.status === "ok" && (o.medianNs ?? 0) > 0)).toBe(true);
+    }
+    const count = (ts: typeof tasks) => ts.reduce((n, t) => n + t.recorded.length, 0);
+    expect(count(igemm.filter((t) => t.problem.startsWith("1x")))).toBe(43_591);
+    expect(count(igemm.filter((t) => t.problem.startsWith("32x")))).toBe(47_436);
+    expect(count(tasks)).toBe(115_726);
+    // The same bytes uncompressed read the same (a server may inflate a .gz on the way).
+    const plain = await tasksOfCompactBytes(gunzipSync(shippedBytes));
+    expect(plain.map((t) => [t.problem, t.family, t.recorded.length])).toEqual(
+      tasks.map((t) => [t.problem, t.family, t.recorded.length]),
+    );
+  }, 60_000);
+
   it("replays the recorded strategies, model-guided first, and reads the chart out in a line and as CSV", async () => {
-    vi.stubGlobal("fetch", async () => new Response(JSON.stringify(oneProblem)));
+    // Served as the demo ships it, gzip-compressed: the Worker's API inflates it.
+    vi.stubGlobal("fetch", async () => new Response(gzipSync(JSON.stringify(oneProblem))));
     const store = createLabStore({
       view: { ...DEFAULT_VIEW, page: "dataset", demo: true },
       engines: {
