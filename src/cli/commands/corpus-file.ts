@@ -20,6 +20,8 @@ export interface CorpusFile {
   unit: "problems" | "rows";
   /** What `train`'s JSON says of the data beyond the counts (MIOpen: the solver and directions). */
   about: Record<string, unknown>;
+  /** The problems (groups) of the records read to be held out whole (`readCorpusFile`'s `heldOut`), or null. */
+  heldOut: ReadonlySet<string> | null;
   /** Writes the held-out examples' own data into the model folder; returns the file, or null when none. */
   writeHoldout(dir: string, held: readonly CorpusExample<unknown>[]): Promise<string | null>;
 }
@@ -33,17 +35,34 @@ const isRecordFile = (file: string) => file.toLowerCase().endsWith(".jsonl");
 export const corpusKindOf = (file: string): ModelSource["kind"] =>
   isRecordFile(file) ? "tunelab" : "miopen";
 
-/** Reads --data: records, or the rows of one solver (default the file's most common) in the chosen directions. */
+/**
+ * Reads --data: records, or the rows of one solver (default the file's most common) in the chosen
+ * directions. `heldOut`, a second records file (another network's, say), joins the corpus with its
+ * problems marked to be held out whole.
+ */
 export async function readCorpusFile(
   file: string,
-  options: { solver?: string | undefined; directions?: string[] | undefined } = {},
+  options: {
+    solver?: string | undefined;
+    directions?: string[] | undefined;
+    heldOut?: string | undefined;
+  } = {},
 ): Promise<CorpusFile> {
-  return isRecordFile(file) ? readRecords(file) : readPerfDb(file, options);
+  if (!isRecordFile(file)) {
+    if (options.heldOut) throw new CliError(`--holdout-data goes with records (.jsonl), not ${file}`);
+    return readPerfDb(file, options);
+  }
+  return readRecords(file, options.heldOut);
 }
 
-async function readRecords(file: string): Promise<CorpusFile> {
-  const records = await readRecordFile(file);
-  if (!records.length) throw new CliError(`--data ${file}: no records (missing or empty file)`);
+async function readRecords(file: string, heldOutFile: string | undefined): Promise<CorpusFile> {
+  const read = async (path: string, option: string) => {
+    const records = await readRecordFile(path);
+    if (!records.length) throw new CliError(`${option} ${path}: no records (missing or empty file)`);
+    return records;
+  };
+  const held = heldOutFile ? await read(heldOutFile, "--holdout-data") : [];
+  const records = [...(await read(file, "--data")), ...held];
   const corpus = recordCorpus(records, file);
   if (!corpus.examples.length)
     throw new CliError(`${file} has no problem with a verified (status ok) record`);
@@ -51,6 +70,7 @@ async function readRecords(file: string): Promise<CorpusFile> {
     corpus,
     unit: "problems",
     about: {},
+    heldOut: heldOutFile ? new Set(held.map((r) => r.problem.text)) : null,
     async writeHoldout(dir, held) {
       if (!held.length) return null;
       const texts = new Set(held.map((e) => e.group));
@@ -78,6 +98,7 @@ async function readPerfDb(
     corpus,
     unit: "rows",
     about: { solver, directions },
+    heldOut: null,
     async writeHoldout(dir, held) {
       if (!held.length) return null;
       const shapes = new Set(held.map((e) => e.group));

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const bundle = "dist-cli/tunelab.mjs";
 const igemm = "docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz";
 const splitk = "docs/h200/exhaustive-splitk-resnet50-3x3-nhwc.jsonl.gz";
+const resnet18 = "docs/h200/exhaustive-igemm-resnet18-nhwc.jsonl.gz";
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [bundle, "curve", ...args], { encoding: "utf8" });
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
@@ -180,6 +181,65 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     );
     expect(miopen.status).toBe(2);
     expect(miopen.stderr).toMatch(/--near-best needs this lab's records/);
+  }, 120_000);
+
+  it("--holdout-data: another network's layers held out whole, then replayed", () => {
+    const layersOf = (file: string, count: number) => {
+      const lines = gunzipSync(readFileSync(file)).toString("utf8").trim().split("\n");
+      const problems = [...new Set(lines.map((l) => JSON.parse(l).problem.text as string))].slice(0, count);
+      return { problems, lines: lines.filter((l) => problems.includes(JSON.parse(l).problem.text)) };
+    };
+    const dir = mkdtempSync(join(tmpdir(), "tunelab-network-"));
+    const trainOn = join(dir, "resnet50.jsonl");
+    const heldFile = join(dir, "resnet18.jsonl");
+    writeFileSync(trainOn, `${layersOf(igemm, 6).lines.join("\n")}\n`);
+    const held = layersOf(resnet18, 2);
+    writeFileSync(heldFile, `${held.lines.join("\n")}\n`);
+    const trainArgs = ["train", "--data", trainOn, "--out", join(dir, "m"), "--epochs", "2", "--json"];
+    const trained = spawnSync(process.execPath, [bundle, ...trainArgs, "--holdout-data", heldFile], {
+      encoding: "utf8",
+    });
+    expect(trained.status, trained.stderr).toBe(0);
+    const result = lastJson(trained.stdout);
+    expect(result.problems.holdout).toBe(2);
+    expect(result.problems.train + result.problems.validation).toBe(6);
+    const written = readFileSync(join(dir, "m", "holdout.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(new Set(written.map((l) => JSON.parse(l).problem.text))).toEqual(new Set(held.problems));
+
+    const run = cli(
+      "--data",
+      `${trainOn},${heldFile}`,
+      "--model",
+      join(dir, "m"),
+      "--held-out",
+      "--seeds",
+      "1",
+      "--json",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const replay = lastJson(run.stdout);
+    expect(replay.problems.map((p: { problem: string }) => p.problem).sort()).toEqual(
+      [...held.problems].sort(),
+    );
+
+    const refused = spawnSync(
+      process.execPath,
+      [
+        bundle,
+        "train",
+        "--data",
+        "data/miopen/gfx900_56.db.gz",
+        "--out",
+        join(dir, "x"),
+        "--holdout-data",
+        heldFile,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--holdout-data goes with records/);
   }, 120_000);
 
   it("refuses bad input with one line and exit 2", () => {

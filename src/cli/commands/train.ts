@@ -6,6 +6,7 @@ import {
   type LeftOut,
   type Split,
   splitCorpus,
+  splitHoldingOut,
   trainingExamples,
   trainModel,
 } from "../../core/learn/pipeline";
@@ -99,7 +100,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -138,6 +139,12 @@ export const trainCommand: Command = {
       value: "F",
       description: "share of the problems held out for eval (0: train on all but the validation share)",
       default: String(HOLDOUT_FRACTION),
+    },
+    "holdout-data": {
+      type: "string",
+      value: "FILE",
+      description:
+        "records: hold out every problem FILE has records of (another network's layers, say) in place of --holdout's random share; the model trains on the rest of --data",
     },
     "train-share": {
       type: "string",
@@ -213,16 +220,21 @@ export const trainCommand: Command = {
       const solver =
         asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
       const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
-      const data = await readCorpusFile(file, { solver, directions });
+      const heldOutFile =
+        typeof ctx.values["holdout-data"] === "string" ? ctx.values["holdout-data"] : undefined;
+      const data = await readCorpusFile(file, { solver, directions, heldOut: heldOutFile });
       if (options.nearBest !== undefined && data.corpus.source.kind !== "tunelab")
         throw new CliError(
           `--near-best needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,
         );
       let split: Split<unknown>;
       try {
-        split = splitCorpus(data.corpus, options.seed, holdoutFraction);
+        split = data.heldOut
+          ? splitHoldingOut(data.corpus, options.seed, data.heldOut)
+          : splitCorpus(data.corpus, options.seed, holdoutFraction);
       } catch (error) {
-        throw new CliError(`${file}: ${(error as Error).message}`);
+        const files = heldOutFile ? `${file} with --holdout-data ${heldOutFile}` : file;
+        throw new CliError(`${files}: ${(error as Error).message}`);
       }
       // The split is made on the whole file first, so the held-out and validation problems are the
       // same whatever share of the training problems is kept and whichever model training starts from.

@@ -62,6 +62,17 @@ export function splitCorpus<Q>(
   return split;
 }
 
+/**
+ * Splits with a fixed held-out set: every example of a `held` group (e.g. another network's layers) is
+ * held out whole, and the rest is split into training and validation as `splitCorpus` would with none held out.
+ */
+export function splitHoldingOut<Q>(corpus: Corpus<Q>, seed: number, held: ReadonlySet<string>): Split<Q> {
+  const kept = corpus.examples.filter((e) => !held.has(e.group));
+  const holdout = corpus.examples.filter((e) => held.has(e.group));
+  if (!holdout.length) throw new Error("none of the problems to hold out has a verified record");
+  return { ...splitCorpus({ ...corpus, examples: kept }, seed, 0), holdout };
+}
+
 /** The examples fine-tuning left out, and the tokens their tuned configs needed, most needed first. */
 export interface LeftOut {
   examples: number;
