@@ -17,6 +17,7 @@ import {
 } from "./curve";
 import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
+import { outcomesByKey } from "./replay";
 import { annealing, exhaustive, random } from "./strategies";
 import { type CandidateRunner, type Outcome, ordered } from "./strategy";
 
@@ -32,16 +33,20 @@ const device: DeviceInfo = {
   peakGflops: null,
   peakGBps: null,
 };
-const task = (problem: string): CurveTask => ({
-  problem,
-  family: "igemm",
-  device,
-  space,
-  valid: 10,
-  candidates: 10,
-  repeated: 0,
-  recorded: recording(),
-});
+const task = (problem: string): CurveTask => {
+  const recorded = recording();
+  return {
+    problem,
+    family: "igemm",
+    device,
+    space,
+    valid: 10,
+    candidates: 10,
+    repeated: 0,
+    recorded,
+    byKey: outcomesByKey(recorded),
+  };
+};
 const plain = (name: string, strategy: typeof exhaustive) => ({
   name,
   about: name,

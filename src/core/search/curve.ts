@@ -14,7 +14,7 @@ import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
 import { type Config, checkConfig, rule, spaceSize, type TuningSpace } from "../space/space";
 import type { RecordedTask } from "./recording";
-import { replayRunner } from "./replay";
+import { outcomesByKey, replayRunner } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
 import type { Outcome, Strategy } from "./strategy";
 
@@ -26,6 +26,8 @@ export interface CurveTask extends RecordedTask {
   valid: number;
   /** Configs of `space`: fewer than recorded when some recorded ones break the family's rules today. */
   candidates: number;
+  /** The recorded outcomes by config key, made once: every replay of the task looks configs up in it. */
+  byKey: ReadonlyMap<string, Outcome>;
 }
 
 /** A strategy as the replay runs it, given the task so it can read other problems (transfer) or a model. */
@@ -111,12 +113,11 @@ async function replayOnce(
   seed: number,
   max: number,
 ): Promise<{ outcomes: Outcome[]; unrecorded: number }> {
-  const recordedKeys = new Set(task.recorded.map((o) => configKey(o.config)));
-  const result = await strategy(task.space, replayRunner(task.recorded), {
+  const result = await strategy(task.space, replayRunner(task.byKey), {
     seed,
     budget: { candidates: max },
   });
-  const unrecorded = result.outcomes.filter((o) => !recordedKeys.has(configKey(o.config))).length;
+  const unrecorded = result.outcomes.filter((o) => !task.byKey.has(configKey(o.config))).length;
   return { outcomes: result.outcomes, unrecorded };
 }
 
@@ -201,7 +202,13 @@ export function curveTask(task: RecordedTask): CurveTask {
     ),
   );
   const space = { params: family.params, rules: [...family.rules, ...rules] };
-  return { ...task, space, valid: spaceSize(family), candidates: spaceSize(space) };
+  return {
+    ...task,
+    space,
+    valid: spaceSize(family),
+    candidates: spaceSize(space),
+    byKey: outcomesByKey(task.recorded),
+  };
 }
 
 /** The nearest other task of the same family by log-scaled problem features, if any. */

@@ -11,10 +11,16 @@ export interface ReplayRunner extends CandidateRunner<Outcome> {
   readonly asked: Config[];
 }
 
-/** Replays `outcomes` by config; a config never recorded comes back `invalid` with that reason. */
-export function replayRunner(outcomes: Iterable<Outcome>): ReplayRunner {
+/** Recorded outcomes by their config's key, for `replayRunner` (build once, replay many times). */
+export function outcomesByKey(outcomes: Iterable<Outcome>): Map<string, Outcome> {
   const byKey = new Map<string, Outcome>();
   for (const o of outcomes) byKey.set(configKey(o.config), o);
+  return byKey;
+}
+
+/** Replays `outcomes` by config; a config never recorded comes back `invalid` with that reason. */
+export function replayRunner(outcomes: Iterable<Outcome> | ReadonlyMap<string, Outcome>): ReplayRunner {
+  const byKey = outcomes instanceof Map ? outcomes : outcomesByKey(outcomes as Iterable<Outcome>);
   const asked: Config[] = [];
   return {
     asked,

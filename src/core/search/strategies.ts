@@ -168,11 +168,18 @@ export const annealing: Strategy = (space, runner, options = {}) => {
   const total = spaceSize(space);
   const cooling = 0.001 ** (1 / Math.max(1, Math.min(total, options.budget?.candidates ?? total)));
   const measured = new Map<string, Outcome>();
-  const timeOf = (config: Config) => measured.get(configKey(config))?.medianNs ?? null;
+  // The walk asks the same config objects (cached neighbourhoods) for their keys again and again.
+  const keys = new WeakMap<Config, string>();
+  const keyOf = (config: Config) => {
+    const key = keys.get(config) ?? configKey(config);
+    keys.set(config, key);
+    return key;
+  };
+  const timeOf = (config: Config) => measured.get(keyOf(config))?.medianNs ?? null;
   // The walk passes the same configs again and again; their neighbourhoods are worked out once.
   const around = new Map<string, Config[]>();
   const neighboursOf = (config: Config) => {
-    const key = configKey(config);
+    const key = keyOf(config);
     const out = around.get(key) ?? validNeighbours(space, config);
     around.set(key, out);
     return out;
@@ -190,12 +197,12 @@ export const annealing: Strategy = (space, runner, options = {}) => {
       for (let misses = 0; !rest && misses < JUMP_MISSES; misses++) {
         const config = sampleConfig(space, random);
         if (!config) return null;
-        if (!seen.has(configKey(config))) return config;
+        if (!seen.has(keyOf(config))) return config;
       }
       rest ??= shuffled(random, [...enumerate(space)]);
       for (; restAt < rest.length; restAt++) {
         const config = rest[restAt] as Config;
-        if (!seen.has(configKey(config))) return config;
+        if (!seen.has(keyOf(config))) return config;
       }
       return null;
     };
@@ -211,12 +218,12 @@ export const annealing: Strategy = (space, runner, options = {}) => {
         const options = neighboursOf(current);
         const step = options[Math.floor(random() * options.length)];
         if (!step) break;
-        if (!seen.has(configKey(step))) next = step;
+        if (!seen.has(keyOf(step))) next = step;
         else if (accept(step)) current = step;
       }
       next ??= jump();
       if (!next) return;
-      seen.add(configKey(next));
+      seen.add(keyOf(next));
       yield next;
       temperature *= cooling;
       if (accept(next)) current = next;
@@ -226,7 +233,7 @@ export const annealing: Strategy = (space, runner, options = {}) => {
   return measureInOrder(candidates(), total, runner, {
     ...options,
     onOutcome: (outcome, progress) => {
-      measured.set(configKey(outcome.config), outcome);
+      measured.set(keyOf(outcome.config), outcome);
       options.onOutcome?.(outcome, progress);
     },
   });
@@ -240,10 +247,21 @@ export const annealing: Strategy = (space, runner, options = {}) => {
 export function firstThenRandom(first: (space: TuningSpace) => Promise<readonly Config[]>): Strategy {
   return async (space, runner, options = {}) => {
     const head = await first(space);
-    const rest = shuffled(rng(options.seed ?? 0), [...enumerate(space)]);
-    const total = new Set([...head, ...rest].map(configKey)).size;
-    return measureInOrder([...head, ...rest], total, runner, options);
+    const rest = shuffled(rng(options.seed ?? 0), enumerated(space));
+    // The rest is every valid config once; the head adds only what it holds beyond them.
+    const beyond = new Set(head.filter((c) => checkConfig(space, c).length).map(configKey)).size;
+    return measureInOrder([...head, ...rest], rest.length + beyond, runner, options);
   };
+}
+
+/** Each space's valid configs, enumerated once: a replay runs several strategies and seeds on one space. */
+const enumeratedSpaces = new WeakMap<TuningSpace, readonly Config[]>();
+function enumerated(space: TuningSpace): readonly Config[] {
+  const known = enumeratedSpaces.get(space);
+  if (known) return known;
+  const configs = [...enumerate(space)];
+  enumeratedSpaces.set(space, configs);
+  return configs;
 }
 
 export const STRATEGIES = { exhaustive, random, local, annealing } as const satisfies Record<
