@@ -13,6 +13,18 @@ const cli = (...args: string[]) =>
   spawnSync(process.execPath, [bundle, "curve", ...args], { encoding: "utf8" });
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
 
+/** The first `count` problems of a gzipped records file that `keep` accepts, and their records as JSONL text. */
+function layersOf(file: string, count: number, keep = (_problem: string) => true) {
+  const lines = gunzipSync(readFileSync(file)).toString("utf8").trim().split("\n");
+  const problems = [...new Set(lines.map((l) => JSON.parse(l).problem.text as string))]
+    .filter(keep)
+    .slice(0, count);
+  return {
+    problems,
+    text: `${lines.filter((l) => problems.includes(JSON.parse(l).problem.text)).join("\n")}\n`,
+  };
+}
+
 interface StrategyJson {
   name: string;
   measurementsTo95: number | null;
@@ -97,13 +109,9 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
 
   it("--held-out: a model trained on near-best configs is replayed on the problems it never saw", () => {
     // Eight batch-1 layers of the exhaustive igemm records: six to train on, validation and held-out.
-    const lines = gunzipSync(readFileSync(igemm)).toString("utf8").trim().split("\n");
-    const problems = [...new Set(lines.map((l) => JSON.parse(l).problem.text as string))]
-      .filter((p) => p.startsWith("1x"))
-      .slice(0, 8);
     const dir = mkdtempSync(join(tmpdir(), "tunelab-heldout-"));
     const data = join(dir, "records.jsonl");
-    writeFileSync(data, `${lines.filter((l) => problems.includes(JSON.parse(l).problem.text)).join("\n")}\n`);
+    writeFileSync(data, layersOf(igemm, 8, (p) => p.startsWith("1x")).text);
     const train = (out: string, ...args: string[]) =>
       spawnSync(
         process.execPath,
@@ -184,17 +192,12 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   }, 120_000);
 
   it("--holdout-data: another network's layers held out whole, then replayed", () => {
-    const layersOf = (file: string, count: number) => {
-      const lines = gunzipSync(readFileSync(file)).toString("utf8").trim().split("\n");
-      const problems = [...new Set(lines.map((l) => JSON.parse(l).problem.text as string))].slice(0, count);
-      return { problems, lines: lines.filter((l) => problems.includes(JSON.parse(l).problem.text)) };
-    };
     const dir = mkdtempSync(join(tmpdir(), "tunelab-network-"));
     const trainOn = join(dir, "resnet50.jsonl");
     const heldFile = join(dir, "resnet18.jsonl");
-    writeFileSync(trainOn, `${layersOf(igemm, 6).lines.join("\n")}\n`);
+    writeFileSync(trainOn, layersOf(igemm, 6).text);
     const held = layersOf(resnet18, 2);
-    writeFileSync(heldFile, `${held.lines.join("\n")}\n`);
+    writeFileSync(heldFile, held.text);
     const trainArgs = ["train", "--data", trainOn, "--out", join(dir, "m"), "--epochs", "2", "--json"];
     const trained = spawnSync(process.execPath, [bundle, ...trainArgs, "--holdout-data", heldFile], {
       encoding: "utf8",
