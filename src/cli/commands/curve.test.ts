@@ -71,6 +71,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     expect(strategies.map((s) => s.name)).toEqual([
       "model-guided",
       "transfer",
+      "most-frequent",
       "annealing",
       "local",
       "random",

@@ -17,7 +17,7 @@ import {
 } from "./curve";
 import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
-import { outcomesByKey } from "./replay";
+import { outcomesByKey, replayRunner } from "./replay";
 import { annealing, exhaustive, random } from "./strategies";
 import { type CandidateRunner, type Outcome, ordered } from "./strategy";
 
@@ -140,6 +140,32 @@ describe("tuning-cost curves", () => {
     expect(curve?.median).toEqual(curve?.problems[0]?.fractions);
   });
 
+  it("most-frequent tries the configs fastest on the most other problems first", async () => {
+    // Of the other three problems 1x1 (made fastest) won two and the recording's own best, 4x2, one; the
+    // replayed problem's own winner, 2x2, would tie with 4x2 and come first if it counted.
+    const wonBy = (problem: string, winner: Config | null) => {
+      const recorded = recording().map((o) =>
+        winner && o.config.x === winner.x && o.config.y === winner.y ? { ...o, medianNs: 1 } : o,
+      );
+      return { ...task(problem), recorded, byKey: outcomesByKey(recorded) };
+    };
+    const replayed = wonBy("1x8x8x8,8x3x3", { x: 2, y: 2 });
+    const tasks = [
+      replayed,
+      wonBy("1x16x8x8,8x3x3", { x: 1, y: 1 }),
+      wonBy("1x32x8x8,8x3x3", { x: 1, y: 1 }),
+      wonBy("1x64x8x8,8x3x3", null),
+    ];
+    const common = curveStrategies(tasks, 2).find((s) => s.name === "most-frequent");
+    if (!common) throw new Error("no most-frequent strategy");
+    const runner = replayRunner(replayed.byKey);
+    await common.strategyFor(replayed)(replayed.space, runner, { seed: 0, budget: { candidates: 2 } });
+    expect(runner.asked).toEqual([
+      { x: 1, y: 1 },
+      { x: 4, y: 2 },
+    ]);
+  });
+
   it("transfer tries the nearest recorded problem's fastest configs first", async () => {
     const tasks = [
       task("1x64x56x56,64x3x3,pad=1"),
@@ -147,7 +173,13 @@ describe("tuning-cost curves", () => {
       task("1x512x7x7,512x3x3,pad=1"),
     ];
     const strategies = curveStrategies(tasks, 2);
-    expect(strategies.map((s) => s.name)).toEqual(["transfer", "annealing", "local", "random"]);
+    expect(strategies.map((s) => s.name)).toEqual([
+      "transfer",
+      "most-frequent",
+      "annealing",
+      "local",
+      "random",
+    ]);
     const [transfer] = await tuningCostCurves(tasks, strategies.slice(0, 1), { seeds: [0, 1] });
     // Every recording here is the same, so the neighbour's fastest config is each problem's best.
     expect(transfer?.problems.map((p) => p.reach)).toEqual([

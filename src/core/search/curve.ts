@@ -233,10 +233,37 @@ function fastest(task: CurveTask, count: number): Config[] {
     .map((o) => o.config);
 }
 
+/** Each task's fastest config, found once (every task's replay asks for all the others'). */
+const fastestOf = new WeakMap<CurveTask, Config | undefined>();
+function winner(task: CurveTask): Config | undefined {
+  if (!fastestOf.has(task)) fastestOf.set(task, fastest(task, 1)[0]);
+  return fastestOf.get(task);
+}
+
+/** The configs fastest on the most of `tasks` (one family's), most wins first; ties keep the tasks' order. */
+function commonWinners(tasks: readonly CurveTask[]): Config[] {
+  const wins = new Map<string, { config: Config; count: number }>();
+  for (const task of tasks) {
+    const config = winner(task);
+    if (!config) continue;
+    const key = configKey(config);
+    const held = wins.get(key) ?? { config, count: 0 };
+    held.count++;
+    wins.set(key, held);
+  }
+  return [...wins.values()].sort((a, b) => b.count - a.count).map((w) => w.config);
+}
+
+/** A transfer source's configs that the family's space allows here; one the recording lacks is still tried (and counted), as by the model. */
+const validHere = (space: TuningSpace, configs: readonly Config[]) =>
+  configs.filter((c) => checkConfig(space, c).every((v) => v.rule === RECORDED_RULE));
+
 /**
  * The strategies compared: random, local and simulated annealing as they are; transfer (the fastest
- * `width` configs of the nearest other recorded problem that are valid here, then random); and, given
- * a model's ranking, model-guided (its top `width`, then random).
+ * `width` configs of the nearest other recorded problem that are valid here, then random); most-frequent
+ * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
+ * then random: the constant guess a model has to beat); and, given a model's ranking, model-guided (its
+ * top `width`, then random).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
@@ -266,14 +293,16 @@ export function curveStrategies(
       seeded: true,
       strategyFor: (task) => {
         const source = nearestTask(tasks, task);
-        return firstThenRandom(async (space) =>
-          // Valid in the family's space; one the recording lacks is still tried (and counted), as by the model.
-          source
-            ? fastest(source, width).filter((c) =>
-                checkConfig(space, c).every((v) => v.rule === RECORDED_RULE),
-              )
-            : [],
-        );
+        return firstThenRandom(async (space) => (source ? validHere(space, fastest(source, width)) : []));
+      },
+    },
+    {
+      name: "most-frequent",
+      about: `the ${width} configs fastest on the most other recorded problems, then random`,
+      seeded: true,
+      strategyFor: (task) => {
+        const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
+        return firstThenRandom(async (space) => validHere(space, commonWinners(others)).slice(0, width));
       },
     },
     plain("annealing", "simulated annealing over neighbouring configs", annealing),

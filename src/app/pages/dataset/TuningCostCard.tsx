@@ -86,7 +86,8 @@ export function TuningCostCard() {
             line is 95%. Model-guided measures the recorded model's top {REPLAY.width} configs first; that
             model was trained on H100 records of resnet50, so 37 of these 46 layers were in its training data
             (its held-out fifth held the other 9): curves on unseen networks need a model trained on others.
-            Transfer tries the {REPLAY.width} fastest configs of the most similar other problem first.
+            Transfer tries the {REPLAY.width} fastest configs of the most similar other problem first;
+            most-frequent, the {REPLAY.width} configs that were fastest on the most other problems.
           </p>
         </>
       )}
