@@ -3,10 +3,11 @@
  * `train` on the exhaustive records (a fifth of the problems held out), then `curve --held-out` replays
  * those problems for every strategy (transfer draws on the training problems only). Prints, per
  * setting, over every held-out problem of every split: how often the model's first config is within
- * 90% of the best and its top 5 within 95%, and each strategy's median measurements to 95%. Needs
- * the one-file CLI (`npm run build:cli`). The runs' JSON goes under --out. With --from, every model
- * starts from that model's weights (fine-tuning it, e.g. one trained on another GPU's records), and
- * with --fresh-neighbours its beam is re-ranked by the new training problems alone.
+ * 90% of the best and its top 5 within 95%, and each strategy's median measurements to 95%; then the
+ * same over the held-out problems of each batch size. Needs the one-file CLI (`npm run build:cli`).
+ * The runs' JSON goes under --out. With --from, every model starts from that model's weights
+ * (fine-tuning it, e.g. one trained on another GPU's records), and with --fresh-neighbours its beam is
+ * re-ranked by the new training problems alone.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--splits 1,2,3,4,5]
  *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3]
@@ -15,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseProblem } from "../src/core/problem";
 
 const { values } = parseArgs({
   options: {
@@ -57,14 +59,37 @@ const median = (xs: readonly number[]) => {
 /** A strategy that never reached the level counts as one past the whole budget. */
 const reached = (n: number | null) => n ?? Number.POSITIVE_INFINITY;
 
+/** What one setting's held-out problems add up to: over all of them, and over those of one batch size. */
+interface Tally {
+  problems: number;
+  top1Within90: number;
+  top5Within95: number;
+  modelFewest: number;
+  byStrategy: Map<string, number[]>;
+}
+const tally = (): Tally => ({
+  problems: 0,
+  top1Within90: 0,
+  top5Within95: 0,
+  modelFewest: 0,
+  byStrategy: new Map(),
+});
+/** The map's value at key, made and stored first if it has none. */
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const value = map.get(key) ?? make();
+  map.set(key, value);
+  return value;
+}
+const percent = (n: number, of: number) => `${n} (${Math.round((100 * n) / of)}%)`;
+const describe = (t: Tally) => {
+  const medians = [...t.byStrategy].map(([name, reach]) => `${name} ${median(reach)}`).join(", ");
+  return `${t.problems} held-out problems; top 1 within 90% of the best on ${percent(t.top1Within90, t.problems)}, top 5 within 95% on ${percent(t.top5Within95, t.problems)}; the model needed no more measurements than every other strategy on ${t.modelFewest}; median measurements to 95%: ${medians}`;
+};
+
 mkdirSync(values.out, { recursive: true });
-const rows: string[] = [];
 for (const setting of values["near-best"].split(",")) {
-  const byStrategy = new Map<string, number[]>();
-  let problems = 0;
-  let top1Within90 = 0;
-  let top5Within95 = 0;
-  let modelFewest = 0;
+  const all = tally();
+  const byBatch = new Map<number, Tally>();
   for (const split of values.splits.split(",")) {
     const dir = join(values.out, `near-best-${setting}-split-${split}`);
     const nearBest = setting === "none" ? [] : ["--near-best", setting];
@@ -85,25 +110,27 @@ for (const setting of values["near-best"].split(",")) {
     writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
     const model = curve.strategies.find((s) => s.name === "model-guided");
     if (!model) throw new Error("the curve has no model-guided strategy");
-    for (const strategy of curve.strategies)
-      byStrategy.set(strategy.name, [
-        ...(byStrategy.get(strategy.name) ?? []),
-        ...strategy.perProblem.map((p) => reached(p.measurementsTo95)),
-      ]);
     model.perProblem.forEach((p, i) => {
-      problems++;
-      // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
-      if (reached(p.measurementsTo90) <= 1) top1Within90++;
-      if (reached(p.measurementsTo95) <= 5) top5Within95++;
-      const others = curve.strategies
-        .filter((s) => s.name !== "model-guided")
-        .map((s) => reached(s.perProblem[i]?.measurementsTo95 ?? null));
-      if (reached(p.measurementsTo95) <= Math.min(...others)) modelFewest++;
+      const batch = parseProblem(p.problem).n;
+      const ofBatch = entry(byBatch, batch, tally);
+      const reach = new Map(
+        curve.strategies.map((s) => [s.name, reached(s.perProblem[i]?.measurementsTo95 ?? null)]),
+      );
+      const model95 = reached(p.measurementsTo95);
+      const others = [...reach].filter(([name]) => name !== "model-guided").map(([, n]) => n);
+      for (const t of [all, ofBatch]) {
+        t.problems++;
+        // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
+        if (reached(p.measurementsTo90) <= 1) t.top1Within90++;
+        if (model95 <= 5) t.top5Within95++;
+        if (model95 <= Math.min(...others)) t.modelFewest++;
+        for (const [name, n] of reach) entry(t.byStrategy, name, () => []).push(n);
+      }
     });
   }
-  const medians = [...byStrategy].map(([name, reach]) => `${name} ${median(reach)}`).join(", ");
-  rows.push(
-    `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}: ${problems} held-out problems; top 1 within 90% of the best on ${top1Within90} (${Math.round((100 * top1Within90) / problems)}%), top 5 within 95% on ${top5Within95} (${Math.round((100 * top5Within95) / problems)}%); the model needed no more measurements than every other strategy on ${modelFewest}; median measurements to 95%: ${medians}`,
-  );
-  process.stdout.write(`${rows.at(-1)}\n`);
+  const lines = [
+    `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}: ${describe(all)}`,
+    ...[...byBatch].sort(([a], [b]) => a - b).map(([batch, t]) => `  batch ${batch}: ${describe(t)}`),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
