@@ -7,9 +7,11 @@
  * same over the held-out problems of each batch size. Needs the one-file CLI (`npm run build:cli`).
  * The runs' JSON goes under --out. With --from, every model starts from that model's weights
  * (fine-tuning it, e.g. one trained on another GPU's records), and with --fresh-neighbours its beam is
- * re-ranked by the new training problems alone.
+ * re-ranked by the new training problems alone. With --holdout-data, every model trains on all of
+ * --data and that file's problems (another network's layers) are the held-out ones; the split seed
+ * then only draws the validation problems and the initial weights.
  *
- *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--splits 1,2,3,4,5]
+ *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
  *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3]
  */
 import { spawnSync } from "node:child_process";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "3" },
     from: { type: "string" },
     "fresh-neighbours": { type: "boolean" },
+    "holdout-data": { type: "string" },
   },
 });
 if (!values.data)
@@ -96,11 +99,23 @@ for (const setting of values["near-best"].split(",")) {
     const from = values.from
       ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
       : [];
-    cli(["train", "--data", values.data, "--out", dir, "--seed", split, ...nearBest, ...from]);
+    const heldOut = values["holdout-data"];
+    cli([
+      "train",
+      "--data",
+      values.data,
+      ...(heldOut ? ["--holdout-data", heldOut] : []),
+      "--out",
+      dir,
+      "--seed",
+      split,
+      ...nearBest,
+      ...from,
+    ]);
     const curve = cli([
       "curve",
       "--data",
-      values.data,
+      heldOut ? `${values.data},${heldOut}` : values.data,
       "--model",
       dir,
       "--held-out",
