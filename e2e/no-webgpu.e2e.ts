@@ -113,8 +113,8 @@ describe("the lab on a machine without WebGPU", () => {
     await page.goto(`${BASE_URL}/?demo=1&page=dataset`);
     await page.getByRole("button", { name: "Replay the strategies" }).click();
     const chart = page.getByTestId("tuning-cost-chart");
-    // One line a strategy: model-guided (the recorded model), transfer, annealing, local, random.
-    await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(5);
+    // One line a strategy: model-guided (the recorded model), transfer, most-frequent, annealing, local, random.
+    await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(6);
     expect(await page.getByTestId("tuning-cost-reading").textContent()).toMatch(
       /^model-guided needed [\d.]+ measurements to come within 95% of the best kernel, random needed [\d.]+ \(medians over the 49 problems\)\.$/,
     );
