@@ -80,6 +80,11 @@ describe("bad input exits 2 with one line on stderr", () => {
       "tunelab: --position-weights: expected 'auto' or numbers of at least 0 (comma-separated, one per decoder position: the family token, each parameter, END), got 'x'",
     ],
     [
+      "train, --holdout-data with no file",
+      ["train", "--data", "data/miopen/gfx906_60.db.gz", "--out", join(dir, "m"), "--holdout-data="],
+      "tunelab: --holdout-data needs a records file",
+    ],
+    [
       "train, a negative position weight",
       [
         "train",

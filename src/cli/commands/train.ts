@@ -206,6 +206,10 @@ export const trainCommand: Command = {
     const fromDir = typeof ctx.values.from === "string" ? ctx.values.from : undefined;
     if (ctx.values.from !== undefined && !fromDir) throw new CliError("--from needs a model folder");
     const asked = typeof ctx.values.solver === "string" ? ctx.values.solver : undefined;
+    const heldOutFile =
+      typeof ctx.values["holdout-data"] === "string" ? ctx.values["holdout-data"] : undefined;
+    if (ctx.values["holdout-data"] !== undefined && !heldOutFile)
+      throw new CliError("--holdout-data needs a records file");
     const freshNeighbours = ctx.values["fresh-neighbours"] === true;
     if (freshNeighbours && !fromDir) throw new CliError("--fresh-neighbours goes with --from DIR");
     const from = fromDir ? await startingModel(fromDir, file, asked) : undefined;
@@ -220,8 +224,6 @@ export const trainCommand: Command = {
       const solver =
         asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
       const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
-      const heldOutFile =
-        typeof ctx.values["holdout-data"] === "string" ? ctx.values["holdout-data"] : undefined;
       const data = await readCorpusFile(file, { solver, directions, heldOut: heldOutFile });
       if (options.nearBest !== undefined && data.corpus.source.kind !== "tunelab")
         throw new CliError(

@@ -17,7 +17,7 @@ import {
 } from "./curve";
 import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
-import { outcomesByKey, replayRunner } from "./replay";
+import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, exhaustive, random } from "./strategies";
 import { type CandidateRunner, type Outcome, ordered } from "./strategy";
 
@@ -158,7 +158,7 @@ describe("tuning-cost curves", () => {
     ];
     const common = curveStrategies(tasks, 2).find((s) => s.name === "most-frequent");
     if (!common) throw new Error("no most-frequent strategy");
-    const runner = replayRunner(replayed.byKey);
+    const runner = replayByKey(replayed.byKey);
     await common.strategyFor(replayed)(replayed.space, runner, { seed: 0, budget: { candidates: 2 } });
     expect(runner.asked).toEqual([
       { x: 1, y: 1 },

@@ -14,7 +14,7 @@ import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
 import { type Config, checkConfig, rule, spaceSize, type TuningSpace } from "../space/space";
 import type { RecordedTask } from "./recording";
-import { outcomesByKey, replayRunner } from "./replay";
+import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
 import type { Outcome, Strategy } from "./strategy";
 
@@ -113,7 +113,7 @@ async function replayOnce(
   seed: number,
   max: number,
 ): Promise<{ outcomes: Outcome[]; unrecorded: number }> {
-  const result = await strategy(task.space, replayRunner(task.byKey), {
+  const result = await strategy(task.space, replayByKey(task.byKey), {
     seed,
     budget: { candidates: max },
   });

@@ -11,7 +11,7 @@ export interface ReplayRunner extends CandidateRunner<Outcome> {
   readonly asked: Config[];
 }
 
-/** Recorded outcomes by their config's key, for `replayRunner` (build once, replay many times). */
+/** Recorded outcomes by their config's key, for `replayByKey` (build once, replay many times). */
 export function outcomesByKey(outcomes: Iterable<Outcome>): Map<string, Outcome> {
   const byKey = new Map<string, Outcome>();
   for (const o of outcomes) byKey.set(configKey(o.config), o);
@@ -19,8 +19,12 @@ export function outcomesByKey(outcomes: Iterable<Outcome>): Map<string, Outcome>
 }
 
 /** Replays `outcomes` by config; a config never recorded comes back `invalid` with that reason. */
-export function replayRunner(outcomes: Iterable<Outcome> | ReadonlyMap<string, Outcome>): ReplayRunner {
-  const byKey = outcomes instanceof Map ? outcomes : outcomesByKey(outcomes as Iterable<Outcome>);
+export function replayRunner(outcomes: Iterable<Outcome>): ReplayRunner {
+  return replayByKey(outcomesByKey(outcomes));
+}
+
+/** `replayRunner` on outcomes already keyed (`outcomesByKey`), for replaying one recording many times. */
+export function replayByKey(byKey: ReadonlyMap<string, Outcome>): ReplayRunner {
   const asked: Config[] = [];
   return {
     asked,

@@ -199,7 +199,7 @@ export const annealing: Strategy = (space, runner, options = {}) => {
         if (!config) return null;
         if (!seen.has(keyOf(config))) return config;
       }
-      rest ??= shuffled(random, [...enumerate(space)]);
+      rest ??= shuffled(random, enumerated(space));
       for (; restAt < rest.length; restAt++) {
         const config = rest[restAt] as Config;
         if (!seen.has(keyOf(config))) return config;
