@@ -10,11 +10,10 @@
  * 224x224 layers take minutes each there); use --shrink 1 on a real GPU.
  */
 import { parseArgs } from "node:util";
-import { nodeGpu } from "../src/cli/node-gpu";
+import { nodeSession } from "../src/cli/node-gpu";
 import type { TuningRecord } from "../src/core/dataset/record";
 import { formatProblem, makeProblem } from "../src/core/problem";
 import { suiteLayers } from "../src/core/suites";
-import { GpuSession } from "../src/gpu/session";
 import { runSweep } from "../src/gpu/sweep";
 
 const { values } = parseArgs({
@@ -37,7 +36,7 @@ const problems = suiteLayers(values.suite, Number(values.batch)).map(({ problem:
   ),
 );
 
-const session = new GpuSession(await nodeGpu());
+const session = await nodeSession();
 const { adapter } = await session.device();
 const peaks = await session.devicePeaks();
 process.stderr.write(

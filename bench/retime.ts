@@ -3,7 +3,7 @@
  * process, with the engine's clock guards, and compares each with its time in the sweep:
  *
  *   node bench/run.mjs bench/retime.ts --data runs.jsonl [--sample 30 | --best] [--compile-ahead 0]
- *     [--tfjs] [--unsafe-features] [--out FILE.json]
+ *     [--tfjs] [--unsafe-features] [--unchecked-bounds] [--out FILE.json]
  *
  * The candidates are taken evenly over the file's order, so a sweep that slowed down as it went shows
  * as a drift late in the file. --compile-ahead 0 re-times with a serial engine (no compiling ahead):
@@ -14,11 +14,16 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { readRecordFile } from "../src/cli/commands/store";
-import { allowUnsafeFeatures, nodeGpu } from "../src/cli/node-gpu";
+import {
+  enableDawnToggles,
+  nodeGpu,
+  nodeSession,
+  UNCHECKED_BOUNDS_TOGGLES,
+  UNSAFE_TOGGLES,
+} from "../src/cli/node-gpu";
 import { familyById } from "../src/core/families/index";
 import { parseProblem } from "../src/core/problem";
 import { MeasurementEngine } from "../src/gpu/runner";
-import { GpuSession } from "../src/gpu/session";
 import { measureTfjsBaseline } from "../src/gpu/tfjs-baseline";
 
 const { values } = parseArgs({
@@ -30,9 +35,11 @@ const { values } = parseArgs({
     best: { type: "boolean" },
     tfjs: { type: "boolean" },
     "unsafe-features": { type: "boolean" },
+    "unchecked-bounds": { type: "boolean" },
   },
 });
-if (values["unsafe-features"]) allowUnsafeFeatures();
+if (values["unsafe-features"]) enableDawnToggles(UNSAFE_TOGGLES);
+if (values["unchecked-bounds"]) enableDawnToggles(UNCHECKED_BOUNDS_TOGGLES);
 if (!values.data) throw new Error("--data FILE.jsonl is required");
 const ok = (await readRecordFile(values.data)).filter((r) => r.status === "ok" && r.medianNs !== null);
 const count = Math.min(Number(values.sample), ok.length);
@@ -52,7 +59,7 @@ const fastest = () => {
 };
 const chosen = values.best ? fastest() : spread();
 
-const session = new GpuSession(await nodeGpu());
+const session = await nodeSession();
 const { adapter } = await session.device();
 const device = await session.deviceInfo(await session.devicePeaks());
 const engine = new MeasurementEngine(
@@ -95,6 +102,7 @@ const at = (q: number) =>
   deviations[Math.min(deviations.length - 1, Math.floor(q * deviations.length))] ?? null;
 const result = {
   device: `${adapter.vendor} ${adapter.architecture} ${adapter.description}`,
+  uncheckedBounds: device.uncheckedBounds === true,
   data: values.data,
   compared: deviations.length,
   medianAbsDeviation: at(0.5),

@@ -51,6 +51,11 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
     description:
       "ask Dawn for its experimental features too: shader-f16 and subgroup matrices (tensor cores) where the GPU has them",
   },
+  "unchecked-bounds": {
+    type: "boolean",
+    description:
+      "compile WGSL without Dawn's bounds checks (its disable_robustness toggle); kernels are still verified, and records say so",
+  },
   json: { type: "boolean", description: "print exactly one JSON object as the last line of stdout" },
   help: { type: "boolean", description: "show this help" },
 };

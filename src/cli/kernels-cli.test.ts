@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const bundle = "dist-cli/tunelab.mjs";
@@ -54,6 +57,50 @@ describe("kernel commands of the one-file CLI", () => {
     const misplaced = cli("verify", "--problem", "1x8x8x8,8x3x3", "--layout", "NHWC", "--family", "igemm");
     expect(misplaced.status).toBe(2);
     expect(misplaced.stderr).toContain("--layout is for --suite");
+  });
+
+  it("sweep --unchecked-bounds verifies and times without bounds checks, and its records say so", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "unchecked-")), "records.jsonl");
+    const sweep = (...extra: string[]) =>
+      cli(
+        "sweep",
+        "--problem",
+        "1x8x9x9,8x3x3,pad=1,layout=NHWC",
+        "--family",
+        "igemm",
+        "--strategy",
+        "random",
+        "--budget",
+        "2",
+        "--baseline",
+        "none",
+        "--out",
+        out,
+        "--json",
+        ...extra,
+      );
+    const read = () =>
+      readFileSync(out, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+    const unchecked = sweep("--unchecked-bounds");
+    expect(unchecked.status).toBe(0);
+    expect(unchecked.stderr).toContain("without bounds checks (disable_robustness)");
+    const first = read();
+    expect(first.map((r) => [r.status, r.device.uncheckedBounds])).toEqual([
+      ["ok", true],
+      ["ok", true],
+    ]);
+    // The same configs with the checks on are another measurement, not a resume of these.
+    expect(sweep().status).toBe(0);
+    const all = read();
+    expect(all).toHaveLength(4);
+    expect(all.slice(2).map((r) => [r.status, r.device.uncheckedBounds])).toEqual([
+      ["ok", undefined],
+      ["ok", undefined],
+    ]);
+    expect(all.slice(2).map((r) => r.config)).toEqual(first.map((r) => r.config));
   });
 
   it("space lists each family's size and domains", () => {

@@ -12,7 +12,7 @@ import { sweepCommand } from "./commands/sweep";
 import { trainCommand } from "./commands/train";
 import { verifyCommand } from "./commands/verify";
 import { serveMeasuringWorker } from "./measure-pool";
-import { allowUnsafeFeatures, UNSAFE_TOGGLES } from "./node-gpu";
+import { enableDawnToggles, UNCHECKED_BOUNDS_TOGGLES, UNSAFE_TOGGLES } from "./node-gpu";
 
 const COMMANDS: Command[] = [
   devicesCommand,
@@ -58,8 +58,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const json = values.json === true;
   if (values["unsafe-features"]) {
-    allowUnsafeFeatures();
-    process.stderr.write(`tunelab: asking Dawn for experimental features (${UNSAFE_TOGGLES})\n`);
+    enableDawnToggles(UNSAFE_TOGGLES);
+    process.stderr.write(`tunelab: asking Dawn for experimental features (${UNSAFE_TOGGLES.join(", ")})\n`);
+  }
+  if (values["unchecked-bounds"]) {
+    enableDawnToggles(UNCHECKED_BOUNDS_TOGGLES);
+    process.stderr.write(
+      `tunelab: asking Dawn to compile without bounds checks (${UNCHECKED_BOUNDS_TOGGLES.join(", ")})\n`,
+    );
   }
   const output = await command.run({
     values,

@@ -28,8 +28,8 @@ import {
   MeasurementEngine,
   type SweepEngine,
 } from "../gpu/runner";
-import { GpuSession } from "../gpu/session";
-import { allowUnsafeFeatures, nodeGpu, unsafeFeaturesAllowed } from "./node-gpu";
+import type { GpuSession } from "../gpu/session";
+import { enableDawnToggles, enabledDawnToggles, nodeSession } from "./node-gpu";
 
 /** What the sweep's process offers each worker: the GPU's guard and the sweep's sink. */
 interface PoolHost extends ClockGuard {
@@ -52,7 +52,8 @@ interface WorkerSetup {
   device: DeviceInfo;
   /** Engine options that cross: plain data (callbacks and the guard stay with the sweep). */
   options: Pick<EngineOptions, "harness" | "verify" | "sentinel" | "compileAhead">;
-  unsafeFeatures: boolean;
+  /** The sweep process's Dawn toggles: a worker's device is made like the sweep's. */
+  dawnToggles: string[];
 }
 
 /** Marks a process started as a measuring worker. */
@@ -99,9 +100,9 @@ export function serveMeasuringWorker(): boolean {
     return made;
   };
   const api: MeasuringWorker = {
-    start: async ({ device, options, unsafeFeatures }) => {
-      if (unsafeFeatures) allowUnsafeFeatures();
-      session = new GpuSession(await nodeGpu());
+    start: async ({ device, options, dawnToggles }) => {
+      enableDawnToggles(dawnToggles);
+      session = await nodeSession();
       made = new MeasurementEngine(
         session,
         device,
@@ -186,7 +187,7 @@ class MeasuringPool implements SweepEngine {
     const setup: WorkerSetup = {
       device: this.device,
       options: { harness, verify, sentinel, compileAhead },
-      unsafeFeatures: unsafeFeaturesAllowed(),
+      dawnToggles: enabledDawnToggles(),
     };
     try {
       await Promise.all(this.workers.map((w) => this.queue(w, () => w.api.start(setup))));

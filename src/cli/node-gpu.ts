@@ -1,29 +1,37 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { type AcquiredDevice, acquireDevice } from "../gpu/device";
+import { GpuSession } from "../gpu/session";
 import { CliError } from "./command";
 
 /** Debian's chromium package ships SwiftShader's Vulkan driver: a CPU "GPU" that Dawn accepts. */
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
 let dawnInstance: GPU | undefined;
-let dawnToggles = ["disable-dawn-features=timestamp_quantization"];
+/** Dawn toggles the process's instance enables beyond its defaults (asked for by command-line flags). */
+const enabledToggles = new Set<string>();
 
 /**
  * Dawn's toggles for experimental features: unsafe APIs (subgroup matrices) and f16 on NVIDIA's
  * Vulkan driver, where Dawn keeps it off by default. Asked for only with --unsafe-features.
  */
-export const UNSAFE_TOGGLES = "enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia";
+export const UNSAFE_TOGGLES = ["allow_unsafe_apis", "vulkan_enable_f16_on_nvidia"];
 
-/** Whether experimental features were asked for (measuring workers ask for them too). */
-export function unsafeFeaturesAllowed(): boolean {
-  return dawnToggles.includes(UNSAFE_TOGGLES);
+/**
+ * Dawn's toggle that compiles WGSL without its bounds checks (Tint clamps every dynamic array index
+ * otherwise). Kernels stay verified against the reference; asked for only with --unchecked-bounds.
+ */
+export const UNCHECKED_BOUNDS_TOGGLES = ["disable_robustness"];
+
+/** The toggles asked for so far (measuring workers ask for the same). */
+export function enabledDawnToggles(): string[] {
+  return [...enabledToggles];
 }
 
-/** Makes the process's Dawn instance offer experimental features; call before any device is made. */
-export function allowUnsafeFeatures(): void {
-  if (dawnInstance) throw new Error("the Dawn instance exists already: allow unsafe features first");
-  dawnToggles = [...dawnToggles, UNSAFE_TOGGLES];
+/** Makes the process's Dawn instance enable `toggles`; call before any device is made. */
+export function enableDawnToggles(toggles: string[]): void {
+  if (dawnInstance) throw new Error("the Dawn instance exists already: enable its toggles first");
+  for (const t of toggles) enabledToggles.add(t);
 }
 
 /**
@@ -43,11 +51,18 @@ export async function nodeGpu(): Promise<GPU | undefined> {
     // Dawn rounds timestamps to 65.536 us unless told not to; Node can ask for full resolution.
     // One instance for the process, held here: once garbage-collected, Dawn crashes on async work
     // (createComputePipelineAsync) of the devices it made.
-    dawnInstance ??= create(dawnToggles);
+    const enabled = enabledToggles.size ? [`enable-dawn-features=${[...enabledToggles].join(",")}`] : [];
+    dawnInstance ??= create(["disable-dawn-features=timestamp_quantization", ...enabled]);
     return dawnInstance;
   } catch {
     return undefined;
   }
+}
+
+/** A session on the process's Dawn instance; its records say when bounds checks are off. */
+export async function nodeSession(): Promise<GpuSession> {
+  const uncheckedBounds = UNCHECKED_BOUNDS_TOGGLES.every((t) => enabledToggles.has(t));
+  return new GpuSession(await nodeGpu(), { uncheckedBounds });
 }
 
 /** A Dawn device at the adapter's limits, or a CliError that says what is missing. */

@@ -30,7 +30,11 @@ export class GpuSession {
   private live: Promise<LiveDevice | Unavailable> | undefined;
   private peaks: Promise<DevicePeaks> | undefined;
 
-  constructor(readonly gpu: GPU | undefined) {}
+  /** `uncheckedBounds`: the GPU's kernels compile without bounds checks, which its records must say. */
+  constructor(
+    readonly gpu: GPU | undefined,
+    private readonly conditions: { uncheckedBounds?: boolean } = {},
+  ) {}
 
   /** The current device, acquiring a fresh one when there is none or the last was lost. */
   async device(): Promise<LiveDevice> {
@@ -68,7 +72,8 @@ export class GpuSession {
 
   /** What records say about the device: adapter identity, limits and (when measured) peaks. */
   async deviceInfo(peaks: DevicePeaks | null): Promise<DeviceInfo> {
-    return deviceInfoOf((await this.device()).adapter, peaks);
+    const info = deviceInfoOf((await this.device()).adapter, peaks);
+    return this.conditions.uncheckedBounds ? { ...info, uncheckedBounds: true } : info;
   }
 
   destroy(): void {

@@ -1,6 +1,5 @@
-import { GpuSession } from "../../gpu/session";
 import type { Command } from "../command";
-import { nodeGpu } from "../node-gpu";
+import { nodeSession } from "../node-gpu";
 import { devicePeaks, STORE_OPTION, storePath } from "./store";
 
 export const devicesCommand: Command = {
@@ -10,7 +9,7 @@ export const devicesCommand: Command = {
   usage: "devices [--store FILE] [--json]",
   options: { ...STORE_OPTION },
   async run(ctx) {
-    const session = new GpuSession(await nodeGpu());
+    const session = await nodeSession();
     try {
       const { adapter } = await session.device();
       // Measured afresh (and cached beside the store for sweeps): the numbers every fraction of peak uses.

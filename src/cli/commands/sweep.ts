@@ -9,7 +9,6 @@ import { modelGuidedByFamily } from "../../core/search/model-guided";
 import { STRATEGIES, type StrategyName } from "../../core/search/strategies";
 import { ordered } from "../../core/search/strategy";
 import type { EngineReport } from "../../gpu/runner";
-import { GpuSession } from "../../gpu/session";
 import {
   runSweep,
   type SweepOptions,
@@ -20,7 +19,7 @@ import {
 import { CliError, type Command, type CommandContext, optionalInt } from "../command";
 import { withWriterLock } from "../files";
 import { createMeasuringPool } from "../measure-pool";
-import { nodeGpu } from "../node-gpu";
+import { nodeSession } from "../node-gpu";
 import {
   familyArg,
   PROBLEM_OPTIONS,
@@ -59,7 +58,7 @@ export async function sweepToFile(
     for await (const r of streamRecordFile(out)) if (swept.has(r.problem.text)) existing.push(r);
     if (existing.length)
       ctx.progress(`resuming: ${existing.length} records of these problems already in ${out}`);
-    const session = new GpuSession(await nodeGpu());
+    const session = await nodeSession();
     const controller = new AbortController();
     const interrupt = () => {
       ctx.progress("stopping after the candidate in flight...");

@@ -33,6 +33,11 @@ export const deviceInfoSchema = z.object({
   limits: z.record(z.string(), z.number()),
   /** Optional features the device had (shader-f16, subgroups, subgroup matrices); absent in older records. */
   features: z.array(z.string()).optional(),
+  /**
+   * Kernels compiled without WebGPU's bounds checks (Dawn's disable_robustness, the CLI's
+   * --unchecked-bounds): still verified, but timed under other conditions than a browser's.
+   */
+  uncheckedBounds: z.literal(true).optional(),
   subgroupMinSize: z.number().int().min(0).optional(),
   subgroupMaxSize: z.number().int().min(0).optional(),
   subgroupMatrixConfigs: z
@@ -171,7 +176,7 @@ export function familyConfigKey(family: string, config: Config): string {
 
 /** What makes two records the same candidate: a resumed sweep skips keys already stored. */
 export function candidateKey(
-  device: Pick<DeviceInfo, "vendor" | "architecture" | "description">,
+  device: Pick<DeviceInfo, "vendor" | "architecture" | "description" | "uncheckedBounds">,
   problem: string,
   family: string,
   config: Config,
@@ -179,7 +184,8 @@ export function candidateKey(
   return [
     device.vendor,
     device.architecture,
-    device.description,
+    // Times without bounds checks are another measurement: a resumed sweep does not reuse checked ones.
+    device.uncheckedBounds ? `${device.description} (unchecked bounds)` : device.description,
     problem,
     familyConfigKey(family, config),
   ].join("|");
