@@ -133,7 +133,7 @@ describe("the lab on a machine without WebGPU", () => {
     const f16 = "32x256x14x14,256x3x3,pad=1,layout=NHWC,precision=f16";
     await page.goto(`${BASE_URL}/?demo=1&page=explore&family=mma&problem=${encodeURIComponent(f16)}`);
     // The space is the recorded H200's (its matrix shapes and subgroups), though this browser has none.
-    await expect.poll(() => page.getByTestId("space-size").textContent(), { timeout: 30_000 }).toBe("15,318");
+    await expect.poll(() => page.getByTestId("space-size").textContent(), { timeout: 30_000 }).toBe("26,837");
     await expect
       .poll(() => page.getByTestId("shader-card").textContent(), { timeout: 30_000 })
       .toContain("subgroupMatrixMultiplyAccumulate");

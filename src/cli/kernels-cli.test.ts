@@ -126,7 +126,7 @@ describe("kernel commands of the one-file CLI", () => {
     const run = cli("space", "--problem", f16, "--family", "mma", "--limits", H200_DEVICE, "--json");
     expect(run.status).toBe(0);
     const { spaces } = lastJson(run.stdout);
-    expect(spaces[0]).toMatchObject({ family: "mma", size: 15318 });
+    expect(spaces[0]).toMatchObject({ family: "mma", size: 26837 });
     const shader = cli(
       "shader",
       "--problem",

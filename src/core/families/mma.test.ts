@@ -66,7 +66,9 @@ describe("the tensor-core family", () => {
     if (!big.ok) expect(big.violations.map((v) => v.rule)).toContain("workgroup-storage");
   });
 
-  it("keeps exactly the valid configs, whole and by prefix (the beam search's masks)", () => {
+  it("keeps exactly the valid configs, whole and by prefix (the beam search's masks)", {
+    timeout: 60_000,
+  }, () => {
     const space = mmaFamily.space(problem, H200);
     let n = 0;
     for (const c of enumerate(space)) {
