@@ -3,8 +3,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_URL, launchChromium, watchConsole } from "./browser";
 
-/** The smallest problem of the recording (a ResNet layer), small enough for SwiftShader. */
-const RECORDED_PROBLEM = "1x1024x13x13,256x1x1,layout=NHWC";
+/** The smallest problem of the recording (a resnet18 layer), small enough for SwiftShader. */
+const RECORDED_PROBLEM = "1x256x14x14,512x1x1,stride=2,layout=NHWC";
 
 describe("comparing this GPU with the recorded one", () => {
   let browser: Browser;
@@ -37,7 +37,7 @@ describe("comparing this GPU with the recorded one", () => {
     expect(await row.count()).toBe(1);
     const cells = await row.locator("td").allTextContents();
     expect(cells[0]).toBe(RECORDED_PROBLEM);
-    // SwiftShader is a CPU: far slower than the recorded H100.
+    // SwiftShader is a CPU: far slower than the recorded H200.
     expect(cells[3]).toMatch(/^[\d,]+× slower$/);
     expect(cells[4]).toMatch(/^igemm BM=/);
     const chart = page.getByTestId("compare-roofline");
@@ -46,7 +46,7 @@ describe("comparing this GPU with the recorded one", () => {
       .toBeGreaterThan(10);
     const legend = await chart.locator(".recharts-legend-wrapper").textContent();
     expect(legend).toContain("this GPU: measured kernels");
-    expect(legend).toMatch(/NVIDIA H100[^:]*: measured kernels/);
+    expect(legend).toMatch(/NVIDIA H200[^:]*: measured kernels/);
     await page.screenshot({ path: "test-results/device-compare.png", fullPage: true });
     expect(problems).toEqual([]);
   });

@@ -73,10 +73,10 @@ describe("models on the Train page", () => {
 
   it("fine-tunes the recorded model on the recording: before and after, what was left out, kept in IndexedDB", async () => {
     await page.getByRole("tab", { name: "Train" }).click();
-    // The H100 recording and the H200's tensor-core records.
+    // The H200 recording's 52 problems and its 46 tensor-core (f16) ones.
     const records = page.getByRole("radio", { name: /^This lab's records \(\d+ problems/ });
     const shown = Number((await records.locator("..").textContent())?.match(/\((\d+) problems/)?.[1]);
-    expect(shown).toBeGreaterThan(66);
+    expect(shown).toBe(52 + 46);
     await records.check();
     await page.getByRole("radio", { name: "Fine-tune recorded demo model on this data" }).check();
     expect(await page.getByRole("spinbutton", { name: "Hidden units" }).count()).toBe(0);
@@ -92,12 +92,12 @@ describe("models on the Train page", () => {
     const cells = await table.locator("tbody td").allTextContents();
     expect(cells).toHaveLength(8);
     expect(cells.every((c) => /^\d+\.\d%$/.test(c))).toBe(true);
-    // The recorded model learnt the H100's igemm and splitk kernels: the tensor-core problems (their
-    // fastest kernel an mma one) and 8 H100 problems (values it never learnt) are left out.
-    expect(await page.getByText(`${shown - 58} of ${shown} problems left out`).isVisible()).toBe(true);
+    // The recorded model learnt the H200's igemm and splitk kernels: the 46 tensor-core problems (their
+    // fastest kernel an mma one) and one f32 problem (a tile it never learnt) are left out.
+    expect(await page.getByText(`47 of ${shown} problems left out`).isVisible()).toBe(true);
     const leftOut = await page.getByTestId("left-out").textContent();
-    expect(leftOut).toContain(`mma (${shown - 66})`);
-    expect(leftOut).toContain("splitk TM=8 (7)");
+    expect(leftOut).toContain("mma (46)");
+    expect(leftOut).toContain("igemm BM=256 (1)");
     expect(await current()).toContain("indexeddb://tunelab-latest");
     // Two epochs drawn: loss, validation loss and validation accuracy, each in its own colour.
     const curves = page.getByTestId("chart-training").locator(".recharts-line-curve");

@@ -37,7 +37,7 @@ describe("the lab on a machine without WebGPU", () => {
     const banner = page.getByTestId("demo-banner");
     await expect
       .poll(() => banner.textContent(), { timeout: 30_000 })
-      .toMatch(/recorded on nvidia \(NVIDIA H100.*not this device/i);
+      .toMatch(/recorded on nvidia \(NVIDIA H200.*not this device/i);
     expect(new URL(page.url()).searchParams.get("demo")).toBe("1");
     await expect
       .poll(() => page.getByTestId("roofline").locator(".recharts-scatter-symbol").count(), {
@@ -52,7 +52,7 @@ describe("the lab on a machine without WebGPU", () => {
       .toMatch(/layout=NHWC.*FLOP\/s at [\d.]+ FLOP\/byte/);
     await page.screenshot({ path: "test-results/demo-device.png", fullPage: true });
     await page.getByRole("tab", { name: "Dataset" }).click();
-    // The H100 recording and the H200's tensor-core records (recording.json's extraDatasets).
+    // The H200 recording and its tensor-core records (recording.json's extraDatasets).
     const stored = ["dataset.jsonl", "tensor-cores.jsonl"]
       .map((file) => readJsonl(readFileSync(`public/demo/${file}`, "utf8")).length)
       .reduce((a, b) => a + b);

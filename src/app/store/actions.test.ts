@@ -1,7 +1,7 @@
 /**
  * The store's actions that run work, against in-process engines: the model Worker's own API
  * (model-api.ts) with real tfjs training and the real demo model, and a GPU engine that replays the
- * recorded H100 measurements (as core's replay runner does) in place of a GPU.
+ * recorded H200 measurements (as core's replay runner does) in place of a GPU.
  */
 import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
@@ -25,6 +25,8 @@ import { createLabStore, type LabStore } from "./index";
 
 const DEMO = "public/demo";
 const records = readJsonl(readFileSync(`${DEMO}/dataset.jsonl`, "utf8"));
+/** The recording's tensor-core records: a family (mma) the recorded model never learnt. */
+const tensorCores = readJsonl(readFileSync(`${DEMO}/tensor-cores.jsonl`, "utf8"));
 const [device] = records.map((r) => r.device);
 const PROBLEM = recordCorpus(records, "dataset.jsonl").examples[0]?.group as string;
 
@@ -182,8 +184,8 @@ describe("start training", () => {
     const { summary } = run;
     expect(summary.history.length).toBeGreaterThan(0);
     expect(summary.history.length).toBeLessThanOrEqual(2);
-    // 66 recorded problems, split by problem: a fifth held out, a tenth of the rest validates.
-    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(66);
+    // 52 recorded problems, split by problem: a fifth held out, a tenth of the rest validates.
+    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(52);
     expect(summary.holdout?.n).toBe(summary.examples.holdout);
     expect(summary.holdout?.valid).toBe(1);
     expect(store.getState().model.current).toMatchObject({ kind: "tunelab", families: summary.families });
@@ -218,10 +220,10 @@ describe("fine-tuning a model on the records on show", () => {
     const { summary } = run;
     expect(run.from).toBe("recorded demo model");
     expect(phases).toEqual(["reading", "scoring-before", "training", "choosing-blend", "evaluating"]);
-    // 8 of the 66 recorded problems need values the model has no token for (core's records test names them).
-    expect(summary.fineTuned?.leftOut).toMatchObject({ examples: 8, of: 66 });
-    expect(summary.fineTuned?.leftOut?.tokens[0]).toEqual({ token: "splitk TM=8", examples: 7 });
-    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(58);
+    // 1 of the 52 recorded problems needs a value the model has no token for (core's records test names it).
+    expect(summary.fineTuned?.leftOut).toMatchObject({ examples: 1, of: 52 });
+    expect(summary.fineTuned?.leftOut?.tokens[0]).toEqual({ token: "igemm BM=256", examples: 1 });
+    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(51);
     const before = summary.fineTuned?.before;
     expect(before?.n).toBe(summary.examples.holdout);
     expect(summary.holdout?.n).toBe(summary.examples.holdout);
@@ -257,10 +259,10 @@ describe("fine-tuning a model on the records on show", () => {
   }
 
   it("refuses records the model has no token for, saying which, and keeps the model", async () => {
-    // The recording's direct-kernel records alone: a family the recorded model never learnt.
-    const { store, message } = await refusedFineTuning(records.filter((r) => r.family === "direct"));
+    // The recording's tensor-core records alone: a family the recorded model never learnt.
+    const { store, message } = await refusedFineTuning(tensorCores);
     expect(message).toMatch(
-      /^none of the \d+ tuned problems here fits the model's vocabulary: their fastest configs need direct, which it has no token for .*; train a new model on them$/,
+      /^none of the 46 tuned problems here fits the model's vocabulary: their fastest configs need mma, which it has no token for .*; train a new model on them$/,
     );
     expect(store.getState().model.current?.name).toBe("recorded demo model");
     await store.getState().predict(PROBLEM);
@@ -268,14 +270,15 @@ describe("fine-tuning a model on the records on show", () => {
   }, 60_000);
 
   it("says which problems were left out when too few remain to train on", async () => {
-    // Three problems with every record, the rest with their direct-kernel records only.
+    // Three problems with every record (the first, 32x64x56x56,64x3x3, fastest with igemm BM=256, which
+    // the model has no token for) and the tensor-core problems (f16: others than those).
     const kept = new Set([...new Set(records.map((r) => r.problem.text))].slice(0, 3));
-    const { message } = await refusedFineTuning(
-      records.filter((r) => kept.has(r.problem.text) || r.family === "direct"),
-    );
-    // 46 recorded problems have direct records; 43 of them only those here.
+    const { message } = await refusedFineTuning([
+      ...records.filter((r) => kept.has(r.problem.text)),
+      ...tensorCores,
+    ]);
     expect(message).toBe(
-      "3 problems are too few to train with early stopping (need at least 6) once 43 of 46 are left out for values the model has no token for (direct)",
+      "2 problems are too few to train with early stopping (need at least 6) once 47 of 49 are left out for values the model has no token for (mma, igemm BM=256)",
     );
   });
 });
@@ -286,9 +289,9 @@ describe("loading a model", () => {
     [
       "has bytes after the weights",
       "longer",
-      "weights.bin holds 266940 bytes where model.json describes 266936",
+      "weights.bin holds 263844 bytes where model.json describes 263840",
     ],
-    ["is cut short", "shorter", "weights.bin holds 266932 bytes where model.json describes 266936"],
+    ["is cut short", "shorter", "weights.bin holds 263836 bytes where model.json describes 263840"],
   ])(
     "refuses a model whose weights.bin %s, naming the problem, and keeps the one held",
     async (_, how, why) => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-// Import and export need no GPU: records measured on an H100, from the recorded demo.
+// Import and export need no GPU: records measured on an H200, from the recorded demo.
 const bundle = "dist-cli/tunelab.mjs";
 const demo = readFileSync("public/demo/dataset.jsonl", "utf8").split("\n").slice(0, 6);
 const text = (lines: readonly string[]) => lines.map((l) => `${l}\n`).join("");
@@ -76,7 +76,7 @@ describe("import", () => {
     const records = demo.map((line) => JSON.parse(line));
     records[1].config.BM = 999;
     records[2].family = "winograd";
-    records[3].problem.text = records[3].problem.text.replace("pad=3", "pad=1");
+    records[3].problem.text = records[3].problem.text.replace("pad=1", "pad=2");
     records[4].config = { ...records[4].config, "fn main() {}": 1 };
     return records.map((r) => JSON.stringify(r));
   }
@@ -106,7 +106,7 @@ describe("import", () => {
       [
         4,
         expect.stringMatching(
-          /^line 4: problem\.text ".*,pad=1,.*" does not match problem\.fields: padH 1 in the text, 3 in the fields; padW 1/,
+          /^line 4: problem\.text ".*,pad=2,.*" does not match problem\.fields: padH 2 in the text, 1 in the fields; padW 2/,
         ),
       ],
       [5, 'line 5: config: "fn main() {}" is not a parameter name'],

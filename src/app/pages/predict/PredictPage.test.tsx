@@ -12,8 +12,8 @@ import { DEFAULT_VIEW } from "../../url";
 import PredictPage from "./PredictPage";
 
 const recording = RecordingSchema.parse({
-  device: { vendor: "nvidia", architecture: "", description: "NVIDIA H100" },
-  recordedAt: "2026-11-25",
+  device: { vendor: "nvidia", architecture: "", description: "NVIDIA H200" },
+  recordedAt: "2026-12-01",
   dataset: "dataset.jsonl",
   model: "model/model.json",
 });
@@ -80,37 +80,41 @@ describe("PredictPage", () => {
     // The step slider walks the best candidate's family's parameters; the last step keeps the
     // candidates of that family that the candidates' table shows, with the same scores.
     const slider = within(steps).getByRole("slider");
-    expect(slider.getAttribute("aria-valuetext")).toBe("step 1 of 10, BM");
-    fireEvent.change(slider, { target: { value: "9" } });
-    expect(slider.getAttribute("aria-valuetext")).toBe("step 10 of 10, SK");
+    expect(slider.getAttribute("aria-valuetext")).toBe("step 1 of 9, BM");
+    fireEvent.change(slider, { target: { value: "8" } });
+    expect(slider.getAttribute("aria-valuetext")).toBe("step 9 of 9, DB");
     const kept = within(screen.getByTestId("kept-beams")).getAllByRole("row").slice(1);
     expect(kept).toHaveLength(4);
     const table = within(screen.getByTestId("candidates")).getAllByRole("row").slice(1);
-    const splitk = table.filter((row) => row.textContent?.includes("splitk"));
+    const igemm = table.filter((row) => row.textContent?.includes("igemm"));
+    expect(igemm.length).toBeGreaterThan(0);
     expect(kept.map((row) => row.lastElementChild?.textContent)).toEqual(
-      expect.arrayContaining(splitk.map((row) => row.children[3]?.textContent)),
+      expect.arrayContaining(igemm.map((row) => row.children[3]?.textContent)),
     );
-    // At SK the split-depth rule masks SK=16, struck through with its reason and the mass it took.
-    const masked = within(screen.getByTestId("expansions")).getAllByText("SK=16");
+
+    // Another family's beam, from its first step, to its last: split-K's SK.
+    fireEvent.change(within(steps).getByRole("combobox"), { target: { value: "splitk" } });
+    expect(slider.getAttribute("aria-valuetext")).toBe("step 1 of 10, BM");
+    fireEvent.change(slider, { target: { value: "9" } });
+    expect(slider.getAttribute("aria-valuetext")).toBe("step 10 of 10, SK");
+    // At SK the split-depth rule masks SK=32 (this layer's 144 k tiles of BK=16 cannot make 32 slices
+    // of two tiles), struck through with its reason and the mass it took.
+    const masked = within(screen.getByTestId("expansions")).getAllByText("SK=32");
     expect(masked[0]?.tagName).toBe("S");
-    expect(screen.getAllByText(/^masked by split-depth: /).length).toBeGreaterThan(0);
-    // SK=32 has no token (never in training): said once for the step, not on every row.
+    expect(screen.getAllByText(/^masked by split-depth: 144 k tiles of BK=16 /).length).toBeGreaterThan(0);
+    // SK=2 and SK=4 have no token (never in training): said once for the step, not on every row.
     expect(screen.getByText(/^Never in training, so the model has no token for/).textContent).toContain(
-      "SK=32",
+      "SK=2, SK=4",
     );
     expect(screen.getByTestId("step-mass").textContent).toMatch(
       /^Constraints removed \d+\.\d+% of the probability mass at SK/,
     );
 
-    // Another family's beam, from its first step.
-    fireEvent.change(within(steps).getByRole("combobox"), { target: { value: "igemm" } });
-    expect(slider.getAttribute("aria-valuetext")).toBe("step 1 of 9, BM");
-
     // Saliency: one column per decoded token, one row per feature the model reads, by readable name.
     const grid = screen.getByRole("grid", { name: "Feature saliency per predicted token" });
-    expect(within(grid).getByRole("columnheader", { name: "token=family=splitk" })).toBeTruthy();
+    expect(within(grid).getByRole("columnheader", { name: "token=family=igemm" })).toBeTruthy();
     expect(within(grid).getByRole("rowheader", { name: "feature=input channels C = 256" })).toBeTruthy();
-    expect(within(grid).getAllByRole("gridcell")).toHaveLength(11 * 13);
+    expect(within(grid).getAllByRole("gridcell")).toHaveLength(10 * 13);
     // One tab stop in the grid.
     expect(
       within(grid)
