@@ -18,6 +18,8 @@ export const RecordingSchema = z.object({
   dataset: z.string(),
   /** A trained model's model.json, when the recording ships one. */
   model: z.string().optional(),
+  /** The networks (suite ids of src/core/suites.ts) whose records the model trained on, when the recording says. */
+  modelTrainedOn: z.array(z.string()).optional(),
   /** Every valid config of some problems, compact (scripts/demo-curves.ts): what the tuning-cost chart replays. */
   exhaustive: z.string().optional(),
   /** More record files, measured on another GPU or with features the first lacked (the H200's tensor cores). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, problemErrors } from "./problem";
-import { SUITES, suiteLayers } from "./suites";
+import { problemsBySuite, SUITES, suiteLayers } from "./suites";
 
 const summary = (id: string, batch = 1) =>
   suiteLayers(id, batch).map((l) => `${l.name} ${formatProblem(l.problem)} x${l.count}`);
@@ -54,5 +54,27 @@ describe("network suites", () => {
     }
     expect(() => suiteLayers("alexnet")).toThrow(/unknown suite 'alexnet' \(resnet18, resnet50/);
     expect(() => suiteLayers("vgg16", 0)).toThrow(/batch/);
+  });
+
+  it("groups problems by network: a shared layer to the preferred network, else to the first suite", () => {
+    const shared = "1x64x56x56,64x3x3,pad=1,layout=NHWC"; // in resnet18 and resnet50
+    const only18 = "1x64x56x56,128x1x1,stride=2,layout=NHWC";
+    const vgg = "32x512x14x14,512x3x3,pad=1"; // any batch and layout
+    const half = "1x3x416x416,16x3x3,pad=1,layout=NHWC,precision=f16";
+    const none = "1x7x9x9,5x3x3";
+    const problems = [shared, only18, vgg, half, none];
+    const groups = (preferred?: string[]) =>
+      problemsBySuite(problems, preferred).map((g) => [g.suite.id, g.problems]);
+    expect(groups()).toEqual([
+      ["resnet18", [shared, only18]],
+      ["vgg16", [vgg]],
+      ["yolov3-tiny", [half]],
+    ]);
+    expect(groups(["resnet50"])).toEqual([
+      ["resnet18", [only18]],
+      ["resnet50", [shared]],
+      ["vgg16", [vgg]],
+      ["yolov3-tiny", [half]],
+    ]);
   });
 });

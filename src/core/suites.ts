@@ -3,7 +3,7 @@
  * occurs. A network is written as its full list of convolutions (in order); identical shapes merge,
  * keeping the first occurrence's name.
  */
-import { type ConvProblem, formatProblem, makeProblem } from "./problem";
+import { type ConvProblem, formatProblem, makeProblem, parseProblem } from "./problem";
 
 export interface SuiteLayer {
   /** Where the shape first occurs in the network, e.g. "layer2.0.conv2". */
@@ -199,4 +199,45 @@ export function suiteLayers(id: string, batch = 1): SuiteLayer[] {
   if (!Number.isInteger(batch) || batch < 1)
     throw new Error(`batch must be a whole number >= 1, got ${batch}`);
   return suite.layers(batch);
+}
+
+/** The problems (text form) of one suite, as `problemsBySuite` groups them. */
+export interface SuiteProblems {
+  suite: Suite;
+  problems: string[];
+}
+
+/**
+ * Groups problems (text form) by the suite a layer of theirs belongs to, at any batch, layout and
+ * precision. A layer of several suites (resnet18 shares five with resnet50) goes to the first of
+ * `preferred` that has it, else to the first in SUITES' order: so a network a model trained on keeps
+ * its shared layers, and a network it never saw holds only layers it never saw. Problems of no suite
+ * are in no group. Groups come in SUITES' order, problems in the order given; suites with none are left out.
+ */
+export function problemsBySuite(
+  problems: readonly string[],
+  preferred: readonly string[] = [],
+): SuiteProblems[] {
+  const order = [
+    ...preferred.flatMap((id) => SUITES.filter((s) => s.id === id)),
+    ...SUITES.filter((s) => !preferred.includes(s.id)),
+  ];
+  const groups = new Map<Suite, string[]>();
+  for (const text of problems) {
+    const problem = parseProblem(text);
+    const key = formatProblem(problem);
+    const suite = order.find((s) =>
+      s
+        .layers(problem.n)
+        .some(
+          (l) =>
+            formatProblem({ ...l.problem, layout: problem.layout, precision: problem.precision }) === key,
+        ),
+    );
+    if (suite) groups.set(suite, [...(groups.get(suite) ?? []), text]);
+  }
+  return SUITES.flatMap((suite) => {
+    const held = groups.get(suite);
+    return held ? [{ suite, problems: held }] : [];
+  });
 }

@@ -48,6 +48,7 @@ import {
   type CurveTask,
   curveStrategies,
   curveTask,
+  heldOutSplit,
   type StrategyCurve,
   tuningCostCurves,
 } from "../core/search/curve";
@@ -127,6 +128,11 @@ export interface TuningCostRequest {
   recording: Uint8Array;
   /** The model that ranks each problem's configs (model-guided); none leaves that strategy out. */
   modelUrl?: string;
+  /**
+   * Replay only these problems (text form), and let transfer and most-frequent draw only on the
+   * recording's others, as the CLI's `curve --held-out`; none replays every problem.
+   */
+  problems?: string[];
   /** Configs the model ranks, and the nearest problem's fastest configs transfer tries, first. */
   width: number;
   seeds: number;
@@ -297,12 +303,21 @@ export function modelApi(deps: ModelApiDeps) {
       return deps.list();
     },
 
+    /** The problems (text form) of an exhaustive recording, once each in the file's order: what a replay may choose from. */
+    async recordedProblems(recording: Uint8Array): Promise<string[]> {
+      return [...new Set((await tasksOfCompactBytes(recording)).map((t) => t.problem))];
+    },
+
     /**
      * Tuning cost replayed on an exhaustive recording (core's curve replay, as the CLI's `curve`), with
      * the model at `modelUrl` ranking; that model is loaded for this alone, the held one stays.
      */
     async tuningCost(request: TuningCostRequest): Promise<StrategyCurve[]> {
-      const tasks = (await tasksOfCompactBytes(request.recording)).map(curveTask);
+      const recorded = (await tasksOfCompactBytes(request.recording)).map(curveTask);
+      const chosen = request.problems ? new Set(request.problems) : null;
+      const missing = [...(chosen ?? [])].filter((p) => !recorded.some((t) => t.problem === p));
+      if (missing.length) throw new Error(`the recording has no records of ${missing.join("; ")}`);
+      const { replayed: tasks, pool } = heldOutSplit(recorded, chosen);
       let ranker: LearnedModel | undefined;
       if (request.modelUrl) {
         await deps.backend();
@@ -323,7 +338,7 @@ export function modelApi(deps: ModelApiDeps) {
             )
         : undefined;
       try {
-        return await tuningCostCurves(tasks, curveStrategies(tasks, request.width, rank), {
+        return await tuningCostCurves(tasks, curveStrategies(pool, request.width, rank), {
           seeds: Array.from({ length: request.seeds }, (_, i) => i + 1),
           max: request.max,
         });

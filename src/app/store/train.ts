@@ -125,7 +125,7 @@ export interface TrainSlice {
   modelFiles(): Promise<NamedFile[] | null>;
   loadModel(url: string): Promise<void>;
   listModels(): Promise<void>;
-  /** Loads the model that ships with the recorded demo (trained on its H100 records). */
+  /** Loads the model that ships with the recorded demo (trained on its H200 records of the networks `modelTrainedOn` names). */
   loadRecordedModel(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { formatProblem, parseProblem } from "../../core/problem";
 import {
   curveStrategies,
   curveTask,
+  heldOutSplit,
   REACH_LEVELS,
   type StrategyCurve,
   tuningCostCurves,
@@ -142,8 +143,7 @@ export const curveCommand: Command = {
     const recorded = recordedTasks(records).map(curveTask);
     const heldOut = ctx.values["held-out"] === true ? await heldOutProblems(modelDir, recorded) : null;
     // Held out: the model's unseen problems are replayed; transfer draws on the problems it trained on.
-    const tasks = heldOut ? recorded.filter((t) => heldOut.has(t.problem)) : recorded;
-    const transferPool = heldOut ? recorded.filter((t) => !heldOut.has(t.problem)) : recorded;
+    const { replayed: tasks, pool: transferPool } = heldOutSplit(recorded, heldOut);
     for (const task of tasks)
       if (!task.recorded.some((o) => o.status === "ok"))
         throw new CliError(`${task.problem} (${task.family}): no record has a time; nothing to compare with`);

@@ -11,6 +11,7 @@ import {
   type CurveTask,
   curveStrategies,
   curveTask,
+  heldOutSplit,
   measurementsToReach,
   median,
   tuningCostCurves,
@@ -191,6 +192,14 @@ describe("tuning-cost curves", () => {
     expect(ranked[0]?.name).toBe("model-guided");
     const [guided] = await tuningCostCurves(tasks.slice(0, 1), ranked.slice(0, 1), { seeds: [0] });
     expect(guided?.problems[0]?.fractions[0]).toBe(145 / 1010);
+  });
+
+  it("splits held-out problems from those transfer draws on; without any, every task is both", () => {
+    const tasks = ["a", "b", "a", "c"].map((problem, i) => ({ problem, i }));
+    const split = heldOutSplit(tasks, new Set(["a", "z"]));
+    expect(split.replayed.map((t) => t.i)).toEqual([0, 2]);
+    expect(split.pool.map((t) => t.i)).toEqual([1, 3]);
+    expect(heldOutSplit(tasks, null)).toEqual({ replayed: tasks, pool: tasks });
   });
 });
 

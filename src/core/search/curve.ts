@@ -211,6 +211,23 @@ export function curveTask(task: RecordedTask): CurveTask {
   };
 }
 
+/**
+ * The tasks to replay and those transfer and most-frequent may draw on. With `heldOut` (problems in
+ * text form), only its problems are replayed and only the others are drawn on, as for problems a model
+ * never saw (the CLI's `curve --held-out`, the lab's choice of a network); without it, every task is
+ * both (a task never draws on its own problem).
+ */
+export function heldOutSplit<T extends { problem: string }>(
+  tasks: readonly T[],
+  heldOut: ReadonlySet<string> | null,
+): { replayed: T[]; pool: T[] } {
+  if (!heldOut) return { replayed: [...tasks], pool: [...tasks] };
+  return {
+    replayed: tasks.filter((t) => heldOut.has(t.problem)),
+    pool: tasks.filter((t) => !heldOut.has(t.problem)),
+  };
+}
+
 /** The nearest other task of the same family by log-scaled problem features, if any. */
 function nearestTask(tasks: readonly CurveTask[], task: CurveTask): CurveTask | null {
   const point = (t: CurveTask) => logVector(convFeatures(parseProblem(t.problem)));
