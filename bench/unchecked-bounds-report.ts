@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { median } from "../src/core/search/curve";
 
 interface Row {
   problem: string;
@@ -34,10 +35,6 @@ function timesOf(files: string): Map<string, number[]> {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const geomean = (xs: number[]) => Math.exp(mean(xs.map(Math.log)));
 
 const checked = timesOf(values.checked);
@@ -50,15 +47,16 @@ for (const [key, c] of checked) {
   if (!u) continue;
   const ratio = mean(c) / mean(u);
   ratios.push(ratio);
-  for (const runs of [c, u]) if (runs.length > 1) repeats.push(Math.abs(runs[1] / runs[0] - 1));
+  for (const [first, second] of [c, u])
+    if (first !== undefined && second !== undefined) repeats.push(Math.abs(second / first - 1));
   console.log(
     `| ${key.split("|")[0]} | ${(mean(c) / 1e3).toFixed(1)} | ${(mean(u) / 1e3).toFixed(1)} | ${ratio.toFixed(3)} |`,
   );
 }
 console.log(
-  `${ratios.length} configs: checked / unchecked median ${median(ratios).toFixed(3)}, geometric mean ${geomean(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
+  `${ratios.length} configs: checked / unchecked median ${(median(ratios) ?? Number.NaN).toFixed(3)}, geometric mean ${geomean(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
 );
 if (repeats.length)
   console.log(
-    `the same mode run twice: median |second / first - 1| ${(100 * median(repeats)).toFixed(2)}%, largest ${(100 * Math.max(...repeats)).toFixed(2)}%`,
+    `the same mode run twice: median |second / first - 1| ${(100 * (median(repeats) ?? Number.NaN)).toFixed(2)}%, largest ${(100 * Math.max(...repeats)).toFixed(2)}%`,
   );
