@@ -36,7 +36,7 @@ interface Row {
 }
 
 const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-const us = (ns: number | null) => (ns === null ? "-" : (ns / 1e3).toFixed(1));
+const us = (ns: number | null | undefined) => (ns == null ? "-" : (ns / 1e3).toFixed(1));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
 
@@ -103,13 +103,17 @@ for (const file of args) {
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of [...rows].sort((a, b) => flops(b) - flops(a))) {
     console.log(
-      `| ${r.problem.replace(",layout=NHWC,precision=f16", "")} | ${us(r.sweepNs)} | ${us(r.freshNs)} | ${tflops(r).toFixed(1)} | ${((r.peakFraction ?? 0) * 100).toFixed(0)}% | ${us(r.tfjsNs)} | ${r.speedup?.toFixed(2) ?? "-"}x | ${r.relativeError?.toExponential(1) ?? "-"} | ${r.maxElementError?.toExponential(1) ?? "-"} |`,
+      `| ${r.problem.replace(",layout=NHWC,precision=f16", "")} | ${us(r.sweepNs)} | ${us(r.freshNs)} | ${tflops(r).toFixed(1)} | ${((r.peakFraction ?? 0) * 100).toFixed(0)}% | ${us(r.tfjsNs)} | ${r.speedup ? `${r.speedup.toFixed(2)}x` : "-"} | ${r.relativeError?.toExponential(1) ?? "-"} | ${r.maxElementError?.toExponential(1) ?? "-"} |`,
     );
   }
   const speedups = rows.flatMap((r) => (r.speedup ? [r.speedup] : []));
   const largest = [...rows].sort((a, b) => flops(b) - flops(a)).slice(0, 5);
+  // A re-time without --tfjs has no speedups: only the layers' TFLOP/s.
+  const overTfjs = speedups.length
+    ? `geometric mean speedup over tfjs ${geomean(speedups).toFixed(2)}x (${speedups.length} layers, slowest ${Math.min(...speedups).toFixed(2)}x); `
+    : "";
   console.log(
-    `geometric mean speedup over tfjs ${geomean(speedups).toFixed(2)}x (${speedups.length} layers, slowest ${Math.min(...speedups).toFixed(2)}x); five largest layers ${largest.map((r) => tflops(r).toFixed(0)).join(", ")} TFLOP/s`,
+    `${overTfjs}five largest layers ${largest.map((r) => tflops(r).toFixed(0)).join(", ")} TFLOP/s`,
   );
   const alone = rows.flatMap((r) => {
     const tfjs = tfjsAlone.get(r.problem.replace(",precision=f16", ""));
