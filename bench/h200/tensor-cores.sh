@@ -6,7 +6,7 @@
 #   probe:  the adapter with --unsafe-features, its peaks, and every f16 family verified on sampled
 #           configs of a few layers, then a short tensor-core sweep beside tfjs (fp32) on one layer.
 #   layers: resnet50's layers in NHWC f16 at batch $BATCH, a random search of the tensor-core family
-#           (BUDGET candidates each), then each layer's best re-timed in a fresh process beside tfjs's
+#           (BUDGET candidates each, by WORKERS measuring processes), then each layer's best re-timed in a fresh process beside tfjs's
 #           f32 conv2d (timed in that process too), with the measured error.
 set -uo pipefail
 source .device/gpu-env.sh
@@ -40,7 +40,7 @@ layers)
   $T verify --unsafe-features --problem "1x64x56x56,64x3x3,pad=1,layout=NHWC,precision=f16" --family mma --sample 8 2>&1 | grep -v "^ \|^:\|warning\|^$\|Compilation" >> "$LOG"
   stamp "mma batch $B"
   $T sweep --unsafe-features --suite resnet50 --batch "$B" --layout NHWC --precision f16 --family mma --strategy random \
-    --budget "${BUDGET:-36}" --baseline none --store "$STORE" --out "$OUT/mma-b$B.jsonl" --json 2>> "$LOG" | tail -1 > "$OUT/mma-b$B.json"
+    --budget "${BUDGET:-36}" --baseline none --workers "${WORKERS:-1}" --store "$STORE" --out "$OUT/mma-b$B.jsonl" --json 2>> "$LOG" | tail -1 > "$OUT/mma-b$B.json"
   stamp "retime batch $B"
   node dist-cli/retime.mjs --unsafe-features --data "$OUT/mma-b$B.jsonl" --best --tfjs --out "$OUT/best-b$B.json" 2>> "$LOG" | tail -12 >> "$LOG"
   gzip -f "$OUT/mma-b$B.jsonl"
