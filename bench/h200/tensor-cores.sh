@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# f16 and the tensor-core family on the H200. Run in the device call from the project root, after
-#   npm run build:cli
-#   node bench/run.mjs --bundle dist-cli/retime.mjs bench/retime.ts
-# with carry [".device", "dist-cli"]; writes under $OUT (default: runs/). STAGE picks the part:
+# f16 and the tensor-core family on the H200. After bench/h200/pack.sh here, run from the project root
+# in the device call with carry [".device"]; writes under $OUT (default: runs/). STAGE picks the part:
 #   probe:  the adapter with --unsafe-features, its peaks, and every f16 family verified on sampled
 #           configs of a few layers, then a short tensor-core sweep beside tfjs (fp32) on one layer.
 #   layers: resnet50's layers in NHWC f16 at batch $BATCH, a random search of the tensor-core family
 #           (BUDGET candidates each, by WORKERS measuring processes), then each layer's best re-timed in a fresh process beside tfjs's
 #           f32 conv2d (timed in that process too), with the measured error.
 set -uo pipefail
-source .device/gpu-env.sh
+source bench/h200/bundles.sh
 OUT=${OUT:-runs}; mkdir -p "$OUT"
 STAGE=${STAGE:-probe}
 T="node dist-cli/tunelab.mjs"
