@@ -88,6 +88,24 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     expect(byName.random?.measurementsTo95).toBeGreaterThan(1);
     // Strategies that walk the recorded space never leave it.
     for (const name of ["annealing", "local", "random"]) expect(byName[name]?.unrecorded, name).toBe(0);
+
+    // Several models rank by their fused rankings: a model fused with itself ranks as it does alone.
+    const twice = cli(
+      "--data",
+      igemm,
+      "--problems",
+      "1x512x7x7,512x3x3,pad=1,layout=NHWC",
+      "--model",
+      "public/demo/model,public/demo/model",
+      "--seeds",
+      "2",
+      "--json",
+    );
+    expect(twice.status, twice.stderr).toBe(0);
+    expect(twice.stderr).toContain("2 models' rankings fused");
+    const [fused] = lastJson(twice.stdout).strategies as StrategyJson[];
+    expect(fused?.name).toBe("model-guided");
+    expect(fused?.curve).toEqual(byName["model-guided"]?.curve);
   });
 
   it("stops at --max, reads several files, and the text names the budget", () => {

@@ -8,12 +8,14 @@ import { formatProblem, parseProblem } from "../../core/problem";
 import {
   curveStrategies,
   curveTask,
+  fuseRankings,
   heldOutSplit,
   REACH_LEVELS,
   type StrategyCurve,
   tuningCostCurves,
 } from "../../core/search/curve";
 import { recordedTasks } from "../../core/search/recording";
+import type { Config } from "../../core/space/space";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { familyArg } from "../problem-args";
 import { HOLDOUT_JSONL } from "./corpus-file";
@@ -101,8 +103,9 @@ export const curveCommand: Command = {
     },
     model: {
       type: "string",
-      value: "DIR",
-      description: "a model trained on records (folder written by `train`): adds the model-guided strategy",
+      value: "DIR[,DIR]",
+      description:
+        "a model trained on records (folder written by `train`): adds the model-guided strategy; several (DIR,DIR) rank by their rankings fused (reciprocal rank), and --held-out replays the first one's held-out problems",
     },
     "held-out": {
       type: "boolean",
@@ -138,7 +141,8 @@ export const curveCommand: Command = {
     const seeds = optionalInt(ctx, "seeds") ?? 5;
     const max = optionalInt(ctx, "max");
     const width = optionalInt(ctx, "beam") ?? 8;
-    const modelDir = typeof ctx.values.model === "string" ? ctx.values.model : null;
+    const modelDirs = typeof ctx.values.model === "string" ? ctx.values.model.split(",") : [];
+    const modelDir = modelDirs[0] ?? null;
     const { files, records } = await readData(ctx);
     const recorded = recordedTasks(records).map(curveTask);
     const heldOut = ctx.values["held-out"] === true ? await heldOutProblems(modelDir, recorded) : null;
@@ -148,12 +152,13 @@ export const curveCommand: Command = {
       if (!task.recorded.some((o) => o.status === "ok"))
         throw new CliError(`${task.problem} (${task.family}): no record has a time; nothing to compare with`);
 
-    let learned: LearnedModel | null = null;
-    if (modelDir) {
-      await startNodeBackend(ctx.values.backend);
-      learned = await loadModelDir(modelDir);
-      if (learned.metadata.source.kind !== "tunelab")
-        throw new CliError(`--model ${modelDir}: a model of MIOpen data cannot rank this lab's kernels`);
+    const learned: LearnedModel[] = [];
+    if (modelDirs.length) await startNodeBackend(ctx.values.backend);
+    for (const dir of modelDirs) {
+      const model = await loadModelDir(dir);
+      learned.push(model);
+      if (model.metadata.source.kind !== "tunelab")
+        throw new CliError(`--model ${dir}: a model of MIOpen data cannot rank this lab's kernels`);
     }
     const unranked = new Map<string, string>();
     async function rankOnce(model: LearnedModel, task: (typeof tasks)[number]) {
@@ -166,16 +171,23 @@ export const curveCommand: Command = {
         return [];
       }
     }
-    // The model's ranking is the same on every seed: one beam search a task.
-    const ranked = new Map<(typeof tasks)[number], ReturnType<typeof rankOnce>>();
-    const rank = learned
+    // The ranking is the same on every seed: one beam search a task and model; several models' fused.
+    const ranked = new Map<(typeof tasks)[number], Promise<Config[]>>();
+    const rank = learned.length
       ? (task: (typeof tasks)[number]) => {
-          const known = ranked.get(task) ?? rankOnce(learned, task);
+          const known =
+            ranked.get(task) ??
+            Promise.all(learned.map((m) => rankOnce(m, task))).then((lists) =>
+              lists.length === 1 ? (lists[0] ?? []) : fuseRankings(lists, width),
+            );
           ranked.set(task, known);
           return known;
         }
       : undefined;
-    ctx.progress(`replaying ${tasks.length} problems, ${seeds} seeds${learned ? "" : ", no model"}`);
+    const models = learned.length > 1 ? `, ${learned.length} models' rankings fused` : "";
+    ctx.progress(
+      `replaying ${tasks.length} problems, ${seeds} seeds${learned.length ? models : ", no model"}`,
+    );
     let curves: StrategyCurve[];
     try {
       curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank), {
@@ -183,10 +195,10 @@ export const curveCommand: Command = {
         ...(max ? { max } : {}),
       });
     } finally {
-      learned?.model.dispose();
+      for (const m of learned) m.model.dispose();
     }
     const budget = max ?? Math.max(...tasks.map((t) => t.recorded.length));
-    const noModel = learned ? null : "no --model: the model-guided strategy is left out";
+    const noModel = learned.length ? null : "no --model: the model-guided strategy is left out";
     const byFamily = new Map<string, number>();
     for (const t of tasks) byFamily.set(t.family, (byFamily.get(t.family) ?? 0) + 1);
     const families = [...byFamily].map(([f, n]) => `${f} ${n}`).join(", ");

@@ -11,6 +11,7 @@ import {
   type CurveTask,
   curveStrategies,
   curveTask,
+  fuseRankings,
   heldOutSplit,
   measurementsToReach,
   median,
@@ -200,6 +201,25 @@ describe("tuning-cost curves", () => {
     expect(split.replayed.map((t) => t.i)).toEqual([0, 2]);
     expect(split.pool.map((t) => t.i)).toEqual([1, 3]);
     expect(heldOutSplit(tasks, null)).toEqual({ replayed: tasks, pool: tasks });
+  });
+});
+
+describe("fused rankings of several models", () => {
+  const c = (BM: number) => ({ BM });
+  it("puts the configs the rankings agree on first, then each ranking's own in its order", () => {
+    const fused = fuseRankings(
+      [
+        [c(1), c(2), c(3)],
+        [c(4), c(2), c(1)],
+        [c(2), c(5), c(6)],
+      ],
+      4,
+    );
+    // 2 is in all three lists, 1 in two; then the configs of one list by their rank there: 4 (first)
+    // before 5 (second), and 3 and 6 (third) after.
+    expect(fused).toEqual([c(2), c(1), c(4), c(5)]);
+    expect(fuseRankings([[c(7), c(8)]], 8)).toEqual([c(7), c(8)]);
+    expect(fuseRankings([], 8)).toEqual([]);
   });
 });
 
