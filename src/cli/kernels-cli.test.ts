@@ -70,13 +70,13 @@ describe("kernel commands of the one-file CLI", () => {
         "igemm",
         "--strategy",
         "random",
-        "--budget",
-        "2",
         "--baseline",
         "none",
+        "--json",
         "--out",
         out,
-        "--json",
+        "--budget",
+        "2",
         ...extra,
       );
     const read = () =>
