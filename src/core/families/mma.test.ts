@@ -140,6 +140,34 @@ describe("its generated WGSL", () => {
     );
   });
 
+  it("eight result matrices along N a subgroup: the fastest unchecked kernel of 32x256x14x14 on the H200", async () => {
+    const layer = parseProblem("32x256x14x14,256x3x3,pad=1,layout=NHWC,precision=f16");
+    const wide = {
+      MM: 16,
+      MN: 8,
+      MK: 16,
+      WM: 4,
+      WN: 2,
+      TM: 2,
+      TN: 8,
+      GA: 0,
+      GB: 0,
+      BK: 64,
+      DB: 0,
+      PAD: 8,
+      SK: 4,
+    };
+    const plan = planConfig(mmaFamily, layer, wide, H200);
+    if (!plan.ok) throw new Error(JSON.stringify(plan.violations));
+    const wgsl = plan.plan.passes[0]?.wgsl ?? "";
+    // 2 x 8 accumulators, each right matrix reused by both left ones.
+    expect(wgsl).toContain("acc_1_7 = subgroupMatrixMultiplyAccumulate(a1, b7, acc_1_7);");
+    expect(wgsl).not.toContain("acc_2_0");
+    await expect(plan.plan.passes.map((p) => `// ${p.label}\n${p.wgsl}`).join("\n")).toMatchFileSnapshot(
+      shader("mma-3x3-wide-subgroup-tile"),
+    );
+  });
+
   it("a 1x1 convolution with both operands read straight from memory: no staging, no barriers in the loop", async () => {
     const pointwise = parseProblem("2x64x14x14,128x1x1,layout=NHWC,precision=f16");
     const plan = planConfig(mmaFamily, pointwise, { ...config, GA: 1, GB: 1, DB: 0, PAD: 0 }, H200);
