@@ -9,18 +9,13 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
-import { readJsonl } from "../src/core/dataset/io";
+import { readRecordFile } from "../src/cli/commands/store";
 import type { TuningRecord } from "../src/core/dataset/record";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { by: { type: "string" }, sweeps: { type: "string" } },
 });
-const read = (file: string): TuningRecord[] => {
-  const bytes = readFileSync(file);
-  return readJsonl((file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
-};
 
 /** The fastest verified time of each problem among `records`. */
 function bests(records: readonly TuningRecord[]): Map<string, number> {
@@ -34,10 +29,15 @@ function bests(records: readonly TuningRecord[]): Map<string, number> {
 let sides: [string, Map<string, number>][];
 if (values.by) {
   const param = values.by;
-  const records = read(positionals[0] ?? "");
+  const records = await readRecordFile(positionals[0] ?? "");
   const split = [...new Set(records.map((r) => r.config[param] ?? 0))].sort((a, b) => a - b);
   sides = split.map((v) => [`${param}=${v}`, bests(records.filter((r) => (r.config[param] ?? 0) === v))]);
-} else sides = positionals.map((file) => [file, bests(read(file))]);
+} else
+  sides = await Promise.all(
+    positionals.map(
+      async (file) => [file, bests(await readRecordFile(file))] as [string, Map<string, number>],
+    ),
+  );
 const [base, other] = sides;
 if (!base || !other || sides.length !== 2)
   throw new Error("two files, or one file --by a parameter with two values");

@@ -19,7 +19,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
+import { readRecordFile } from "../src/cli/commands/store";
 import { familyLimitFields } from "../src/core/dataset/device";
 import { readJsonl, writeRecords } from "../src/core/dataset/io";
 import type { TuningRecord } from "../src/core/dataset/record";
@@ -66,17 +66,17 @@ const retimed = new Map(
     ).rows.flatMap((row) => (row.tfjsNs ? [[row.problem, row.tfjsNs] as const] : [])),
   ),
 );
-const read = inputs.flatMap((file) => {
+const read: TuningRecord[] = [];
+for (const file of inputs) {
   try {
-    const bytes = readFileSync(file);
-    const records = readJsonl((file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
+    const records = await readRecordFile(file);
     console.error(`${file}: ${records.length} records, all valid`);
-    return records;
+    read.push(...records);
   } catch (error) {
-    console.error(`${file}: ${(error as Error).message}`);
-    return process.exit(1);
+    console.error((error as Error).message);
+    process.exit(1);
   }
-});
+}
 
 /** Of one problem and family's records: the `fastest` first by time, then `spread` at even ranks to the last. */
 function kept(task: TuningRecord[], fastest: number, spread: number) {
