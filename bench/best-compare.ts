@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { readRecordFile } from "../src/cli/commands/store";
 import type { TuningRecord } from "../src/core/dataset/record";
+import { geometricMean } from "../src/core/dataset/summary";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -52,9 +53,8 @@ for (const [problem, first] of base[1]) {
     `| ${problem} | ${(first / 1e3).toFixed(1)} | ${(second / 1e3).toFixed(1)} | ${(second / first).toFixed(3)} |`,
   );
 }
-const geomean = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
 console.log(
-  `${ratios.length} problems: second / first ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}, geometric mean ${geomean.toFixed(3)}`,
+  `${ratios.length} problems: second / first ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}, geometric mean ${(geometricMean(ratios) ?? Number.NaN).toFixed(3)}`,
 );
 
 if (values.sweeps) {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { geometricMean } from "../src/core/dataset/summary";
 import { median } from "../src/core/search/curve";
 
 interface Row {
@@ -35,7 +36,6 @@ function timesOf(files: string): Map<string, number[]> {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const geomean = (xs: number[]) => Math.exp(mean(xs.map(Math.log)));
 
 const checked = timesOf(values.checked);
 const unchecked = timesOf(values.unchecked);
@@ -54,7 +54,7 @@ for (const [key, c] of checked) {
   );
 }
 console.log(
-  `${ratios.length} configs: checked / unchecked median ${(median(ratios) ?? Number.NaN).toFixed(3)}, geometric mean ${geomean(ratios).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
+  `${ratios.length} configs: checked / unchecked median ${(median(ratios) ?? Number.NaN).toFixed(3)}, geometric mean ${(geometricMean(ratios) ?? Number.NaN).toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`,
 );
 if (repeats.length)
   console.log(
