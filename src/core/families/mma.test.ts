@@ -142,21 +142,7 @@ describe("its generated WGSL", () => {
 
   it("eight result matrices along N a subgroup: the fastest unchecked kernel of 32x256x14x14 on the H200", async () => {
     const layer = parseProblem("32x256x14x14,256x3x3,pad=1,layout=NHWC,precision=f16");
-    const wide = {
-      MM: 16,
-      MN: 8,
-      MK: 16,
-      WM: 4,
-      WN: 2,
-      TM: 2,
-      TN: 8,
-      GA: 0,
-      GB: 0,
-      BK: 64,
-      DB: 0,
-      PAD: 8,
-      SK: 4,
-    };
+    const wide = { ...config, MN: 8, WM: 4, TN: 8, BK: 64, DB: 0, SK: 4 };
     const plan = planConfig(mmaFamily, layer, wide, H200);
     if (!plan.ok) throw new Error(JSON.stringify(plan.violations));
     const wgsl = plan.plan.passes[0]?.wgsl ?? "";
