@@ -9,13 +9,16 @@
  * (fine-tuning it, e.g. one trained on another GPU's records), and with --fresh-neighbours its beam is
  * re-ranked by the new training problems alone. With --holdout-data, every model trains on all of
  * --data and that file's problems (another network's layers) are the held-out ones; the split seed
- * then only draws the validation problems and the initial weights.
+ * then only draws the validation problems and the initial weights. The tallies are made for each
+ * model strategy of the curve (model-guided, and model+frequent: its ranking fused with the most
+ * frequent configs'), each against the strategies that use no model. With --reuse, a model already
+ * under --out is replayed again rather than trained again.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3]
+ *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProblem } from "../src/core/problem";
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     from: { type: "string" },
     "fresh-neighbours": { type: "boolean" },
     "holdout-data": { type: "string" },
+    reuse: { type: "boolean" },
   },
 });
 if (!values.data)
@@ -68,6 +72,7 @@ interface Tally {
   top1Within90: number;
   top5Within95: number;
   modelFewest: number;
+  modelFewer: number;
   byStrategy: Map<string, number[]>;
 }
 const tally = (): Tally => ({
@@ -75,6 +80,7 @@ const tally = (): Tally => ({
   top1Within90: 0,
   top5Within95: 0,
   modelFewest: 0,
+  modelFewer: 0,
   byStrategy: new Map(),
 });
 /** The map's value at key, made and stored first if it has none. */
@@ -86,13 +92,17 @@ function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 const percent = (n: number, of: number) => `${n} (${Math.round((100 * n) / of)}%)`;
 const describe = (t: Tally) => {
   const medians = [...t.byStrategy].map(([name, reach]) => `${name} ${median(reach)}`).join(", ");
-  return `${t.problems} held-out problems; top 1 within 90% of the best on ${percent(t.top1Within90, t.problems)}, top 5 within 95% on ${percent(t.top5Within95, t.problems)}; the model needed no more measurements than every other strategy on ${t.modelFewest}; median measurements to 95%: ${medians}`;
+  return `${t.problems} held-out problems; top 1 within 90% of the best on ${percent(t.top1Within90, t.problems)}, top 5 within 95% on ${percent(t.top5Within95, t.problems)}; the model needed no more measurements than every strategy without one on ${t.modelFewest}, fewer on ${t.modelFewer}; median measurements to 95%: ${medians}`;
 };
+
+/** The strategies that rank by the model; each is tallied against the strategies that use none. */
+const MODEL_STRATEGIES = ["model-guided", "model+frequent"];
 
 mkdirSync(values.out, { recursive: true });
 for (const setting of values["near-best"].split(",")) {
-  const all = tally();
-  const byBatch = new Map<number, Tally>();
+  const tallies = new Map(
+    MODEL_STRATEGIES.map((name) => [name, { all: tally(), byBatch: new Map<number, Tally>() }]),
+  );
   for (const split of values.splits.split(",")) {
     const dir = join(values.out, `near-best-${setting}-split-${split}`);
     const nearBest = setting === "none" ? [] : ["--near-best", setting];
@@ -100,18 +110,19 @@ for (const setting of values["near-best"].split(",")) {
       ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
       : [];
     const heldOut = values["holdout-data"];
-    cli([
-      "train",
-      "--data",
-      values.data,
-      ...(heldOut ? ["--holdout-data", heldOut] : []),
-      "--out",
-      dir,
-      "--seed",
-      split,
-      ...nearBest,
-      ...from,
-    ]);
+    if (!(values.reuse && existsSync(join(dir, "model.json"))))
+      cli([
+        "train",
+        "--data",
+        values.data,
+        ...(heldOut ? ["--holdout-data", heldOut] : []),
+        "--out",
+        dir,
+        "--seed",
+        split,
+        ...nearBest,
+        ...from,
+      ]);
     const curve = cli([
       "curve",
       "--data",
@@ -123,29 +134,33 @@ for (const setting of values["near-best"].split(",")) {
       values.seeds,
     ]) as CurveJson;
     writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
-    const model = curve.strategies.find((s) => s.name === "model-guided");
-    if (!model) throw new Error("the curve has no model-guided strategy");
-    model.perProblem.forEach((p, i) => {
-      const batch = parseProblem(p.problem).n;
-      const ofBatch = entry(byBatch, batch, tally);
-      const reach = new Map(
-        curve.strategies.map((s) => [s.name, reached(s.perProblem[i]?.measurementsTo95 ?? null)]),
-      );
-      const model95 = reached(p.measurementsTo95);
-      const others = [...reach].filter(([name]) => name !== "model-guided").map(([, n]) => n);
-      for (const t of [all, ofBatch]) {
-        t.problems++;
-        // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
-        if (reached(p.measurementsTo90) <= 1) t.top1Within90++;
-        if (model95 <= 5) t.top5Within95++;
-        if (model95 <= Math.min(...others)) t.modelFewest++;
-        for (const [name, n] of reach) entry(t.byStrategy, name, () => []).push(n);
-      }
-    });
+    const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));
+    for (const [name, { all, byBatch }] of tallies) {
+      const model = curve.strategies.find((s) => s.name === name);
+      if (!model) throw new Error(`the curve has no ${name} strategy`);
+      model.perProblem.forEach((p, i) => {
+        const ofBatch = entry(byBatch, parseProblem(p.problem).n, tally);
+        const model95 = reached(p.measurementsTo95);
+        const others = unguided.map((s) => reached(s.perProblem[i]?.measurementsTo95 ?? null));
+        for (const t of [all, ofBatch]) {
+          t.problems++;
+          // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
+          if (reached(p.measurementsTo90) <= 1) t.top1Within90++;
+          if (model95 <= 5) t.top5Within95++;
+          if (model95 < Math.min(...others)) t.modelFewer++;
+          if (model95 <= Math.min(...others)) t.modelFewest++;
+          entry(t.byStrategy, name, () => []).push(model95);
+          for (const s of unguided)
+            entry(t.byStrategy, s.name, () => []).push(reached(s.perProblem[i]?.measurementsTo95 ?? null));
+        }
+      });
+    }
   }
-  const lines = [
-    `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}: ${describe(all)}`,
-    ...[...byBatch].sort(([a], [b]) => a - b).map(([batch, t]) => `  batch ${batch}: ${describe(t)}`),
-  ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  for (const [name, { all, byBatch }] of tallies) {
+    const lines = [
+      `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}, ${name}: ${describe(all)}`,
+      ...[...byBatch].sort(([a], [b]) => a - b).map(([batch, t]) => `  batch ${batch}: ${describe(t)}`),
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+  }
 }

@@ -70,6 +70,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     const strategies = result.strategies as StrategyJson[];
     expect(strategies.map((s) => s.name)).toEqual([
       "model-guided",
+      "model+frequent",
       "transfer",
       "most-frequent",
       "annealing",

@@ -166,6 +166,18 @@ describe("tuning-cost curves", () => {
       { x: 1, y: 1 },
       { x: 4, y: 2 },
     ]);
+
+    // model+frequent takes the model's and most-frequent's configs in turn, a config on both lists first.
+    const rank = async () => [{ x: 2, y: 2 }, { x: 4, y: 2 }, { x: 1, y: 2 }];
+    const fused = curveStrategies(tasks, 3, rank).find((s) => s.name === "model+frequent");
+    if (!fused) throw new Error("no model+frequent strategy");
+    const asked = replayByKey(replayed.byKey);
+    await fused.strategyFor(replayed)(replayed.space, asked, { seed: 0, budget: { candidates: 3 } });
+    expect(asked.asked).toEqual([
+      { x: 4, y: 2 },
+      { x: 2, y: 2 },
+      { x: 1, y: 1 },
+    ]);
   });
 
   it("transfer tries the nearest recorded problem's fastest configs first", async () => {
@@ -190,7 +202,7 @@ describe("tuning-cost curves", () => {
       [1, 1],
     ]);
     const ranked = curveStrategies(tasks, 2, async () => [{ x: 1, y: 1 }]);
-    expect(ranked[0]?.name).toBe("model-guided");
+    expect(ranked.slice(0, 2).map((s) => s.name)).toEqual(["model-guided", "model+frequent"]);
     const [guided] = await tuningCostCurves(tasks.slice(0, 1), ranked.slice(0, 1), { seeds: [0] });
     expect(guided?.problems[0]?.fractions[0]).toBe(145 / 1010);
   });

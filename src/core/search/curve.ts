@@ -316,6 +316,10 @@ export function curveStrategies(
     seeded: true,
     strategyFor: () => strategy,
   });
+  const frequent = (task: CurveTask, space: TuningSpace) => {
+    const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
+    return validHere(space, commonWinners(others)).slice(0, width);
+  };
   return [
     ...(rank
       ? [
@@ -324,6 +328,17 @@ export function curveStrategies(
             about: `the model's top ${width} configs, then random`,
             seeded: true,
             strategyFor: (task: CurveTask) => firstThenRandom(() => rank(task)),
+          },
+          {
+            // The constant guess is hard to beat where one config wins most layers; fused, the model
+            // need only add what it knows beyond it.
+            name: "model+frequent",
+            about: `the model's top ${width} and most-frequent's ${width}, rankings fused, then random`,
+            seeded: true,
+            strategyFor: (task: CurveTask) =>
+              firstThenRandom(async (space) =>
+                fuseRankings([await rank(task), frequent(task, space)], width),
+              ),
           },
         ]
       : []),
@@ -340,10 +355,7 @@ export function curveStrategies(
       name: "most-frequent",
       about: `the ${width} configs fastest on the most other recorded problems, then random`,
       seeded: true,
-      strategyFor: (task) => {
-        const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
-        return firstThenRandom(async (space) => validHere(space, commonWinners(others)).slice(0, width));
-      },
+      strategyFor: (task) => firstThenRandom(async (space) => frequent(task, space)),
     },
     plain("annealing", "simulated annealing over neighbouring configs", annealing),
     plain("local", "best-first local search from random starts", local),

@@ -217,7 +217,7 @@ describe("the tuning-cost card", () => {
     expect(name).toBe("tunelab-how-many-measurements-to-find-the-best-kernel.csv");
     const lines = String(csv).trim().split("\n");
     expect(lines[0]).toBe(
-      "measurements,model-guided_fraction_of_best,transfer_fraction_of_best,most-frequent_fraction_of_best,annealing_fraction_of_best,local_fraction_of_best,random_fraction_of_best",
+      "measurements,model-guided_fraction_of_best,model+frequent_fraction_of_best,transfer_fraction_of_best,most-frequent_fraction_of_best,annealing_fraction_of_best,local_fraction_of_best,random_fraction_of_best",
     );
     expect(lines).toHaveLength(301);
     const last = (lines.at(-1) ?? "").split(",").map(Number);

@@ -173,8 +173,9 @@ export function TuningCostCard() {
             Medians over the problems and {REPLAY.seeds} seeds, up to {REPLAY.max} measurements; the dashed
             line is 95%. Model-guided measures the recorded model's top {REPLAY.width} configs first. Transfer
             tries the {REPLAY.width} fastest configs of the most similar other problem first; most-frequent,
-            the {REPLAY.width} configs that were fastest on the most other problems. With one network chosen,
-            both draw only on the other networks' problems.
+            the {REPLAY.width} configs that were fastest on the most other problems; model+frequent, the
+            model's and most-frequent's configs taken in turn, those on both lists first. With one network
+            chosen, transfer and most-frequent draw only on the other networks' problems.
           </p>
         </>
       )}
