@@ -111,12 +111,12 @@ describe("the lab on a machine without WebGPU", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchConsole(page);
     await page.goto(`${BASE_URL}/?demo=1&page=dataset`);
-    // resnet18's six layers that resnet50 (the model's training network) lacks: the fewest problems, so it is quick.
+    // resnet18's layers that resnet50 (the model's training network) lacks, at batch 1 and 32: the fewest problems, so it is quick.
     const choice = page.getByRole("combobox", { name: "Problems" });
     await choice.waitFor({ timeout: 60_000 });
     await choice.selectOption("resnet18");
     expect(await choice.locator("option:checked").textContent()).toBe(
-      "ResNet-18 (224x224): 6 problems, the model never saw it",
+      "ResNet-18 (224x224): 12 problems, the model never saw it",
     );
     await page.getByRole("button", { name: "Replay the strategies" }).click();
     const chart = page.getByTestId("tuning-cost-chart");
@@ -124,7 +124,7 @@ describe("the lab on a machine without WebGPU", () => {
     // annealing, local, random.
     await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(7);
     expect(await page.getByTestId("tuning-cost-reading").textContent()).toMatch(
-      /^model-guided needed [\d.]+ measurements? to come within 95% of the best kernel, random needed (more than 300|[\d.]+) measurements \(medians over the 6 problems\)\.$/,
+      /^model-guided needed [\d.]+ measurements? to come within 95% of the best kernel, random needed (more than 300|[\d.]+) measurements \(medians over the 12 problems\)\.$/,
     );
     await page.screenshot({ path: "test-results/demo-tuning-cost.png", fullPage: true });
     expect(problems).toEqual([]);
