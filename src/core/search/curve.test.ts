@@ -167,16 +167,22 @@ describe("tuning-cost curves", () => {
       { x: 4, y: 2 },
     ]);
 
-    // model+frequent takes the model's and most-frequent's configs in turn, a config on both lists first.
-    const rank = async () => [{ x: 2, y: 2 }, { x: 4, y: 2 }, { x: 1, y: 2 }];
+    // model+frequent takes the model's and most-frequent's configs in turn, a config on both lists
+    // first, and keeps both lists whole (the model's third after most-frequent's last).
+    const rank = async () => [
+      { x: 2, y: 2 },
+      { x: 4, y: 2 },
+      { x: 1, y: 2 },
+    ];
     const fused = curveStrategies(tasks, 3, rank).find((s) => s.name === "model+frequent");
     if (!fused) throw new Error("no model+frequent strategy");
     const asked = replayByKey(replayed.byKey);
-    await fused.strategyFor(replayed)(replayed.space, asked, { seed: 0, budget: { candidates: 3 } });
+    await fused.strategyFor(replayed)(replayed.space, asked, { seed: 0, budget: { candidates: 4 } });
     expect(asked.asked).toEqual([
       { x: 4, y: 2 },
       { x: 2, y: 2 },
       { x: 1, y: 1 },
+      { x: 1, y: 2 },
     ]);
   });
 

@@ -331,13 +331,13 @@ export function curveStrategies(
           },
           {
             // The constant guess is hard to beat where one config wins most layers; fused, the model
-            // need only add what it knows beyond it.
+            // need only add what it knows beyond it. Both lists are kept whole, taken in turn.
             name: "model+frequent",
-            about: `the model's top ${width} and most-frequent's ${width}, rankings fused, then random`,
+            about: `the model's top ${width} and most-frequent's ${width} in turn (those on both first), then random`,
             seeded: true,
             strategyFor: (task: CurveTask) =>
               firstThenRandom(async (space) =>
-                fuseRankings([await rank(task), frequent(task, space)], width),
+                fuseRankings([await rank(task), frequent(task, space)], 2 * width),
               ),
           },
         ]

@@ -174,8 +174,9 @@ export function TuningCostCard() {
             line is 95%. Model-guided measures the recorded model's top {REPLAY.width} configs first. Transfer
             tries the {REPLAY.width} fastest configs of the most similar other problem first; most-frequent,
             the {REPLAY.width} configs that were fastest on the most other problems; model+frequent, the
-            model's and most-frequent's configs taken in turn, those on both lists first. With one network
-            chosen, transfer and most-frequent draw only on the other networks' problems.
+            model's {REPLAY.width} and most-frequent's {REPLAY.width} taken in turn, those on both lists
+            first. With one network chosen, transfer and most-frequent draw only on the other networks'
+            problems.
           </p>
         </>
       )}
