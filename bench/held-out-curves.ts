@@ -142,16 +142,17 @@ for (const setting of values["near-best"].split(",")) {
         const ofBatch = entry(byBatch, parseProblem(p.problem).n, tally);
         const model95 = reached(p.measurementsTo95);
         const others = unguided.map((s) => reached(s.perProblem[i]?.measurementsTo95 ?? null));
+        const fewestOther = Math.min(...others);
         for (const t of [all, ofBatch]) {
           t.problems++;
           // The model's first configs are its beam's, the same on every seed: reach 90% in 1 = top 1 at 90%.
           if (reached(p.measurementsTo90) <= 1) t.top1Within90++;
           if (model95 <= 5) t.top5Within95++;
-          if (model95 < Math.min(...others)) t.modelFewer++;
-          if (model95 <= Math.min(...others)) t.modelFewest++;
+          if (model95 < fewestOther) t.modelFewer++;
+          if (model95 <= fewestOther) t.modelFewest++;
           entry(t.byStrategy, name, () => []).push(model95);
-          for (const s of unguided)
-            entry(t.byStrategy, s.name, () => []).push(reached(s.perProblem[i]?.measurementsTo95 ?? null));
+          for (const [j, s] of unguided.entries())
+            entry(t.byStrategy, s.name, () => []).push(others[j] as number);
         }
       });
     }

@@ -10,12 +10,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { constants, gunzipSync, gzipSync } from "node:zlib";
-import { recordLimits } from "../src/core/dataset/device";
 import { readJsonl } from "../src/core/dataset/io";
-import { familyById } from "../src/core/families/index";
-import { parseProblem } from "../src/core/problem";
+import { curveTask } from "../src/core/search/curve";
 import { compactRecording, recordedTasks } from "../src/core/search/recording";
-import { spaceSize } from "../src/core/space/space";
 
 const [out, ...inputs] = process.argv.slice(2);
 if (!out || !inputs.length) {
@@ -29,8 +26,8 @@ const records = inputs.flatMap((file) => {
   return readJsonl((file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
 });
 const complete = recordedTasks(records).filter((task) => {
-  const space = familyById(task.family).space(parseProblem(task.problem), recordLimits(task.device));
-  const valid = spaceSize(space);
+  // The replay's own count of the family's valid configs on the recorded device.
+  const { valid } = curveTask(task);
   if (task.recorded.length >= valid) return true;
   console.log(
     `left out ${task.problem} ${task.family}: ${task.recorded.length} of its ${valid} valid configs`,
