@@ -10,11 +10,9 @@
  *     --pairs docs/h200/exhaustive-best-vs-tfjs.jsonl --earlier docs/h100/resnet50-b32-nhwc.jsonl,docs/h100/resnet50-b1-nhwc.jsonl \
  *     --recorded docs/h100/h200-resnet50-best-vs-tfjs-nhwc.jsonl
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
-import { readJsonl } from "../src/core/dataset/io";
 import type { TuningRecord } from "../src/core/dataset/record";
+import { readRecordsFile } from "./records-file";
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +25,6 @@ const { values } = parseArgs({
 if (!values.exhaustive)
   throw new Error("usage: exhaustive-report.ts --exhaustive A,B [--pairs P] [--earlier X,Y] [--recorded R]");
 const files = (list: string | undefined) => (list ? list.split(",") : []);
-const read = (file: string) => {
-  const bytes = readFileSync(file);
-  return readJsonl((file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
-};
 const layerKey = (r: TuningRecord) => `${r.problem.text} ${r.family}`;
 /** The fastest verified record of each layer and family. */
 function fastest(records: readonly TuningRecord[]) {
@@ -42,9 +36,9 @@ function fastest(records: readonly TuningRecord[]) {
   }
   return best;
 }
-const swept = files(values.exhaustive).flatMap(read);
-const fresh = fastest(files(values.pairs).flatMap(read));
-const before = fastest(files(values.earlier).flatMap(read));
+const swept = files(values.exhaustive).flatMap(readRecordsFile);
+const fresh = fastest(files(values.pairs).flatMap(readRecordsFile));
+const before = fastest(files(values.earlier).flatMap(readRecordsFile));
 const configs = new Map<string, number>();
 for (const r of swept) configs.set(layerKey(r), (configs.get(layerKey(r)) ?? 0) + 1);
 const us = (ns: number | null | undefined) => (ns == null ? "-" : (ns / 1e3).toFixed(1));
@@ -76,7 +70,7 @@ for (const [key, best] of fastest(swept)) {
 if (values.recorded) {
   /** Each layer's fastest record that was timed beside tfjs, whatever its family. */
   const bestOfLayer = new Map<string, TuningRecord>();
-  for (const r of [...fastest(swept).values(), ...fastest(read(values.recorded)).values()]) {
+  for (const r of [...fastest(swept).values(), ...fastest(readRecordsFile(values.recorded)).values()]) {
     if (r.medianNs === null || !r.baseline?.medianNs) continue;
     const b = bestOfLayer.get(r.problem.text);
     if (!b || (b.medianNs ?? Number.POSITIVE_INFINITY) > r.medianNs) bestOfLayer.set(r.problem.text, r);

@@ -9,13 +9,12 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
-import { readJsonl } from "../src/core/dataset/io";
 import { limitsOf } from "../src/core/families/family";
 import { familyById } from "../src/core/families/index";
 import { formatProblem } from "../src/core/problem";
 import { spaceSize } from "../src/core/space/space";
 import { suiteLayers } from "../src/core/suites";
+import { readRecordsFile } from "./records-file";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,7 +29,7 @@ const { values, positionals } = parseArgs({
 const limits = limitsOf(JSON.parse(readFileSync(values.limits, "utf8")).adapter, values.limits);
 const done = new Map<string, number>();
 for (const file of positionals)
-  for (const r of readJsonl(gunzipSync(readFileSync(file)).toString("utf8")))
+  for (const r of readRecordsFile(file))
     done.set(`${r.problem.text} ${r.family}`, (done.get(`${r.problem.text} ${r.family}`) ?? 0) + 1);
 
 let left = 0;
