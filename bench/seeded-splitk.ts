@@ -41,14 +41,18 @@ const limits = limitsOf(JSON.parse(readFileSync(values.limits, "utf8")).adapter,
 const splitk = familyById("splitk");
 const tiles = Number(values.tiles);
 
-/** Each problem's verified times by config key, the fastest where a config was timed twice. */
-function timesByProblem(records: readonly TuningRecord[], family: string): Map<string, Map<string, number>> {
+/** Each problem's verified times by `key` of config, the fastest where a config was timed twice. */
+function timesByProblem(
+  records: readonly TuningRecord[],
+  family: string,
+  key: (config: Config) => string,
+): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const r of records) {
     if (r.family !== family || r.medianNs === null) continue;
     const times = out.get(r.problem.text) ?? new Map<string, number>();
-    const key = tileKey(r.config);
-    times.set(key, Math.min(times.get(key) ?? Infinity, r.medianNs));
+    const k = key(r.config);
+    times.set(k, Math.min(times.get(k) ?? Infinity, r.medianNs));
     out.set(r.problem.text, times);
   }
   return out;
@@ -60,15 +64,9 @@ function tileKey(config: Config): string {
 }
 const configKey = (config: Config) => `${tileKey(config)} SK=${config.SK}`;
 
-const igemm = timesByProblem(values.igemm.split(",").flatMap(readRecordsFile), "igemm");
+const igemm = timesByProblem(values.igemm.split(",").flatMap(readRecordsFile), "igemm", tileKey);
 const recorded = positionals.flatMap(readRecordsFile).filter((r) => r.family === "splitk");
-const splitkTimes = new Map<string, Map<string, number>>();
-for (const r of recorded) {
-  if (r.medianNs === null) continue;
-  const times = splitkTimes.get(r.problem.text) ?? new Map<string, number>();
-  times.set(configKey(r.config), Math.min(times.get(configKey(r.config)) ?? Infinity, r.medianNs));
-  splitkTimes.set(r.problem.text, times);
-}
+const splitkTimes = timesByProblem(recorded, "splitk", configKey);
 const recordedCount = new Map<string, number>();
 for (const r of recorded) recordedCount.set(r.problem.text, (recordedCount.get(r.problem.text) ?? 0) + 1);
 
