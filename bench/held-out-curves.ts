@@ -12,10 +12,12 @@
  * then only draws the validation problems and the initial weights. The tallies are made for each
  * model strategy of the curve (model-guided, and model+frequent: its ranking fused with the most
  * frequent configs'), each against the strategies that use no model. With --reuse, a model already
- * under --out is replayed again rather than trained again.
+ * under --out is replayed again rather than trained again. Each --consensus tolerance is one more
+ * setting: every problem's target is its consensus config (`train --consensus`). With --cost-model, the
+ * replays add the cost model (`curve --cost-model`), tallied as a model strategy.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse]
+ *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -28,12 +30,14 @@ const { values } = parseArgs({
     data: { type: "string" },
     splits: { type: "string", default: "1,2,3,4,5" },
     "near-best": { type: "string", default: "none,0.03,0.1" },
+    consensus: { type: "string", default: "" },
     out: { type: "string", default: "runs/held-out" },
     seeds: { type: "string", default: "3" },
     from: { type: "string" },
     "fresh-neighbours": { type: "boolean" },
     "holdout-data": { type: "string" },
     reuse: { type: "boolean" },
+    "cost-model": { type: "boolean" },
   },
 });
 if (!values.data)
@@ -95,17 +99,32 @@ const describe = (t: Tally) => {
   return `${t.problems} held-out problems; top 1 within 90% of the best on ${percent(t.top1Within90, t.problems)}, top 5 within 95% on ${percent(t.top5Within95, t.problems)}; the model needed no more measurements than every strategy without one on ${t.modelFewest}, fewer on ${t.modelFewer}; median measurements to 95%: ${medians}`;
 };
 
-/** The strategies that rank by the model; each is tallied against the strategies that use none. */
-const MODEL_STRATEGIES = ["model-guided", "model+frequent"];
+/** The strategies that rank by a model; each is tallied against the strategies that use none. */
+const MODEL_STRATEGIES = ["model-guided", "model+frequent", ...(values["cost-model"] ? ["cost-model"] : [])];
+
+/** A training setting: its name in the output, its runs' folder prefix, and what it adds to `train`. */
+const settings = [
+  ...values["near-best"]
+    .split(",")
+    .filter(Boolean)
+    .map((v) => ({
+      name: `near-best ${v}`,
+      dir: `near-best-${v}`,
+      args: v === "none" ? [] : ["--near-best", v],
+    })),
+  ...values.consensus
+    .split(",")
+    .filter(Boolean)
+    .map((v) => ({ name: `consensus ${v}`, dir: `consensus-${v}`, args: ["--consensus", v] })),
+];
 
 mkdirSync(values.out, { recursive: true });
-for (const setting of values["near-best"].split(",")) {
+for (const setting of settings) {
   const tallies = new Map(
     MODEL_STRATEGIES.map((name) => [name, { all: tally(), byBatch: new Map<number, Tally>() }]),
   );
   for (const split of values.splits.split(",")) {
-    const dir = join(values.out, `near-best-${setting}-split-${split}`);
-    const nearBest = setting === "none" ? [] : ["--near-best", setting];
+    const dir = join(values.out, `${setting.dir}-split-${split}`);
     const from = values.from
       ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
       : [];
@@ -120,7 +139,7 @@ for (const setting of values["near-best"].split(",")) {
         dir,
         "--seed",
         split,
-        ...nearBest,
+        ...setting.args,
         ...from,
       ]);
     const curve = cli([
@@ -132,6 +151,7 @@ for (const setting of values["near-best"].split(",")) {
       "--held-out",
       "--seeds",
       values.seeds,
+      ...(values["cost-model"] ? ["--cost-model"] : []),
     ]) as CurveJson;
     writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
     const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));
@@ -159,7 +179,7 @@ for (const setting of values["near-best"].split(",")) {
   }
   for (const [name, { all, byBatch }] of tallies) {
     const lines = [
-      `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}near-best ${setting}, ${name}: ${describe(all)}`,
+      `${values.from ? `from ${values.from}${values["fresh-neighbours"] ? " (fresh neighbours)" : ""}, ` : ""}${setting.name}, ${name}: ${describe(all)}`,
       ...[...byBatch].sort(([a], [b]) => a - b).map(([batch, t]) => `  batch ${batch}: ${describe(t)}`),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -147,6 +147,9 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     expect(best.trainingExamples).toBe(best.problems.train);
     expect(trained.trainingExamples).toBeGreaterThan(trained.problems.train);
     expect(trained.options.nearBest).toBe(0.05);
+    const consensus = train("consensus", "--consensus", "0.02");
+    expect(consensus.status, consensus.stderr).toBe(0);
+    expect(lastJson(consensus.stdout).options.consensus).toBe(0.02);
     // Fine-tuning on near-best configs keeps to the vocabulary of the model it starts from.
     const tuned = train("tuned", "--from", join(dir, "best"), "--near-best", "0.05");
     expect(tuned.status, tuned.stderr).toBe(0);
@@ -182,10 +185,31 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
       ),
     );
 
+    // The cost model learns from every recorded time of the training layers, then ranks each held-out space.
+    const costed = cli(
+      "--data",
+      data,
+      "--model",
+      join(dir, "near"),
+      "--held-out",
+      "--cost-model",
+      "--seeds",
+      "1",
+      "--max",
+      "20",
+      "--json",
+    );
+    expect(costed.status, costed.stderr).toBe(0);
+    expect(costed.stderr).toMatch(/cost model of igemm: \d+ recorded times/);
+    const cost = (lastJson(costed.stdout).strategies as StrategyJson[]).find((s) => s.name === "cost-model");
+    expect(cost?.curve).toHaveLength(20);
+    expect(cost?.unrecorded).toBe(0);
+
     const all = train("all", "--holdout", "0");
     expect(all.status, all.stderr).toBe(0);
     const refusals: [string[], RegExp][] = [
       [["--data", data, "--held-out"], /--held-out needs --model/],
+      [["--data", data, "--model", join(dir, "near"), "--cost-model"], /--cost-model needs --held-out/],
       [["--data", data, "--model", join(dir, "all"), "--held-out"], /holdout\.jsonl does not exist/],
     ];
     for (const [args, message] of refusals) {

@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { rankInFamily } from "../../core/corpora/index";
-import { modelDeviceOf } from "../../core/dataset/device";
+import { modelDeviceOf, recordLimits } from "../../core/dataset/device";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { LearnedModel } from "../../core/learn/artifacts";
+import { type CostModel, trainCostModel } from "../../core/learn/cost-model";
 import { formatProblem, parseProblem } from "../../core/problem";
 import {
+  type CurveTask,
   curveStrategies,
   curveTask,
   fuseRankings,
@@ -15,7 +17,7 @@ import {
   tuningCostCurves,
 } from "../../core/search/curve";
 import { recordedTasks } from "../../core/search/recording";
-import type { Config } from "../../core/space/space";
+import { type Config, enumerate, type TuningSpace } from "../../core/space/space";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { familyArg } from "../problem-args";
 import { HOLDOUT_JSONL } from "./corpus-file";
@@ -76,6 +78,59 @@ async function heldOutProblems(modelDir: string | null, recorded: readonly { pro
   return held;
 }
 
+/**
+ * One cost model a family, trained on every recorded time of the pool (the problems the model trained
+ * on), and the ranking of a replayed task's whole space it gives, made once a task.
+ */
+async function costRanking(
+  ctx: CommandContext,
+  pool: readonly CurveTask[],
+  heldOut: ReadonlySet<string> | null,
+) {
+  if (!heldOut)
+    throw new CliError("--cost-model needs --held-out: it learns from the problems the model trained on");
+  await startNodeBackend(ctx.values.backend);
+  const models = new Map<string, Promise<CostModel>>();
+  const rankings = new Map<CurveTask, Promise<Config[]>>();
+  const modelOf = (family: string) => {
+    const known =
+      models.get(family) ??
+      trainCostModel(
+        family,
+        pool
+          .filter((t) => t.family === family)
+          .map((t) => ({
+            problem: parseProblem(t.problem),
+            limits: recordLimits(t.device),
+            measured: t.recorded.flatMap((o) =>
+              o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
+            ),
+          })),
+      ).then((model) => {
+        ctx.progress(
+          `cost model of ${family}: ${model.examples} recorded times, final loss ${model.loss.toFixed(4)}`,
+        );
+        return model;
+      });
+    models.set(family, known);
+    return known;
+  };
+  return {
+    rank(task: CurveTask, space: TuningSpace) {
+      const known =
+        rankings.get(task) ??
+        modelOf(task.family).then((model) =>
+          model.rank(parseProblem(task.problem), recordLimits(task.device), [...enumerate(space)]),
+        );
+      rankings.set(task, known);
+      return known;
+    },
+    dispose() {
+      for (const model of models.values()) void model.then((m) => m.dispose());
+    },
+  };
+}
+
 function table(curves: StrategyCurve[], max: number): string {
   const width = Math.max(...curves.map((c) => c.name.length));
   const head = `${"strategy".padEnd(width)}  ${REACH_LEVELS.map((l) => `to ${percent(l)}`.padStart(7)).join(" ")}  what it tries`;
@@ -93,7 +148,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR [--held-out]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -111,6 +166,11 @@ export const curveCommand: Command = {
       type: "boolean",
       description:
         "with --model: replay only the problems the model was never trained on (its holdout.jsonl); transfer draws on the others",
+    },
+    "cost-model": {
+      type: "boolean",
+      description:
+        "with --held-out: adds the cost-model strategy, a small network trained here on every recorded time of the problems the model trained on, which ranks each held-out problem's whole space",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
@@ -184,18 +244,21 @@ export const curveCommand: Command = {
           return known;
         }
       : undefined;
+    const costRank =
+      ctx.values["cost-model"] === true ? await costRanking(ctx, transferPool, heldOut) : undefined;
     const models = learned.length > 1 ? `, ${learned.length} models' rankings fused` : "";
     ctx.progress(
       `replaying ${tasks.length} problems, ${seeds} seeds${learned.length ? models : ", no model"}`,
     );
     let curves: StrategyCurve[];
     try {
-      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank), {
+      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank, costRank?.rank), {
         seeds: Array.from({ length: seeds }, (_, i) => i + 1),
         ...(max ? { max } : {}),
       });
     } finally {
       for (const m of learned) m.model.dispose();
+      costRank?.dispose();
     }
     const budget = max ?? Math.max(...tasks.map((t) => t.recorded.length));
     const noModel = learned.length ? null : "no --model: the model-guided strategy is left out";

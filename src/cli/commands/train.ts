@@ -100,7 +100,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--consensus F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -158,6 +158,12 @@ export const trainCommand: Command = {
       description:
         "records: learn from every config within F of its problem's best time (0.03: 3%), not only the best",
     },
+    consensus: {
+      type: "string",
+      value: "F",
+      description:
+        "records: each problem's target is, of its configs within F of its best time, the one within F of the best on the most training problems (ties: the faster), not its single fastest",
+    },
     from: {
       type: "string",
       value: "DIR",
@@ -196,6 +202,7 @@ export const trainCommand: Command = {
       learningRate: fraction(ctx, "lr") ?? DEFAULT_TRAIN_OPTIONS.learningRate,
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best") } : {}),
+      ...(ctx.values.consensus !== undefined ? { consensus: fraction(ctx, "consensus") } : {}),
       ...(ctx.values["position-weights"] !== undefined
         ? { positionWeights: parsePositionWeights(ctx.values["position-weights"]) }
         : {}),
@@ -225,10 +232,11 @@ export const trainCommand: Command = {
         asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
       const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
       const data = await readCorpusFile(file, { solver, directions, heldOut: heldOutFile });
-      if (options.nearBest !== undefined && data.corpus.source.kind !== "tunelab")
-        throw new CliError(
-          `--near-best needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,
-        );
+      for (const option of ["near-best", "consensus"])
+        if (ctx.values[option] !== undefined && data.corpus.source.kind !== "tunelab")
+          throw new CliError(
+            `--${option} needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,
+          );
       let split: Split<unknown>;
       try {
         split = data.heldOut

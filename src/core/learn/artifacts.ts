@@ -42,6 +42,7 @@ export interface ModelMetadata {
     | "patience"
     | "positionWeights"
     | "nearBest"
+    | "consensus"
   >;
   /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
   neighbours?: NeighbourBlend;

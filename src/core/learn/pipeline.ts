@@ -184,14 +184,16 @@ export async function trainModel<Q>(
   } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
-  const train = trainingExamples(split.train, options.nearBest, from).map((e) => exampleOf(language, e));
+  // Targets as the model learns them: each problem's best, or its consensus config.
+  const targets = withConsensusSplit(split, options.consensus);
+  const train = trainingExamples(targets.train, options.nearBest, from).map((e) => exampleOf(language, e));
   const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
   const result = await trainSeq2Seq(
     tokenizer,
     train,
-    split.validation.map((e) => exampleOf(language, e)),
+    targets.validation.map((e) => exampleOf(language, e)),
     options,
     start,
   ).catch((error) => {
@@ -200,7 +202,7 @@ export async function trainModel<Q>(
   });
   onPhase?.("choosing-blend");
   const baselines = buildBaselines(
-    split.train.map((e) => baselineEntry(language, tokenizer, e)),
+    targets.train.map((e) => baselineEntry(language, tokenizer, e)),
     freshNeighbours ? undefined : from?.metadata.baselines,
   );
   const { signal: _, onEpoch: __, ...kept } = options;
@@ -218,7 +220,7 @@ export async function trainModel<Q>(
     baselines,
     training: {
       examples: train.length,
-      validation: split.validation.length,
+      validation: targets.validation.length,
       bestEpoch: result.bestEpoch,
       seconds: result.seconds,
       backend,
@@ -226,7 +228,12 @@ export async function trainModel<Q>(
   };
   const learned = { model: result.model, tokenizer, metadata };
   // Chosen on the validation problems: the held-out ones stay unseen until they are scored.
-  const { count, weight } = await chooseNeighbourBlend(learned, language, split.validation, BLEND_BEAM_WIDTH);
+  const { count, weight } = await chooseNeighbourBlend(
+    learned,
+    language,
+    targets.validation,
+    BLEND_BEAM_WIDTH,
+  );
   metadata.neighbours = { count, weight };
   return { ...result, ...learned };
 }
@@ -264,11 +271,53 @@ export function withNearBest<Q>(
 ): CorpusExample<Q>[] {
   if (!nearBest) return [...examples];
   return examples.flatMap((e) => {
-    if (!e.timing) return [e];
-    const limit = e.timing.bestNs * (1 + nearBest);
-    const near = e.timing.ranked.filter((c) => c.ns <= limit);
+    const near = nearBestConfigs(e, nearBest);
     return near.length ? near.map(({ family, config }) => ({ ...e, family, config })) : [e];
   });
+}
+
+/** Configs within `tolerance` of the example's best time, fastest first (none without times). */
+function nearBestConfigs<Q>(e: CorpusExample<Q>, tolerance: number) {
+  if (!e.timing) return [];
+  const limit = e.timing.bestNs * (1 + tolerance);
+  return e.timing.ranked.filter((c) => c.ns <= limit);
+}
+
+/**
+ * Each example's target moved to its consensus config: of the configs within `tolerance` of its
+ * problem's best time, the one within `tolerance` of the best on the most problems of `reference`
+ * (ties: the faster here). Where several configs tie within a few percent the fastest is an arbitrary
+ * pick; one that is near-best across problems is a pattern a model can learn.
+ */
+export function withConsensusTargets<Q>(
+  examples: readonly CorpusExample<Q>[],
+  tolerance: number,
+  reference: readonly CorpusExample<Q>[] = examples,
+): CorpusExample<Q>[] {
+  const votes = new Map<string, number>();
+  for (const e of reference)
+    for (const c of nearBestConfigs(e, tolerance)) {
+      const key = familyConfigKey(c.family, c.config);
+      votes.set(key, (votes.get(key) ?? 0) + 1);
+    }
+  return examples.map((e) => {
+    const near = nearBestConfigs(e, tolerance);
+    const chosen = near.reduce<(typeof near)[number] | undefined>((best, c) => {
+      const count = (c: (typeof near)[number]) => votes.get(familyConfigKey(c.family, c.config)) ?? 0;
+      return best && count(best) >= count(c) ? best : c;
+    }, undefined);
+    return chosen ? { ...e, family: chosen.family, config: chosen.config } : e;
+  });
+}
+
+/** The split with consensus targets (voted on by its training problems), or as it is without a tolerance. */
+function withConsensusSplit<Q>(split: Split<Q>, tolerance: number | undefined): Split<Q> {
+  if (!tolerance) return split;
+  return {
+    ...split,
+    train: withConsensusTargets(split.train, tolerance),
+    validation: withConsensusTargets(split.validation, tolerance, split.train),
+  };
 }
 
 export function exampleOf<Q>(language: ProblemLanguage<Q>, e: CorpusExample<Q>): Example {

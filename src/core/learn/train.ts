@@ -34,6 +34,11 @@ export interface TrainOptions extends ModelOptions {
    */
   nearBest?: number;
   /**
+   * Consensus targets: each problem's target is, of its configs within this fraction of its best time,
+   * the one near-best on the most training problems (withConsensusTargets). Validation's too.
+   */
+  consensus?: number;
+  /**
    * Per-position weights of the decoder's cross-entropy (the family token, each parameter, END),
    * normalised to mean 1: one weight per decoder position, or "auto", each position weighted by its
    * teacher-forced error rate on the validation examples, recomputed after every epoch (uniform in

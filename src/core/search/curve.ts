@@ -302,13 +302,14 @@ const validHere = (space: TuningSpace, configs: readonly Config[]) =>
  * The strategies compared: random, local and simulated annealing as they are; transfer (the fastest
  * `width` configs of the nearest other recorded problem that are valid here, then random); most-frequent
  * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
- * then random: the constant guess a model has to beat); and, given a model's ranking, model-guided (its
- * top `width`, then random).
+ * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
+ * top `width`, then random); and given a cost model's, cost-model (its `width` cheapest, then random).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
   width: number,
   rank?: (task: CurveTask) => Promise<readonly Config[]>,
+  costRank?: (task: CurveTask, space: TuningSpace) => Promise<readonly Config[]>,
 ): CurveStrategy[] {
   const plain = (name: string, about: string, strategy: Strategy): CurveStrategy => ({
     name,
@@ -339,6 +340,17 @@ export function curveStrategies(
               firstThenRandom(async (space) =>
                 fuseRankings([await rank(task), frequent(task, space)], 2 * width),
               ),
+          },
+        ]
+      : []),
+    ...(costRank
+      ? [
+          {
+            name: "cost-model",
+            about: `the cost model's ${width} cheapest predicted configs, then random`,
+            seeded: true,
+            strategyFor: (task: CurveTask) =>
+              firstThenRandom(async (space) => (await costRank(task, space)).slice(0, width)),
           },
         ]
       : []),
