@@ -100,7 +100,11 @@ const describe = (t: Tally) => {
 };
 
 /** The strategies that rank by a model; each is tallied against the strategies that use none. */
-const MODEL_STRATEGIES = ["model-guided", "model+frequent", ...(values["cost-model"] ? ["cost-model"] : [])];
+const MODEL_STRATEGIES = [
+  "model-guided",
+  "model+frequent",
+  ...(values["cost-model"] ? ["cost-model", "model+cost"] : []),
+];
 
 /** A training setting: its name in the output, its runs' folder prefix, and what it adds to `train`. */
 const settings = [

@@ -93,6 +93,7 @@ async function costRanking(
   const models = new Map<string, Promise<CostModel>>();
   const rankings = new Map<CurveTask, Promise<Config[]>>();
   const modelOf = (family: string) => {
+    const start = performance.now();
     const known =
       models.get(family) ??
       trainCostModel(
@@ -108,7 +109,7 @@ async function costRanking(
           })),
       ).then((model) => {
         ctx.progress(
-          `cost model of ${family}: ${model.examples} recorded times, final loss ${model.loss.toFixed(4)}`,
+          `cost model of ${family}: ${model.examples} recorded times, final loss ${model.loss.toFixed(4)}, ${Math.round((performance.now() - start) / 1000)} s (features and training)`,
         );
         return model;
       });

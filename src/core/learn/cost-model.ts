@@ -11,6 +11,7 @@ import { convFeatures } from "../corpora/conv-features";
 import type { DeviceLimits } from "../families/family";
 import { familyById } from "../families/index";
 import { type ConvProblem, outputSize } from "../problem";
+import { rng, shuffled } from "../random";
 import type { Config } from "../space/space";
 import { logVector } from "./features";
 
@@ -50,18 +51,6 @@ export function costFeatures(family: string, problem: ConvProblem, config: Confi
   const { passes } = kernels.plan(problem, config, limits);
   const workgroups = Math.max(...passes.map((p) => p.dispatch[0] * p.dispatch[1] * p.dispatch[2]));
   return [...logVector(convFeatures(problem)), ...gemm.map(log2), ...params, passes.length, log2(workgroups)];
-}
-
-/** A Mulberry32 generator: the shuffle is the same on every run with one seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface CostModel {
@@ -105,12 +94,11 @@ export async function trainCostModel(
   });
   const standardise = (row: readonly number[]) => row.map((x, j) => (x - (mean[j] ?? 0)) * (scale[j] ?? 0));
 
-  const random = seededRandom(options.seed);
-  const order = rows.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
+  // Shuffled once, seeded: tfjs's own shuffle is not.
+  const order = shuffled(
+    rng(options.seed),
+    rows.map((_, i) => i),
+  );
   const init = (k: number) => tf.initializers.glorotUniform({ seed: options.seed * 10 + k });
   const model = tf.sequential({
     layers: [

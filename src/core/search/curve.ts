@@ -303,7 +303,8 @@ const validHere = (space: TuningSpace, configs: readonly Config[]) =>
  * `width` configs of the nearest other recorded problem that are valid here, then random); most-frequent
  * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
  * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
- * top `width`, then random); and given a cost model's, cost-model (its `width` cheapest, then random).
+ * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
+ * with both, model+cost (the two fused).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
@@ -351,6 +352,20 @@ export function curveStrategies(
             seeded: true,
             strategyFor: (task: CurveTask) =>
               firstThenRandom(async (space) => (await costRank(task, space)).slice(0, width)),
+          },
+        ]
+      : []),
+    ...(rank && costRank
+      ? [
+          {
+            // Two learners that fail on different layers: the beam's picks and the cost model's, in turn.
+            name: "model+cost",
+            about: `the model's top ${width} and the cost model's ${width} in turn (those on both first), then random`,
+            seeded: true,
+            strategyFor: (task: CurveTask) =>
+              firstThenRandom(async (space) =>
+                fuseRankings([await rank(task), (await costRank(task, space)).slice(0, width)], 2 * width),
+              ),
           },
         ]
       : []),
