@@ -13,9 +13,9 @@ import { GpuSession } from "./session";
 
 const problem = parseProblem("1x8x12x12,8x3x3,pad=1");
 const PEAKS = { peakGflops: 3, peakGBps: 2 };
-const SLOWDOWN = 8;
-/** SwiftShader's times wander by a third on a busy machine; the simulated drop is far larger. */
-const THRESHOLD = 0.6;
+const SLOWDOWN = 30;
+/** SwiftShader's times wander by up to about 3x on a busy machine (CI's other tests); the simulated drop is far larger. */
+const THRESHOLD = 2;
 const HARNESS = { minSampleNs: 3e6 };
 
 let session: GpuSession;
@@ -47,7 +47,7 @@ async function measure(engine: MeasurementEngine, onRun: (n: number) => void = (
 describe("the drift sentinel", () => {
   it("sees a simulated clock drop, restores, re-times what was measured since the last good check, and says so", async () => {
     const device = await session.deviceInfo(PEAKS);
-    // A clock that falls to an eighth as the 6th candidate starts and comes back when the engine restores
+    // A clock that falls to a thirtieth as the 6th candidate starts and comes back when the engine restores
     // it (SwiftShader has no clock to warm up: the simulated restore lifts the slowdown).
     let factor = 1;
     const timer: HarnessOptions["timer"] = (base) => async (d, record, count) =>
@@ -74,11 +74,13 @@ describe("the drift sentinel", () => {
     expect(sunk).toHaveLength(12); // every record reached the sink, after its check
 
     const report = engine.report();
-    // SwiftShader's own wander (a CPU shared with other tests) can pass the threshold too; the
-    // simulated drop is the check that saw the clock at an eighth, after the 8th candidate.
+    // SwiftShader's own wander (a CPU shared with other tests) can pass the threshold too, and can
+    // slow the reference's first time: the simulated drop is the check after the 8th candidate, which
+    // saw the clock at a thirtieth (a tenth at least, however slow the reference's first time was).
     expect(report.drift.checks).toBe(3);
-    const simulated = checks.find((c) => c.ratio > SLOWDOWN / 2);
-    expect(simulated).toMatchObject({ at: 8, drifted: true, restored: true });
+    const simulated = checks.find((c) => c.at === 8);
+    expect(simulated, JSON.stringify(checks)).toMatchObject({ drifted: true, restored: true });
+    expect(simulated?.ratio, JSON.stringify(checks)).toBeGreaterThan(SLOWDOWN / 3);
     expect(simulated?.retimed).toBeGreaterThanOrEqual(4);
 
     // The window of the drifted check (candidates 5-8) was re-timed, and the report counts every re-timing.
@@ -86,7 +88,7 @@ describe("the drift sentinel", () => {
     for (const n of retimed.slice(4, 8)) expect(n).toBeGreaterThanOrEqual(1);
     expect(report.drift.retimed).toBe(retimed.reduce((a, b) => a + b, 0));
 
-    // Candidates 6-8 were first timed at an eighth of the clock; their final times match a clean run's.
+    // Candidates 6-8 were first timed at a thirtieth of the clock; their final times match a clean run's.
     const clean = await measure(
       new MeasurementEngine(session, device, { add: async () => {} }, { harness: HARNESS, sentinel: false }),
     );
@@ -94,8 +96,10 @@ describe("the drift sentinel", () => {
     for (const i of [5, 6, 7]) {
       const final = drifted.records[i]?.medianNs ?? 0;
       if (i < 7) expect(drifted.provisional[i] ?? 0).toBeGreaterThan(2.5 * final);
-      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeGreaterThan(0.4);
-      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeLessThan(2.5);
+      // Near a clean run's, far from the thirtieth of the clock they were first timed at (a busy CPU
+      // moves either run by up to about 3x).
+      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeGreaterThan(0.25);
+      expect(final / (clean.records[i]?.medianNs ?? 1)).toBeLessThan(3);
     }
   });
 });

@@ -210,6 +210,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
     const refusals: [string[], RegExp][] = [
       [["--data", data, "--held-out"], /--held-out needs --model/],
       [["--data", data, "--model", join(dir, "near"), "--cost-model"], /--cost-model needs --held-out/],
+      [["--data", data, "--compute-units", "132"], /--compute-units goes with --cost-model/],
       [["--data", data, "--model", join(dir, "all"), "--held-out"], /holdout\.jsonl does not exist/],
     ];
     for (const [args, message] of refusals) {

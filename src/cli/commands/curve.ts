@@ -4,7 +4,7 @@ import { rankInFamily } from "../../core/corpora/index";
 import { modelDeviceOf, recordLimits } from "../../core/dataset/device";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { LearnedModel } from "../../core/learn/artifacts";
-import { type CostModel, trainCostModel } from "../../core/learn/cost-model";
+import { type CostModel, DEFAULT_COST_OPTIONS, trainCostModel } from "../../core/learn/cost-model";
 import { formatProblem, parseProblem } from "../../core/problem";
 import {
   type CurveTask,
@@ -89,6 +89,7 @@ async function costRanking(
 ) {
   if (!heldOut)
     throw new CliError("--cost-model needs --held-out: it learns from the problems the model trained on");
+  const computeUnits = optionalInt(ctx, "compute-units", 1);
   await startNodeBackend(ctx.values.backend);
   const models = new Map<string, Promise<CostModel>>();
   const rankings = new Map<CurveTask, Promise<Config[]>>();
@@ -107,6 +108,7 @@ async function costRanking(
               o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
             ),
           })),
+        computeUnits ? { ...DEFAULT_COST_OPTIONS, computeUnits } : DEFAULT_COST_OPTIONS,
       ).then((model) => {
         ctx.progress(
           `cost model of ${family}: ${model.examples} recorded times, final loss ${model.loss.toFixed(4)}, ${Math.round((performance.now() - start) / 1000)} s (features and training)`,
@@ -149,7 +151,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N]]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -172,6 +174,12 @@ export const curveCommand: Command = {
       type: "boolean",
       description:
         "with --held-out: adds the cost-model strategy, a small network trained here on every recorded time of the problems the model trained on, which ranks each held-out problem's whole space",
+    },
+    "compute-units": {
+      type: "string",
+      value: "N",
+      description:
+        "with --cost-model: the recorded GPU's compute units (SMs, CUs; WebGPU does not say), so the cost model reads how full the last wave of workgroups is",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
@@ -202,6 +210,8 @@ export const curveCommand: Command = {
     const seeds = optionalInt(ctx, "seeds") ?? 5;
     const max = optionalInt(ctx, "max");
     const width = optionalInt(ctx, "beam") ?? 8;
+    if (ctx.values["compute-units"] !== undefined && ctx.values["cost-model"] !== true)
+      throw new CliError("--compute-units goes with --cost-model");
     const modelDirs = typeof ctx.values.model === "string" ? ctx.values.model.split(",") : [];
     const modelDir = modelDirs[0] ?? null;
     const { files, records } = await readData(ctx);

@@ -86,5 +86,11 @@ describe("trainCostModel", () => {
     expect(first?.length).toBe(second?.length);
     expect(first).not.toEqual(second);
     expect(first?.every(Number.isFinite)).toBe(true);
+    // Given the GPU's compute units, the last wave's fill: a fraction in (0, 1].
+    const m = task.measured[0] as CostTask["measured"][number];
+    const withUnits = costFeatures("igemm", task.problem, m.config, task.limits, 132);
+    expect(withUnits.slice(0, -1)).toEqual(first);
+    expect(withUnits.at(-1)).toBeGreaterThan(0);
+    expect(withUnits.at(-1)).toBeLessThanOrEqual(1);
   });
 });

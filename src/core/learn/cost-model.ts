@@ -30,6 +30,11 @@ export interface CostModelOptions {
   learningRate: number;
   /** Seeds the initial weights and the order examples are shown in. */
   seed: number;
+  /**
+   * The GPU's compute units (SMs, CUs), where the user knows them (WebGPU does not say): then how full
+   * the last wave of workgroups is becomes a feature.
+   */
+  computeUnits?: number;
 }
 
 export const DEFAULT_COST_OPTIONS: CostModelOptions = {
@@ -43,14 +48,28 @@ export const DEFAULT_COST_OPTIONS: CostModelOptions = {
 const log2 = (x: number) => Math.log2(Math.max(1, x));
 
 /** The input row of one config on one problem: problem, config and plan features. */
-export function costFeatures(family: string, problem: ConvProblem, config: Config, limits: DeviceLimits) {
+export function costFeatures(
+  family: string,
+  problem: ConvProblem,
+  config: Config,
+  limits: DeviceLimits,
+  computeUnits?: number,
+) {
   const kernels = familyById(family);
   const out = outputSize(problem);
   const gemm = [problem.n * out.p * out.q, problem.k, (problem.c / problem.groups) * problem.r * problem.s];
   const params = kernels.space(problem, limits).params.map((p) => Math.log2(1 + (config[p.name] ?? 0)));
   const { passes } = kernels.plan(problem, config, limits);
   const workgroups = Math.max(...passes.map((p) => p.dispatch[0] * p.dispatch[1] * p.dispatch[2]));
-  return [...logVector(convFeatures(problem)), ...gemm.map(log2), ...params, passes.length, log2(workgroups)];
+  const lastWave = computeUnits ? [workgroups / (Math.ceil(workgroups / computeUnits) * computeUnits)] : [];
+  return [
+    ...logVector(convFeatures(problem)),
+    ...gemm.map(log2),
+    ...params,
+    passes.length,
+    log2(workgroups),
+    ...lastWave,
+  ];
 }
 
 export interface CostModel {
@@ -78,7 +97,7 @@ export async function trainCostModel(
     if (!task.measured.length) continue;
     const best = Math.min(...task.measured.map((m) => m.ns));
     for (const { config, ns } of task.measured) {
-      rows.push(costFeatures(family, task.problem, config, task.limits));
+      rows.push(costFeatures(family, task.problem, config, task.limits, options.computeUnits));
       targets.push(Math.log(ns / best));
     }
   }
@@ -134,7 +153,9 @@ export async function trainCostModel(
     loss,
     async rank(problem, limits, configs) {
       if (!configs.length) return [];
-      const input = tf.tensor2d(configs.map((c) => standardise(costFeatures(family, problem, c, limits))));
+      const input = tf.tensor2d(
+        configs.map((c) => standardise(costFeatures(family, problem, c, limits, options.computeUnits))),
+      );
       const output = model.predict(input) as tf.Tensor;
       const cost = await output.data();
       input.dispose();
