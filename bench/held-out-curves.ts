@@ -14,11 +14,11 @@
  * frequent configs'), each against the strategies that use no model. With --reuse, a model already
  * under --out is replayed again rather than trained again. Each --consensus tolerance is one more
  * setting: every problem's target is its consensus config (`train --consensus`). With --cost-model, the
- * replays add the cost model (`curve --cost-model`, and --compute-units passed on), tallied as a
+ * replays add the cost model (`curve --cost-model`, and --compute-units and --cost-seeds passed on), tallied as a
  * model strategy.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N]]
+ *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N]]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     reuse: { type: "boolean" },
     "cost-model": { type: "boolean" },
     "compute-units": { type: "string" },
+    "cost-seeds": { type: "string" },
   },
 });
 if (!values.data)
@@ -159,6 +160,7 @@ for (const setting of settings) {
       values.seeds,
       ...(values["cost-model"] ? ["--cost-model"] : []),
       ...(values["compute-units"] ? ["--compute-units", values["compute-units"]] : []),
+      ...(values["cost-seeds"] ? ["--cost-seeds", values["cost-seeds"]] : []),
     ]) as CurveJson;
     writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
     const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));

@@ -22,6 +22,7 @@ import {
   WEIGHTS_BIN,
 } from "../core/learn/artifacts";
 import type { Corpus } from "../core/learn/corpus";
+import { costRankers } from "../core/learn/cost-model";
 import { DEFAULT_TRAIN_OPTIONS } from "../core/learn/defaults";
 import type { Explanation } from "../core/learn/explain";
 import {
@@ -46,6 +47,7 @@ import {
 import { parseProblem } from "../core/problem";
 import {
   type CurveTask,
+  costRanking,
   curveStrategies,
   curveTask,
   heldOutSplit,
@@ -111,6 +113,8 @@ export interface TrainSummary {
   savedAs: string;
   /** A fine-tuning run: the model it started from, scored on the same held-out problems, and what was left out. */
   fineTuned?: { before: EvalReport | null; leftOut: LeftOut | null };
+  /** The cost models it carries, a family each: the recorded times each learnt from, its final loss. */
+  costModels: { family: string; examples: number; loss: number }[];
 }
 
 /** A prediction asked by the page: a problem (text form), and the device or MIOpen direction it is for. */
@@ -220,7 +224,6 @@ export function modelApi(deps: ModelApiDeps) {
             : Promise.resolve(null);
         if (from) onPhase?.("scoring-before");
         const before = from ? await score(from) : null;
-        onPhase?.("training");
         const trained = await trainModel(corpus, split, options, backendName, {
           ...(from ? { from } : {}),
           ...(onPhase ? { onPhase } : {}),
@@ -244,6 +247,11 @@ export function modelApi(deps: ModelApiDeps) {
           holdout,
           savedAs: LATEST_MODEL,
           ...(from ? { fineTuned: { before, leftOut } } : {}),
+          costModels: (trained.metadata.costModels ?? []).map(({ family, examples, loss }) => ({
+            family,
+            examples,
+            loss,
+          })),
         };
       });
     },
@@ -338,7 +346,9 @@ export function modelApi(deps: ModelApiDeps) {
             )
         : undefined;
       try {
-        return await tuningCostCurves(tasks, curveStrategies(pool, request.width, rank), {
+        const rankers = costRankers(model?.metadata.costModels);
+        const costRank = rankers.size ? costRanking(rankers) : undefined;
+        return await tuningCostCurves(tasks, curveStrategies(pool, request.width, rank, costRank), {
           seeds: Array.from({ length: request.seeds }, (_, i) => i + 1),
           max: request.max,
         });

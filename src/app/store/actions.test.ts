@@ -219,7 +219,14 @@ describe("fine-tuning a model on the records on show", () => {
     if (run.state !== "done") throw new Error(`training ended ${run.state}: ${JSON.stringify(run)}`);
     const { summary } = run;
     expect(run.from).toBe("recorded demo model");
-    expect(phases).toEqual(["reading", "scoring-before", "training", "choosing-blend", "evaluating"]);
+    expect(phases).toEqual([
+      "reading",
+      "scoring-before",
+      "learning-costs",
+      "training",
+      "choosing-blend",
+      "evaluating",
+    ]);
     // 1 of the 52 recorded problems needs a value the model has no token for (core's records test names it).
     expect(summary.fineTuned?.leftOut).toMatchObject({ examples: 1, of: 52 });
     expect(summary.fineTuned?.leftOut?.tokens[0]).toEqual({ token: "igemm BM=256", examples: 1 });

@@ -141,15 +141,23 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
         },
       );
     const best = lastJson(train("best").stdout);
+    // Beside the Seq2Seq model, a cost model learnt from every recorded time of its problems, saved in it.
+    expect(best.costModels).toEqual([
+      { family: "igemm", examples: expect.any(Number), loss: expect.any(Number) },
+    ]);
+    expect(best.costModels[0].examples).toBeGreaterThan(
+      1000 * (best.problems.train + best.problems.validation),
+    );
     const near = train("near", "--near-best", "0.05");
     expect(near.status, near.stderr).toBe(0);
     const trained = lastJson(near.stdout);
     expect(best.trainingExamples).toBe(best.problems.train);
     expect(trained.trainingExamples).toBeGreaterThan(trained.problems.train);
     expect(trained.options.nearBest).toBe(0.05);
-    const consensus = train("consensus", "--consensus", "0.02");
+    const consensus = train("consensus", "--consensus", "0.02", "--no-cost-model");
     expect(consensus.status, consensus.stderr).toBe(0);
     expect(lastJson(consensus.stdout).options.consensus).toBe(0.02);
+    expect(lastJson(consensus.stdout).costModels).toEqual([]);
     // Fine-tuning on near-best configs keeps to the vocabulary of the model it starts from.
     const tuned = train("tuned", "--from", join(dir, "best"), "--near-best", "0.05");
     expect(tuned.status, tuned.stderr).toBe(0);
@@ -167,6 +175,25 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
         .map((l) => JSON.parse(l).problem.text),
     );
     expect(result.heldOut).toBe(true);
+    // The model's own cost model ranks beside its beam: no --cost-model needed.
+    const names = (result.strategies as StrategyJson[]).map((s) => s.name);
+    expect(names.slice(0, 4)).toEqual(["model-guided", "model+frequent", "cost-model", "model+cost"]);
+    const unCosted = cli(
+      "--data",
+      data,
+      "--model",
+      join(dir, "consensus"),
+      "--held-out",
+      "--seeds",
+      "1",
+      "--max",
+      "5",
+      "--json",
+    );
+    expect(unCosted.status, unCosted.stderr).toBe(0);
+    expect((lastJson(unCosted.stdout).strategies as StrategyJson[]).map((s) => s.name)).not.toContain(
+      "cost-model",
+    );
     expect(result.problems.map((p: { problem: string }) => p.problem).sort()).toEqual([...heldOut].sort());
     const text = cli(
       "--data",
@@ -185,12 +212,12 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
       ),
     );
 
-    // The cost model learns from every recorded time of the training layers, then ranks each held-out space.
+    // --cost-model trains one here, on every recorded time of the training layers, for a model without its own.
     const costed = cli(
       "--data",
       data,
       "--model",
-      join(dir, "near"),
+      join(dir, "consensus"),
       "--held-out",
       "--cost-model",
       "--seeds",

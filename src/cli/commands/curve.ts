@@ -4,10 +4,17 @@ import { rankInFamily } from "../../core/corpora/index";
 import { modelDeviceOf, recordLimits } from "../../core/dataset/device";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { LearnedModel } from "../../core/learn/artifacts";
-import { type CostModel, DEFAULT_COST_OPTIONS, trainCostModel } from "../../core/learn/cost-model";
+import {
+  type CostRanker,
+  costRanker,
+  costRankers,
+  DEFAULT_COST_OPTIONS,
+  trainCostModel,
+} from "../../core/learn/cost-model";
 import { formatProblem, parseProblem } from "../../core/problem";
 import {
   type CurveTask,
+  costRanking,
   curveStrategies,
   curveTask,
   fuseRankings,
@@ -17,7 +24,7 @@ import {
   tuningCostCurves,
 } from "../../core/search/curve";
 import { recordedTasks } from "../../core/search/recording";
-import { type Config, enumerate, type TuningSpace } from "../../core/space/space";
+import type { Config } from "../../core/space/space";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { familyArg } from "../problem-args";
 import { HOLDOUT_JSONL } from "./corpus-file";
@@ -79,59 +86,49 @@ async function heldOutProblems(modelDir: string | null, recorded: readonly { pro
 }
 
 /**
- * One cost model a family, trained on every recorded time of the pool (the problems the model trained
- * on), and the ranking of a replayed task's whole space it gives, made once a task.
+ * The cost-model strategy's rankers, a family each: with --cost-model, trained here on every recorded
+ * time of the pool (the problems the model trained on); else the model's own, saved when it trained.
  */
-async function costRanking(
+async function costRankersFor(
   ctx: CommandContext,
+  learned: LearnedModel | undefined,
   pool: readonly CurveTask[],
   heldOut: ReadonlySet<string> | null,
-) {
+): Promise<Map<string, CostRanker> | null> {
+  if (ctx.values["cost-model"] !== true)
+    return learned?.metadata.costModels?.length ? costRankers(learned.metadata.costModels) : null;
   if (!heldOut)
     throw new CliError("--cost-model needs --held-out: it learns from the problems the model trained on");
   const computeUnits = optionalInt(ctx, "compute-units", 1);
   await startNodeBackend(ctx.values.backend);
-  const models = new Map<string, Promise<CostModel>>();
-  const rankings = new Map<CurveTask, Promise<Config[]>>();
-  const modelOf = (family: string) => {
-    const start = performance.now();
-    const known =
-      models.get(family) ??
-      trainCostModel(
-        family,
-        pool
-          .filter((t) => t.family === family)
-          .map((t) => ({
-            problem: parseProblem(t.problem),
-            limits: recordLimits(t.device),
-            measured: t.recorded.flatMap((o) =>
-              o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
-            ),
-          })),
-        computeUnits ? { ...DEFAULT_COST_OPTIONS, computeUnits } : DEFAULT_COST_OPTIONS,
-      ).then((model) => {
-        ctx.progress(
-          `cost model of ${family}: ${model.examples} recorded times, final loss ${model.loss.toFixed(4)}, ${Math.round((performance.now() - start) / 1000)} s (features and training)`,
-        );
-        return model;
+  const seeds = optionalInt(ctx, "cost-seeds", 1) ?? 1;
+  const rankers = new Map<string, CostRanker>();
+  for (const family of new Set(pool.map((t) => t.family))) {
+    const tasks = pool
+      .filter((t) => t.family === family)
+      .map((t) => ({
+        problem: parseProblem(t.problem),
+        limits: recordLimits(t.device),
+        measured: t.recorded.flatMap((o) =>
+          o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
+        ),
+      }));
+    const ensemble = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      const start = performance.now();
+      const saved = await trainCostModel(family, tasks, {
+        ...DEFAULT_COST_OPTIONS,
+        seed,
+        ...(computeUnits ? { computeUnits } : {}),
       });
-    models.set(family, known);
-    return known;
-  };
-  return {
-    rank(task: CurveTask, space: TuningSpace) {
-      const known =
-        rankings.get(task) ??
-        modelOf(task.family).then((model) =>
-          model.rank(parseProblem(task.problem), recordLimits(task.device), [...enumerate(space)]),
-        );
-      rankings.set(task, known);
-      return known;
-    },
-    dispose() {
-      for (const model of models.values()) void model.then((m) => m.dispose());
-    },
-  };
+      ctx.progress(
+        `cost model of ${family} (seed ${seed}): ${saved.examples} recorded times, final loss ${saved.loss.toFixed(4)}, ${Math.round((performance.now() - start) / 1000)} s (features and training)`,
+      );
+      ensemble.push(saved);
+    }
+    rankers.set(family, costRanker(ensemble));
+  }
+  return rankers;
 }
 
 function table(curves: StrategyCurve[], max: number): string {
@@ -151,7 +148,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N]]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N] [--cost-seeds N]]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -173,13 +170,19 @@ export const curveCommand: Command = {
     "cost-model": {
       type: "boolean",
       description:
-        "with --held-out: adds the cost-model strategy, a small network trained here on every recorded time of the problems the model trained on, which ranks each held-out problem's whole space",
+        "with --held-out: the cost-model strategy's network trained here on every recorded time of the problems the model trained on (a model trained with cost models has its own, used without this), which ranks each held-out problem's whole space",
     },
     "compute-units": {
       type: "string",
       value: "N",
       description:
         "with --cost-model: the recorded GPU's compute units (SMs, CUs; WebGPU does not say), so the cost model reads how full the last wave of workgroups is",
+    },
+    "cost-seeds": {
+      type: "string",
+      value: "N",
+      description:
+        "with --cost-model: train N cost models a family (seeds 1..N) and rank by their mean predicted cost",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
@@ -210,8 +213,9 @@ export const curveCommand: Command = {
     const seeds = optionalInt(ctx, "seeds") ?? 5;
     const max = optionalInt(ctx, "max");
     const width = optionalInt(ctx, "beam") ?? 8;
-    if (ctx.values["compute-units"] !== undefined && ctx.values["cost-model"] !== true)
-      throw new CliError("--compute-units goes with --cost-model");
+    for (const option of ["compute-units", "cost-seeds"])
+      if (ctx.values[option] !== undefined && ctx.values["cost-model"] !== true)
+        throw new CliError(`--${option} goes with --cost-model`);
     const modelDirs = typeof ctx.values.model === "string" ? ctx.values.model.split(",") : [];
     const modelDir = modelDirs[0] ?? null;
     const { files, records } = await readData(ctx);
@@ -255,21 +259,20 @@ export const curveCommand: Command = {
           return known;
         }
       : undefined;
-    const costRank =
-      ctx.values["cost-model"] === true ? await costRanking(ctx, transferPool, heldOut) : undefined;
+    const rankers = await costRankersFor(ctx, learned[0], transferPool, heldOut);
+    const costRank = rankers ? costRanking(rankers) : undefined;
     const models = learned.length > 1 ? `, ${learned.length} models' rankings fused` : "";
     ctx.progress(
       `replaying ${tasks.length} problems, ${seeds} seeds${learned.length ? models : ", no model"}`,
     );
     let curves: StrategyCurve[];
     try {
-      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank, costRank?.rank), {
+      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank, costRank), {
         seeds: Array.from({ length: seeds }, (_, i) => i + 1),
         ...(max ? { max } : {}),
       });
     } finally {
       for (const m of learned) m.model.dispose();
-      costRank?.dispose();
     }
     const budget = max ?? Math.max(...tasks.map((t) => t.recorded.length));
     const noModel = learned.length ? null : "no --model: the model-guided strategy is left out";

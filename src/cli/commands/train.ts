@@ -100,7 +100,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--consensus F] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--consensus F] [--no-cost-model] [--compute-units N] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -164,6 +164,17 @@ export const trainCommand: Command = {
       description:
         "records: each problem's target is, of its configs within F of its best time, the one within F of the best on the most training problems (ties: the faster), not its single fastest",
     },
+    "no-cost-model": {
+      type: "boolean",
+      description:
+        "records: train no cost model (by default one a family learns from every recorded time, saved in the model, and ranks configs beside the beam; its seconds count against --minutes)",
+    },
+    "compute-units": {
+      type: "string",
+      value: "N",
+      description:
+        "records: the recorded GPU's compute units (SMs, CUs; WebGPU does not say), so the cost model reads how full the last wave of workgroups is",
+    },
     from: {
       type: "string",
       value: "DIR",
@@ -203,6 +214,10 @@ export const trainCommand: Command = {
       attention: ctx.values["no-attention"] !== true,
       ...(ctx.values["near-best"] !== undefined ? { nearBest: fraction(ctx, "near-best") } : {}),
       ...(ctx.values.consensus !== undefined ? { consensus: fraction(ctx, "consensus") } : {}),
+      ...(ctx.values["no-cost-model"] === true ? { costModel: false } : {}),
+      ...(ctx.values["compute-units"] !== undefined
+        ? { computeUnits: optionalInt(ctx, "compute-units", 1) }
+        : {}),
       ...(ctx.values["position-weights"] !== undefined
         ? { positionWeights: parsePositionWeights(ctx.values["position-weights"]) }
         : {}),
@@ -232,7 +247,7 @@ export const trainCommand: Command = {
         asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
       const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
       const data = await readCorpusFile(file, { solver, directions, heldOut: heldOutFile });
-      for (const option of ["near-best", "consensus"])
+      for (const option of ["near-best", "consensus", "compute-units"])
         if (ctx.values[option] !== undefined && data.corpus.source.kind !== "tunelab")
           throw new CliError(
             `--${option} needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,
@@ -318,6 +333,11 @@ export const trainCommand: Command = {
         valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? null,
         seconds: Math.round(trained.seconds * 10) / 10,
         neighbours,
+        costModels: (trained.metadata.costModels ?? []).map(({ family, examples, loss }) => ({
+          family,
+          examples,
+          loss,
+        })),
         backend,
         options: trained.metadata.options,
         history: trained.history,
@@ -327,6 +347,10 @@ export const trainCommand: Command = {
         neighbours?.weight
           ? `beam re-ranked by the ${neighbours.count} nearest training problems, weight ${neighbours.weight} (chosen on the validation problems)`
           : "beam ranked by the model alone (no neighbour blend helped on the validation problems)",
+        ...(trained.metadata.costModels ?? []).map(
+          (c) =>
+            `cost model of ${c.family}: learnt from ${c.examples} recorded times, final loss ${c.loss.toFixed(4)}`,
+        ),
         scoreHint(out, holdout),
       ].join("\n");
       return { result, text };

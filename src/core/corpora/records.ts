@@ -66,6 +66,7 @@ export const recordLanguage: ProblemLanguage<RecordQuery> = {
   spaces: ({ problem, device }, tokenizer) => familySpaces(tokenizer.families, problem, device.limits),
   refusal: ({ problem }, family) =>
     FAMILIES.find((f) => f.id === family)?.unsupported(problem) ?? `this lab has no kernel family ${family}`,
+  convolution: ({ problem, device }) => ({ problem, limits: device.limits }),
 };
 
 /** Groups records by device and problem; groups with no verified record have no target and are left out. */

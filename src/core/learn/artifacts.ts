@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { DeviceLimits } from "../families/family";
 import type { BaselineTable, NeighbourBlend } from "./baselines";
+import type { SavedCostModel } from "./cost-model";
 import { Tokenizer, type TokenizerJson } from "./tokenizer";
 import type { TrainOptions } from "./train";
 
@@ -43,6 +44,8 @@ export interface ModelMetadata {
     | "positionWeights"
     | "nearBest"
     | "consensus"
+    | "costModel"
+    | "computeUnits"
   >;
   /** The neighbour blend chosen on the validation split, applied when scoring (absent: the model alone). */
   neighbours?: NeighbourBlend;
@@ -51,6 +54,8 @@ export interface ModelMetadata {
    * inside the model so that every copy of it, file or IndexedDB, predicts and scores alike.
    */
   baselines?: BaselineTable;
+  /** The cost models learnt beside it, a family each, from every recorded time (cost-model.ts). */
+  costModels?: SavedCostModel[];
   training: { examples: number; validation: number; bestEpoch: number; seconds: number; backend: string };
 }
 

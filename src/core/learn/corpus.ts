@@ -4,6 +4,8 @@
  * answer it. This lab's records and MIOpen's perf databases are the two corpora (src/core/corpora/);
  * training, scoring and prediction (pipeline.ts) read only this interface.
  */
+import type { DeviceLimits } from "../families/family";
+import type { ConvProblem } from "../problem";
 import type { Config, TuningSpace } from "../space/space";
 import type { ModelSource } from "./artifacts";
 import type { Feature } from "./features";
@@ -23,6 +25,11 @@ export interface ProblemLanguage<Q> {
   spaces(query: Q, tokenizer: Tokenizer): Record<string, TuningSpace>;
   /** Why `spaces` leaves out a family the model knows, in words (what the family step's mask says). */
   refusal(query: Q, family: string): string;
+  /**
+   * Where a query is one of this lab's convolutions on a device: the problem and the limits that shape
+   * its spaces, which the cost model reads (cost-model.ts). MIOpen's rows are not.
+   */
+  convolution?(query: Q): { problem: ConvProblem; limits: DeviceLimits };
 }
 
 export interface CorpusExample<Q> {

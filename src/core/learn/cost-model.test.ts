@@ -9,7 +9,14 @@ import { readJsonl } from "../dataset/io";
 import { configKey } from "../dataset/record";
 import { parseProblem } from "../problem";
 import { recordedTasks } from "../search/recording";
-import { type CostTask, costFeatures, DEFAULT_COST_OPTIONS, trainCostModel } from "./cost-model";
+import type { Config } from "../space/space";
+import {
+  type CostTask,
+  costFeaturizer,
+  costRanker,
+  DEFAULT_COST_OPTIONS,
+  trainCostModel,
+} from "./cost-model";
 
 const FILE = "docs/h200/exhaustive-igemm-resnet18-nhwc.jsonl.gz";
 const tasks: CostTask[] = recordedTasks(readJsonl(gunzipSync(readFileSync(FILE)).toString("utf8"))).map(
@@ -40,55 +47,66 @@ describe("trainCostModel", () => {
     await tf.setBackend("wasm");
   });
 
-  it("ranks a layer it never saw: its first five hold a config within 90% of the best, far above the median config", async () => {
-    const model = await trainCostModel("igemm", training, options);
-    try {
-      expect(model.examples).toBe(training.reduce((n, t) => n + t.measured.length, 0));
-      for (const task of heldOut) {
-        const configs = task.measured.map((m) => m.config);
-        const ranked = await model.rank(task.problem, task.limits, configs);
-        expect(ranked).toHaveLength(configs.length);
-        const top5 = fractionOfBest(task, ranked, 5);
-        // The median config of the space, for scale: a ranking by chance lands about there.
-        const times = task.measured.map((m) => m.ns).sort((a, b) => a - b);
-        const median = (times[0] as number) / (times[Math.floor(times.length / 2)] as number);
-        expect(top5, `${task.problem.n}x${task.problem.c}`).toBeGreaterThan(0.9);
-        expect(median).toBeLessThan(0.7);
-      }
-    } finally {
-      model.dispose();
+  it("ranks a layer it never saw: its first five hold a config within 90% of the best, and its first half runs faster than its second", async () => {
+    const saved = await trainCostModel("igemm", training, options);
+    expect(saved.examples).toBe(training.reduce((n, t) => n + t.measured.length, 0));
+    const rank = costRanker([saved]);
+    for (const task of heldOut) {
+      const configs = task.measured.map((m) => m.config);
+      const ranked = rank(task.problem, task.limits, configs);
+      expect(ranked).toHaveLength(configs.length);
+      const label = `${task.problem.n}x${task.problem.c}`;
+      expect(fractionOfBest(task, ranked, 5), label).toBeGreaterThan(0.9);
+      // A ranking by chance puts as many fast configs in either half.
+      const ns = new Map(task.measured.map((m) => [configKey(m.config), m.ns]));
+      const median = (configs: readonly Config[]) => {
+        const times = configs.map((c) => ns.get(configKey(c)) as number).sort((a, b) => a - b);
+        return times[Math.floor(times.length / 2)] as number;
+      };
+      const half = Math.floor(ranked.length / 2);
+      expect(median(ranked.slice(0, half)), label).toBeLessThan(0.8 * median(ranked.slice(half)));
     }
   }, 120_000);
 
-  it("is the same model on the same seed, and refuses a family with no times", async () => {
+  it("is the same model on the same seed, another on another, and refuses a family with no times", async () => {
     const small = training.slice(0, 2);
-    const [a, b] = [
+    const [a, b, c] = [
       await trainCostModel("igemm", small, options),
       await trainCostModel("igemm", small, options),
+      await trainCostModel("igemm", small, { ...options, seed: 2 }),
     ];
-    const task = heldOut[0] as CostTask;
-    const configs = task.measured.map((m) => m.config).slice(0, 200);
-    expect(await a.rank(task.problem, task.limits, configs)).toEqual(
-      await b.rank(task.problem, task.limits, configs),
-    );
-    a.dispose();
-    b.dispose();
-    await expect(trainCostModel("igemm", [{ ...task, measured: [] }])).rejects.toThrow(
+    expect(a.weights).toBe(b.weights);
+    expect(a.weights).not.toBe(c.weights);
+    await expect(trainCostModel("igemm", [{ ...(heldOut[0] as CostTask), measured: [] }])).rejects.toThrow(
       /no measured igemm config/,
     );
   }, 120_000);
 
+  it("refuses a saved model whose weights do not fit its shape or are not numbers", async () => {
+    const saved = await trainCostModel("igemm", training.slice(0, 1), { ...options, epochs: 1 });
+    expect(() => costRanker([{ ...saved, weights: saved.weights.slice(0, 400) }])).toThrow(
+      /the cost model of igemm: \d+ weights where \d+ inputs and 64 units need \d+; it is damaged/,
+    );
+    expect(() => costRanker([{ ...saved, weights: "not base64!" }])).toThrow(/not base64/);
+    // Three floats are 12 bytes, 16 base64 characters with no padding: the first three weights made NaN.
+    const nans = new Uint8Array(new Float32Array([Number.NaN, 0, 0]).buffer);
+    const nan = btoa(String.fromCharCode(...nans));
+    expect(() => costRanker([{ ...saved, weights: nan + saved.weights.slice(nan.length) }])).toThrow(
+      /not finite/,
+    );
+    expect(() => costRanker([{ ...saved, mean: [...saved.mean, 0] }])).toThrow(/damaged/);
+  }, 60_000);
+
   it("reads the problem, the config and its plan", () => {
     const task = heldOut[0] as CostTask;
-    const [first, second] = task.measured.map((m) =>
-      costFeatures("igemm", task.problem, m.config, task.limits),
-    );
+    const features = costFeaturizer("igemm", task.problem, task.limits);
+    const [first, second] = task.measured.map((m) => features(m.config));
     expect(first?.length).toBe(second?.length);
     expect(first).not.toEqual(second);
     expect(first?.every(Number.isFinite)).toBe(true);
     // Given the GPU's compute units, the last wave's fill: a fraction in (0, 1].
     const m = task.measured[0] as CostTask["measured"][number];
-    const withUnits = costFeatures("igemm", task.problem, m.config, task.limits, 132);
+    const withUnits = costFeaturizer("igemm", task.problem, task.limits, 132)(m.config);
     expect(withUnits.slice(0, -1)).toEqual(first);
     expect(withUnits.at(-1)).toBeGreaterThan(0);
     expect(withUnits.at(-1)).toBeLessThanOrEqual(1);

@@ -47,57 +47,90 @@ export const DEFAULT_COST_OPTIONS: CostModelOptions = {
 
 const log2 = (x: number) => Math.log2(Math.max(1, x));
 
-/** The input row of one config on one problem: problem, config and plan features. */
-export function costFeatures(
+/**
+ * The input rows of one problem's configs: problem, config and plan features. The problem's part and
+ * the family's parameter names are read once a problem; each config costs one plan (its dispatch).
+ */
+export function costFeaturizer(
   family: string,
   problem: ConvProblem,
-  config: Config,
   limits: DeviceLimits,
   computeUnits?: number,
-) {
+): (config: Config) => number[] {
   const kernels = familyById(family);
   const out = outputSize(problem);
   const gemm = [problem.n * out.p * out.q, problem.k, (problem.c / problem.groups) * problem.r * problem.s];
-  const params = kernels.space(problem, limits).params.map((p) => Math.log2(1 + (config[p.name] ?? 0)));
-  const { passes } = kernels.plan(problem, config, limits);
-  const workgroups = Math.max(...passes.map((p) => p.dispatch[0] * p.dispatch[1] * p.dispatch[2]));
-  const lastWave = computeUnits ? [workgroups / (Math.ceil(workgroups / computeUnits) * computeUnits)] : [];
-  return [
-    ...logVector(convFeatures(problem)),
-    ...gemm.map(log2),
-    ...params,
-    passes.length,
-    log2(workgroups),
-    ...lastWave,
-  ];
+  const problemPart = [...logVector(convFeatures(problem)), ...gemm.map(log2)];
+  const names = kernels.space(problem, limits).params.map((p) => p.name);
+  return (config) => {
+    const { passes } = kernels.plan(problem, config, limits);
+    const workgroups = Math.max(...passes.map((p) => p.dispatch[0] * p.dispatch[1] * p.dispatch[2]));
+    const lastWave = computeUnits ? [workgroups / (Math.ceil(workgroups / computeUnits) * computeUnits)] : [];
+    return [
+      ...problemPart,
+      ...names.map((name) => Math.log2(1 + (config[name] ?? 0))),
+      passes.length,
+      log2(workgroups),
+      ...lastWave,
+    ];
+  };
 }
 
-export interface CostModel {
+/** A cost model as a Seq2Seq model's metadata holds it: its shape, its inputs' scaling and its weights. */
+export interface SavedCostModel {
   family: string;
+  units: number;
+  computeUnits?: number;
+  /** Each input's mean and inverse spread on the training rows (standardisation). */
+  mean: number[];
+  scale: number[];
+  /** The three layers' kernels and biases in order, float32 little-endian, base64. */
+  weights: string;
   /** Training examples (configs over all tasks) and the final epoch's mean squared error. */
   examples: number;
   loss: number;
-  /** The configs, cheapest predicted first. */
-  rank(problem: ConvProblem, limits: DeviceLimits, configs: readonly Config[]): Promise<Config[]>;
-  dispose(): void;
+}
+
+/** Two ReLU layers and a linear output: ln(time / best) of one standardised input row. */
+function network(width: number, units: number, seed: number): tf.Sequential {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [width], units, activation: "relu", kernelInitializer: init(1) }),
+      tf.layers.dense({ units, activation: "relu", kernelInitializer: init(2) }),
+      tf.layers.dense({ units: 1, kernelInitializer: init(3) }),
+    ],
+  });
+}
+
+// Every runtime the lab runs in (browsers, Node.js 16+) has these; core's ES2022 lib does not declare them.
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
+
+function base64(floats: Float32Array): string {
+  let binary = "";
+  for (const byte of new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength))
+    binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 /**
  * Trains on every measured config of the tasks (one family): the target is ln(time / the task's best),
- * inputs standardised on the training rows.
+ * inputs standardised on the training rows. Returns it as saved; costRanker ranks with it.
  */
 export async function trainCostModel(
   family: string,
   tasks: readonly CostTask[],
   options: CostModelOptions = DEFAULT_COST_OPTIONS,
-): Promise<CostModel> {
+): Promise<SavedCostModel> {
   const rows: number[][] = [];
   const targets: number[] = [];
   for (const task of tasks) {
     if (!task.measured.length) continue;
     const best = Math.min(...task.measured.map((m) => m.ns));
+    const features = costFeaturizer(family, task.problem, task.limits, options.computeUnits);
     for (const { config, ns } of task.measured) {
-      rows.push(costFeatures(family, task.problem, config, task.limits, options.computeUnits));
+      rows.push(features(config));
       targets.push(Math.log(ns / best));
     }
   }
@@ -118,23 +151,10 @@ export async function trainCostModel(
     rng(options.seed),
     rows.map((_, i) => i),
   );
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: options.seed * 10 + k });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [width],
-        units: options.units,
-        activation: "relu",
-        kernelInitializer: init(1),
-      }),
-      tf.layers.dense({ units: options.units, activation: "relu", kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 1, kernelInitializer: init(3) }),
-    ],
-  });
+  const model = network(width, options.units, options.seed);
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: "meanSquaredError" });
   const x = tf.tensor2d(order.map((i) => standardise(rows[i] as number[])));
   const y = tf.tensor2d(order.map((i) => [targets[i] as number]));
-  let loss = Number.NaN;
   try {
     const history = await model.fit(x, y, {
       epochs: options.epochs,
@@ -142,29 +162,107 @@ export async function trainCostModel(
       shuffle: false,
       verbose: 0,
     });
-    loss = Number(history.history.loss?.at(-1));
+    const weights = model.getWeights().flatMap((w) => [...(w.dataSync() as Float32Array)]);
+    return {
+      family,
+      units: options.units,
+      ...(options.computeUnits ? { computeUnits: options.computeUnits } : {}),
+      mean,
+      scale,
+      weights: base64(new Float32Array(weights)),
+      examples: rows.length,
+      loss: Number(history.history.loss?.at(-1)),
+    };
   } finally {
     x.dispose();
     y.dispose();
+    model.dispose();
   }
-  return {
-    family,
-    examples: rows.length,
-    loss,
-    async rank(problem, limits, configs) {
-      if (!configs.length) return [];
-      const input = tf.tensor2d(
-        configs.map((c) => standardise(costFeatures(family, problem, c, limits, options.computeUnits))),
-      );
-      const output = model.predict(input) as tf.Tensor;
-      const cost = await output.data();
-      input.dispose();
-      output.dispose();
-      return configs
-        .map((config, i) => ({ config, cost: cost[i] as number }))
-        .sort((a, b) => a.cost - b.cost)
-        .map((c) => c.config);
-    },
-    dispose: () => model.dispose(),
+}
+
+/** Predicts the cost of each config of one problem (ln(time / best), in the order given). */
+type CostPredictor = (problem: ConvProblem, limits: DeviceLimits, configs: readonly Config[]) => number[];
+
+/** Ranks configs of one problem by predicted cost, cheapest first. */
+export type CostRanker = (problem: ConvProblem, limits: DeviceLimits, configs: readonly Config[]) => Config[];
+
+/**
+ * A saved cost model's predictions, in plain arithmetic (a few thousand rows through a 64-unit network
+ * take milliseconds; no tfjs backend is needed). Refused, saying why, when its weights do not fit its
+ * shape or are not finite numbers.
+ */
+function costPredictor(saved: SavedCostModel): CostPredictor {
+  const { family, units, mean, scale, computeUnits } = saved;
+  const width = mean.length;
+  const expected = width * units + units + units * units + units + units + 1;
+  let binary: string;
+  try {
+    binary = atob(saved.weights);
+  } catch {
+    throw new Error(`the cost model of ${family}: its weights are not base64`);
+  }
+  const floats =
+    binary.length % 4 ? null : new Float32Array(Uint8Array.from(binary, (c) => c.charCodeAt(0)).buffer);
+  if (scale.length !== width || floats?.length !== expected)
+    throw new Error(
+      `the cost model of ${family}: ${Math.floor(binary.length / 4)} weights where ${width} inputs and ${units} units need ${expected}; it is damaged`,
+    );
+  if (![...floats, ...mean, ...scale].every(Number.isFinite))
+    throw new Error(`the cost model of ${family} holds numbers that are not finite; it is damaged`);
+  // Dense layers as tfjs lays them out: kernel [inputs][outputs] row-major, then bias.
+  let at = 0;
+  const take = (n: number) => {
+    at += n;
+    return floats.subarray(at - n, at);
   };
+  const layers = [
+    [width, units],
+    [units, units],
+    [units, 1],
+  ].map(([inputs, outputs]) => ({
+    inputs: inputs as number,
+    outputs: outputs as number,
+    kernel: take((inputs as number) * (outputs as number)),
+    bias: take(outputs as number),
+  }));
+  const cost = (row: readonly number[]) => {
+    let x = row.map((v, j) => (v - (mean[j] ?? 0)) * (scale[j] ?? 0));
+    layers.forEach((layer, l) => {
+      const y = Array.from(layer.bias);
+      for (let i = 0; i < layer.inputs; i++) {
+        const xi = x[i] as number;
+        if (xi === 0) continue;
+        for (let o = 0; o < layer.outputs; o++)
+          y[o] = (y[o] as number) + xi * (layer.kernel[i * layer.outputs + o] as number);
+      }
+      x = l < layers.length - 1 ? y.map((v) => Math.max(0, v)) : y;
+    });
+    return x[0] as number;
+  };
+  return (problem, limits, configs) => {
+    const features = costFeaturizer(family, problem, limits, computeUnits);
+    return configs.map((config) => cost(features(config)));
+  };
+}
+
+/**
+ * The ranking of saved cost models of one family: by one's predicted cost, or several's mean (an
+ * ensemble of seeds, whose errors partly cancel).
+ */
+export function costRanker(saved: readonly SavedCostModel[]): CostRanker {
+  const predictors = saved.map(costPredictor);
+  return (problem, limits, configs) => {
+    const costs = predictors.map((predict) => predict(problem, limits, configs));
+    return configs
+      .map((config, i) => ({ config, cost: costs.reduce((sum, c) => sum + (c[i] as number), 0) }))
+      .sort((a, b) => a.cost - b.cost)
+      .map((c) => c.config);
+  };
+}
+
+/** A model's saved cost models as rankers, by family (empty when it has none). */
+export function costRankers(saved: readonly SavedCostModel[] = []): Map<string, CostRanker> {
+  const byFamily = new Map<string, SavedCostModel[]>();
+  for (const c of saved) byFamily.set(c.family, [...(byFamily.get(c.family) ?? []), c]);
+  return new Map([...byFamily].map(([family, models]) => [family, costRanker(models)]));
 }

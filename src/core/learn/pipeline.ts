@@ -25,6 +25,7 @@ import {
   nearestNeighbours,
 } from "./baselines";
 import { CORPUS_NAMES, type Corpus, type CorpusExample, type ProblemLanguage } from "./corpus";
+import { type CostTask, DEFAULT_COST_OPTIONS, type SavedCostModel, trainCostModel } from "./cost-model";
 import type { Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyCandidate, predictAcrossFamilies } from "./predictor";
@@ -34,6 +35,7 @@ import {
   disposeBatch,
   encodeExamples,
   evaluateTeacherForced,
+  TrainingAborted,
   type TrainOptions,
   type TrainResult,
   trainSeq2Seq,
@@ -156,7 +158,13 @@ export function fineTuningSplit<Q>(
 export interface TrainedModel extends TrainResult, LearnedModel {}
 
 /** What a training run is doing, for a progress display: only the epochs have a count to show. */
-export type TrainingPhase = "reading" | "scoring-before" | "training" | "choosing-blend" | "evaluating";
+export type TrainingPhase =
+  | "reading"
+  | "scoring-before"
+  | "learning-costs"
+  | "training"
+  | "choosing-blend"
+  | "evaluating";
 
 /**
  * Trains a new model on the split, or keeps training `from` (fine-tuning: its tokenizer and
@@ -184,6 +192,20 @@ export async function trainModel<Q>(
   } = {},
 ): Promise<TrainedModel> {
   const { language } = corpus;
+  // First, so that their seconds come off the Seq2Seq model's budget: the whole run keeps to it.
+  const costStart = Date.now();
+  const learntCosts = await trainCostModels(
+    language,
+    [...split.train, ...split.validation],
+    options,
+    onPhase,
+  );
+  const costSeconds = (Date.now() - costStart) / 1000;
+  const costModels = [
+    ...learntCosts,
+    ...(from?.metadata.costModels ?? []).filter((c) => !learntCosts.some((l) => l.family === c.family)),
+  ];
+  onPhase?.("training");
   // Targets as the model learns them: each problem's best, or its consensus config.
   const targets = withConsensusSplit(split, options.consensus);
   const train = trainingExamples(targets.train, options.nearBest, from).map((e) => exampleOf(language, e));
@@ -194,7 +216,9 @@ export async function trainModel<Q>(
     tokenizer,
     train,
     targets.validation.map((e) => exampleOf(language, e)),
-    options,
+    options.maxSeconds === undefined
+      ? options
+      : { ...options, maxSeconds: Math.max(0, options.maxSeconds - costSeconds) },
     start,
   ).catch((error) => {
     start?.dispose();
@@ -218,6 +242,7 @@ export async function trainModel<Q>(
       ? { ...kept, units: from.metadata.options.units, attention: from.metadata.options.attention }
       : kept,
     baselines,
+    ...(costModels.length ? { costModels } : {}),
     training: {
       examples: train.length,
       validation: targets.validation.length,
@@ -236,6 +261,43 @@ export async function trainModel<Q>(
   );
   metadata.neighbours = { count, weight };
   return { ...result, ...learned };
+}
+
+/**
+ * A cost model a family (cost-model.ts), learnt from every measured time of the examples, where the
+ * corpus holds times and its queries are this lab's convolutions; none otherwise, or with costModel off.
+ */
+async function trainCostModels<Q>(
+  language: ProblemLanguage<Q>,
+  examples: readonly CorpusExample<Q>[],
+  options: TrainOptions,
+  onPhase?: (phase: TrainingPhase) => void,
+): Promise<SavedCostModel[]> {
+  const { convolution } = language;
+  if (options.costModel === false || !convolution) return [];
+  const tasks = new Map<string, CostTask[]>();
+  for (const e of examples) {
+    if (!e.timing) continue;
+    const { problem, limits } = convolution(e.query);
+    const measured = new Map<string, CostTask["measured"][number][]>();
+    for (const { family, config, ns } of e.timing.ranked)
+      measured.set(family, [...(measured.get(family) ?? []), { config, ns }]);
+    for (const [family, m] of measured)
+      tasks.set(family, [...(tasks.get(family) ?? []), { problem, limits, measured: m }]);
+  }
+  if (!tasks.size) return [];
+  onPhase?.("learning-costs");
+  const costOptions = {
+    ...DEFAULT_COST_OPTIONS,
+    seed: options.seed,
+    ...(options.computeUnits ? { computeUnits: options.computeUnits } : {}),
+  };
+  const models: SavedCostModel[] = [];
+  for (const [family, familyTasks] of tasks) {
+    if (options.signal?.aborted) throw new TrainingAborted();
+    models.push(await trainCostModel(family, familyTasks, costOptions));
+  }
+  return models;
 }
 
 /** Where a fine-tuned model's examples came from: the first source, then the new one. */

@@ -45,6 +45,13 @@ export interface TrainOptions extends ModelOptions {
    * the first). Absent: the plain mean over positions. Early stopping reads the unweighted loss.
    */
   positionWeights?: "auto" | number[];
+  /**
+   * Beside the Seq2Seq model, a cost model a family learnt from every measured time (data with times
+   * only), saved in its metadata; on unless false. Its seconds count against maxSeconds.
+   */
+  costModel?: boolean;
+  /** The recorded GPU's compute units (SMs, CUs), which WebGPU does not tell: a cost-model feature. */
+  computeUnits?: number;
   /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */
   maxSeconds?: number;
   signal?: AbortLike;

@@ -10,9 +10,10 @@ import { convFeatures } from "../corpora/conv-features";
 import { recordLimits } from "../dataset/device";
 import { configKey } from "../dataset/record";
 import { familyById } from "../families/index";
+import type { CostRanker } from "../learn/cost-model";
 import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
-import { type Config, checkConfig, rule, spaceSize, type TuningSpace } from "../space/space";
+import { type Config, checkConfig, enumerate, rule, spaceSize, type TuningSpace } from "../space/space";
 import type { RecordedTask } from "./recording";
 import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
@@ -306,6 +307,26 @@ const validHere = (space: TuningSpace, configs: readonly Config[]) =>
  * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
  * with both, model+cost (the two fused).
  */
+/**
+ * The cost-model strategy's ranking of a replayed task's whole space, by its family's cost model (none
+ * for a family without one), made once a task.
+ */
+export function costRanking(
+  rankers: ReadonlyMap<string, CostRanker>,
+): (task: CurveTask, space: TuningSpace) => Promise<Config[]> {
+  const ranked = new Map<CurveTask, Config[]>();
+  return async (task, space) => {
+    const known =
+      ranked.get(task) ??
+      rankers.get(task.family)?.(parseProblem(task.problem), recordLimits(task.device), [
+        ...enumerate(space),
+      ]) ??
+      [];
+    ranked.set(task, known);
+    return known;
+  };
+}
+
 export function curveStrategies(
   tasks: readonly CurveTask[],
   width: number,

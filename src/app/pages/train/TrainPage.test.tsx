@@ -186,6 +186,7 @@ function summary(overrides: Partial<TrainSummary>): TrainSummary {
     seconds: 3,
     holdout: report(0.25, 0.25),
     savedAs: "tunelab-latest",
+    costModels: [{ family: "igemm", examples: 1200, loss: 0.05 }],
     ...overrides,
   };
 }
@@ -277,7 +278,9 @@ describe("TrainPage's training run", () => {
       training: { state: "done", history: tuned.history, summary: tuned, from: "recorded demo model" },
     });
     render(<TrainPage />);
-    expect(screen.getByText("Fine-tuned recorded demo model")).toBeTruthy();
+    expect(screen.getByText("Fine-tuned recorded demo model").parentElement?.textContent).toContain(
+      "Beside it, a cost model of igemm (1200 recorded times) ranks whole spaces for the Dataset page's replays.",
+    );
     const table = screen.getByTestId("before-after");
     expect(table.querySelector("caption")?.textContent).toBe(
       "recorded demo model before and after fine-tuning, on the same 12 held-out problems",

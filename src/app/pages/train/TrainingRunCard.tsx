@@ -9,6 +9,7 @@ import { useLab } from "../../store";
 const PHASES: Record<Exclude<TrainingPhase, "training">, (from: string | null) => string> = {
   reading: () => "Reading the data…",
   "scoring-before": (from) => `Scoring ${from} on the held-out problems before fine-tuning…`,
+  "learning-costs": () => "Learning a cost model from every recorded time…",
   "choosing-blend": () => "Choosing the neighbour blend on the validation problems…",
   evaluating: () => "Evaluating on held-out problems…",
 };
@@ -106,6 +107,14 @@ function TrainedSummary({ summary, from }: { summary: TrainSummary; from: string
           ? `no epoch of ${epochs} beat the validation loss it started with, so its own weights are kept`
           : `best epoch ${summary.bestEpoch} of ${epochs}`}
         , {eta(summary.seconds)} on the {summary.backend} backend.
+        {summary.costModels.length > 0 && (
+          <>
+            {" "}
+            Beside it, a cost model of{" "}
+            {summary.costModels.map((c) => `${c.family} (${c.examples} recorded times)`).join(", ")} ranks
+            whole spaces for the Dataset page's replays.
+          </>
+        )}
       </Callout>
       {fineTuned?.leftOut && <LeftOutNote leftOut={fineTuned.leftOut} unit={unit} />}
       {holdout === null ? (
