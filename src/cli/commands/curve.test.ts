@@ -225,7 +225,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
       "--json",
     );
     expect(costed.status, costed.stderr).toBe(0);
-    expect(costed.stderr).toMatch(/cost model of igemm: \d+ recorded times/);
+    expect(costed.stderr).toMatch(/cost model of igemm \(seed 1\): \d+ recorded times/);
     const cost = (lastJson(costed.stdout).strategies as StrategyJson[]).find((s) => s.name === "cost-model");
     expect(cost?.curve).toHaveLength(20);
     expect(cost?.unrecorded).toBe(0);
