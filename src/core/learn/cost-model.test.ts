@@ -95,6 +95,8 @@ describe("trainCostModel", () => {
       /not finite/,
     );
     expect(() => costRanker([{ ...saved, mean: [...saved.mean, 0] }])).toThrow(/damaged/);
+    // An ensemble shares one row a config, so its models must read the same features.
+    expect(() => costRanker([saved, { ...saved, computeUnits: 132 }])).toThrow(/disagree/);
   }, 60_000);
 
   it("reads the problem, the config and its plan", () => {

@@ -91,6 +91,10 @@ export interface SavedCostModel {
   loss: number;
 }
 
+/** Each input minus its training mean, times its inverse spread. */
+const standardiser = (mean: readonly number[], scale: readonly number[]) => (row: readonly number[]) =>
+  row.map((x, j) => (x - (mean[j] ?? 0)) * (scale[j] ?? 0));
+
 /** Two ReLU layers and a linear output: ln(time / best) of one standardised input row. */
 function network(width: number, units: number, seed: number): tf.Sequential {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 10 + k });
@@ -144,7 +148,7 @@ export async function trainCostModel(
     const variance = rows.reduce((s, r) => s + ((r[j] ?? 0) - m) ** 2, 0) / rows.length;
     return variance > 0 ? 1 / Math.sqrt(variance) : 0;
   });
-  const standardise = (row: readonly number[]) => row.map((x, j) => (x - (mean[j] ?? 0)) * (scale[j] ?? 0));
+  const standardise = standardiser(mean, scale);
 
   // Shuffled once, seeded: tfjs's own shuffle is not.
   const order = shuffled(
@@ -180,19 +184,19 @@ export async function trainCostModel(
   }
 }
 
-/** Predicts the cost of each config of one problem (ln(time / best), in the order given). */
-type CostPredictor = (problem: ConvProblem, limits: DeviceLimits, configs: readonly Config[]) => number[];
+/** Predicts the cost (ln(time / best)) of one input row. */
+type CostPredictor = (row: readonly number[]) => number;
 
 /** Ranks configs of one problem by predicted cost, cheapest first. */
 export type CostRanker = (problem: ConvProblem, limits: DeviceLimits, configs: readonly Config[]) => Config[];
 
 /**
- * A saved cost model's predictions, in plain arithmetic (a few thousand rows through a 64-unit network
+ * A saved cost model's prediction, in plain arithmetic (a few thousand rows through a 64-unit network
  * take milliseconds; no tfjs backend is needed). Refused, saying why, when its weights do not fit its
  * shape or are not finite numbers.
  */
 function costPredictor(saved: SavedCostModel): CostPredictor {
-  const { family, units, mean, scale, computeUnits } = saved;
+  const { family, units, mean, scale } = saved;
   const width = mean.length;
   const expected = width * units + units + units * units + units + units + 1;
   let binary: string;
@@ -225,8 +229,9 @@ function costPredictor(saved: SavedCostModel): CostPredictor {
     kernel: take((inputs as number) * (outputs as number)),
     bias: take(outputs as number),
   }));
-  const cost = (row: readonly number[]) => {
-    let x = row.map((v, j) => (v - (mean[j] ?? 0)) * (scale[j] ?? 0));
+  const standardise = standardiser(mean, scale);
+  return (row) => {
+    let x = standardise(row);
     layers.forEach((layer, l) => {
       const y = Array.from(layer.bias);
       for (let i = 0; i < layer.inputs; i++) {
@@ -239,10 +244,6 @@ function costPredictor(saved: SavedCostModel): CostPredictor {
     });
     return x[0] as number;
   };
-  return (problem, limits, configs) => {
-    const features = costFeaturizer(family, problem, limits, computeUnits);
-    return configs.map((config) => cost(features(config)));
-  };
 }
 
 /**
@@ -250,11 +251,20 @@ function costPredictor(saved: SavedCostModel): CostPredictor {
  * ensemble of seeds, whose errors partly cancel).
  */
 export function costRanker(saved: readonly SavedCostModel[]): CostRanker {
+  const [first] = saved;
+  if (!first) throw new Error("a cost ranking needs at least one cost model");
+  // One row a config serves every model of the ensemble: they read the same features.
+  const { family, computeUnits } = first;
+  if (saved.some((c) => c.family !== family || c.computeUnits !== computeUnits))
+    throw new Error(`the cost models of ${family} disagree on their family or compute units`);
   const predictors = saved.map(costPredictor);
   return (problem, limits, configs) => {
-    const costs = predictors.map((predict) => predict(problem, limits, configs));
+    const features = costFeaturizer(family, problem, limits, computeUnits);
     return configs
-      .map((config, i) => ({ config, cost: costs.reduce((sum, c) => sum + (c[i] as number), 0) }))
+      .map((config) => {
+        const row = features(config);
+        return { config, cost: predictors.reduce((sum, predict) => sum + predict(row), 0) };
+      })
       .sort((a, b) => a.cost - b.cost)
       .map((c) => c.config);
   };

@@ -280,10 +280,16 @@ async function trainCostModels<Q>(
     if (!e.timing) continue;
     const { problem, limits } = convolution(e.query);
     const measured = new Map<string, CostTask["measured"][number][]>();
-    for (const { family, config, ns } of e.timing.ranked)
-      measured.set(family, [...(measured.get(family) ?? []), { config, ns }]);
-    for (const [family, m] of measured)
-      tasks.set(family, [...(tasks.get(family) ?? []), { problem, limits, measured: m }]);
+    for (const { family, config, ns } of e.timing.ranked) {
+      const list = measured.get(family) ?? [];
+      list.push({ config, ns });
+      measured.set(family, list);
+    }
+    for (const [family, m] of measured) {
+      const list = tasks.get(family) ?? [];
+      list.push({ problem, limits, measured: m });
+      tasks.set(family, list);
+    }
   }
   if (!tasks.size) return [];
   onPhase?.("learning-costs");
