@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { rankInFamily } from "../../core/corpora/index";
-import { modelDeviceOf, recordLimits } from "../../core/dataset/device";
+import { modelDeviceOf } from "../../core/dataset/device";
 import type { TuningRecord } from "../../core/dataset/record";
 import type { LearnedModel } from "../../core/learn/artifacts";
 import {
   type CostRanker,
   costRanker,
   costRankers,
+  costTaskOf,
   DEFAULT_COST_OPTIONS,
   trainCostModel,
 } from "../../core/learn/cost-model";
@@ -104,15 +105,7 @@ async function costRankersFor(
   const seeds = optionalInt(ctx, "cost-seeds", 1) ?? 1;
   const rankers = new Map<string, CostRanker>();
   for (const family of new Set(pool.map((t) => t.family))) {
-    const tasks = pool
-      .filter((t) => t.family === family)
-      .map((t) => ({
-        problem: parseProblem(t.problem),
-        limits: recordLimits(t.device),
-        measured: t.recorded.flatMap((o) =>
-          o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
-        ),
-      }));
+    const tasks = pool.filter((t) => t.family === family).map(costTaskOf);
     const ensemble = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const start = performance.now();

@@ -4,30 +4,21 @@ import { gunzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordLimits } from "../dataset/device";
 import { readJsonl } from "../dataset/io";
 import { configKey } from "../dataset/record";
-import { parseProblem } from "../problem";
 import { recordedTasks } from "../search/recording";
 import type { Config } from "../space/space";
 import {
   type CostTask,
   costFeaturizer,
   costRanker,
+  costTaskOf,
   DEFAULT_COST_OPTIONS,
   trainCostModel,
 } from "./cost-model";
 
 const FILE = "docs/h200/exhaustive-igemm-resnet18-nhwc.jsonl.gz";
-const tasks: CostTask[] = recordedTasks(readJsonl(gunzipSync(readFileSync(FILE)).toString("utf8"))).map(
-  (t) => ({
-    problem: parseProblem(t.problem),
-    limits: recordLimits(t.device),
-    measured: t.recorded.flatMap((o) =>
-      o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
-    ),
-  }),
-);
+const tasks = recordedTasks(readJsonl(gunzipSync(readFileSync(FILE)).toString("utf8"))).map(costTaskOf);
 // resnet18's twelve layers (six at batch 1, six at 32): one of each held out.
 const heldOut = [1, 7].map((i) => tasks[i] as CostTask);
 const training = tasks.filter((t) => !heldOut.includes(t));

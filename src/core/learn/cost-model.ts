@@ -8,10 +8,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { convFeatures } from "../corpora/conv-features";
+import { recordLimits } from "../dataset/device";
 import type { DeviceLimits } from "../families/family";
 import { familyById } from "../families/index";
-import { type ConvProblem, outputSize } from "../problem";
+import { type ConvProblem, outputSize, parseProblem } from "../problem";
 import { rng, shuffled } from "../random";
+import type { RecordedTask } from "../search/recording";
 import type { Config } from "../space/space";
 import { logVector } from "./features";
 
@@ -21,6 +23,17 @@ export interface CostTask {
   limits: DeviceLimits;
   /** Measured configs and their median times (failed ones left out). */
   measured: readonly { config: Config; ns: number }[];
+}
+
+/** A recorded task as a cost model learns from it: its configs that ran, with their times. */
+export function costTaskOf(task: RecordedTask): CostTask {
+  return {
+    problem: parseProblem(task.problem),
+    limits: recordLimits(task.device),
+    measured: task.recorded.flatMap((o) =>
+      o.status === "ok" && o.medianNs !== null ? [{ config: o.config, ns: o.medianNs }] : [],
+    ),
+  };
 }
 
 export interface CostModelOptions {

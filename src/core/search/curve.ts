@@ -300,14 +300,6 @@ const validHere = (space: TuningSpace, configs: readonly Config[]) =>
   configs.filter((c) => checkConfig(space, c).every((v) => v.rule === RECORDED_RULE));
 
 /**
- * The strategies compared: random, local and simulated annealing as they are; transfer (the fastest
- * `width` configs of the nearest other recorded problem that are valid here, then random); most-frequent
- * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
- * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
- * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
- * with both, model+cost (the two fused).
- */
-/**
  * The cost-model strategy's ranking of a replayed task's whole space, by its family's cost model (none
  * for a family without one), made once a task.
  */
@@ -327,6 +319,14 @@ export function costRanking(
   };
 }
 
+/**
+ * The strategies compared: random, local and simulated annealing as they are; transfer (the fastest
+ * `width` configs of the nearest other recorded problem that are valid here, then random); most-frequent
+ * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
+ * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
+ * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
+ * with both, model+cost (the two fused).
+ */
 export function curveStrategies(
   tasks: readonly CurveTask[],
   width: number,
