@@ -109,6 +109,10 @@ export type TensorName = "input" | "filter" | "output";
 
 export interface KernelPass {
   label: string;
+  /**
+   * The shader. A family may generate it only when it is read (a getter): the cost model reads the
+   * plans of whole spaces for their dispatch alone.
+   */
   wgsl: string;
   entryPoint: string;
   /** Workgroup counts for dispatchWorkgroups(x, y, z). */

@@ -205,7 +205,9 @@ export const igemmFamily: KernelFamily = {
       passes: [
         {
           label: "igemm",
-          wgsl: igemmWgslFor(problem, config),
+          get wgsl() {
+            return igemmWgslFor(problem, config);
+          },
           entryPoint: "main",
           dispatch: [
             ceilDiv(shape.m, param(config, "BM")),

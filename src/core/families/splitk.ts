@@ -87,16 +87,21 @@ function space(problem: ConvProblem, limits: DeviceLimits): TuningSpace {
   };
 }
 
-export function reduceWgsl(problem: ConvProblem, splits: number): { wgsl: string; slots: number } {
+/** The reduce pass: its output slots (vec4s where the output is vectorised) and its WGSL, made when read. */
+export function reduceWgsl(problem: ConvProblem, splits: number): { readonly wgsl: string; slots: number } {
   const vector = outputVectorized(problem, gemmShape(problem));
   const slots = tensorElements(problem).output / (vector ? 4 : 1);
-  const wgsl = fillTemplate(reduceTemplate, {
-    ENABLES: enablesFor(storageScalar(problem)),
-    CONSTANTS: wgslConstants({ SPLITS: splits, OUTPUT_SLOTS: slots, WG: REDUCE_WG }),
-    PARTIAL: storageType("f32", vector ? 4 : 1),
-    OUTPUT: storageType(storageScalar(problem), vector ? 4 : 1),
-  });
-  return { wgsl, slots };
+  return {
+    slots,
+    get wgsl() {
+      return fillTemplate(reduceTemplate, {
+        ENABLES: enablesFor(storageScalar(problem)),
+        CONSTANTS: wgslConstants({ SPLITS: splits, OUTPUT_SLOTS: slots, WG: REDUCE_WG }),
+        PARTIAL: storageType("f32", vector ? 4 : 1),
+        OUTPUT: storageType(storageScalar(problem), vector ? 4 : 1),
+      });
+    },
+  };
 }
 
 export const splitkFamily: KernelFamily = {
@@ -121,7 +126,9 @@ export const splitkFamily: KernelFamily = {
       passes: [
         {
           label: "gemm",
-          wgsl: igemmWgslFor(problem, config, splits),
+          get wgsl() {
+            return igemmWgslFor(problem, config, splits);
+          },
           entryPoint: "main",
           dispatch: [
             ceilDiv(shape.m, param(config, "BM")),
@@ -132,7 +139,9 @@ export const splitkFamily: KernelFamily = {
         },
         {
           label: "reduce",
-          wgsl: reduce.wgsl,
+          get wgsl() {
+            return reduce.wgsl;
+          },
           entryPoint: "reduce",
           dispatch: spreadDispatch(reduce.slots, REDUCE_WG, limits),
           bindings: ["partial", "output"],
