@@ -120,9 +120,9 @@ describe("the lab on a machine without WebGPU", () => {
     );
     await page.getByRole("button", { name: "Replay the strategies" }).click();
     const chart = page.getByTestId("tuning-cost-chart");
-    // One line a strategy: model-guided (the recorded model), model+frequent, transfer, most-frequent,
-    // annealing, local, random.
-    await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(7);
+    // One line a strategy: model-guided (the recorded model), model+frequent, cost-model and model+cost
+    // (the cost models the recorded model carries), transfer, most-frequent, annealing, local, random.
+    await expect.poll(() => chart.locator(".recharts-line").count(), { timeout: 180_000 }).toBe(9);
     expect(await page.getByTestId("tuning-cost-reading").textContent()).toMatch(
       /^model-guided needed [\d.]+ measurements? to come within 95% of the best kernel, random needed (more than 300|[\d.]+) measurements \(medians over the 12 problems\)\.$/,
     );

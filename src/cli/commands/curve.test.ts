@@ -68,9 +68,12 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
       },
     ]);
     const strategies = result.strategies as StrategyJson[];
+    // The recorded model carries cost models (igemm's and split-K's), so their strategies replay too.
     expect(strategies.map((s) => s.name)).toEqual([
       "model-guided",
       "model+frequent",
+      "cost-model",
+      "model+cost",
       "transfer",
       "most-frequent",
       "annealing",

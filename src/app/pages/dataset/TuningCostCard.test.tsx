@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import type { Remote } from "comlink";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { configKey } from "../../../core/dataset/record";
 import { artifactsFromFiles } from "../../../core/learn/artifacts";
 import { formatProblem } from "../../../core/problem";
@@ -29,11 +30,11 @@ const NHWC = (id: string, batch: number) =>
 /** vgg16's batch-32 layers swept so far (its 512-channel 28x28 and 14x14 layers are still to come). */
 const VGG16_BATCH32 = NHWC("vgg16", 32).filter((p) => !/^32x(256x28x28|512x28x28|512x14x14),/.test(p));
 
-/** The model Worker's API in this process: tfjs's cpu backend, the recorded model read from public/demo. */
+/** The model Worker's API in this process: tfjs's wasm backend, the recorded model read from public/demo. */
 const modelEngine = modelApi({
   backend: async () => {
-    await tf.setBackend("cpu");
-    return "cpu";
+    await tf.setBackend("wasm");
+    return "wasm";
   },
   openPerfDb: () => Promise.reject(new Error("no perf-db here")),
   load: async () =>
@@ -46,6 +47,8 @@ const modelEngine = modelApi({
 });
 
 describe("the tuning-cost card", () => {
+  // Before a test stubs fetch: the wasm backend fetches its binary when it starts.
+  beforeAll(() => tf.setBackend("wasm"));
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
@@ -199,6 +202,10 @@ describe("the tuning-cost card", () => {
     expect(reading.textContent).toMatch(
       /^model-guided needed [\d.]+ measurements? to come within 95% of the best kernel, random needed [\d.]+ measurements \(medians over the 15 problems\)\.$/,
     );
+    // The recorded model carries cost models, so the card explains the strategies they add.
+    expect(document.body.textContent).toContain(
+      "Cost-model measures first the 8 configs that the model's cost model",
+    );
     // The Worker was asked for vgg16's problems alone.
     expect(tuningCost.mock.calls.at(-1)?.[0].problems?.sort()).toEqual(
       [...NHWC("vgg16", 1), ...VGG16_BATCH32].sort(),
@@ -220,7 +227,7 @@ describe("the tuning-cost card", () => {
     expect(name).toBe("tunelab-how-many-measurements-to-find-the-best-kernel.csv");
     const lines = String(csv).trim().split("\n");
     expect(lines[0]).toBe(
-      "measurements,model-guided_fraction_of_best,model+frequent_fraction_of_best,transfer_fraction_of_best,most-frequent_fraction_of_best,annealing_fraction_of_best,local_fraction_of_best,random_fraction_of_best",
+      "measurements,model-guided_fraction_of_best,model+frequent_fraction_of_best,cost-model_fraction_of_best,model+cost_fraction_of_best,transfer_fraction_of_best,most-frequent_fraction_of_best,annealing_fraction_of_best,local_fraction_of_best,random_fraction_of_best",
     );
     expect(lines).toHaveLength(301);
     const last = (lines.at(-1) ?? "").split(",").map(Number);
