@@ -8,7 +8,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { transfer } from "comlink";
 import type initSqlJs from "sql.js";
-import { type Ask, explainFor, predictFor, rankInFamily } from "../core/corpora/index";
+import { type Ask, explainFor, predictFor, rankInFamily, rankingFor } from "../core/corpora/index";
 import { miopenCorpus } from "../core/corpora/miopen";
 import { modelDeviceOf, recordCorpus } from "../core/corpora/records";
 import type { DeviceInfo, TuningRecord } from "../core/dataset/record";
@@ -54,6 +54,7 @@ import {
   type StrategyCurve,
   tuningCostCurves,
 } from "../core/search/curve";
+import type { RankedConfig } from "../core/search/model-guided";
 import { type RecordedTask, tasksOfCompact } from "../core/search/recording";
 import { SerialQueue } from "../gpu/jobs";
 
@@ -280,6 +281,24 @@ export function modelApi(deps: ModelApiDeps) {
       const [result] = await predictFor(heldModel(), [askOf(request)], width);
       if (!result) throw new Error("the beam search returned nothing");
       return result;
+    },
+
+    /**
+     * A model-guided sweep's ranking of one problem: the beam's top `width` across families, each
+     * family's share fused with the model's cost model of it (core's rankingFor, as the CLI's sweep).
+     * Fails saying why when the model has no valid config.
+     */
+    async sweepRanking(request: PredictRequest, width: number): Promise<RankedConfig[]> {
+      const { problem, ...context } = askOf(request);
+      let refusal = "the beam search returned nothing";
+      const rank = rankingFor(heldModel(), context, width, {
+        onNoAnswer: (_, message) => {
+          refusal = message;
+        },
+      });
+      const ranked = await rank(problem);
+      if (!ranked.length) throw new Error(refusal);
+      return ranked;
     },
 
     /** The same prediction traced: the constrained beam step by step, and which features drive each token. */

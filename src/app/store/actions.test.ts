@@ -10,7 +10,7 @@ import initSqlJs from "sql.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordCorpus } from "../../core/corpora/records";
 import { readJsonl } from "../../core/dataset/io";
-import { familyConfigKey, type TuningRecord } from "../../core/dataset/record";
+import { configKey, familyConfigKey, type TuningRecord } from "../../core/dataset/record";
 import { familyById } from "../../core/families/index";
 import { artifactsFromFiles, type ModelFiles } from "../../core/learn/artifacts";
 import { openPerfDb } from "../../core/miopen/perfdb";
@@ -360,13 +360,18 @@ describe("a model-guided sweep", () => {
     });
     const run = store.getState().sweep;
     if (run.state !== "finished") throw new Error(JSON.stringify(run));
-    const ranking = await model.predict(
-      { problem: PROBLEM, device: device as TuningRecord["device"] },
-      budget,
-    );
-    if (!ranking.ok) throw new Error(ranking.message);
-    const igemm = ranking.candidates.filter((c) => c.family === "igemm").map((c) => c.config);
+    const asked = { problem: PROBLEM, device: device as TuningRecord["device"] };
+    const beam = await model.predict(asked, budget);
+    if (!beam.ok) throw new Error(beam.message);
+    const share = beam.candidates.filter((c) => c.family === "igemm").map((c) => configKey(c.config));
+    // The beam's share of igemm, taken in turn with the recorded model's igemm cost model's cheapest.
+    const igemm = (await model.sweepRanking(asked, budget))
+      .filter((c) => c.family === "igemm")
+      .map((c) => c.config);
+    expect(igemm).toHaveLength(share.length);
     expect(igemm.length).toBeGreaterThan(0);
+    // On this problem the cost model brings configs the beam lacks (measured).
+    expect(igemm.some((c) => !share.includes(configKey(c)))).toBe(true);
     expect(engine.swept).toEqual([igemm]);
     expect(run.done).toBe(igemm.length);
   }, 60_000);

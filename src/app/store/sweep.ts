@@ -162,8 +162,9 @@ function sameCandidate(a: TuningRecord, b: TuningRecord): boolean {
 
 /**
  * Model-guided: the held model ranks each problem's configs across families on this GPU (a beam as
- * wide as the budget), and the engine's sweep measures each family's share of that ranking, best
- * first, with core's model-guided strategy (the CLI's `sweep --strategy model-guided`).
+ * wide as the budget, each family's share fused with the model's cost model of it where it carries
+ * one), and the engine's sweep measures each family's share of that ranking, best first, with core's
+ * model-guided strategy (the CLI's `sweep --strategy model-guided`).
  */
 async function modelRankings(
   state: LabState,
@@ -177,9 +178,7 @@ async function modelRankings(
   const width = request.budget?.candidates ?? 16;
   const rankings: Record<string, RankedConfig[]> = {};
   for (const problem of request.problems) {
-    const ranked = await state.engines.modelEngine().predict({ problem, device }, width);
-    if (!ranked.ok) throw new Error(ranked.message);
-    rankings[problem] = ranked.candidates.map((c) => ({ family: c.family, config: c.config }));
+    rankings[problem] = await state.engines.modelEngine().sweepRanking({ problem, device }, width);
   }
   return rankings;
 }

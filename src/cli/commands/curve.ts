@@ -18,12 +18,12 @@ import {
   costRanking,
   curveStrategies,
   curveTask,
-  fuseRankings,
   heldOutSplit,
   REACH_LEVELS,
   type StrategyCurve,
   tuningCostCurves,
 } from "../../core/search/curve";
+import { fuseRankings } from "../../core/search/model-guided";
 import { recordedTasks } from "../../core/search/recording";
 import type { Config } from "../../core/space/space";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";

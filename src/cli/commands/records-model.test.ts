@@ -131,11 +131,39 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     expect(result.candidates).toBeGreaterThan(0);
     expect(result.candidates).toBeLessThanOrEqual(3);
     expect(result.timed).toBeGreaterThan(0);
+    // train gave the model a cost model of each family, and the sweep says it fuses them in.
+    expect(run.stderr).toContain(
+      "model-guided: each family's share of the beam's top 3 fused with the model's cost model of it (igemm, splitk)",
+    );
+    const alone = cli(
+      "sweep",
+      "--problem",
+      "1x8x8x8,8x3x3,pad=1",
+      "--strategy",
+      "model-guided",
+      "--model",
+      dir,
+      "--beam",
+      "3",
+      "--no-cost-model",
+      "--baseline",
+      "none",
+      "--out",
+      join(root, "alone.jsonl"),
+      "--store",
+      join(root, "store", "records.jsonl"),
+      "--json",
+    );
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(alone.stderr).not.toContain("fused with the model's cost model");
+    expect(lastJson(alone.stdout).candidates).toBeLessThanOrEqual(3);
   });
 
   it("names what is wrong with bad input", () => {
     const noModel = cli("sweep", "--problem", "1x8x8x8,8x3x3", "--strategy", "model-guided");
     expect(noModel.stderr).toMatch(/--model goes with --strategy model-guided/);
+    const costless = cli("sweep", "--problem", "1x8x8x8,8x3x3", "--no-cost-model");
+    expect(costless.stderr).toMatch(/--no-cost-model goes with --strategy model-guided/);
     const device = cli("predict", "--model", dir, "--problem", "1x8x8x8,8x3x3", "--device", "Radeon");
     expect(device.stderr).toMatch(/knows no device like 'Radeon'/);
     const db = cli("eval", "--model", dir, "--data", "data/miopen/gfx900_56.db.gz");

@@ -130,9 +130,11 @@ function modelGuidedStrategies(
   let byFamily: ReturnType<typeof modelGuidedByFamily> | undefined;
   return (problem, family, device) => {
     byFamily ??= modelGuidedByFamily(
-      rankingFor(learned, { device: modelDeviceOf(device) }, width, (p, message) =>
-        ctx.progress(`${formatProblem(p)}: the model has no valid config (${message})`),
-      ),
+      rankingFor(learned, { device: modelDeviceOf(device) }, width, {
+        onNoAnswer: (p, message) =>
+          ctx.progress(`${formatProblem(p)}: the model has no valid config (${message})`),
+        costModels: ctx.values["no-cost-model"] !== true,
+      }),
     );
     return byFamily(problem, family.id);
   };
@@ -222,7 +224,7 @@ export const sweepCommand: Command = {
   name: "sweep",
   summary: "Verify and time kernel candidates on problems with a search strategy; resumable (JSONL records).",
   usage:
-    "sweep (--problem P | --suite S [--batch N] [--layout L]) --family F|all (--strategy exhaustive|random|local|annealing|model-guided [--model DIR] [--beam K] [--budget N] [--seed S] | --configs C;C) [--out FILE.jsonl]",
+    "sweep (--problem P | --suite S [--batch N] [--layout L]) --family F|all (--strategy exhaustive|random|local|annealing|model-guided [--model DIR] [--beam K] [--no-cost-model] [--budget N] [--seed S] | --configs C;C) [--out FILE.jsonl]",
   options: {
     ...PROBLEM_OPTIONS,
     family: {
@@ -247,6 +249,11 @@ export const sweepCommand: Command = {
       value: "K",
       description: "model-guided: beam width, the configs measured per problem",
       default: "8",
+    },
+    "no-cost-model": {
+      type: "boolean",
+      description:
+        "model-guided: measure the beam's picks alone (by default each family's share is fused with the model's cost model of it, where it carries one)",
     },
     budget: { type: "string", value: "N", description: "most candidates per problem and family" },
     seed: { type: "string", value: "S", description: "seed of the random strategy", default: "0" },
@@ -310,6 +317,8 @@ export const sweepCommand: Command = {
     const guided = strategy === "model-guided";
     if (guided !== (typeof ctx.values.model === "string"))
       throw new CliError("--model goes with --strategy model-guided, and it needs one");
+    if (!guided && ctx.values["no-cost-model"] === true)
+      throw new CliError("--no-cost-model goes with --strategy model-guided");
     const width = optionalInt(ctx, "beam") ?? 8;
     const baseline = String(ctx.values.baseline);
     if (baseline !== "tfjs" && baseline !== "none")
@@ -339,6 +348,11 @@ export const sweepCommand: Command = {
           `${dir} knows ${known.join(", ")}, none of this lab's kernel families: model-guided sweeps need a model trained on records`,
         );
       }
+      const costed = (learned.metadata.costModels ?? []).map((c) => c.family);
+      if (costed.length && ctx.values["no-cost-model"] !== true)
+        ctx.progress(
+          `model-guided: each family's share of the beam's top ${width} fused with the model's cost model of it (${[...new Set(costed)].join(", ")})`,
+        );
     }
     const listed = listedStrategy(ctx, request);
     const outcome = await sweepToFile(

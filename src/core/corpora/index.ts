@@ -5,11 +5,12 @@
  */
 import type { LearnedModel, ModelDevice, ModelMetadata } from "../learn/artifacts";
 import type { ProblemLanguage } from "../learn/corpus";
+import { cheapestConfigs, costRankers } from "../learn/cost-model";
 import { type Explanation, explainPrediction } from "../learn/explain";
 import { type Prediction, predict } from "../learn/pipeline";
 import type { MiopenDirection } from "../miopen/perfdb";
 import type { ConvProblem } from "../problem";
-import type { RankedConfig } from "../search/model-guided";
+import { type RankedConfig, withCostPicks } from "../search/model-guided";
 import type { Config } from "../space/space";
 import { miopenLanguage, miopenProblemOf, modelSolver } from "./miopen";
 import { type RecordQuery, recordedDevice, recordLanguage } from "./records";
@@ -34,8 +35,15 @@ interface Dialect {
     learned: LearnedModel,
     context: Omit<Ask, "problem">,
     width: number,
-    onNoAnswer?: (problem: ConvProblem, message: string) => void,
+    options: RankingOptions,
   ): (problem: ConvProblem) => Promise<RankedConfig[]>;
+}
+
+export interface RankingOptions {
+  /** Called when the model has no valid config for a problem (which then ranks nothing). */
+  onNoAnswer?: (problem: ConvProblem, message: string) => void;
+  /** Fuse each family's share with the model's cost model of it, where it carries one (default true). */
+  costModels?: boolean;
 }
 
 function dialect<Q>(
@@ -54,14 +62,20 @@ function dialect<Q>(
       ),
     explain: (learned, ask, width) =>
       explainPrediction(learned, language, queryOf(learned.metadata, ask), width),
-    ranking: (learned, context, width, onNoAnswer) => async (problem) => {
-      const query = queryOf(learned.metadata, { ...context, problem });
-      const [result] = await predict(learned, language, [query], width);
-      if (!result?.ok) {
-        onNoAnswer?.(problem, result?.message ?? "the beam search returned nothing");
-        return [];
-      }
-      return result.candidates.map((c) => ({ family: c.family, config: c.config }));
+    ranking: (learned, context, width, { onNoAnswer, costModels = true }) => {
+      const rankers = costModels ? costRankers(learned.metadata.costModels) : new Map();
+      return async (problem) => {
+        const query = queryOf(learned.metadata, { ...context, problem });
+        const [result] = await predict(learned, language, [query], width);
+        if (!result?.ok) {
+          onNoAnswer?.(problem, result?.message ?? "the beam search returned nothing");
+          return [];
+        }
+        const ranked = result.candidates.map((c) => ({ family: c.family, config: c.config }));
+        const convolution = language.convolution?.(query);
+        if (!rankers.size || !convolution) return ranked;
+        return withCostPicks(ranked, cheapestConfigs(rankers, convolution.problem, convolution.limits));
+      };
     },
   };
 }
@@ -99,14 +113,18 @@ export function explainFor(learned: LearnedModel, ask: Ask, width: number): Prom
   return DIALECTS[learned.metadata.source.kind].explain(learned, ask, width);
 }
 
-/** The model's ranking of a problem's configs across families, for the model-guided strategy. */
+/**
+ * The model's ranking of a problem's configs across families, for the model-guided strategy: its
+ * beam's top `width`, each family's share fused with that family's cost model where the model carries
+ * one (unless `costModels` is false).
+ */
 export function rankingFor(
   learned: LearnedModel,
   context: Omit<Ask, "problem">,
   width: number,
-  onNoAnswer?: (problem: ConvProblem, message: string) => void,
+  options: RankingOptions = {},
 ): (problem: ConvProblem) => Promise<RankedConfig[]> {
-  return DIALECTS[learned.metadata.source.kind].ranking(learned, context, width, onNoAnswer);
+  return DIALECTS[learned.metadata.source.kind].ranking(learned, context, width, options);
 }
 
 /** What an ask resolves to for this model: the device it predicts for, or the direction and solver. */

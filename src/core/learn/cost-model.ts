@@ -14,7 +14,7 @@ import { familyById } from "../families/index";
 import { type ConvProblem, outputSize, parseProblem } from "../problem";
 import { rng, shuffled } from "../random";
 import type { RecordedTask } from "../search/recording";
-import type { Config } from "../space/space";
+import { type Config, enumerate } from "../space/space";
 import { logVector } from "./features";
 
 /** A problem's recorded outcomes in one family, on the device whose limits shaped its space. */
@@ -288,4 +288,20 @@ export function costRankers(saved: readonly SavedCostModel[] = []): Map<string, 
   const byFamily = new Map<string, SavedCostModel[]>();
   for (const c of saved) byFamily.set(c.family, [...(byFamily.get(c.family) ?? []), c]);
   return new Map([...byFamily].map(([family, models]) => [family, costRanker(models)]));
+}
+
+/**
+ * A problem's cheapest predicted configs of a family on a device, its whole valid space ranked by the
+ * family's cost model; null for a family without one.
+ */
+export function cheapestConfigs(
+  rankers: ReadonlyMap<string, CostRanker>,
+  problem: ConvProblem,
+  limits: DeviceLimits,
+): (family: string, count: number) => Config[] | null {
+  return (family, count) => {
+    const rank = rankers.get(family);
+    if (!rank) return null;
+    return rank(problem, limits, [...enumerate(familyById(family).space(problem, limits))]).slice(0, count);
+  };
 }

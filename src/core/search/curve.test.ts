@@ -11,13 +11,13 @@ import {
   type CurveTask,
   curveStrategies,
   curveTask,
-  fuseRankings,
   heldOutSplit,
   measurementsToReach,
   median,
   tuningCostCurves,
 } from "./curve";
 import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
+import { fuseRankings } from "./model-guided";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
 import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, exhaustive, random } from "./strategies";

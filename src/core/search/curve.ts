@@ -14,6 +14,7 @@ import type { CostRanker } from "../learn/cost-model";
 import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
 import { type Config, checkConfig, enumerate, rule, spaceSize, type TuningSpace } from "../space/space";
+import { fuseRankings } from "./model-guided";
 import type { RecordedTask } from "./recording";
 import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
@@ -227,29 +228,6 @@ export function heldOutSplit<T extends { problem: string }>(
     replayed: tasks.filter((t) => heldOut.has(t.problem)),
     pool: tasks.filter((t) => !heldOut.has(t.problem)),
   };
-}
-
-/** Reciprocal rank fusion's constant: large enough that a config several rankings hold outranks one ranking's first. */
-const FUSION_K = 60;
-
-/**
- * Several models' rankings as one (reciprocal rank fusion): each config scores the sum of 1/(k + rank)
- * over the rankings that hold it, so configs several models agree on lead and one model's outlier
- * does not; ties keep the first ranking's order. The `width` best.
- */
-export function fuseRankings(rankings: readonly (readonly Config[])[], width: number): Config[] {
-  const scored = new Map<string, { config: Config; score: number; first: number }>();
-  for (const [r, ranking] of rankings.entries())
-    for (const [rank, config] of ranking.entries()) {
-      const key = configKey(config);
-      const entry = scored.get(key) ?? { config, score: 0, first: r * 1e6 + rank };
-      entry.score += 1 / (FUSION_K + rank + 1);
-      scored.set(key, entry);
-    }
-  return [...scored.values()]
-    .sort((a, b) => b.score - a.score || a.first - b.first)
-    .slice(0, width)
-    .map((e) => e.config);
 }
 
 /** The nearest other task of the same family by log-scaled problem features, if any. */

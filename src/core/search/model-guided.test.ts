@@ -1,18 +1,21 @@
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { describe, expect, it } from "vitest";
 import { rankingFor } from "../corpora/index";
 import { recordCorpus } from "../corpora/records";
+import { recordLimits } from "../dataset/device";
 import { readJsonl } from "../dataset/io";
 import { configKey } from "../dataset/record";
 import { geometricMean } from "../dataset/summary";
 import { FAMILIES } from "../families/index";
 import { learnedModel, modelFromFiles } from "../learn/artifacts";
-import { formatProblem, makeProblem } from "../problem";
+import { cheapestConfigs, costRankers } from "../learn/cost-model";
+import { type ConvProblem, formatProblem, makeProblem, parseProblem } from "../problem";
 import { rule, type TuningSpace } from "../space/space";
 import { suiteLayers } from "../suites";
-import { modelGuidedByFamily, type RankedConfig } from "./model-guided";
+import { modelGuidedByFamily, type RankedConfig, withCostPicks } from "./model-guided";
 import { recordedOutcomes, replayRunner } from "./replay";
 import type { Outcome } from "./strategy";
 
@@ -57,6 +60,31 @@ describe("model-guided strategy on the replay runner", () => {
     expect(capped.asked).toEqual([{ x: 2 }]);
   });
 
+  it("fuses each family's share with its cost model's cheapest, keeping the beam's slots and a family without one", () => {
+    const ranked: RankedConfig[] = [
+      { family: "a", config: { x: 1 } },
+      { family: "b", config: { y: 1 } },
+      { family: "a", config: { x: 2 } },
+      { family: "a", config: { x: 4 } },
+    ];
+    const asked: [string, number][] = [];
+    const fused = withCostPicks(ranked, (family, count) => {
+      asked.push([family, count]);
+      return family === "a" ? [{ x: 8 }, { x: 2 }, { x: 16 }] : null;
+    });
+    expect(asked).toEqual([
+      ["a", 3],
+      ["b", 1],
+    ]);
+    // a: x=2 is on both lists, so it leads; then the beam's first and the cost model's first in turn.
+    expect(fused).toEqual([
+      { family: "a", config: { x: 2 } },
+      { family: "b", config: { y: 1 } },
+      { family: "a", config: { x: 1 } },
+      { family: "a", config: { x: 8 } },
+    ]);
+  });
+
   it("with the demo model over the recorded H200 results, finds near-best kernels from K measurements a problem", async () => {
     await tf.setBackend("wasm");
     const learned = learnedModel(
@@ -67,8 +95,9 @@ describe("model-guided strategy on the replay runner", () => {
     );
     const records = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8"));
     const width = 8;
-    // The model's first recorded device, as the CLI's sweep picks it without --device.
-    const strategyFor = modelGuidedByFamily(rankingFor(learned, {}, width));
+    // The model's first recorded device, as the CLI's sweep picks it without --device. The beam alone:
+    // its cost models would pick configs this 32-a-problem file lacks (the next test replays them).
+    const strategyFor = modelGuidedByFamily(rankingFor(learned, {}, width, { costModels: false }));
     // The recording holds resnet50's layers (the model trained on 41 of them and validated on 5) and
     // resnet18's six other layers, which no training saw.
     const resnet50 = new Set(
@@ -113,5 +142,62 @@ describe("model-guided strategy on the replay runner", () => {
     expect(unseen.filter((r) => r === 1).length).toBeGreaterThanOrEqual(5);
     expect(geometricMean(unseen)).toBeLessThan(1.05);
     // A few seconds on wasm alone, more beside other test files.
+  }, 60_000);
+
+  it("with the demo model's cost models, each family's share is fused with the cheapest predicted configs, and finds resnet18's bests sooner", async () => {
+    await tf.setBackend("wasm");
+    const learned = learnedModel(
+      await modelFromFiles({
+        modelJson: readFileSync("public/demo/model/model.json", "utf8"),
+        weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
+      }),
+    );
+    // Every igemm config of resnet18's twelve layers that resnet50 lacks (batch 1 and 32): a network
+    // the model never saw.
+    const records = readJsonl(
+      gunzipSync(readFileSync("docs/h200/exhaustive-igemm-resnet18-nhwc.jsonl.gz")).toString("utf8"),
+    );
+    const width = 8;
+    const fused = rankingFor(learned, {}, width);
+    const beam = rankingFor(learned, {}, width, { costModels: false });
+    const rankers = costRankers(learned.metadata.costModels);
+    const limits = recordLimits((records[0] as (typeof records)[number]).device);
+    const measuredTo95 = async (rank: typeof fused, problem: ConvProblem) => {
+      const outcomes = recordedOutcomes(records, formatProblem(problem), "igemm");
+      const best = Math.min(...outcomes.map((o) => o.medianNs ?? Number.POSITIVE_INFINITY));
+      const ranked = (await rank(problem))
+        .filter((r) => r.family === "igemm")
+        .map((r) => configKey(r.config));
+      const ns = new Map(outcomes.map((o) => [configKey(o.config), o.medianNs ?? Number.POSITIVE_INFINITY]));
+      const at = ranked.findIndex((key) => (ns.get(key) ?? Number.POSITIVE_INFINITY) <= best / 0.95);
+      return at < 0 ? Number.POSITIVE_INFINITY : at + 1;
+    };
+    const needed: { fused: number; beam: number }[] = [];
+    let changed = 0;
+    for (const text of new Set(records.map((r) => r.problem.text))) {
+      const problem = parseProblem(text);
+      const [withCosts, alone] = [await fused(problem), await beam(problem)];
+      // The beam decides each family's share; within it, the beam's picks and the cost model's take turns.
+      const share = (r: readonly RankedConfig[]) => r.map((c) => c.family);
+      expect(share(withCosts)).toEqual(share(alone));
+      const igemm = withCosts.filter((c) => c.family === "igemm").map((c) => configKey(c.config));
+      const picks = alone.filter((c) => c.family === "igemm").map((c) => configKey(c.config));
+      const cheapest = (cheapestConfigs(rankers, problem, limits)("igemm", picks.length) ?? []).map(
+        configKey,
+      );
+      // Each comes from the beam's picks or the cost model's cheapest (those on both first), the
+      // cost model's first among them.
+      expect(igemm.every((key) => picks.includes(key) || cheapest.includes(key))).toBe(true);
+      expect(igemm).toContain(cheapest[0]);
+      if (igemm.some((key) => !picks.includes(key))) changed++;
+      needed.push({ fused: await measuredTo95(fused, problem), beam: await measuredTo95(beam, problem) });
+    }
+    learned.model.dispose();
+    expect(needed).toHaveLength(12);
+    expect(changed).toBeGreaterThan(0);
+    // Measured: fused, a config within 95% of the exhaustive best among the first two on all twelve
+    // layers; the beam alone needs five on two of them (as `curve`'s model+cost and model-guided did).
+    expect(needed.every((n) => n.fused <= 2)).toBe(true);
+    expect(needed.filter((n) => n.beam > 2).length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

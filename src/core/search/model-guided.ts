@@ -5,6 +5,7 @@
  * share of the top-K, so a whole problem costs at most K measurements.
  */
 
+import { configKey } from "../dataset/record";
 import type { ConvProblem } from "../problem";
 import { formatProblem } from "../problem";
 import type { Config, TuningSpace } from "../space/space";
@@ -41,4 +42,53 @@ export function modelGuidedByFamily(
       }
       return (await ranking).filter((r) => r.family === family).map((r) => r.config);
     });
+}
+
+/** Reciprocal rank fusion's constant: large enough that a config several rankings hold outranks one ranking's first. */
+const FUSION_K = 60;
+
+/**
+ * Several models' rankings as one (reciprocal rank fusion): each config scores the sum of 1/(k + rank)
+ * over the rankings that hold it, so configs several models agree on lead and one model's outlier
+ * does not; ties keep the first ranking's order. The `width` best.
+ */
+export function fuseRankings(rankings: readonly (readonly Config[])[], width: number): Config[] {
+  const scored = new Map<string, { config: Config; score: number; first: number }>();
+  for (const [r, ranking] of rankings.entries())
+    for (const [rank, config] of ranking.entries()) {
+      const key = configKey(config);
+      const entry = scored.get(key) ?? { config, score: 0, first: r * 1e6 + rank };
+      entry.score += 1 / (FUSION_K + rank + 1);
+      scored.set(key, entry);
+    }
+  return [...scored.values()]
+    .sort((a, b) => b.score - a.score || a.first - b.first)
+    .slice(0, width)
+    .map((e) => e.config);
+}
+
+/**
+ * The beam's ranking with each family's share fused with that family's cost model (`curve`'s
+ * model+cost, whose first five held a config within 95% of the best on more held-out layers than the
+ * beam's alone: docs/MODEL.md). The beam still decides how many of the top K each family gets; within
+ * a family its picks and the cost model's cheapest are taken in turn, those on both first. A family
+ * with no cost model (`cheapest` gives null) keeps the beam's picks.
+ */
+export function withCostPicks(
+  ranked: readonly RankedConfig[],
+  cheapest: (family: string, count: number) => readonly Config[] | null,
+): RankedConfig[] {
+  const fused = new Map<string, Config[]>();
+  for (const family of new Set(ranked.map((r) => r.family))) {
+    const beam = ranked.filter((r) => r.family === family).map((r) => r.config);
+    const picks = cheapest(family, beam.length);
+    fused.set(family, picks ? fuseRankings([beam, picks], beam.length) : beam);
+  }
+  // Each family's slots stay where the beam put them.
+  const taken = new Map<string, number>();
+  return ranked.map(({ family, config }) => {
+    const slot = taken.get(family) ?? 0;
+    taken.set(family, slot + 1);
+    return { family, config: fused.get(family)?.[slot] ?? config };
+  });
 }
