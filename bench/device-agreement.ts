@@ -3,7 +3,7 @@
  * layer and family, each GPU's best time, how the other GPU's best config runs here (against this
  * GPU's best, and its rank), and the rank correlation (Spearman) of the configs both measured.
  *
- *   node bench/run.mjs bench/device-agreement.ts --here docs/h100/exhaustive-igemm-resnet18-b1-nhwc.jsonl.gz \
+ *   node bench/run.mjs bench/device-agreement.ts --here docs/h100/exhaustive-igemm-resnet18-nhwc.jsonl.gz \
  *     --other docs/h200/exhaustive-igemm-resnet18-nhwc.jsonl.gz,docs/h200/exhaustive-igemm-resnet50-nhwc.jsonl.gz
  */
 import { parseArgs } from "node:util";

@@ -107,25 +107,28 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
   });
 
   it("sweeps with --strategy model-guided, measuring at most the beam's width", () => {
-    const out = join(root, "guided.jsonl");
-    const run = cli(
-      "sweep",
-      "--problem",
-      "1x8x8x8,8x3x3,pad=1",
-      "--strategy",
-      "model-guided",
-      "--model",
-      dir,
-      "--beam",
-      "3",
-      "--baseline",
-      "none",
-      "--out",
-      out,
-      "--store",
-      join(root, "store", "records.jsonl"),
-      "--json",
-    );
+    /** A model-guided sweep of one small problem with a beam of 3, into its own file. */
+    const guided = (out: string, ...more: string[]) =>
+      cli(
+        "sweep",
+        "--problem",
+        "1x8x8x8,8x3x3,pad=1",
+        "--strategy",
+        "model-guided",
+        "--model",
+        dir,
+        "--beam",
+        "3",
+        ...more,
+        "--baseline",
+        "none",
+        "--out",
+        join(root, out),
+        "--store",
+        join(root, "store", "records.jsonl"),
+        "--json",
+      );
+    const run = guided("guided.jsonl");
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
     expect(result.candidates).toBeGreaterThan(0);
@@ -135,25 +138,7 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
     expect(run.stderr).toContain(
       "model-guided: each family's share of the beam's top 3 fused with the model's cost model of it (igemm, splitk)",
     );
-    const alone = cli(
-      "sweep",
-      "--problem",
-      "1x8x8x8,8x3x3,pad=1",
-      "--strategy",
-      "model-guided",
-      "--model",
-      dir,
-      "--beam",
-      "3",
-      "--no-cost-model",
-      "--baseline",
-      "none",
-      "--out",
-      join(root, "alone.jsonl"),
-      "--store",
-      join(root, "store", "records.jsonl"),
-      "--json",
-    );
+    const alone = guided("alone.jsonl", "--no-cost-model");
     expect(alone.status, alone.stderr).toBe(0);
     expect(alone.stderr).not.toContain("fused with the model's cost model");
     expect(lastJson(alone.stdout).candidates).toBeLessThanOrEqual(3);

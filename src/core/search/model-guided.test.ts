@@ -26,6 +26,17 @@ const spaceOf = (name: string): TuningSpace => ({
 });
 const problem = makeProblem({ c: 4, h: 8, w: 8, k: 4, r: 3, s: 3, padH: 1, padW: 1 });
 
+/** The recorded demo model (its cost models inside), on tfjs's wasm backend. */
+async function demoModel() {
+  await tf.setBackend("wasm");
+  return learnedModel(
+    await modelFromFiles({
+      modelJson: readFileSync("public/demo/model/model.json", "utf8"),
+      weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
+    }),
+  );
+}
+
 describe("model-guided strategy on the replay runner", () => {
   it("measures each family's share of the problem's ranking, in rank order, ranking once per problem", async () => {
     const ranking: RankedConfig[] = [
@@ -86,13 +97,7 @@ describe("model-guided strategy on the replay runner", () => {
   });
 
   it("with the demo model over the recorded H200 results, finds near-best kernels from K measurements a problem", async () => {
-    await tf.setBackend("wasm");
-    const learned = learnedModel(
-      await modelFromFiles({
-        modelJson: readFileSync("public/demo/model/model.json", "utf8"),
-        weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
-      }),
-    );
+    const learned = await demoModel();
     const records = readJsonl(readFileSync("public/demo/dataset.jsonl", "utf8"));
     const width = 8;
     // The model's first recorded device, as the CLI's sweep picks it without --device. The beam alone:
@@ -145,13 +150,7 @@ describe("model-guided strategy on the replay runner", () => {
   }, 60_000);
 
   it("with the demo model's cost models, each family's share is fused with the cheapest predicted configs, and finds resnet18's bests sooner", async () => {
-    await tf.setBackend("wasm");
-    const learned = learnedModel(
-      await modelFromFiles({
-        modelJson: readFileSync("public/demo/model/model.json", "utf8"),
-        weights: new Uint8Array(readFileSync("public/demo/model/weights.bin")),
-      }),
-    );
+    const learned = await demoModel();
     // Every igemm config of resnet18's twelve layers that resnet50 lacks (batch 1 and 32): a network
     // the model never saw.
     const records = readJsonl(
