@@ -18,9 +18,31 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
   });
 
   it("trains on JSONL records and writes the model (baselines inside) and the held-out problems' records", () => {
-    const run = cli("train", "--data", data, "--out", dir, "--epochs", "3", "--units", "8", "--json");
+    const run = cli(
+      "train",
+      "--data",
+      data,
+      "--out",
+      dir,
+      "--epochs",
+      "3",
+      "--units",
+      "8",
+      "--cost-seeds",
+      "2",
+      "--json",
+    );
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
+    // Two cost models a family (seeds 1 and 2), learnt from every recorded time; ranking averages them.
+    expect(result.costModels.map((c: { family: string }) => c.family)).toEqual([
+      "igemm",
+      "igemm",
+      "splitk",
+      "splitk",
+    ]);
+    const metadata = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).userDefinedMetadata;
+    expect(metadata.costModels[0].weights).not.toBe(metadata.costModels[1].weights);
     // A family is learnt where it is some problem's fastest: the H200 recording holds igemm and splitk
     // records, and each is the fastest on some of its 52 problems.
     expect(result.families).toEqual(["igemm", "splitk"]);
@@ -29,7 +51,7 @@ describe("train, predict, eval and a model-guided sweep on tunelab's own records
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     // The baselines' table travels inside model.json: the training problems, one config each.
-    const { baselines } = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).userDefinedMetadata;
+    const { baselines } = metadata;
     expect(Object.values(baselines.families).map((f) => (f as { values: unknown[] }).values.length)).toEqual([
       38,
     ]);

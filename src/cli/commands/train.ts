@@ -100,7 +100,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "Train the Seq2Seq GRU on tuned configs; hold out a fifth of the problems for `eval`.",
   usage:
-    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--consensus F] [--no-cost-model] [--compute-units N] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
+    "train --data FILE.jsonl|FILE.db[.gz] --out DIR [--solver S] [--direction F,B] [--epochs E] [--minutes M] [--seed S] [--holdout F | --holdout-data FILE] [--train-share F] [--from DIR [--fresh-neighbours]] [--near-best F] [--consensus F] [--no-cost-model] [--compute-units N] [--cost-seeds N] [--position-weights auto|W1,W2,...] [--no-attention] [--units U] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -175,6 +175,12 @@ export const trainCommand: Command = {
       description:
         "records: the recorded GPU's compute units (SMs, CUs; WebGPU does not say), so the cost model reads how full the last wave of workgroups is",
     },
+    "cost-seeds": {
+      type: "string",
+      value: "N",
+      description:
+        "records: N cost models a family from successive seeds, their predictions averaged when ranking (default 1; each adds its training time)",
+    },
     from: {
       type: "string",
       value: "DIR",
@@ -218,6 +224,7 @@ export const trainCommand: Command = {
       ...(ctx.values["compute-units"] !== undefined
         ? { computeUnits: optionalInt(ctx, "compute-units", 1) }
         : {}),
+      ...(ctx.values["cost-seeds"] !== undefined ? { costSeeds: optionalInt(ctx, "cost-seeds", 1) } : {}),
       ...(ctx.values["position-weights"] !== undefined
         ? { positionWeights: parsePositionWeights(ctx.values["position-weights"]) }
         : {}),
@@ -247,7 +254,7 @@ export const trainCommand: Command = {
         asked ?? (from?.metadata.source.kind === "miopen" ? from.metadata.source.families[0] : undefined);
       const directions = parseDirections(ctx.values.direction) ?? from?.metadata.source.directions;
       const data = await readCorpusFile(file, { solver, directions, heldOut: heldOutFile });
-      for (const option of ["near-best", "consensus", "compute-units"])
+      for (const option of ["near-best", "consensus", "compute-units", "cost-seeds"])
         if (ctx.values[option] !== undefined && data.corpus.source.kind !== "tunelab")
           throw new CliError(
             `--${option} needs this lab's records, with every config's time: ${file} holds one tuned config per problem`,

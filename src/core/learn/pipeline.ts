@@ -299,10 +299,11 @@ async function trainCostModels<Q>(
     ...(options.computeUnits ? { computeUnits: options.computeUnits } : {}),
   };
   const models: SavedCostModel[] = [];
-  for (const [family, familyTasks] of tasks) {
-    if (options.signal?.aborted) throw new TrainingAborted();
-    models.push(await trainCostModel(family, familyTasks, costOptions));
-  }
+  for (const [family, familyTasks] of tasks)
+    for (let k = 0; k < (options.costSeeds ?? 1); k++) {
+      if (options.signal?.aborted) throw new TrainingAborted();
+      models.push(await trainCostModel(family, familyTasks, { ...costOptions, seed: options.seed + k }));
+    }
   return models;
 }
 
