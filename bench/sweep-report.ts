@@ -1,16 +1,16 @@
 /**
  * What a device call's sweeps say about their own timings: each `sweep --json` summary's pace and drift
- * checks (a stream of them, as bench/h200/ground-truth.sh appends), and the SM clock nvidia-smi logged
+ * checks (one a line, as bench/h200/ground-truth.sh appends them), and the SM clock nvidia-smi logged
  * beside them (PERFORMANCE.md, "A second GPU").
  *
- *   node bench/run.mjs bench/sweep-report.ts docs/h100/exhaustive-igemm-resnet18-sweeps.json.gz \
+ *   node bench/run.mjs bench/sweep-report.ts docs/h100/exhaustive-igemm-resnet18-sweeps.jsonl.gz \
  *     docs/h100/exhaustive-igemm-resnet18-clocks.csv.gz
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 
 const [sweepsFile, clocksFile] = process.argv.slice(2);
-if (!sweepsFile) throw new Error("usage: sweep-report.ts SWEEPS.json[.gz] [CLOCKS.csv[.gz]]");
+if (!sweepsFile) throw new Error("usage: sweep-report.ts SWEEPS.jsonl[.gz] [CLOCKS.csv[.gz]]");
 const text = (file: string) => {
   const bytes = readFileSync(file);
   return (file.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
@@ -28,25 +28,6 @@ interface SweepSummary {
   } | null;
 }
 
-/** The JSON values of a file that holds several, one after another. */
-function jsonStream(all: string): SweepSummary[] {
-  const values: SweepSummary[] = [];
-  let depth = 0;
-  let start = -1;
-  let quoted = false;
-  for (let i = 0; i < all.length; i++) {
-    const c = all[i];
-    if (quoted) {
-      if (c === "\\") i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === "{") {
-      if (depth++ === 0) start = i;
-    } else if (c === "}" && --depth === 0) values.push(JSON.parse(all.slice(start, i + 1)));
-  }
-  return values;
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -54,7 +35,10 @@ const median = (xs: number[]) => {
 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const sweeps = jsonStream(text(sweepsFile));
+const sweeps: SweepSummary[] = text(sweepsFile)
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line));
 // A resumed sweep with little left measures start-up more than pace.
 const paced = sweeps.filter((s) => s.candidates > 100 && s.throughput.perSecond !== null);
 const pace = paced.map((s) => s.throughput.perSecond as number);
