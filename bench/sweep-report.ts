@@ -17,8 +17,10 @@ const text = (file: string) => {
 };
 
 interface SweepSummary {
+  /** The problem's records after the sweep, those a resumed sweep found already there included. */
   candidates: number;
-  throughput: { perSecond: number | null };
+  /** What this sweep measured itself, and how fast. */
+  throughput: { candidates: number; perSecond: number | null };
   drift: {
     checks: number;
     drifted: number;
@@ -40,10 +42,10 @@ const sweeps: SweepSummary[] = text(sweepsFile)
   .split("\n")
   .map((line) => JSON.parse(line));
 // A resumed sweep with little left measures start-up more than pace.
-const paced = sweeps.filter((s) => s.candidates > 100 && s.throughput.perSecond !== null);
+const paced = sweeps.filter((s) => s.throughput.candidates > 100 && s.throughput.perSecond !== null);
 const pace = paced.map((s) => s.throughput.perSecond as number);
 say(
-  `${sweeps.length} sweeps, ${sweeps.reduce((n, s) => n + s.candidates, 0)} candidates; candidates/s over the ${paced.length} of more than 100: median ${median(pace).toFixed(1)} (${Math.min(...pace).toFixed(1)}-${Math.max(...pace).toFixed(1)})`,
+  `${sweeps.length} sweeps, ${sweeps.reduce((n, s) => n + s.throughput.candidates, 0)} candidates measured; candidates/s over the ${paced.length} that measured more than 100: median ${median(pace).toFixed(1)} (${Math.min(...pace).toFixed(1)}-${Math.max(...pace).toFixed(1)})`,
 );
 const drifts = sweeps.flatMap((s) => (s.drift ? [s.drift] : []));
 const sum = (pick: (d: NonNullable<SweepSummary["drift"]>) => number) =>
