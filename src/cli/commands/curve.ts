@@ -141,7 +141,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N] [--cost-seeds N]]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N] [--cost-seeds N]] [--cost-first]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -177,6 +177,11 @@ export const curveCommand: Command = {
       description:
         "with --cost-model: train N cost models a family (seeds 1..N) and rank by their mean predicted cost",
     },
+    "cost-first": {
+      type: "boolean",
+      description:
+        "with --model and cost models: model+cost takes the cost model's picks ahead of the beam's where they tie (the default is the beam's first)",
+    },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
       type: "string",
@@ -210,6 +215,8 @@ export const curveCommand: Command = {
       if (ctx.values[option] !== undefined && ctx.values["cost-model"] !== true)
         throw new CliError(`--${option} goes with --cost-model`);
     const modelDirs = typeof ctx.values.model === "string" ? ctx.values.model.split(",") : [];
+    if (ctx.values["cost-first"] === true && !modelDirs.length)
+      throw new CliError("--cost-first goes with --model: it orders the model's and the cost model's picks");
     const modelDir = modelDirs[0] ?? null;
     const { files, records } = await readData(ctx);
     const recorded = recordedTasks(records).map(curveTask);
@@ -260,10 +267,16 @@ export const curveCommand: Command = {
     );
     let curves: StrategyCurve[];
     try {
-      curves = await tuningCostCurves(tasks, curveStrategies(transferPool, width, rank, costRank), {
-        seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-        ...(max ? { max } : {}),
-      });
+      curves = await tuningCostCurves(
+        tasks,
+        curveStrategies(transferPool, width, rank, costRank, {
+          costFirst: ctx.values["cost-first"] === true,
+        }),
+        {
+          seeds: Array.from({ length: seeds }, (_, i) => i + 1),
+          ...(max ? { max } : {}),
+        },
+      );
     } finally {
       for (const m of learned) m.model.dispose();
     }

@@ -184,6 +184,38 @@ describe("tuning-cost curves", () => {
       { x: 1, y: 1 },
       { x: 1, y: 2 },
     ]);
+
+    // model+cost takes the beam's and the cost model's picks in turn, the beam's first on ties unless
+    // costFirst puts the cost model's first.
+    const beam = async () => [
+      { x: 2, y: 2 },
+      { x: 4, y: 2 },
+    ];
+    const cheapest = async () => [
+      { x: 1, y: 1 },
+      { x: 1, y: 2 },
+    ];
+    const order = async (costFirst: boolean) => {
+      const strategy = curveStrategies(tasks, 2, beam, cheapest, { costFirst }).find(
+        (s) => s.name === "model+cost",
+      );
+      if (!strategy) throw new Error("no model+cost strategy");
+      const runner = replayByKey(replayed.byKey);
+      await strategy.strategyFor(replayed)(replayed.space, runner, { seed: 0, budget: { candidates: 4 } });
+      return runner.asked;
+    };
+    expect(await order(false)).toEqual([
+      { x: 2, y: 2 },
+      { x: 1, y: 1 },
+      { x: 4, y: 2 },
+      { x: 1, y: 2 },
+    ]);
+    expect(await order(true)).toEqual([
+      { x: 1, y: 1 },
+      { x: 2, y: 2 },
+      { x: 1, y: 2 },
+      { x: 4, y: 2 },
+    ]);
   });
 
   it("transfer tries the nearest recorded problem's fastest configs first", async () => {

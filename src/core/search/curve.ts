@@ -303,13 +303,15 @@ export function costRanking(
  * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
  * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
  * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
- * with both, model+cost (the two fused).
+ * with both, model+cost (the two fused: the beam's picks first on ties, or the cost model's with
+ * `costFirst`).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
   width: number,
   rank?: (task: CurveTask) => Promise<readonly Config[]>,
   costRank?: (task: CurveTask, space: TuningSpace) => Promise<readonly Config[]>,
+  { costFirst = false }: { costFirst?: boolean } = {},
 ): CurveStrategy[] {
   const plain = (name: string, about: string, strategy: Strategy): CurveStrategy => ({
     name,
@@ -317,6 +319,8 @@ export function curveStrategies(
     seeded: true,
     strategyFor: () => strategy,
   });
+  const fusedPicks = [`the model's top ${width}`, `the cost model's ${width}`];
+  if (costFirst) fusedPicks.reverse();
   const frequent = (task: CurveTask, space: TuningSpace) => {
     const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
     return validHere(space, commonWinners(others)).slice(0, width);
@@ -359,12 +363,13 @@ export function curveStrategies(
           {
             // Two learners that fail on different layers: the beam's picks and the cost model's, in turn.
             name: "model+cost",
-            about: `the model's top ${width} and the cost model's ${width} in turn (those on both first), then random`,
+            about: `${fusedPicks.join(" and ")} in turn (those on both first), then random`,
             seeded: true,
             strategyFor: (task: CurveTask) =>
-              firstThenRandom(async (space) =>
-                fuseRankings([await rank(task), (await costRank(task, space)).slice(0, width)], 2 * width),
-              ),
+              firstThenRandom(async (space) => {
+                const lists = [await rank(task), (await costRank(task, space)).slice(0, width)];
+                return fuseRankings(costFirst ? lists.reverse() : lists, 2 * width);
+              }),
           },
         ]
       : []),
