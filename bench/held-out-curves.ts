@@ -15,10 +15,10 @@
  * under --out is replayed again rather than trained again. Each --consensus tolerance is one more
  * setting: every problem's target is its consensus config (`train --consensus`). With --cost-model, the
  * replays add the cost model (`curve --cost-model`, and --compute-units and --cost-seeds passed on), tallied as a
- * model strategy; with --cost-first, model+cost takes the cost model's picks ahead of the beam's (`curve --cost-first`).
+ * model strategy; with --beam-first, model+cost takes the beam's picks ahead of the cost model's (`curve --beam-first`).
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--cost-first]]
+ *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     "cost-model": { type: "boolean" },
     "compute-units": { type: "string" },
     "cost-seeds": { type: "string" },
-    "cost-first": { type: "boolean" },
+    "beam-first": { type: "boolean" },
   },
 });
 if (!values.data)
@@ -162,7 +162,7 @@ for (const setting of settings) {
       ...(values["cost-model"] ? ["--cost-model"] : []),
       ...(values["compute-units"] ? ["--compute-units", values["compute-units"]] : []),
       ...(values["cost-seeds"] ? ["--cost-seeds", values["cost-seeds"]] : []),
-      ...(values["cost-first"] ? ["--cost-first"] : []),
+      ...(values["beam-first"] ? ["--beam-first"] : []),
     ]) as CurveJson;
     writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
     const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));

@@ -346,7 +346,7 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
       [["--data", igemm, "--problems", "1x3x8x8,4x3x3"], /no records left after --family and --problems/],
       [["--data", igemm, "--seeds", "0"], /--seeds must be an integer >= 1/],
       [["--data", igemm, "--model", "no-such-dir"], /does not exist/],
-      [["--data", igemm, "--cost-first"], /--cost-first goes with --model/],
+      [["--data", igemm, "--beam-first"], /--beam-first goes with --model/],
     ];
     for (const [args, message] of cases) {
       const run = cli(...args);

@@ -141,7 +141,7 @@ export const curveCommand: Command = {
   summary:
     "Replay tuning cost on exhaustive records, no GPU: how many measurements each strategy needs to find the best kernel.",
   usage:
-    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N] [--cost-seeds N]] [--cost-first]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
+    "curve --data FILE[,FILE] [--model DIR [--held-out] [--cost-model [--compute-units N] [--cost-seeds N]] [--beam-first]] [--family F[,F]] [--problems P;P] [--seeds N] [--max N] [--beam K] [--backend B]",
   options: {
     data: {
       type: "string",
@@ -177,10 +177,10 @@ export const curveCommand: Command = {
       description:
         "with --cost-model: train N cost models a family (seeds 1..N) and rank by their mean predicted cost",
     },
-    "cost-first": {
+    "beam-first": {
       type: "boolean",
       description:
-        "with --model and cost models: model+cost takes the cost model's picks ahead of the beam's where they tie (the default is the beam's first)",
+        "with --model and cost models: model+cost takes the beam's picks ahead of the cost model's where they tie (the default is the cost model's first)",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
@@ -215,8 +215,8 @@ export const curveCommand: Command = {
       if (ctx.values[option] !== undefined && ctx.values["cost-model"] !== true)
         throw new CliError(`--${option} goes with --cost-model`);
     const modelDirs = typeof ctx.values.model === "string" ? ctx.values.model.split(",") : [];
-    if (ctx.values["cost-first"] === true && !modelDirs.length)
-      throw new CliError("--cost-first goes with --model: it orders the model's and the cost model's picks");
+    if (ctx.values["beam-first"] === true && !modelDirs.length)
+      throw new CliError("--beam-first goes with --model: it orders the model's and the cost model's picks");
     const modelDir = modelDirs[0] ?? null;
     const { files, records } = await readData(ctx);
     const recorded = recordedTasks(records).map(curveTask);
@@ -270,7 +270,7 @@ export const curveCommand: Command = {
       curves = await tuningCostCurves(
         tasks,
         curveStrategies(transferPool, width, rank, costRank, {
-          costFirst: ctx.values["cost-first"] === true,
+          beamFirst: ctx.values["beam-first"] === true,
         }),
         {
           seeds: Array.from({ length: seeds }, (_, i) => i + 1),

@@ -185,8 +185,8 @@ describe("tuning-cost curves", () => {
       { x: 1, y: 2 },
     ]);
 
-    // model+cost takes the beam's and the cost model's picks in turn, the beam's first on ties unless
-    // costFirst puts the cost model's first.
+    // model+cost takes the cost model's and the beam's picks in turn, the cost model's first on ties
+    // unless beamFirst puts the beam's first.
     const beam = async () => [
       { x: 2, y: 2 },
       { x: 4, y: 2 },
@@ -195,8 +195,8 @@ describe("tuning-cost curves", () => {
       { x: 1, y: 1 },
       { x: 1, y: 2 },
     ];
-    const order = async (costFirst: boolean) => {
-      const strategy = curveStrategies(tasks, 2, beam, cheapest, { costFirst }).find(
+    const order = async (beamFirst: boolean) => {
+      const strategy = curveStrategies(tasks, 2, beam, cheapest, { beamFirst }).find(
         (s) => s.name === "model+cost",
       );
       if (!strategy) throw new Error("no model+cost strategy");
@@ -205,16 +205,16 @@ describe("tuning-cost curves", () => {
       return runner.asked;
     };
     expect(await order(false)).toEqual([
-      { x: 2, y: 2 },
       { x: 1, y: 1 },
-      { x: 4, y: 2 },
+      { x: 2, y: 2 },
       { x: 1, y: 2 },
+      { x: 4, y: 2 },
     ]);
     expect(await order(true)).toEqual([
-      { x: 1, y: 1 },
       { x: 2, y: 2 },
-      { x: 1, y: 2 },
+      { x: 1, y: 1 },
       { x: 4, y: 2 },
+      { x: 1, y: 2 },
     ]);
   });
 

@@ -303,15 +303,15 @@ export function costRanking(
  * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
  * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
  * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
- * with both, model+cost (the two fused: the beam's picks first on ties, or the cost model's with
- * `costFirst`).
+ * with both, model+cost (the two fused: the cost model's picks first on ties, or the beam's with
+ * `beamFirst`).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
   width: number,
   rank?: (task: CurveTask) => Promise<readonly Config[]>,
   costRank?: (task: CurveTask, space: TuningSpace) => Promise<readonly Config[]>,
-  { costFirst = false }: { costFirst?: boolean } = {},
+  { beamFirst = false }: { beamFirst?: boolean } = {},
 ): CurveStrategy[] {
   const plain = (name: string, about: string, strategy: Strategy): CurveStrategy => ({
     name,
@@ -319,8 +319,8 @@ export function curveStrategies(
     seeded: true,
     strategyFor: () => strategy,
   });
-  const fusedPicks = [`the model's top ${width}`, `the cost model's ${width}`];
-  if (costFirst) fusedPicks.reverse();
+  const fusedPicks = [`the cost model's ${width}`, `the model's top ${width}`];
+  if (beamFirst) fusedPicks.reverse();
   const frequent = (task: CurveTask, space: TuningSpace) => {
     const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
     return validHere(space, commonWinners(others)).slice(0, width);
@@ -361,14 +361,15 @@ export function curveStrategies(
     ...(rank && costRank
       ? [
           {
-            // Two learners that fail on different layers: the beam's picks and the cost model's, in turn.
+            // Two learners that fail on different layers: the cost model's picks and the beam's, in turn
+            // (the cost model's first: its top 1 is the better on every held-out network, docs/MODEL.md).
             name: "model+cost",
             about: `${fusedPicks.join(" and ")} in turn (those on both first), then random`,
             seeded: true,
             strategyFor: (task: CurveTask) =>
               firstThenRandom(async (space) => {
-                const lists = [await rank(task), (await costRank(task, space)).slice(0, width)];
-                return fuseRankings(costFirst ? lists.reverse() : lists, 2 * width);
+                const lists = [(await costRank(task, space)).slice(0, width), await rank(task)];
+                return fuseRankings(beamFirst ? lists.reverse() : lists, 2 * width);
               }),
           },
         ]

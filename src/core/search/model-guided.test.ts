@@ -87,12 +87,12 @@ describe("model-guided strategy on the replay runner", () => {
       ["a", 3],
       ["b", 1],
     ]);
-    // a: x=2 is on both lists, so it leads; then the beam's first and the cost model's first in turn.
+    // a: x=2 is on both lists, so it leads; then the cost model's first and the beam's first in turn.
     expect(fused).toEqual([
       { family: "a", config: { x: 2 } },
       { family: "b", config: { y: 1 } },
-      { family: "a", config: { x: 1 } },
       { family: "a", config: { x: 8 } },
+      { family: "a", config: { x: 1 } },
     ]);
   });
 
@@ -176,7 +176,7 @@ describe("model-guided strategy on the replay runner", () => {
     for (const text of new Set(records.map((r) => r.problem.text))) {
       const problem = parseProblem(text);
       const [withCosts, alone] = [await fused(problem), await beam(problem)];
-      // The beam decides each family's share; within it, the beam's picks and the cost model's take turns.
+      // The beam decides each family's share; within it, the cost model's picks and the beam's take turns.
       const share = (r: readonly RankedConfig[]) => r.map((c) => c.family);
       expect(share(withCosts)).toEqual(share(alone));
       const igemm = withCosts.filter((c) => c.family === "igemm").map((c) => configKey(c.config));

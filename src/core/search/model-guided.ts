@@ -71,8 +71,9 @@ export function fuseRankings(rankings: readonly (readonly Config[])[], width: nu
  * The beam's ranking with each family's share fused with that family's cost model (`curve`'s
  * model+cost, whose first five held a config within 95% of the best on more held-out layers than the
  * beam's alone: docs/MODEL.md). The beam still decides how many of the top K each family gets; within
- * a family its picks and the cost model's cheapest are taken in turn, those on both first. A family
- * with no cost model (`cheapest` gives null) keeps the beam's picks.
+ * a family the cost model's cheapest and the beam's picks are taken in turn, those on both first, then
+ * the cost model's (its first config is the more often near the best). A family with no cost model
+ * (`cheapest` gives null) keeps the beam's picks.
  */
 export function withCostPicks(
   ranked: readonly RankedConfig[],
@@ -82,7 +83,7 @@ export function withCostPicks(
   for (const family of new Set(ranked.map((r) => r.family))) {
     const beam = ranked.filter((r) => r.family === family).map((r) => r.config);
     const picks = cheapest(family, beam.length);
-    fused.set(family, picks ? fuseRankings([beam, picks], beam.length) : beam);
+    fused.set(family, picks ? fuseRankings([picks, beam], beam.length) : beam);
   }
   // Each family's slots stay where the beam put them.
   const taken = new Map<string, number>();
