@@ -10,6 +10,7 @@ import {
   costRankers,
   costTaskOf,
   DEFAULT_COST_OPTIONS,
+  DEFAULT_COST_SEEDS,
   trainCostModel,
 } from "../../core/learn/cost-model";
 import { formatProblem, parseProblem } from "../../core/problem";
@@ -102,7 +103,7 @@ async function costRankersFor(
     throw new CliError("--cost-model needs --held-out: it learns from the problems the model trained on");
   const computeUnits = optionalInt(ctx, "compute-units", 1);
   await startNodeBackend(ctx.values.backend);
-  const seeds = optionalInt(ctx, "cost-seeds", 1) ?? 1;
+  const seeds = optionalInt(ctx, "cost-seeds", 1) ?? DEFAULT_COST_SEEDS;
   const rankers = new Map<string, CostRanker>();
   for (const family of new Set(pool.map((t) => t.family))) {
     const tasks = pool.filter((t) => t.family === family).map(costTaskOf);
@@ -175,7 +176,7 @@ export const curveCommand: Command = {
       type: "string",
       value: "N",
       description:
-        "with --cost-model: train N cost models a family (seeds 1..N) and rank by their mean predicted cost",
+        "with --cost-model: train N cost models a family (seeds 1..N) and rank by their mean predicted cost (default 3)",
     },
     "beam-first": {
       type: "boolean",

@@ -179,7 +179,7 @@ export const trainCommand: Command = {
       type: "string",
       value: "N",
       description:
-        "records: N cost models a family from successive seeds, their predictions averaged when ranking (default 1; each adds its training time)",
+        "records: N cost models a family from successive seeds, their predictions averaged when ranking (default 3; each adds its training time)",
     },
     from: {
       type: "string",

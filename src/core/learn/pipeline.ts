@@ -25,7 +25,13 @@ import {
   nearestNeighbours,
 } from "./baselines";
 import { CORPUS_NAMES, type Corpus, type CorpusExample, type ProblemLanguage } from "./corpus";
-import { type CostTask, DEFAULT_COST_OPTIONS, type SavedCostModel, trainCostModel } from "./cost-model";
+import {
+  type CostTask,
+  DEFAULT_COST_OPTIONS,
+  DEFAULT_COST_SEEDS,
+  type SavedCostModel,
+  trainCostModel,
+} from "./cost-model";
 import type { Feature } from "./features";
 import { type Scores, score, scoreGuesses } from "./metrics";
 import { type FamilyCandidate, predictAcrossFamilies } from "./predictor";
@@ -300,7 +306,7 @@ async function trainCostModels<Q>(
   };
   const models: SavedCostModel[] = [];
   for (const [family, familyTasks] of tasks)
-    for (let k = 0; k < (options.costSeeds ?? 1); k++) {
+    for (let k = 0; k < (options.costSeeds ?? DEFAULT_COST_SEEDS); k++) {
       if (options.signal?.aborted) throw new TrainingAborted();
       models.push(await trainCostModel(family, familyTasks, { ...costOptions, seed: options.seed + k }));
     }

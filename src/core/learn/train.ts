@@ -53,8 +53,8 @@ export interface TrainOptions extends ModelOptions {
   /** The recorded GPU's compute units (SMs, CUs), which WebGPU does not tell: a cost-model feature. */
   computeUnits?: number;
   /**
-   * Cost models a family, from seeds seed, seed+1, ...: ranking averages their predictions (default 1;
-   * an average of three fused better with the beam on held-out layers, docs/MODEL.md).
+   * Cost models a family, from seeds seed, seed+1, ...: ranking averages their predictions (default
+   * DEFAULT_COST_SEEDS).
    */
   costSeeds?: number;
   /** Stop after the epoch that passes this many seconds (the best epoch's weights are kept). */

@@ -194,9 +194,10 @@ describe("model-guided strategy on the replay runner", () => {
     learned.model.dispose();
     expect(needed).toHaveLength(12);
     expect(changed).toBeGreaterThan(0);
-    // Measured: fused, a config within 95% of the exhaustive best among the first two on all twelve
-    // layers; the beam alone needs five on two of them (as `curve`'s model+cost and model-guided did).
-    expect(needed.every((n) => n.fused <= 2)).toBe(true);
+    // Measured: fused, a config within 95% of the exhaustive best first on ten of the twelve layers and
+    // among the first three on all; the beam alone needs 3-5 on three of them (as `curve`'s model+cost
+    // and model-guided did).
+    expect(needed.every((n) => n.fused <= 3)).toBe(true);
     expect(needed.filter((n) => n.beam > 2).length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

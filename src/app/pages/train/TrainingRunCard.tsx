@@ -9,7 +9,7 @@ import { useLab } from "../../store";
 const PHASES: Record<Exclude<TrainingPhase, "training">, (from: string | null) => string> = {
   reading: () => "Reading the data…",
   "scoring-before": (from) => `Scoring ${from} on the held-out problems before fine-tuning…`,
-  "learning-costs": () => "Learning a cost model from every recorded time…",
+  "learning-costs": () => "Learning cost models from every recorded time…",
   "choosing-blend": () => "Choosing the neighbour blend on the validation problems…",
   evaluating: () => "Evaluating on held-out problems…",
 };
