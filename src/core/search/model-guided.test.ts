@@ -198,6 +198,7 @@ describe("model-guided strategy on the replay runner", () => {
     // among the first three on all; the beam alone needs 3-5 on three of them (as `curve`'s model+cost
     // and model-guided did).
     expect(needed.every((n) => n.fused <= 3)).toBe(true);
+    expect(needed.filter((n) => n.fused === 1).length).toBeGreaterThanOrEqual(10);
     expect(needed.filter((n) => n.beam > 2).length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });
