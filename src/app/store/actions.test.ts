@@ -227,10 +227,9 @@ describe("fine-tuning a model on the records on show", () => {
       "choosing-blend",
       "evaluating",
     ]);
-    // 1 of the 52 recorded problems needs a value the model has no token for (core's records test names it).
-    expect(summary.fineTuned?.leftOut).toMatchObject({ examples: 1, of: 52 });
-    expect(summary.fineTuned?.leftOut?.tokens[0]).toEqual({ token: "igemm BM=256", examples: 1 });
-    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(51);
+    // The model has a token for every igemm and split-K value, so all 52 recorded problems train.
+    expect(summary.fineTuned?.leftOut).toBeNull();
+    expect(summary.examples.train + summary.examples.validation + summary.examples.holdout).toBe(52);
     const before = summary.fineTuned?.before;
     expect(before?.n).toBe(summary.examples.holdout);
     expect(summary.holdout?.n).toBe(summary.examples.holdout);
@@ -277,15 +276,15 @@ describe("fine-tuning a model on the records on show", () => {
   }, 60_000);
 
   it("says which problems were left out when too few remain to train on", async () => {
-    // Three problems with every record (the first, 32x64x56x56,64x3x3, fastest with igemm BM=256, which
-    // the model has no token for) and the tensor-core problems (f16: others than those).
+    // Three problems with every record and the tensor-core problems (f16: others than those), whose
+    // family the model has no token for.
     const kept = new Set([...new Set(records.map((r) => r.problem.text))].slice(0, 3));
     const { message } = await refusedFineTuning([
       ...records.filter((r) => kept.has(r.problem.text)),
       ...tensorCores,
     ]);
     expect(message).toBe(
-      "2 problems are too few to train with early stopping (need at least 6) once 47 of 49 are left out for values the model has no token for (mma, igemm BM=256)",
+      "3 problems are too few to train with early stopping (need at least 6) once 46 of 49 are left out for values the model has no token for (mma)",
     );
   });
 });
@@ -296,9 +295,9 @@ describe("loading a model", () => {
     [
       "has bytes after the weights",
       "longer",
-      "weights.bin holds 263844 bytes where model.json describes 263840",
+      "weights.bin holds 274680 bytes where model.json describes 274676",
     ],
-    ["is cut short", "shorter", "weights.bin holds 263836 bytes where model.json describes 263840"],
+    ["is cut short", "shorter", "weights.bin holds 274672 bytes where model.json describes 274676"],
   ])(
     "refuses a model whose weights.bin %s, naming the problem, and keeps the one held",
     async (_, how, why) => {

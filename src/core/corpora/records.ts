@@ -108,17 +108,17 @@ export function recordCorpus(records: readonly TuningRecord[], file: string): Co
     };
   });
   const devices = [...new Map(examples.map((e) => [e.query.device.description, e.query.device])).values()];
+  // A family's parameters and their values are the same on every problem it runs: read them off one example's space.
+  function familyParams(family: string) {
+    const example = examples.find((e) => e.family === family);
+    if (!example) throw new Error(`${file} has no ${family} example`);
+    return familyById(family).space(example.query.problem, example.query.device.limits).params;
+  }
   return {
     language: recordLanguage,
     examples,
-    // A family's parameters are the same on every problem it runs: read them off one example's space.
-    paramNames(family) {
-      const example = examples.find((e) => e.family === family);
-      if (!example) throw new Error(`${file} has no ${family} example`);
-      return familyById(family)
-        .space(example.query.problem, example.query.device.limits)
-        .params.map((p) => p.name);
-    },
+    paramNames: (family) => familyParams(family).map((p) => p.name),
+    paramValues: (family) => Object.fromEntries(familyParams(family).map((p) => [p.name, p.values])),
     source: { kind: "tunelab", file, devices },
   };
 }

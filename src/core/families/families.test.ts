@@ -130,6 +130,26 @@ describe("kernel families' spaces", () => {
     }
   });
 
+  it("refuse a tile at least twice the extent it tiles, but keep 32 below 16", () => {
+    // yolov3-tiny's stem: 16 output channels, so a 32-wide tile computes as much padding as output.
+    const stem = parseProblem("1x3x416x416,16x3x3,pad=1,layout=NHWC");
+    for (const id of ["igemm", "splitk", "im2col"]) {
+      const space = familyById(id).space(stem, H100);
+      expect(spaceSize(space)).toBeGreaterThan(0);
+      expect([...enumerate(space)].every((c) => c.BN === 16)).toBe(true);
+    }
+    const wide = [
+      ...enumerate(familyById("igemm").space(parseProblem("1x3x416x416,64x3x3,pad=1,layout=NHWC"), H100)),
+    ];
+    const verdicts = checkConfig(familyById("igemm").space(stem, H100), { ...wide.find((c) => c.BN === 32) });
+    expect(verdicts.map((v) => v.message)).toContain(
+      "BN=32 is at least twice the 16 it tiles: half of the tile or more idles",
+    );
+    // Eight channels: 16- and 32-wide tiles both stay, so a tiny layer keeps a warp's worth of invocations.
+    const eight = familyById("igemm").space(parseProblem("1x8x56x56,8x1x1,layout=NHWC"), H100);
+    expect(new Set([...enumerate(eight)].map((c) => c.BN))).toEqual(new Set([16, 32]));
+  });
+
   it("keep a space on tiny and depthwise problems", () => {
     for (const text of ["1x1x1x1,1x1x1", "3x2x3x5,1x3x3,pad=1", "1x32x7x7,32x3x3,pad=1,groups=32"]) {
       for (const family of FAMILIES) {

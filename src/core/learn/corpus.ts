@@ -54,6 +54,12 @@ export interface Corpus<Q> {
   examples: CorpusExample<Q>[];
   /** A family's parameter names, in the order the model will decode them. */
   paramNames(family: string): string[];
+  /**
+   * Every value each of a family's parameters can take, where the corpus knows them: the model gets a
+   * token for each, so it can decode a valid config whose values no training winner had (a 16-wide tile
+   * for a 16-channel layer). Without it, a parameter has tokens for the winners' values alone.
+   */
+  paramValues?(family: string): Record<string, readonly number[]>;
   /** What the model's metadata keeps of where its examples came from (the pipeline adds the families). */
   source: Omit<ModelSource, "families">;
 }

@@ -215,7 +215,13 @@ export async function trainModel<Q>(
   // Targets as the model learns them: each problem's best, or its consensus config.
   const targets = withConsensusSplit(split, options.consensus);
   const train = trainingExamples(targets.train, options.nearBest, from).map((e) => exampleOf(language, e));
-  const tokenizer = from?.tokenizer ?? Tokenizer.fit(train, (family) => corpus.paramNames(family));
+  const tokenizer =
+    from?.tokenizer ??
+    Tokenizer.fit(
+      train,
+      (family) => corpus.paramNames(family),
+      corpus.paramValues && ((family) => corpus.paramValues?.(family) ?? {}),
+    );
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
   const result = await trainSeq2Seq(

@@ -34,6 +34,16 @@ describe("tokens keyed by parameter name", () => {
     expect(tokenizer.json.features).toEqual(["C"]);
   });
 
+  it("covers a parameter's whole range when given it, beside the values the examples have", () => {
+    const ranged = Tokenizer.fit(
+      [example(8, { BM: 64, BN: 32 })],
+      () => NAMES,
+      () => ({ BN: [16, 32, 64] }),
+    );
+    expect(ranged.vocabulary("tiles")).toEqual({ BM: [64], BN: [16, 32, 64] });
+    expect(ranged.sequence("tiles", { BM: 64, BN: 16 })).toEqual([64, 16]);
+  });
+
   it("decodes a space in the model's order, and refuses one whose names differ, naming the difference", () => {
     expect(tokenizer.decodingSpace("tiles", space(["BN", "BM"])).params.map((p) => p.name)).toEqual(NAMES);
     expect(() => tokenizer.decodingSpace("tiles", space(["BM", "TILE_N"]))).toThrow(

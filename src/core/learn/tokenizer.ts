@@ -53,8 +53,15 @@ export class Tokenizer {
     });
   }
 
-  /** Builds the vocabularies from training examples: each parameter keeps the values seen for it. */
-  static fit(examples: readonly Example[], paramNames: (family: string) => readonly string[]): Tokenizer {
+  /**
+   * Builds the vocabularies from training examples: each parameter keeps the values seen for it, and
+   * every value `paramValues` gives for it (a family's whole range, where known).
+   */
+  static fit(
+    examples: readonly Example[],
+    paramNames: (family: string) => readonly string[],
+    paramValues?: (family: string) => Readonly<Record<string, readonly number[]>>,
+  ): Tokenizer {
     const first = examples[0];
     if (!first) throw new Error("cannot build a tokenizer from no examples");
     const names = first.features.map((f) => f.name);
@@ -68,7 +75,8 @@ export class Tokenizer {
       if (own !== names.join()) throw new Error(`examples disagree on their features (${own})`);
       let sets = seen.get(example.family);
       if (!sets) {
-        sets = new Map(paramNames(example.family).map((name) => [name, new Set<number>()]));
+        const range = paramValues?.(example.family) ?? {};
+        sets = new Map(paramNames(example.family).map((name) => [name, new Set<number>(range[name])]));
         seen.set(example.family, sets);
       }
       for (const [name, set] of sets) set.add(paramValue(example.config, name, example.family));
