@@ -16,12 +16,14 @@
  * setting: every problem's target is its consensus config (`train --consensus`). With --cost-model, the
  * replays add the cost model (`curve --cost-model`, and --compute-units and --cost-seeds passed on), tallied as a
  * model strategy; with --beam-first, model+cost takes the beam's picks ahead of the cost model's (`curve --beam-first`).
+ * With --tally-only, nothing is trained or replayed: the splits' replays already under --out (each split's
+ * `.curve.json`) are tallied, as a run cut short can be on the splits it finished.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]]
+ *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]] [--tally-only]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProblem } from "../src/core/problem";
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     "compute-units": { type: "string" },
     "cost-seeds": { type: "string" },
     "beam-first": { type: "boolean" },
+    "tally-only": { type: "boolean" },
   },
 });
 if (!values.data)
@@ -126,6 +129,43 @@ const settings = [
     .map((v) => ({ name: `consensus ${v}`, dir: `consensus-${v}`, args: ["--consensus", v] })),
 ];
 
+/** Trains the split's model (unless --reuse finds it) and replays its held-out problems; keeps the replay beside it. */
+function replayed(setting: (typeof settings)[number], split: string, dir: string): CurveJson {
+  const from = values.from
+    ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
+    : [];
+  const heldOut = values["holdout-data"];
+  if (!(values.reuse && existsSync(join(dir, "model.json"))))
+    cli([
+      "train",
+      "--data",
+      values.data,
+      ...(heldOut ? ["--holdout-data", heldOut] : []),
+      "--out",
+      dir,
+      "--seed",
+      split,
+      ...setting.args,
+      ...from,
+    ]);
+  const curve = cli([
+    "curve",
+    "--data",
+    heldOut ? `${values.data},${heldOut}` : values.data,
+    "--model",
+    dir,
+    "--held-out",
+    "--seeds",
+    values.seeds,
+    ...(values["cost-model"] ? ["--cost-model"] : []),
+    ...(values["compute-units"] ? ["--compute-units", values["compute-units"]] : []),
+    ...(values["cost-seeds"] ? ["--cost-seeds", values["cost-seeds"]] : []),
+    ...(values["beam-first"] ? ["--beam-first"] : []),
+  ]) as CurveJson;
+  writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
+  return curve;
+}
+
 mkdirSync(values.out, { recursive: true });
 for (const setting of settings) {
   const tallies = new Map(
@@ -133,38 +173,9 @@ for (const setting of settings) {
   );
   for (const split of values.splits.split(",")) {
     const dir = join(values.out, `${setting.dir}-split-${split}`);
-    const from = values.from
-      ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
-      : [];
-    const heldOut = values["holdout-data"];
-    if (!(values.reuse && existsSync(join(dir, "model.json"))))
-      cli([
-        "train",
-        "--data",
-        values.data,
-        ...(heldOut ? ["--holdout-data", heldOut] : []),
-        "--out",
-        dir,
-        "--seed",
-        split,
-        ...setting.args,
-        ...from,
-      ]);
-    const curve = cli([
-      "curve",
-      "--data",
-      heldOut ? `${values.data},${heldOut}` : values.data,
-      "--model",
-      dir,
-      "--held-out",
-      "--seeds",
-      values.seeds,
-      ...(values["cost-model"] ? ["--cost-model"] : []),
-      ...(values["compute-units"] ? ["--compute-units", values["compute-units"]] : []),
-      ...(values["cost-seeds"] ? ["--cost-seeds", values["cost-seeds"]] : []),
-      ...(values["beam-first"] ? ["--beam-first"] : []),
-    ]) as CurveJson;
-    writeFileSync(`${dir}.curve.json`, JSON.stringify(curve));
+    const curve = values["tally-only"]
+      ? (JSON.parse(readFileSync(`${dir}.curve.json`, "utf8")) as CurveJson)
+      : replayed(setting, split, dir);
     const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));
     for (const [name, { all, byBatch }] of tallies) {
       const model = curve.strategies.find((s) => s.name === name);
