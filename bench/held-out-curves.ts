@@ -47,8 +47,8 @@ const { values } = parseArgs({
     "tally-only": { type: "boolean" },
   },
 });
-if (!values.data)
-  throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
+const data = values.data ?? "";
+if (!data) throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
 
 interface PerProblem {
   problem: string;
@@ -139,7 +139,7 @@ function replayed(setting: (typeof settings)[number], split: string, dir: string
     cli([
       "train",
       "--data",
-      values.data,
+      data,
       ...(heldOut ? ["--holdout-data", heldOut] : []),
       "--out",
       dir,
@@ -151,7 +151,7 @@ function replayed(setting: (typeof settings)[number], split: string, dir: string
   const curve = cli([
     "curve",
     "--data",
-    heldOut ? `${values.data},${heldOut}` : values.data,
+    heldOut ? `${data},${heldOut}` : data,
     "--model",
     dir,
     "--held-out",
