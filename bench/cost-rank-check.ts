@@ -1,7 +1,8 @@
 /**
  * The cost model alone on a held-out network: trained (--cost-seeds models, averaged) on every recorded
- * time of --data, it ranks each problem's recorded configs of --holdout-data; prints how often its first
- * is within 90% of the best and its top 5 within 95%, and each problem's rank of the first config within 95%.
+ * time of --data, it ranks each problem's recorded configs of --holdout-data that the family's space accepts
+ * today (as `curve` replays them); prints how often its first is within 90% of the best and its top 5
+ * within 95%, and each problem's rank of the first config within 95%.
  *
  *   node bench/run.mjs bench/cost-rank-check.ts --data TRAIN.jsonl --holdout-data NET.jsonl [--family igemm] [--cost-seeds 3] [--compute-units 132]
  */
@@ -9,9 +10,12 @@ import { parseArgs } from "node:util";
 import { startNodeBackend } from "../src/cli/commands/model-node";
 import { streamRecordFile } from "../src/cli/commands/store";
 import { recordLimits } from "../src/core/dataset/device";
+import { configKey } from "../src/core/dataset/record";
+import { familyById } from "../src/core/families/index";
 import { costRanker, costTaskOf, DEFAULT_COST_OPTIONS, trainCostModel } from "../src/core/learn/cost-model";
 import { parseProblem } from "../src/core/problem";
 import { recordedTasks } from "../src/core/search/recording";
+import { checkConfig } from "../src/core/space/space";
 
 const { values } = parseArgs({
   options: {
@@ -44,15 +48,20 @@ const rank = costRanker(ensemble);
 let top1 = 0;
 let top5 = 0;
 for (const task of held) {
-  const ok = task.recorded.filter((o) => o.status === "ok" && o.medianNs !== null);
+  const problem = parseProblem(task.problem);
+  const limits = recordLimits(task.device);
+  const space = familyById(family).space(problem, limits);
+  const ok = task.recorded.filter(
+    (o) => o.status === "ok" && o.medianNs !== null && checkConfig(space, o.config).length === 0,
+  );
   const best = Math.min(...ok.map((o) => o.medianNs as number));
-  const byKey = new Map(ok.map((o) => [JSON.stringify(o.config), o.medianNs as number]));
+  const byKey = new Map(ok.map((o) => [configKey(o.config), o.medianNs as number]));
   const ranked = rank(
-    parseProblem(task.problem),
-    recordLimits(task.device),
+    problem,
+    limits,
     ok.map((o) => o.config),
   );
-  const ratios = ranked.map((c) => best / (byKey.get(JSON.stringify(c)) as number));
+  const ratios = ranked.map((c) => best / (byKey.get(configKey(c)) as number));
   if ((ratios[0] ?? 0) >= 0.9) top1++;
   if (ratios.slice(0, 5).some((r) => r >= 0.95)) top5++;
   console.log(

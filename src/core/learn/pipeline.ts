@@ -220,7 +220,7 @@ export async function trainModel<Q>(
     Tokenizer.fit(
       train,
       (family) => corpus.paramNames(family),
-      corpus.paramValues && ((family) => corpus.paramValues?.(family) ?? {}),
+      (family) => corpus.paramValues?.(family) ?? {},
     );
   // A copy keeps training, so the model it came from stays whole whatever happens to this run.
   const start = from && (await modelFromFiles(await modelToFiles(from.model, from.metadata)));
