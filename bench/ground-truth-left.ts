@@ -5,7 +5,8 @@
  * family:layer pair not yet complete, the smallest first, each layer as the script takes it (NHWC added).
  *
  *   node bench/run.mjs bench/ground-truth-left.ts [--suite resnet50] [--limits docs/h200/workers/devices.json]
- *     [--families igemm,splitk,im2col,direct] [--batches 1,32] [--pace 37] [EXHAUSTIVE.jsonl.gz ...]
+ *     [--families igemm,splitk,im2col,direct] [--batches 1,32] [--pace 37] [--dense] [EXHAUSTIVE.jsonl.gz ...]
+ * --dense leaves grouped (depthwise) layers out: mobilenetv2's ground truth is its dense layers.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,6 +25,7 @@ const { values, positionals } = parseArgs({
     families: { type: "string", default: "igemm,splitk,im2col,direct" },
     batches: { type: "string", default: "1,32" },
     pace: { type: "string", default: "37" },
+    dense: { type: "boolean" },
   },
 });
 const limits = limitsOf(JSON.parse(readFileSync(values.limits, "utf8")).adapter, values.limits);
@@ -37,6 +39,7 @@ const jobs: { job: string; todo: number }[] = [];
 const byFamily = new Map<string, { valid: number; left: number }>();
 for (const batch of values.batches.split(",").map(Number))
   for (const { problem: fields } of suiteLayers(values.suite, batch)) {
+    if (values.dense && fields.groups > 1) continue;
     const problem = { ...fields, layout: "NHWC" as const };
     for (const id of values.families.split(",")) {
       const family = familyById(id);
