@@ -47,8 +47,10 @@ const { values } = parseArgs({
     "tally-only": { type: "boolean" },
   },
 });
+// --tally-only reads the replays already made, so it needs no --data.
 const data = values.data ?? "";
-if (!data) throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
+if (!data && !values["tally-only"])
+  throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
 
 interface PerProblem {
   problem: string;
