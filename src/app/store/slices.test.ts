@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sampleRecord } from "../../core/dataset/fixtures";
 import type { WorkerApi } from "../../worker/index";
 import type { ModelWorkerApi } from "../../worker/model";
+import { keepSweepHistory } from "./history";
 import { createLabStore } from "./index";
 import { speedupOverTfjs } from "./predict";
 import { clampSetting, isPerfDbName } from "./train";
@@ -102,5 +103,59 @@ describe("clearing the dataset", () => {
     await store.getState().clearRecords();
     expect(cleared).toBe(2);
     expect(store.getState()).toMatchObject({ records: [], sweepRecords: [], importState: { state: "idle" } });
+  });
+});
+
+describe("a sweep's end", () => {
+  afterEach(() => localStorage.clear());
+
+  it("reads the stored, final times: a candidate re-timed after a drift check replaces what progress reported", async () => {
+    const reported = sampleRecord({ medianNs: 307_000 });
+    const retimed = { ...reported, medianNs: 615_000 };
+    const request = {
+      problems: [reported.problem.text],
+      families: [reported.family],
+      strategy: "exhaustive" as const,
+      budget: { candidates: 1 },
+      seed: 1,
+    };
+    // The engine reports the candidate as measured, then its drift check re-times it before storing.
+    const engine = {
+      async sweep(_: string, __: unknown, onProgress: (p: unknown) => void) {
+        onProgress({
+          problem: request.problems[0],
+          family: reported.family,
+          done: 1,
+          total: 1,
+          etaMs: 0,
+          best: reported,
+          record: reported,
+        });
+        return {
+          candidates: 1,
+          stopped: "exhausted",
+          throughput: { candidates: 1, seconds: 1, perSecond: 1, workers: 1 },
+          drift: {
+            threshold: 0.05,
+            checks: 1,
+            drifted: 1,
+            unresolved: 0,
+            retimed: 1,
+            maxDeviation: 0.01,
+            log: [],
+          },
+        };
+      },
+      records: async () => [retimed],
+    } as unknown as Remote<WorkerApi>;
+    const store = createLabStore({
+      engines: { engine: () => engine, modelEngine: () => ({}) as Remote<ModelWorkerApi> },
+    });
+    const stop = keepSweepHistory(store);
+    await store.getState().startSweep(request);
+    stop();
+    expect(store.getState().sweep).toMatchObject({ state: "finished", stopped: "exhausted", done: 1 });
+    expect(store.getState().sweepRecords.map((r) => r.medianNs)).toEqual([615_000]);
+    expect(store.getState().sweepHistory[0]?.bestNs).toBe(615_000);
   });
 });

@@ -122,31 +122,31 @@ export const createSweepSlice: StateCreator<LabState, [], [], SweepSlice> = (set
           : [...s.sweepRecords, p.record],
       }));
     };
+    let ended: SweepRun;
     try {
       const rankings = request.strategy === "model-guided" ? await modelRankings(get(), request) : undefined;
       const outcome = await get().engines.engine().sweep(jobId, request, proxy(onProgress), rankings);
       const run = get().sweep;
-      const total = run.state === "running" && run.total ? run.total : outcome.candidates;
-      set({
-        sweep: {
-          state: "finished",
-          request,
-          stopped: outcome.stopped,
-          done: outcome.candidates,
-          total,
-          perSecond: outcome.throughput.perSecond,
-          drift: outcome.drift,
-        },
-      });
+      ended = {
+        state: "finished",
+        request,
+        stopped: outcome.stopped,
+        done: outcome.candidates,
+        total: run.state === "running" && run.total ? run.total : outcome.candidates,
+        perSecond: outcome.throughput.perSecond,
+        drift: outcome.drift,
+      };
     } catch (error) {
-      set({ sweep: { state: "failed", request, message: errorMessage(error) } });
-    } finally {
-      localStorage.removeItem(INTERRUPTED_KEY);
-      const [problem] = request.problems;
-      const families = request.families;
-      if (problem && families !== "all" && families[0]) await get().loadSweepRecords(problem, families[0]);
-      await get().loadRecords();
+      ended = { state: "failed", request, message: errorMessage(error) };
     }
+    localStorage.removeItem(INTERRUPTED_KEY);
+    // Reloaded before the run is marked ended: a drift check may have re-timed candidates after
+    // progress reported them, and what reads the ended run (the history) must see the final times.
+    const [problem] = request.problems;
+    const families = request.families;
+    if (problem && families !== "all" && families[0]) await get().loadSweepRecords(problem, families[0]);
+    await get().loadRecords();
+    set({ sweep: ended });
   },
 
   async cancelSweep() {
