@@ -196,6 +196,9 @@ describe("a new user's journey through the lab", () => {
     expect(await history.first().textContent()).toMatch(
       /exhaustive, budget 6, seed 1.*6 of 6 candidates, budget reached; fastest then/,
     );
+    // ...with the page's final fastest time, after any re-timing by the drift check.
+    const fastest = await page.getByText("Fastest so far:").locator("strong").textContent();
+    expect(await history.first().textContent()).toContain(`fastest then ${fastest}`);
     await shot("sweep");
   });
 
