@@ -261,6 +261,12 @@ describe("a new user's journey through the lab", () => {
       .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(6);
     expect(lines.every((r) => r.problem.text === PROBLEM && r.status === "ok" && r.medianNs > 0)).toBe(true);
+    // The tuning-cost card has read its recording, so the shot shows it ready to replay.
+    await expect
+      .poll(() => page.getByRole("button", { name: "Replay the strategies" }).isEnabled(), {
+        timeout: 60_000,
+      })
+      .toBe(true);
     await shot("dataset");
   });
 
