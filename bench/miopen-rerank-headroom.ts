@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { readCorpusFile } from "../src/cli/commands/corpus-file";
 import { loadModelDir, startNodeBackend } from "../src/cli/commands/model-node";
 import { type BaselineTable, nearestNeighbours } from "../src/core/learn/baselines";
-import { valueMatches } from "../src/core/learn/metrics";
+import { sameValues, valueMatches } from "../src/core/learn/metrics";
 import { predict } from "../src/core/learn/pipeline";
 
 const { values } = parseArgs({
@@ -42,33 +42,30 @@ const rows = examples.map((e, i) => {
     near: nearestNeighbours(table, solver, language.features(e.query), MOST_NEAR),
   };
 });
-const same = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((x, j) => x === b[j]);
 const share = (test: (row: (typeof rows)[number]) => boolean) =>
   round(rows.filter(test).length / rows.length);
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Exact score when each row's beam is re-ranked by `score`. */
+/** Exact score when each row's beam is re-ranked by `score` (the first of equal scores kept, as in the beam). */
 function exactBy(score: (c: { logProb: number; values: number[] }, near: number[][]) => number): number {
   return share((r) => {
-    const top = r.beam.reduce<(typeof r.beam)[number] | null>(
-      (best, c) => (!best || score(c, r.near) > score(best, r.near) ? c : best),
-      null,
-    );
-    return Boolean(top && same(top.values, r.truth));
+    const scores = r.beam.map((c) => score(c, r.near));
+    const top = r.beam[scores.indexOf(Math.max(...scores))];
+    return Boolean(top && sameValues(top.values, r.truth));
   });
 }
 const agreement = (v: number[], near: number[][], k: number) =>
   near.slice(0, k).reduce((sum, n) => sum + valueMatches(n, v), 0) / Math.max(1, Math.min(k, near.length));
 const votes = (v: number[], near: number[][], k: number) =>
-  near.slice(0, k).filter((n) => same(n, v)).length / Math.max(1, Math.min(k, near.length));
+  near.slice(0, k).filter((n) => sameValues(n, v)).length / Math.max(1, Math.min(k, near.length));
 
 let best = { exact: 0, k: 0, weight: 0, k2: 0, voteWeight: 0 };
 let perValueOnly = { exact: 0, k: 0, weight: 0 };
 for (const k of [1, 3, 5, 9, 15]) {
   for (const weight of [0, 1, 2, 4, 8, 16, 32]) {
     for (const k2 of [5, 9, 15, MOST_NEAR]) {
-      for (const voteWeight of [0, 1, 2, 4, 8]) {
+      // Without votes k2 changes nothing: that case is scored once, with the first k2.
+      for (const voteWeight of k2 === 5 ? [0, 1, 2, 4, 8] : [1, 2, 4, 8]) {
         const exact = exactBy(
           (c, near) =>
             c.logProb + weight * agreement(c.values, near, k) + voteWeight * votes(c.values, near, k2),
@@ -82,9 +79,12 @@ for (const k of [1, 3, 5, 9, 15]) {
 console.log(
   JSON.stringify({
     rows: rows.length,
-    truthInBeam: share((r) => r.beam.some((c) => same(c.values, r.truth))),
+    truthInBeam: share((r) => r.beam.some((c) => sameValues(c.values, r.truth))),
     truthInNearest: Object.fromEntries(
-      [1, 5, 15, MOST_NEAR].map((k) => [k, share((r) => r.near.slice(0, k).some((n) => same(n, r.truth)))]),
+      [1, 5, 15, MOST_NEAR].map((k) => [
+        k,
+        share((r) => r.near.slice(0, k).some((n) => sameValues(n, r.truth))),
+      ]),
     ),
     modelAlone: exactBy((c) => c.logProb),
     savedBlend: learned.metadata.neighbours ?? null,

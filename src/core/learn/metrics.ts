@@ -22,7 +22,8 @@ export interface Scored {
   isValid: (values: readonly number[]) => boolean;
 }
 
-const same = (a: readonly number[], b: readonly number[]) =>
+/** Whether two answers are the same config, value for value. */
+export const sameValues = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
 export function valueMatches(truth: readonly number[], predicted: readonly number[] | undefined): number {
@@ -40,9 +41,9 @@ export function score(items: readonly Scored[]): Scores {
   for (const { truth, candidates, isValid } of items) {
     const first = candidates[0];
     if (!first) unanswered++;
-    if (first && same(first, truth)) exact++;
+    if (first && sameValues(first, truth)) exact++;
     perValue += valueMatches(truth, first);
-    if (candidates.some((c) => same(c, truth))) topK++;
+    if (candidates.some((c) => sameValues(c, truth))) topK++;
     for (const c of candidates) {
       emitted++;
       if (isValid(c)) valid++;
@@ -70,7 +71,7 @@ export function scoreGuesses(
   let perValue = 0;
   truths.forEach((truth, i) => {
     const guess = guesses[i];
-    if (guess && same(guess, truth)) exact++;
+    if (guess && sameValues(guess, truth)) exact++;
     perValue += valueMatches(truth, guess);
   });
   return { exact: n ? exact / n : 0, perValue: n ? perValue / n : 0 };
