@@ -10,7 +10,6 @@ import { type ConvProblem, outputSize } from "../problem";
 const count = (name: string, value: number): Feature => ({ name, value, kind: "count" });
 const derived = (name: string, value: number): Feature => ({ name, value, kind: "count", derived: true });
 const flag = (name: string, on: boolean): Feature => ({ name, value: on ? 1 : 0, kind: "flag" });
-const derivedFlag = (name: string, on: boolean): Feature => ({ ...flag(name, on), derived: true });
 
 /** The fields both problem types share, already in this project's names. */
 interface FeatureFields
@@ -62,10 +61,6 @@ function problemFeatures(p: FeatureFields): Feature[] {
     count("groups", p.groups),
     derived("pixels", p.pixels),
     derived("pixels_x_N", p.pixels * p.n),
-    ...[3, 5, 7].map((d) => derivedFlag(`C_div${d}`, p.c % d === 0)),
-    ...[3, 5, 7].map((d) => derivedFlag(`K_div${d}`, p.k % d === 0)),
-    derived("pixels_mod_16", p.pixels % 16),
-    derived("pixels_mod_64", p.pixels % 64),
   ];
 }
 

@@ -81,7 +81,7 @@ export function miopenCorpus(
         config: Object.fromEntries(params.map((name, i) => [name, row.params[i] as number])),
       };
     }),
-    paramNames: (solver: string) => process.env.EXP_ORDER?.split(",") ?? names(solver),
+    paramNames: names,
     source: { kind: "miopen", file: source.file, ...(directions ? { directions: [...directions] } : {}) },
   };
 }
