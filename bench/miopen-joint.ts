@@ -5,11 +5,14 @@
  * more, a flag that is on for the first file's rows (the "architecture token"; the neighbour blend's
  * distance reads it too). The model is scored on each file's own held-out rows with `eval`'s scoring
  * (evaluateModel, beam 8), beside the single-file models named by --models (scored the same way, on
- * the same rows). Prints a table and one JSON line.
- *   node bench/run.mjs bench/miopen-joint.ts [--data A.db.gz,B.db.gz] [--models DIR_A,DIR_B] [--minutes M] [--out DIR]
+ * the same rows). --second-share F keeps only a share of the second file's training problems, the
+ * very ones `train --train-share F` keeps (the transfer experiment's question, answered with the
+ * first GPU's rows in place of its model). Prints a table and one JSON line.
+ *   node bench/run.mjs bench/miopen-joint.ts [--data A.db.gz,B.db.gz] [--models DIR_A,DIR_B] [--minutes M] [--second-share F] [--out DIR]
  */
 import { parseArgs } from "node:util";
 import { loadModelDir, readPerfRows, saveModelDir, startNodeBackend } from "../src/cli/commands/model-node";
+import { SHARE_SEED_OFFSET } from "../src/cli/commands/train";
 import { miopenFeatures } from "../src/core/corpora/conv-features";
 import { type MiopenQuery, miopenCorpus, miopenLanguage } from "../src/core/corpora/miopen";
 import type { LearnedModel } from "../src/core/learn/artifacts";
@@ -23,6 +26,7 @@ import {
   splitCorpus,
   trainModel,
 } from "../src/core/learn/pipeline";
+import { keepShareOfGroups } from "../src/core/learn/split";
 
 const SOLVER = "ConvAsm1x1U";
 const WIDTH = 8;
@@ -31,12 +35,15 @@ const { values } = parseArgs({
     data: { type: "string", default: "data/miopen/gfx906_60.db.gz,data/miopen/gfx900_56.db.gz" },
     models: { type: "string" },
     minutes: { type: "string", default: "14" },
+    "second-share": { type: "string", default: "1" },
     out: { type: "string", default: "/tmp/tunelab-joint" },
   },
 });
 const files = values.data.split(",");
 if (files.length !== 2) throw new Error("--data: two files, comma-separated");
 const [first] = files as [string, string];
+const secondShare = Number(values["second-share"]);
+if (!(secondShare > 0 && secondShare <= 1)) throw new Error("--second-share: a share in (0, 1]");
 
 interface JointQuery extends MiopenQuery {
   /** The query is one of the first file's rows (its GPU). */
@@ -56,7 +63,12 @@ const parts = await Promise.all(
   files.map(async (file) => {
     const { rows } = await readPerfRows(file, SOLVER);
     const corpus = miopenCorpus(rows, { file });
-    const split = splitCorpus(corpus, 1);
+    const whole = splitCorpus(corpus, 1);
+    const share = file === first ? 1 : secondShare;
+    const split =
+      share < 1
+        ? { ...whole, train: keepShareOfGroups(whole.train, (e) => e.group, share, 1 + SHARE_SEED_OFFSET) }
+        : whole;
     const joint = (e: CorpusExample<MiopenQuery>): CorpusExample<JointQuery> => ({
       ...e,
       query: { ...e.query, first: file === first },

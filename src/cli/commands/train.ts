@@ -67,7 +67,7 @@ export function parsePositionWeights(value: string | boolean | undefined): "auto
 }
 
 /** The seed of --train-share's draw: apart from the split's (seed, seed + 1). */
-const SHARE_SEED_OFFSET = 2;
+export const SHARE_SEED_OFFSET = 2;
 
 /** The model --from names, checked against the data it is to keep learning from. */
 async function startingModel(dir: string, file: string, solver: string | undefined): Promise<LearnedModel> {
