@@ -5,7 +5,10 @@
  * - the same problem tuned on the other GPU of the same architecture (a second file).
  * If the best config were the same for both rows of a pair and a row's tuned config were that best
  * one with probability p, the pair would agree with probability a >= p^2. So p <= sqrt(a): a bound
- * on exact match (and, position by position, on per-value accuracy) under that assumption.
+ * on exact match (and, position by position, on per-value accuracy) under that assumption. The same
+ * among pairs whose earlier values (in the decoding order, the database's) agree bounds the
+ * teacher-forced token accuracy, each value predicted from the true previous ones; `eval` counts the
+ * family token too (always right here), hence the second figure.
  *   node bench/run.mjs bench/miopen-agreement.ts [--solver S] FILE.db[.gz] [OTHER_GPU.db[.gz]]
  * Prints one JSON object.
  */
@@ -40,22 +43,36 @@ interface Agreement {
   perValue: number;
   /** sqrt of the agreements: the bounds on exact match and per-value accuracy described above. */
   bound: { exact: number; perValue: number };
+  teacherForced: {
+    /** Per position: the agreement among pairs equal in every earlier position. */
+    perPosition: number[];
+    bound: number;
+    boundWithFamilyToken: number;
+  };
 }
 
 function agreement(pairs: readonly (readonly [number[], number[]])[]): Agreement {
   const width = pairs[0]?.[0].length ?? 0;
   const same = new Array<number>(width).fill(0);
+  // Pairs equal in every position before i, and of those, equal at i too.
+  const prefixEqual = new Array<number>(width).fill(0);
+  const prefixAndSame = new Array<number>(width).fill(0);
   let exact = 0;
   for (const [a, b] of pairs) {
     let all = true;
     a.forEach((value, i) => {
-      if (value === b[i]) same[i] = (same[i] as number) + 1;
-      else all = false;
+      if (all) prefixEqual[i] = (prefixEqual[i] as number) + 1;
+      if (value === b[i]) {
+        same[i] = (same[i] as number) + 1;
+        if (all) prefixAndSame[i] = (prefixAndSame[i] as number) + 1;
+      } else all = false;
     });
     if (all) exact++;
   }
   const share = (count: number) => count / Math.max(pairs.length, 1);
   const perPosition = same.map(share);
+  const conditional = prefixAndSame.map((count, i) => count / Math.max(prefixEqual[i] as number, 1));
+  const conditionalBound = conditional.reduce((s, x) => s + Math.sqrt(x), 0);
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     pairs: pairs.length,
@@ -65,6 +82,11 @@ function agreement(pairs: readonly (readonly [number[], number[]])[]): Agreement
     bound: {
       exact: round(Math.sqrt(share(exact))),
       perValue: round(perPosition.reduce((s, x) => s + Math.sqrt(x), 0) / width),
+    },
+    teacherForced: {
+      perPosition: conditional.map(round),
+      bound: round(conditionalBound / width),
+      boundWithFamilyToken: round((1 + conditionalBound) / (width + 1)),
     },
   };
 }
