@@ -34,6 +34,18 @@ interface StrategyJson {
   curve: number[];
 }
 
+/** The recorded demo model replayed on another GPU's records (one seed, at most 300 measurements). */
+function replayDemoModel(...args: string[]) {
+  const run = cli("--model", "public/demo/model", "--seeds", "1", "--max", "300", "--json", ...args);
+  expect(run.status, run.stderr).toBe(0);
+  const result = lastJson(run.stdout);
+  const strategies = result.strategies as StrategyJson[];
+  return {
+    problems: result.problems.length as number,
+    byName: Object.fromEntries(strategies.map((s) => [s.name, s])),
+  };
+}
+
 describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   beforeAll(() => {
     execFileSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
@@ -117,11 +129,8 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   it("on another GPU: the H200's recorded model replayed on the H100's records of resnet18", () => {
     // Every igemm config of resnet18's layers (batch 1, and its six own at 32) measured on an H100; the model
     // learnt from the H200's resnet50 records alone and is asked for the device the records name.
-    const run = cli("--data", h100, "--model", "public/demo/model", "--seeds", "1", "--max", "300", "--json");
-    expect(run.status, run.stderr).toBe(0);
-    const result = lastJson(run.stdout);
-    expect(result.problems.length).toBe(17);
-    const byName = Object.fromEntries((result.strategies as StrategyJson[]).map((s) => [s.name, s]));
+    const { problems, byName } = replayDemoModel("--data", h100);
+    expect(problems).toBe(17);
     // Measured: a config within 95% of the H100's best at the first measurement (median), as on the
     // H200, while random needs about 175: the two GPUs rank these configs alike.
     expect(byName["model-guided"]?.measurementsTo95).toBeLessThanOrEqual(2);
@@ -132,14 +141,8 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   it("on a network and a GPU it never saw: mobilenetv2's dense layers on the H100", () => {
     // 27 of its layers swept whole on an H100 (the 28th, cut short, is left out: its best is not known).
     const complete = layersOf(h100Mobilenet, 40, (p) => p !== "1x24x56x56,144x1x1,layout=NHWC").problems;
-    const run = cli(
-      ...["--data", h100Mobilenet, "--model", "public/demo/model", "--problems", complete.join(";")],
-      ...["--seeds", "1", "--max", "300", "--json"],
-    );
-    expect(run.status, run.stderr).toBe(0);
-    const result = lastJson(run.stdout);
-    expect(result.problems.length).toBe(27);
-    const byName = Object.fromEntries((result.strategies as StrategyJson[]).map((s) => [s.name, s]));
+    const { problems, byName } = replayDemoModel("--data", h100Mobilenet, "--problems", complete.join(";"));
+    expect(problems).toBe(27);
     // Measured (5 seeds, no cap): model+cost 1 measurement to 95% in the median, the model alone 2,
     // random 158. The model learnt from the H200's resnet50 records alone.
     expect(byName["model+cost"]?.measurementsTo95).toBeLessThanOrEqual(2);
