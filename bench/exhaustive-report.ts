@@ -1,7 +1,8 @@
 /**
  * The ground-truth table of PERFORMANCE.md: per layer and family, the exhaustive sweep's configs and
  * best (with the tfjs time the sweep measured beside it), the best's fresh-process pair with tfjs where
- * one was made, and the best config of that family the earlier (local) searches had found. With
+ * one was made, the best config of that family the earlier (local) searches had found, and how many
+ * configs run within 95% of the best. With
  * --recorded (each layer's earlier best timed beside tfjs on the same GPU), it then prints each batch
  * size's geometric-mean speedup over tfjs when every layer takes the faster of that pair and the
  * exhaustive bests (each speedup against the tfjs time of its own run).
@@ -45,9 +46,17 @@ const us = (ns: number | null | undefined) => (ns == null ? "-" : (ns / 1e3).toF
 const ratio = (a: number | null | undefined, b: number | null | undefined) =>
   a && b ? (a / b).toFixed(2) : "-";
 process.stdout.write(
-  "| layer | family | configs | exhaustive best us | GFLOP/s | tfjs us (sweep) | speedup | fresh pair us | tfjs us (pair) | earlier best us | earlier / exhaustive |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+  "| layer | family | configs | exhaustive best us | GFLOP/s | tfjs us (sweep) | speedup | fresh pair us | tfjs us (pair) | earlier best us | earlier / exhaustive | configs within 95% |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
 );
-for (const [key, best] of fastest(swept)) {
+const bests = fastest(swept);
+/** How many configs run within 95% of the layer's best: the fewer, the harder the space is to search. */
+const near = new Map<string, number>();
+for (const r of swept) {
+  const best = bests.get(layerKey(r))?.medianNs;
+  if (r.medianNs !== null && best && 0.95 * r.medianNs <= best)
+    near.set(layerKey(r), (near.get(layerKey(r)) ?? 0) + 1);
+}
+for (const [key, best] of bests) {
   const pair = fresh.get(key);
   const old = before.get(key);
   const tfjs = best.baseline?.medianNs;
@@ -63,6 +72,7 @@ for (const [key, best] of fastest(swept)) {
     us(pair?.baseline?.medianNs),
     us(old?.medianNs),
     ratio(old?.medianNs, best.medianNs),
+    near.get(key),
   ];
   process.stdout.write(`| ${cells.join(" | ")} |\n`);
 }
@@ -70,7 +80,7 @@ for (const [key, best] of fastest(swept)) {
 if (values.recorded) {
   /** Each layer's fastest record that was timed beside tfjs, whatever its family. */
   const bestOfLayer = new Map<string, TuningRecord>();
-  for (const r of [...fastest(swept).values(), ...fastest(readRecordsFile(values.recorded)).values()]) {
+  for (const r of [...bests.values(), ...fastest(readRecordsFile(values.recorded)).values()]) {
     if (r.medianNs === null || !r.baseline?.medianNs) continue;
     const b = bestOfLayer.get(r.problem.text);
     if (!b || (b.medianNs ?? Number.POSITIVE_INFINITY) > r.medianNs) bestOfLayer.set(r.problem.text, r);

@@ -17,10 +17,12 @@
  * replays add the cost model (`curve --cost-model`, and --compute-units and --cost-seeds passed on), tallied as a
  * model strategy; with --beam-first, model+cost takes the beam's picks ahead of the cost model's (`curve --beam-first`).
  * With --tally-only, nothing is trained or replayed: the splits' replays already under --out (each split's
- * `.curve.json`) are tallied, as a run cut short can be on the splits it finished.
+ * `.curve.json`) are tallied, as a run cut short can be on the splits it finished. With --curves, the
+ * replays named (the last line of `curve --model DIR --json`, each in a file) are tallied, nothing trained.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
  *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]] [--tally-only]
+ *   node bench/run.mjs bench/held-out-curves.ts --curves REPLAY.json[,REPLAY.json] [--cost-model]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -45,11 +47,12 @@ const { values } = parseArgs({
     "cost-seeds": { type: "string" },
     "beam-first": { type: "boolean" },
     "tally-only": { type: "boolean" },
+    curves: { type: "string" },
   },
 });
-// --tally-only reads the replays already made, so it needs no --data.
+// --tally-only and --curves read replays already made, so they need no --data.
 const data = values.data ?? "";
-if (!data && !values["tally-only"])
+if (!data && !values["tally-only"] && !values.curves)
   throw new Error("usage: held-out-curves.ts --data GT.jsonl [--splits ...] [--near-best ...]");
 
 interface PerProblem {
@@ -116,20 +119,23 @@ const MODEL_STRATEGIES = [
 ];
 
 /** A training setting: its name in the output, its runs' folder prefix, and what it adds to `train`. */
-const settings = [
-  ...values["near-best"]
-    .split(",")
-    .filter(Boolean)
-    .map((v) => ({
-      name: `near-best ${v}`,
-      dir: `near-best-${v}`,
-      args: v === "none" ? [] : ["--near-best", v],
-    })),
-  ...values.consensus
-    .split(",")
-    .filter(Boolean)
-    .map((v) => ({ name: `consensus ${v}`, dir: `consensus-${v}`, args: ["--consensus", v] })),
-];
+const settings = values.curves
+  ? [{ name: "given replays", dir: "", args: [] as string[] }]
+  : [
+      ...values["near-best"]
+        .split(",")
+        .filter(Boolean)
+        .map((v) => ({
+          name: `near-best ${v}`,
+          dir: `near-best-${v}`,
+          args: v === "none" ? [] : ["--near-best", v],
+        })),
+      ...values.consensus
+        .split(",")
+        .filter(Boolean)
+        .map((v) => ({ name: `consensus ${v}`, dir: `consensus-${v}`, args: ["--consensus", v] })),
+    ];
+const readCurve = (file: string) => JSON.parse(readFileSync(file, "utf8")) as CurveJson;
 
 /** Trains the split's model (unless --reuse finds it) and replays its held-out problems; keeps the replay beside it. */
 function replayed(setting: (typeof settings)[number], split: string, dir: string): CurveJson {
@@ -173,11 +179,13 @@ for (const setting of settings) {
   const tallies = new Map(
     MODEL_STRATEGIES.map((name) => [name, { all: tally(), byBatch: new Map<number, Tally>() }]),
   );
-  for (const split of values.splits.split(",")) {
-    const dir = join(values.out, `${setting.dir}-split-${split}`);
-    const curve = values["tally-only"]
-      ? (JSON.parse(readFileSync(`${dir}.curve.json`, "utf8")) as CurveJson)
-      : replayed(setting, split, dir);
+  const curves = values.curves
+    ? values.curves.split(",").map(readCurve)
+    : values.splits.split(",").map((split) => {
+        const dir = join(values.out, `${setting.dir}-split-${split}`);
+        return values["tally-only"] ? readCurve(`${dir}.curve.json`) : replayed(setting, split, dir);
+      });
+  for (const curve of curves) {
     const unguided = curve.strategies.filter((s) => !MODEL_STRATEGIES.includes(s.name));
     for (const [name, { all, byBatch }] of tallies) {
       const model = curve.strategies.find((s) => s.name === name);
