@@ -139,14 +139,13 @@ describe("curve: tuning cost replayed on the H200's exhaustive records", () => {
   });
 
   it("on a network and a GPU it never saw: mobilenetv2's dense layers on the H100", () => {
-    // 27 of its layers swept whole on an H100 (the 28th, cut short, is left out: its best is not known).
-    const complete = layersOf(h100Mobilenet, 40, (p) => p !== "1x24x56x56,144x1x1,layout=NHWC").problems;
-    const { problems, byName } = replayDemoModel("--data", h100Mobilenet, "--problems", complete.join(";"));
-    expect(problems).toBe(27);
-    // Measured (5 seeds, no cap): model+cost 1 measurement to 95% in the median, the model alone 2,
+    // All 40 of its dense layers (batch 1 and 32) swept whole on an H100.
+    const { problems, byName } = replayDemoModel("--data", h100Mobilenet);
+    expect(problems).toBe(40);
+    // Measured (5 seeds, no cap): model+cost 1 measurement to 95% in the median, the model alone 3,
     // random 158. The model learnt from the H200's resnet50 records alone.
     expect(byName["model+cost"]?.measurementsTo95).toBeLessThanOrEqual(2);
-    expect(byName["model-guided"]?.measurementsTo95).toBeLessThanOrEqual(3);
+    expect(byName["model-guided"]?.measurementsTo95).toBeLessThanOrEqual(4);
     expect(byName.random?.measurementsTo95).toBeGreaterThan(20);
   });
 
