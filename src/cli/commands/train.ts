@@ -11,6 +11,7 @@ import {
   trainModel,
 } from "../../core/learn/pipeline";
 import { HOLDOUT_FRACTION, keepShareOfGroups } from "../../core/learn/split";
+import { cutShortByBudget } from "../../core/learn/train";
 import { CliError, type Command, type CommandContext, optionalInt, requireString } from "../command";
 import { corpusKindOf, readCorpusFile } from "./corpus-file";
 import { BACKEND_OPTION, loadModelDir, saveModelDir, scoreHint, startNodeBackend } from "./model-node";
@@ -336,7 +337,7 @@ export const trainCommand: Command = {
         ...(fromDir ? { from: fromDir, freshNeighbours, leftOut: fit } : {}),
         epochs: trained.history.length,
         bestEpoch: trained.bestEpoch,
-        stoppedEarly: trained.stoppedEarly,
+        stoppedBy: trained.stoppedBy,
         valAccuracy: trained.history[trained.bestEpoch - 1]?.valAccuracy ?? null,
         seconds: Math.round(trained.seconds * 10) / 10,
         neighbours,
@@ -349,6 +350,12 @@ export const trainCommand: Command = {
         options: trained.metadata.options,
         history: trained.history,
       };
+      // On a busy CPU the cost models, trained first on the same budget, can leave the Seq2Seq model a
+      // few epochs: a model that looks trained but ranks configs little better than chance.
+      const cutShort = cutShortByBudget(trained)
+        ? `the time budget (${Math.round((options.maxSeconds ?? 0) / 6) / 10} min, the cost models' training included) ended training after ${trained.history.length} epoch(s) while the validation loss was still falling: the model is likely undertrained; give it more --minutes, or --cost-seeds 1`
+        : null;
+      if (cutShort) ctx.progress(`warning: ${cutShort}`);
       const text = [
         `trained on ${counts.train} ${data.unit} of ${file}${examples > counts.train ? ` (${examples} configs within ${Math.round((options.nearBest ?? 0) * 1000) / 10}% of their best)` : ""} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
         neighbours?.weight
@@ -358,6 +365,7 @@ export const trainCommand: Command = {
           (c) =>
             `cost model of ${c.family}: learnt from ${c.examples} recorded times, final loss ${c.loss.toFixed(4)}`,
         ),
+        ...(cutShort ? [`warning: ${cutShort}`] : []),
         scoreHint(out, holdout),
       ].join("\n");
       return { result, text };

@@ -19,7 +19,7 @@ import {
   trainModel,
 } from "./pipeline";
 import { fewestProblems } from "./split";
-import { TrainingAborted } from "./train";
+import { cutShortByBudget, TrainingAborted } from "./train";
 
 const SOLVER = "ConvAsm1x1U";
 let rows: PerfRow[];
@@ -97,6 +97,25 @@ describe("a tiny real training run", () => {
     await expect(modelFromFiles({ modelJson: "nope", weights: new Uint8Array() })).rejects.toThrow(
       /not JSON/,
     );
+  });
+
+  it("ran its epochs out: neither early stopping nor the time budget ended it", () => {
+    expect(trained.stoppedBy).toBeNull();
+    expect(cutShortByBudget(trained)).toBe(false);
+  });
+
+  it("stops after the epoch that passes the time budget, and is known to be cut short", async () => {
+    const corpus = corpusOf(rows.slice(0, 200));
+    const rushed = await trainModel(
+      corpus,
+      splitCorpus(corpus, 1),
+      { ...DEFAULT_TRAIN_OPTIONS, units: 8, epochs: 3, maxSeconds: 0 },
+      tf.getBackend(),
+    );
+    rushed.model.dispose();
+    expect(rushed.history.length).toBe(1);
+    expect(rushed.stoppedBy).toBe("time");
+    expect(cutShortByBudget(rushed)).toBe(true);
   });
 
   it("stops when its signal is aborted", async () => {

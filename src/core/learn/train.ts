@@ -80,9 +80,14 @@ export interface TrainResult {
   history: EpochProgress[];
   /** 0 when no epoch beat the validation loss of the weights a fine-tuned model started with. */
   bestEpoch: number;
-  stoppedEarly: boolean;
+  /** What ended training before its last epoch: early stopping (patience) or the time budget; null if neither. */
+  stoppedBy: "patience" | "time" | null;
   seconds: number;
 }
+
+/** Whether the time budget, not early stopping, ended training while the validation loss was still falling. */
+export const cutShortByBudget = (result: Pick<TrainResult, "stoppedBy" | "bestEpoch" | "history">) =>
+  result.stoppedBy === "time" && result.bestEpoch === result.history.length;
 
 /** Tensors for a set of examples: encoder steps, one-hot previous tokens, one-hot next tokens. */
 export interface Batch {
@@ -238,7 +243,7 @@ export async function trainSeq2Seq(
   const random = rng(options.seed);
   const history: EpochProgress[] = [];
   let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
-  let stoppedEarly = false;
+  let stoppedBy: TrainResult["stoppedBy"] = null;
   try {
     // Fine-tuning never ends worse on validation than it began: the starting weights are epoch 0.
     if (from) {
@@ -293,11 +298,11 @@ export async function trainSeq2Seq(
         tf.dispose(best.weights);
         best = { loss: valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
       } else if (epoch - best.epoch >= options.patience) {
-        stoppedEarly = true;
+        stoppedBy = "patience";
         break;
       }
       if (options.maxSeconds !== undefined && progress.seconds >= options.maxSeconds) {
-        stoppedEarly = true;
+        stoppedBy = "time";
         break;
       }
     }
@@ -308,5 +313,5 @@ export async function trainSeq2Seq(
     disposeBatch(trainBatch);
     disposeBatch(validationBatch);
   }
-  return { model, history, bestEpoch: best.epoch, stoppedEarly, seconds: now() - started };
+  return { model, history, bestEpoch: best.epoch, stoppedBy, seconds: now() - started };
 }
