@@ -50,7 +50,7 @@ interface TrainJson {
   problems: { train: number; validation: number; holdout: number };
   epochs: number;
   bestEpoch: number;
-  stoppedEarly: boolean;
+  stoppedBy: "patience" | "time" | null;
   seconds: number;
   neighbours?: { count: number; weight: number };
   leftOut?: {
