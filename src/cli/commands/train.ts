@@ -352,10 +352,10 @@ export const trainCommand: Command = {
       };
       // On a busy CPU the cost models, trained first on the same budget, can leave the Seq2Seq model a
       // few epochs: a model that looks trained but ranks configs little better than chance.
-      const cutShort = cutShortByBudget(trained)
-        ? `the time budget (${Math.round((options.maxSeconds ?? 0) / 6) / 10} min, the cost models' training included) ended training after ${trained.history.length} epoch(s) while the validation loss was still falling: the model is likely undertrained; give it more --minutes, or --cost-seeds 1`
-        : null;
-      if (cutShort) ctx.progress(`warning: ${cutShort}`);
+      if (cutShortByBudget(trained))
+        ctx.progress(
+          `warning: the time budget (${Math.round((options.maxSeconds ?? 0) / 6) / 10} min, the cost models' training included) ended training after ${trained.history.length} epoch(s) while the validation loss was still falling: the model is likely undertrained; give it more --minutes, or --cost-seeds 1`,
+        );
       const text = [
         `trained on ${counts.train} ${data.unit} of ${file}${examples > counts.train ? ` (${examples} configs within ${Math.round((options.nearBest ?? 0) * 1000) / 10}% of their best)` : ""} (${families.join(", ")}) in ${result.seconds} s (${backend}), best epoch ${result.bestEpoch} of ${result.epochs}`,
         neighbours?.weight
@@ -365,7 +365,6 @@ export const trainCommand: Command = {
           (c) =>
             `cost model of ${c.family}: learnt from ${c.examples} recorded times, final loss ${c.loss.toFixed(4)}`,
         ),
-        ...(cutShort ? [`warning: ${cutShort}`] : []),
         scoreHint(out, holdout),
       ].join("\n");
       return { result, text };
