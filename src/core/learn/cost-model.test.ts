@@ -88,6 +88,13 @@ describe("trainCostModel", () => {
     expect(() => costRanker([{ ...saved, mean: [...saved.mean, 0] }])).toThrow(/damaged/);
     // An ensemble shares one row a config, so its models must read the same features.
     expect(() => costRanker([saved, { ...saved, computeUnits: 132 }])).toThrow(/disagree/);
+    // A model whose inputs are not the features this version computes (as one saved by a version
+    // whose features differ): said so when it ranks, not ranked on misread inputs.
+    const task = heldOut[0] as CostTask;
+    const misread = costRanker([{ ...saved, computeUnits: 132 }]);
+    expect(() => misread(task.problem, task.limits, [task.measured[0]?.config as Config])).toThrow(
+      /reads \d+ inputs where this version of the lab gives \d+: it was trained by another version; train the model again/,
+    );
   }, 60_000);
 
   it("reads the problem, the config and its plan", () => {

