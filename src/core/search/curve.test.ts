@@ -17,7 +17,7 @@ import {
   tuningCostCurves,
 } from "./curve";
 import { SMALL_SPACE, smallRecording, VALLEY, VALLEY_RUNNER } from "./fixtures";
-import { fuseRankings } from "./model-guided";
+import { fuseLedBy, fuseRankings } from "./model-guided";
 import { compactRecording, type RecordedTask, recordedTasks, tasksOfCompact } from "./recording";
 import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, exhaustive, random } from "./strategies";
@@ -270,6 +270,22 @@ describe("fused rankings of several models", () => {
     expect(fused).toEqual([c(2), c(1), c(4), c(5)]);
     expect(fuseRankings([[c(7), c(8)]], 8)).toEqual([c(7), c(8)]);
     expect(fuseRankings([], 8)).toEqual([]);
+  });
+
+  it("led by the first ranking's first config, even where the others agree on another", () => {
+    const lists = [
+      [c(1), c(2), c(3)],
+      [c(2), c(4)],
+    ];
+    expect(fuseRankings(lists, 3)).toEqual([c(2), c(1), c(4)]);
+    expect(fuseLedBy(lists, 3)).toEqual([c(1), c(2), c(4)]);
+    // The leader on both lists is not taken twice.
+    const agreeingLeader = [
+      [c(2), c(1)],
+      [c(2), c(4)],
+    ];
+    expect(fuseLedBy(agreeingLeader, 8)).toEqual([c(2), c(1), c(4)]);
+    expect(fuseLedBy([[], [c(4)]], 8)).toEqual([c(4)]);
   });
 });
 

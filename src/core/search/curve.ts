@@ -14,7 +14,7 @@ import type { CostRanker } from "../learn/cost-model";
 import { logVector } from "../learn/features";
 import { parseProblem } from "../problem";
 import { type Config, checkConfig, enumerate, rule, spaceSize, type TuningSpace } from "../space/space";
-import { fuseRankings } from "./model-guided";
+import { fuseLedBy, fuseRankings } from "./model-guided";
 import type { RecordedTask } from "./recording";
 import { outcomesByKey, replayByKey } from "./replay";
 import { annealing, firstThenRandom, local, random } from "./strategies";
@@ -303,8 +303,8 @@ export function costRanking(
  * (the `width` configs that were fastest on the most other recorded problems of the family, valid here,
  * then random: the constant guess a model has to beat); given a model's ranking, model-guided (its
  * top `width`, then random); given a cost model's, cost-model (its `width` cheapest, then random), and
- * with both, model+cost (the two fused: the cost model's picks first on ties, or the beam's with
- * `beamFirst`).
+ * with both, model+cost (the two fused, the cost model's first config leading and its picks first on
+ * ties, or the beam's with `beamFirst`).
  */
 export function curveStrategies(
   tasks: readonly CurveTask[],
@@ -321,6 +321,7 @@ export function curveStrategies(
   });
   const fusedPicks = [`the cost model's ${width}`, `the model's top ${width}`];
   if (beamFirst) fusedPicks.reverse();
+  const fusionLeader = beamFirst ? "the model's" : "the cost model's";
   const frequent = (task: CurveTask, space: TuningSpace) => {
     const others = tasks.filter((t) => t.family === task.family && t.problem !== task.problem);
     return validHere(space, commonWinners(others)).slice(0, width);
@@ -361,15 +362,16 @@ export function curveStrategies(
     ...(rank && costRank
       ? [
           {
-            // Two learners that fail on different layers: the cost model's picks and the beam's, in turn
-            // (the cost model's first: its top 1 is the better on every held-out network, docs/MODEL.md).
+            // Two learners that fail on different layers: the cost model's picks and the beam's, in turn,
+            // the cost model's first config leading (its top 1 is the better on every held-out network,
+            // docs/MODEL.md).
             name: "model+cost",
-            about: `${fusedPicks.join(" and ")} in turn (those on both first), then random`,
+            about: `${fusionLeader} first config, then ${fusedPicks.join(" and ")} in turn (those on both first), then random`,
             seeded: true,
             strategyFor: (task: CurveTask) =>
               firstThenRandom(async (space) => {
                 const lists = [(await costRank(task, space)).slice(0, width), await rank(task)];
-                return fuseRankings(beamFirst ? lists.reverse() : lists, 2 * width);
+                return fuseLedBy(beamFirst ? lists.reverse() : lists, 2 * width);
               }),
           },
         ]

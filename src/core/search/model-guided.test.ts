@@ -87,11 +87,11 @@ describe("model-guided strategy on the replay runner", () => {
       ["a", 3],
       ["b", 1],
     ]);
-    // a: x=2 is on both lists, so it leads; then the cost model's first and the beam's first in turn.
+    // a: the cost model's first leads; then x=2, on both lists, ahead of the beam's first.
     expect(fused).toEqual([
-      { family: "a", config: { x: 2 } },
-      { family: "b", config: { y: 1 } },
       { family: "a", config: { x: 8 } },
+      { family: "b", config: { y: 1 } },
+      { family: "a", config: { x: 2 } },
       { family: "a", config: { x: 1 } },
     ]);
   });

@@ -68,11 +68,24 @@ export function fuseRankings(rankings: readonly (readonly Config[])[], width: nu
 }
 
 /**
+ * `fuseRankings`, but the first ranking's first config leads whatever the others hold: where only
+ * one ranking's first pick is the more often near the best (the cost model's, against the beam's
+ * shared picks: docs/MODEL.md), agreement should not demote it.
+ */
+export function fuseLedBy(rankings: readonly (readonly Config[])[], width: number): Config[] {
+  const lead = rankings[0]?.[0];
+  if (!lead) return fuseRankings(rankings, width);
+  const leadKey = configKey(lead);
+  const rest = fuseRankings(rankings, width + 1).filter((config) => configKey(config) !== leadKey);
+  return [lead, ...rest].slice(0, width);
+}
+
+/**
  * The beam's ranking with each family's share fused with that family's cost model (`curve`'s
  * model+cost, whose first five held a config within 95% of the best on more held-out layers than the
  * beam's alone: docs/MODEL.md). The beam still decides how many of the top K each family gets; within
- * a family the cost model's cheapest and the beam's picks are taken in turn, those on both first, then
- * the cost model's (its first config is the more often near the best). A family with no cost model
+ * a family the cost model's first cheapest config leads (it is the more often near the best), then
+ * the cost model's and the beam's picks are taken in turn, those on both first, the cost model's first on ties. A family with no cost model
  * (`cheapest` gives null) keeps the beam's picks.
  */
 export function withCostPicks(
@@ -83,7 +96,7 @@ export function withCostPicks(
   for (const family of new Set(ranked.map((r) => r.family))) {
     const beam = ranked.filter((r) => r.family === family).map((r) => r.config);
     const picks = cheapest(family, beam.length);
-    fused.set(family, picks ? fuseRankings([picks, beam], beam.length) : beam);
+    fused.set(family, picks ? fuseLedBy([picks, beam], beam.length) : beam);
   }
   // Each family's slots stay where the beam put them.
   const taken = new Map<string, number>();
