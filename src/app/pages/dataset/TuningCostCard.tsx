@@ -177,7 +177,7 @@ export function TuningCostCard() {
             model's {REPLAY.width} and most-frequent's {REPLAY.width} taken in turn, those on both lists
             first.
             {replay.curves.some((c) => c.name === "cost-model") &&
-              ` Cost-model measures first the ${REPLAY.width} configs that the model's cost model (learnt from every recorded time of the problems the model trained on) predicts fastest of the whole space; model+cost, the cost model's ${REPLAY.width} and the model's ${REPLAY.width} in turn.`}{" "}
+              ` Cost-model measures first the ${REPLAY.width} configs that the model's cost model (learnt from every recorded time of the problems the model trained on) predicts fastest of the whole space; model+cost, the cost model's first, then its ${REPLAY.width} and the model's ${REPLAY.width} in turn, those on both lists first.`}{" "}
             With one network chosen, transfer and most-frequent draw only on the other networks' problems.
           </p>
         </>
