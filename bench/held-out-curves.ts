@@ -19,15 +19,18 @@
  * With --tally-only, nothing is trained or replayed: the splits' replays already under --out (each split's
  * `.curve.json`) are tallied, as a run cut short can be on the splits it finished. With --curves, the
  * replays named (the last line of `curve --model DIR --json`, each in a file) are tallied, nothing trained.
+ * --minutes is `train`'s time budget; a model the budget cut short (the validation loss still falling)
+ * stops the run with an error rather than give an untrained model's figures.
  *
  *   node bench/run.mjs bench/held-out-curves.ts --data GT.jsonl [--holdout-data OTHER.jsonl] [--splits 1,2,3,4,5]
- *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]] [--tally-only]
+ *     [--near-best none,0.03,0.1] [--consensus 0.02,0.05] [--from MODEL_DIR [--fresh-neighbours]] [--out runs/held-out] [--seeds 3] [--reuse] [--cost-model [--compute-units N] [--cost-seeds N] [--beam-first]] [--minutes M] [--tally-only]
  *   node bench/run.mjs bench/held-out-curves.ts --curves REPLAY.json[,REPLAY.json] [--cost-model]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { cutShortByBudget, type TrainResult } from "../src/core/learn/train";
 import { parseProblem } from "../src/core/problem";
 
 const { values } = parseArgs({
@@ -47,6 +50,7 @@ const { values } = parseArgs({
     "cost-seeds": { type: "string" },
     "beam-first": { type: "boolean" },
     "tally-only": { type: "boolean" },
+    minutes: { type: "string" },
     curves: { type: "string" },
   },
 });
@@ -61,6 +65,8 @@ interface PerProblem {
   measurementsTo90: number | null;
   measurementsTo95: number | null;
 }
+/** What `train --json` says of how training ended. */
+type Trained = Pick<TrainResult, "stoppedBy" | "bestEpoch" | "history"> & { epochs: number };
 interface CurveJson {
   strategies: { name: string; perProblem: PerProblem[] }[];
 }
@@ -143,8 +149,8 @@ function replayed(setting: (typeof settings)[number], split: string, dir: string
     ? ["--from", values.from, ...(values["fresh-neighbours"] ? ["--fresh-neighbours"] : [])]
     : [];
   const heldOut = values["holdout-data"];
-  if (!(values.reuse && existsSync(join(dir, "model.json"))))
-    cli([
+  if (!(values.reuse && existsSync(join(dir, "model.json")))) {
+    const trained = cli([
       "train",
       "--data",
       data,
@@ -155,7 +161,15 @@ function replayed(setting: (typeof settings)[number], split: string, dir: string
       split,
       ...setting.args,
       ...from,
-    ]);
+      ...(values.minutes ? ["--minutes", values.minutes] : []),
+    ]) as Trained;
+    // Runs side by side on a small CPU can leave the Seq2Seq model an epoch or two of the budget: its
+    // figures would be an untrained model's, not the model's.
+    if (cutShortByBudget(trained))
+      throw new Error(
+        `${dir}: the time budget ended training after ${trained.epochs} epoch(s) while the validation loss was still falling; run fewer at a time or give --minutes more`,
+      );
+  }
   const curve = cli([
     "curve",
     "--data",
