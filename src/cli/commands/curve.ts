@@ -181,7 +181,7 @@ export const curveCommand: Command = {
     "beam-first": {
       type: "boolean",
       description:
-        "with --model and cost models: model+cost takes the beam's picks ahead of the cost model's where they tie (the default is the cost model's first)",
+        "with --model and cost models: model+cost starts from the beam's first config and takes its picks ahead of the cost model's where they tie (by default the cost model's lead)",
     },
     family: { type: "string", value: "F[,F]", description: "only these kernel families" },
     problems: {
