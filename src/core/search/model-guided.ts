@@ -84,9 +84,9 @@ export function fuseLedBy(rankings: readonly (readonly Config[])[], width: numbe
  * The beam's ranking with each family's share fused with that family's cost model (`curve`'s
  * model+cost, whose first five held a config within 95% of the best on more held-out layers than the
  * beam's alone: docs/MODEL.md). The beam still decides how many of the top K each family gets; within
- * a family the cost model's first cheapest config leads (it is the more often near the best), then
- * the cost model's and the beam's picks are taken in turn, those on both first, the cost model's first on ties. A family with no cost model
- * (`cheapest` gives null) keeps the beam's picks.
+ * a family the cost model's cheapest config leads (it is the more often near the best), then the cost
+ * model's and the beam's picks are taken in turn, those on both first (`fuseLedBy`). A family with no
+ * cost model (`cheapest` gives null) keeps the beam's picks.
  */
 export function withCostPicks(
   ranked: readonly RankedConfig[],
