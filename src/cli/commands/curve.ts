@@ -6,12 +6,9 @@ import type { TuningRecord } from "../../core/dataset/record";
 import type { LearnedModel } from "../../core/learn/artifacts";
 import {
   type CostRanker,
-  costRanker,
   costRankers,
-  costTaskOf,
-  DEFAULT_COST_OPTIONS,
   DEFAULT_COST_SEEDS,
-  trainCostModel,
+  trainCostRankers,
 } from "../../core/learn/cost-model";
 import { formatProblem, parseProblem } from "../../core/problem";
 import {
@@ -104,25 +101,14 @@ async function costRankersFor(
   const computeUnits = optionalInt(ctx, "compute-units", 1);
   await startNodeBackend(ctx.values.backend);
   const seeds = optionalInt(ctx, "cost-seeds", 1) ?? DEFAULT_COST_SEEDS;
-  const rankers = new Map<string, CostRanker>();
-  for (const family of new Set(pool.map((t) => t.family))) {
-    const tasks = pool.filter((t) => t.family === family).map(costTaskOf);
-    const ensemble = [];
-    for (let seed = 1; seed <= seeds; seed++) {
-      const start = performance.now();
-      const saved = await trainCostModel(family, tasks, {
-        ...DEFAULT_COST_OPTIONS,
-        seed,
-        ...(computeUnits ? { computeUnits } : {}),
-      });
+  return trainCostRankers(
+    pool,
+    { seeds, ...(computeUnits ? { computeUnits } : {}) },
+    (saved, seed, seconds) =>
       ctx.progress(
-        `cost model of ${family} (seed ${seed}): ${saved.examples} recorded times, final loss ${saved.loss.toFixed(4)}, ${Math.round((performance.now() - start) / 1000)} s (features and training)`,
-      );
-      ensemble.push(saved);
-    }
-    rankers.set(family, costRanker(ensemble));
-  }
-  return rankers;
+        `cost model of ${saved.family} (seed ${seed}): ${saved.examples} recorded times, final loss ${saved.loss.toFixed(4)}, ${seconds} s (features and training)`,
+      ),
+  );
 }
 
 function table(curves: StrategyCurve[], max: number): string {

@@ -301,6 +301,34 @@ export function costRanker(saved: readonly SavedCostModel[]): CostRanker {
   };
 }
 
+/**
+ * A ranker a family of the tasks, each an ensemble of cost models (seeds 1 to `seeds`) trained on every
+ * recorded time of that family's tasks: what `curve --cost-model` replays held-out problems with.
+ */
+export async function trainCostRankers(
+  tasks: readonly RecordedTask[],
+  options: { seeds: number; computeUnits?: number },
+  onTrained?: (saved: SavedCostModel, seed: number, seconds: number) => void,
+): Promise<Map<string, CostRanker>> {
+  const rankers = new Map<string, CostRanker>();
+  for (const family of new Set(tasks.map((t) => t.family))) {
+    const examples = tasks.filter((t) => t.family === family).map(costTaskOf);
+    const ensemble: SavedCostModel[] = [];
+    for (let seed = 1; seed <= options.seeds; seed++) {
+      const start = Date.now();
+      const saved = await trainCostModel(family, examples, {
+        ...DEFAULT_COST_OPTIONS,
+        seed,
+        ...(options.computeUnits ? { computeUnits: options.computeUnits } : {}),
+      });
+      onTrained?.(saved, seed, Math.round((Date.now() - start) / 1000));
+      ensemble.push(saved);
+    }
+    rankers.set(family, costRanker(ensemble));
+  }
+  return rankers;
+}
+
 /** A model's saved cost models as rankers, by family (empty when it has none). */
 export function costRankers(saved: readonly SavedCostModel[] = []): Map<string, CostRanker> {
   const byFamily = new Map<string, SavedCostModel[]>();
