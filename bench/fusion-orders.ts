@@ -6,7 +6,8 @@
  * network may be concatenated, and gzipped). With --tally, such files (NAME:FILE,FILE a network) are
  * read and each ordering of the two rankings is scored: the tasks whose first 5 hold a config within 95%
  * of the best, whose first 3 do, and whose first is within 90%; "either list's first 5" is the ceiling
- * of any order that takes five configs from the two lists' first fives.
+ * of any order that takes five configs from the two lists' first fives. Last, for each network, the
+ * rank sum's weight chosen on the other networks alone, and what it scores on this one.
  *
  *   node bench/run.mjs bench/fusion-orders.ts --data TRAIN.jsonl,HELD.jsonl --model DIR [--compute-units 132] --out RANKINGS.jsonl
  *   node bench/run.mjs bench/fusion-orders.ts --tally NET:RANKINGS.jsonl,RANKINGS.jsonl [NET:...]
@@ -119,6 +120,8 @@ const rankSum = (weight: number) => (t: TaskRankings) => {
     [...new Set([...keys(t.cost), ...keys(t.beam20)])].sort((a, b) => score(a) - score(b)),
   );
 };
+/** The rank sum's weights tried when each network's is chosen on the others. */
+const WEIGHTS = [0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32];
 const ORDERINGS: [string, (t: TaskRankings) => string[]][] = [
   [
     "model+cost: cost model's first, then both in turn (the default)",
@@ -172,6 +175,20 @@ function tally(networks: readonly string[]) {
   };
   for (const [label, order] of ORDERINGS) row(label, (t, n) => within(t, order(t), n));
   row("ceiling: either list's first n", (t, n) => within(t, keys(t.cost), n) || within(t, keys(t.beam), n));
+
+  // The rank sum's weight as it could be chosen without the network scored: the weights best on the
+  // other networks' top 5 counts (ties all shown), then their count on this one.
+  const topFive = (tasks: readonly TaskRankings[], weight: number) =>
+    tasks.filter((t) => within(t, rankSum(weight)(t), 5)).length;
+  for (const { name, tasks } of byNet) {
+    const onOthers = WEIGHTS.map((w) =>
+      byNet.filter((n) => n.name !== name).reduce((sum, n) => sum + topFive(n.tasks, w), 0),
+    );
+    const chosen = WEIGHTS.filter((_, i) => onOthers[i] === Math.max(...onOthers));
+    say(
+      `${name}: rank-sum weights best on the other networks ${chosen.join(", ")}; top 5 here ${chosen.map((w) => topFive(tasks, w)).join(", ")} of ${tasks.length}`,
+    );
+  }
 }
 
 if (values.tally) tally(positionals);
