@@ -40,7 +40,10 @@ const { values, positionals } = parseArgs({
   },
 });
 
-/** A ranked config: its key, its fraction of the task's best (0 when it failed or was not recorded), its rank in the cost model's list. */
+/**
+ * A ranked config: its key, its fraction of the task's best (0 when it failed or was not recorded), and
+ * its rank in the cost model's whole list.
+ */
 type Ranked = [key: string, fraction: number, costRank: number];
 interface TaskRankings {
   problem: string;
