@@ -24,7 +24,7 @@ import { modelDeviceOf } from "../src/core/dataset/device";
 import { configKey, type TuningRecord } from "../src/core/dataset/record";
 import { DEFAULT_COST_SEEDS, trainCostRankers } from "../src/core/learn/cost-model";
 import { parseProblem } from "../src/core/problem";
-import { costRanking, curveTask, heldOutSplit } from "../src/core/search/curve";
+import { costRanking, curveTask, heldOutSplit, recordedBest } from "../src/core/search/curve";
 import { fuseLedBy } from "../src/core/search/model-guided";
 import { recordedTasks } from "../src/core/search/recording";
 import type { Config } from "../src/core/space/space";
@@ -70,9 +70,8 @@ async function writeRankings(data: string, modelDir: string, out: string) {
   );
   const lines: string[] = [];
   for (const task of replayed) {
-    const best = Math.min(
-      ...task.recorded.flatMap((o) => (o.status === "ok" && o.medianNs ? [o.medianNs] : [])),
-    );
+    const best = recordedBest(task);
+    if (best === null) throw new Error(`${task.problem} (${task.family}): no recorded config has a time`);
     const cost = await costRank(task, task.space);
     const costRanks = new Map(cost.map((c, i) => [configKey(c), i]));
     const ranked = (configs: readonly Config[]): Ranked[] =>
@@ -167,10 +166,15 @@ function tally(networks: readonly string[]) {
   say(
     `ordering | ${byNet.map((n) => `${n.name}: top 5, 3, 1 of ${n.tasks.length}`).join(" | ")} | all, top 5`,
   );
-  const fractions = (t: TaskRankings) => new Map([...t.cost, ...t.beam20, ...t.beam].map(([k, f]) => [k, f]));
+  // Each task's fractions of the best by config key, made once for every ordering scored on it.
+  const fractionsOf = new Map(
+    byNet.flatMap(({ tasks }) =>
+      tasks.map((t) => [t, new Map([...t.cost, ...t.beam20, ...t.beam].map(([k, f]) => [k, f]))]),
+    ),
+  );
   // The curve's two levels: the first n within 95% of the best, the first alone within 90%.
   const within = (t: TaskRankings, order: readonly string[], n: number) =>
-    order.slice(0, n).some((k) => (fractions(t).get(k) ?? 0) >= (n === 1 ? 0.9 : 0.95));
+    order.slice(0, n).some((k) => (fractionsOf.get(t)?.get(k) ?? 0) >= (n === 1 ? 0.9 : 0.95));
   const row = (label: string, hit: (t: TaskRankings, n: number) => boolean) => {
     const cells = byNet.map(({ tasks }) => [5, 3, 1].map((n) => tasks.filter((t) => hit(t, n)).length));
     const all = cells.reduce((sum, [five]) => sum + (five ?? 0), 0);

@@ -124,7 +124,7 @@ async function replayOnce(
 }
 
 /** The recorded best time of a task; null when nothing in it has a time. */
-function recordedBest(task: CurveTask): number | null {
+export function recordedBest(task: CurveTask): number | null {
   let best: number | null = null;
   for (const o of task.recorded)
     if (o.status === "ok" && o.medianNs !== null && (best === null || o.medianNs < best)) best = o.medianNs;
